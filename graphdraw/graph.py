@@ -1,0 +1,68 @@
+"""Build the networkx graph of a program and annotate it from the op table.
+
+Node ids are the user's names (c, c', c'' for versions; %1, %2 for unnamed values). Edges
+run from operand to result, one per use (x * x has two), keyed by the operand position.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from . import ops
+from .printing import Printer, name as print_name
+from .program import Program
+
+KINDS = ("input", "param", "target", "constant", "intermediate", "output")
+_ROLE_KIND = {None: "param", "param": "param", "input": "input", "target": "target",
+              "const": "constant"}
+
+
+def build(program: Program, *, title: str | None = None) -> nx.MultiDiGraph:
+    """The annotated graph of a program: kinds, ops, forward text, shapes, local derivatives."""
+    graph = nx.MultiDiGraph(output=program.output, title=title or "", source=program.source.name)
+    printers = {mode: Printer(program, mode) for mode in ("plain", "pretty", "html")}
+    for node in program.nodes.values():
+        if node.is_leaf:
+            kind = _ROLE_KIND[node.role]
+        elif node.is_const:
+            kind = "constant"
+        else:
+            kind = "output" if node.id == program.output else "intermediate"
+        attrs = {
+            "kind": kind,
+            "op": node.op,
+            "name": node.name,
+            "version": node.version,
+            "shape": None if node.shape is None else list(node.shape),
+            "line": node.line,
+            "label": print_name(node, "pretty")[0] if node.name else None,
+            "label_html": print_name(node, "html")[0] if node.name else None,
+            "forward": printers["plain"].forward(node),
+            "forward_pretty": printers["pretty"].forward(node),
+            "forward_html": printers["html"].forward(node),
+        }
+        if node.is_const:
+            attrs["value"] = node.value
+        graph.add_node(node.id, **attrs)
+        if node.op is None:
+            continue
+        row = ops.OPS[node.op]
+        for position, (arg, combine) in enumerate(zip(node.args, row.combines())):
+            graph.add_edge(arg, node.id, key=position, arg=position, combine=combine,
+                           **_local_grads(row, position, node, printers))
+    return graph
+
+
+def _local_grads(row: ops.Op, position: int, node, printers: dict[str, Printer]) -> dict:
+    """The local derivative of `node` with respect to operand `position`, in each notation."""
+    out = {}
+    for mode, printer in printers.items():
+        operands = dict(zip("ab", node.args), out=node.id)
+        text = printer.template(row.derivs[position], operands)[0]
+        out["local_grad" if mode == "plain" else f"local_grad_{mode}"] = text
+    return out
+
+
+def leaves(graph: nx.MultiDiGraph) -> list[str]:
+    """The leaves that receive a gradient, in definition order."""
+    return [n for n, d in graph.nodes(data=True) if d["kind"] in ("param",)]

@@ -1,0 +1,102 @@
+"""Names: the canonical id of a user's name and how it is displayed (ŷ, W_i, α, c′)."""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta",
+    "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+    "ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi",
+}
+GREEK_BY_NAME = {name: letter for letter, name in GREEK.items() if letter not in "ϵϑϕ"}
+HAT = "\u0302"
+PRIMES = ["", "′", "″", "‴"]
+SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def canonical(raw: str) -> str:
+    """The id of a name as written: NFC, Greek letters spelt out, hats as `_hat`.
+
+    >>> canonical("ŷ"), canonical("α_1"), canonical("W_i")
+    ('y_hat', 'alpha_1', 'W_i')
+    """
+    text = unicodedata.normalize("NFD", raw)
+    out: list[str] = []
+    hat_after: list[int] = []
+    for ch in text:
+        if ch == HAT and out:
+            hat_after.append(len(out))
+            continue
+        out.append(GREEK.get(unicodedata.normalize("NFC", ch), ch))
+    name = unicodedata.normalize("NFC", "".join(out))
+    if hat_after:
+        # A hat sits on the letter before it: put `_hat` after the first part (ŷ_1 -> y_hat_1).
+        head, sep, tail = name.partition("_")
+        name = head + "_hat" + (sep + tail if sep else "")
+    return name
+
+
+def script_of(name: str) -> str:
+    """The writing system of a name's letters ('Latin', 'Cyrillic', 'mixed', ...)."""
+    scripts = set()
+    for ch in name:
+        if ch.isalpha():
+            scripts.add(unicodedata.name(ch, "UNKNOWN").split(" ")[0].capitalize())
+    if not scripts:
+        return "Latin"
+    return scripts.pop() if len(scripts) == 1 else "mixed"
+
+
+def _parts(ident: str) -> tuple[str, bool, list[str]]:
+    """Split an id into (base, has_hat, subscripts)."""
+    parts = ident.split("_")
+    base, rest = parts[0], [p for p in parts[1:] if p != ""]
+    hat = "hat" in rest
+    subs = [p for p in rest if p != "hat"]
+    if base == "" and rest:  # a name such as `_x`
+        base, subs = "_" + rest[0], rest[1:]
+    return base, hat, subs
+
+
+def _greek(word: str) -> str:
+    return GREEK_BY_NAME.get(word, word)
+
+
+def pretty(ident: str, version: int = 0) -> str:
+    """A name for terminals: ŷ, W_i, α₁, c′.
+
+    >>> pretty("y_hat"), pretty("W_i"), pretty("alpha_1"), pretty("c", 2)
+    ('ŷ', 'W_i', 'α₁', 'c″')
+    """
+    base, hat, subs = _parts(ident)
+    text = _greek(base) + (HAT if hat else "")
+    text = unicodedata.normalize("NFC", text)
+    if subs:
+        sub = ",".join(_greek(s) for s in subs)
+        text += sub.translate(SUBSCRIPT_DIGITS) if sub.isdigit() else "_" + sub
+    return text + prime(version)
+
+
+def prime(version: int) -> str:
+    """The primes that mark the version of a rebound name."""
+    return PRIMES[version] if version < len(PRIMES) else f"^({version})"
+
+
+def html_name(ident: str, version: int = 0) -> str:
+    """A name as a Graphviz HTML-like label fragment: W<sub>i</sub>, ŷ.
+
+    >>> html_name("W_i")
+    '<i>W</i><sub>i</sub>'
+    """
+    base, hat, subs = _parts(ident)
+    shown = unicodedata.normalize("NFC", _greek(base) + (HAT if hat else ""))
+    # Italic for Latin letters, upright for Greek, as in typeset mathematics.
+    out = html.escape(shown) if shown[:1] in GREEK else f"<i>{html.escape(shown)}</i>"
+    if subs:
+        out += "<sub>" + html.escape(",".join(_greek(s) for s in subs)) + "</sub>"
+    return out + html.escape(prime(version))

@@ -1,0 +1,207 @@
+"""Printing expressions in three notations: plain (parseable), pretty (terminal), html (Graphviz).
+
+Every printed piece is a (text, precedence) pair; an op row says how to join its operands'
+pieces, so one function prints every op in every notation. Names and numbers are escaped for
+HTML here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import html as _html
+
+from . import names, ops
+from .program import Node, Program
+
+Piece = tuple[str, int]
+MODES = ("plain", "pretty", "html")
+INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
+
+
+def number(text: str, mode: str) -> Piece:
+    """A constant as written; negative ones bind like a unary minus."""
+    shown = text
+    if mode != "plain":
+        shown = {"1/2": "½", "1/4": "¼", "3/4": "¾"}.get(text, text).replace("-", "−")
+        if mode == "html":
+            shown = _html.escape(shown)
+    prec = ops.NEG if text.startswith("-") else (ops.MUL if "/" in text or "*" in text else
+                                                ops.ATOM)
+    return shown, prec
+
+
+def name(node: Node, mode: str) -> Piece:
+    """A node's name in the given notation."""
+    if mode == "plain":
+        return node.id, ops.ATOM
+    if mode == "pretty":
+        return names.pretty(node.name or node.id, node.version), ops.ATOM
+    return names.html_name(node.name or node.id, node.version), ops.ATOM
+
+
+def _wrap(piece: Piece, need: bool, mode: str) -> str:
+    text = piece[0]
+    return f"({text})" if need else text
+
+
+def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False) -> Piece:
+    """Print `row` applied to already printed operands."""
+    if row.style == "call":
+        fn = row.name if mode == "plain" else (row.html or row.pretty or row.name)
+        if mode == "pretty":
+            fn = row.pretty or row.name
+        return f"{fn}({', '.join(a[0] for a in args)})", ops.ATOM
+    if row.style == "prefix":
+        sym = row.plain if mode == "plain" else row.pretty
+        return sym + _wrap(args[0], args[0][1] < row.prec, mode), row.prec
+    if row.style == "postfix":
+        sym = {"plain": row.plain, "pretty": row.pretty, "html": row.html}[mode]
+        return _wrap(args[0], args[0][1] < ops.POSTFIX, mode) + sym, row.prec
+    left, right = args
+    need_left = left[1] < row.prec or (left[1] == row.prec and row.right_assoc)
+    need_right = right[1] < row.prec or (right[1] == row.prec and not row.right_assoc)
+    if row.name == "pow" and mode != "plain":
+        base = _wrap(left, left[1] <= ops.POW, mode)
+        if mode == "html":
+            return f"{base}<sup>{right[0]}</sup>", ops.POW
+        if right[0].isdigit():
+            return base + right[0].translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")), ops.POW
+    if mode == "plain":
+        sym = f" {row.plain} " if row.prec == ops.ADD else row.plain
+        if row.name == "pow":
+            sym = "^"
+        elif row.prec == ops.MUL:
+            sym = f" {row.plain} "
+    elif row.name == "matmul":
+        sym = " "
+    elif row.name == "mul" and (const_left or need_right):
+        sym = " "
+    else:
+        sym = f" {row.pretty.strip()} " if row.prec <= ops.MUL else row.pretty
+    return _wrap(left, need_left, mode) + sym + _wrap(right, need_right, mode), row.prec
+
+
+def constant_text(row: ops.Op, nodes: list[Node]) -> str:
+    """The plain text of an op folded over constants, e.g. '1/2'."""
+    text, _ = apply(row, [number(n.text, "plain") for n in nodes], "plain")
+    return text.replace(" / ", "/")
+
+
+class Printer:
+    """Prints every node of a program inline (unnamed nodes as their expression)."""
+
+    def __init__(self, program: Program, mode: str) -> None:
+        self.program, self.mode = program, mode
+        self.pieces: dict[str, Piece] = {}
+        for node in program.nodes.values():     # definition order is topological
+            self.pieces[node.id] = self._inline(node)
+
+    def _inline(self, node: Node) -> Piece:
+        if node.is_const:
+            return number(node.text, self.mode) if node.name is None else name(node, self.mode)
+        if node.name is not None:
+            return name(node, self.mode)
+        return self.expression(node)
+
+    def ref(self, node_id: str) -> Piece:
+        """How a node is referred to inside another node's expression."""
+        piece = self.pieces[node_id]
+        if len(piece[0]) > INLINE_LIMIT * (4 if self.mode == "html" else 1):
+            node = self.program.nodes[node_id]
+            return (node.id if self.mode == "plain" else
+                    _html.escape(node.id) if self.mode == "html" else node.id), ops.ATOM
+        return piece
+
+    def expression(self, node: Node) -> Piece:
+        """The node's own computation over its operands, e.g. 'W_iᵀ x + b_a'."""
+        if node.op is None:
+            return self._inline(node)
+        if node.op == "id":
+            return self.ref(node.args[0])
+        row = ops.OPS[node.op]
+        first = self.program.nodes[node.args[0]]
+        return apply(row, [self.ref(a) for a in node.args], self.mode,
+                     const_left=first.is_const and first.name is None)
+
+    def forward(self, node: Node) -> str:
+        """'a = W_iᵀ x + b_a' for named nodes, the expression alone for unnamed ones."""
+        if node.is_leaf:
+            return self.pieces[node.id][0]
+        if node.is_const and node.name is None:
+            return self.pieces[node.id][0]
+        eq = " = "
+        lhs = self.pieces[node.id][0]
+        rhs = self.expression(node)[0] if not node.is_const else number(node.text, self.mode)[0]
+        return lhs + eq + rhs if node.name is not None else rhs
+
+    def template(self, text: str, operands: dict[str, str]) -> Piece:
+        """Print a derivative template over a, b, out, given the node ids to put in."""
+        pieces = {k: self.ref(v) for k, v in operands.items()}
+        values = {k: self.program.nodes[v].value for k, v in operands.items()
+                  if self.program.nodes[v].is_const and self.program.nodes[v].name is None}
+        return print_template(text, pieces, self.mode, values)
+
+
+_TEMPLATES: dict[str, Program] = {}
+
+
+def _format_value(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def print_template(text: str, operands: dict[str, Piece], mode: str,
+                   values: dict[str, float] | None = None) -> Piece:
+    """Print an expression in the language with some of its names replaced by pieces.
+
+    Operands with a known constant value (`values`) are folded where that simplifies the
+    text: 2^(2 - 1) prints as 2, 1 · x as x, x^1 as x.
+    """
+    from .parser import parse
+    program = _TEMPLATES.get(text)
+    if program is None:
+        program = _TEMPLATES[text] = parse("t_ = " + text)
+    values = dict(values or {})
+    pieces: dict[str, Piece] = {}
+    known: dict[str, float] = {}
+    for node in program.nodes.values():
+        if node.is_leaf:
+            pieces[node.id] = operands.get(node.id) or name(node, mode)
+            if node.id in values:
+                known[node.id] = values[node.id]
+            continue
+        if node.is_const:
+            pieces[node.id], known[node.id] = number(node.text, mode), node.value
+            continue
+        row = ops.OPS[node.op]
+        args = list(node.args)
+        if row.style == "copy":
+            pieces[node.id] = pieces[args[0]]
+            if args[0] in known:
+                known[node.id] = known[args[0]]
+            continue
+        if all(a in known for a in args) and row.differentiable:
+            import numpy as np
+            with np.errstate(all="ignore"):
+                value = float(row.forward(*[np.float64(known[a]) for a in args]))
+            if np.isfinite(value):
+                known[node.id] = value
+                pieces[node.id] = number(_format_value(value), mode)
+                continue
+        simple = _simplify(row.name, args, known)
+        if simple is not None:
+            pieces[node.id] = pieces[simple]
+            if simple in known:
+                known[node.id] = known[simple]
+            continue
+        pieces[node.id] = apply(row, [pieces[a] for a in args], mode,
+                                const_left=args[0] in known)
+    return pieces[program.output]
+
+
+def _simplify(op: str, args: list[str], known: dict[str, float]) -> str | None:
+    """The operand an op reduces to when another operand is 1 (or 0 for +), else None."""
+    one = [known.get(a) == 1.0 for a in args]
+    if op == "mul":
+        return args[1] if one[0] else args[0] if one[1] else None
+    if op in ("div", "pow") and one[1]:
+        return args[0]
+    return None

@@ -1,0 +1,58 @@
+"""Shape rules for the op table: broadcasting, matrix products, transposes, reductions."""
+
+from __future__ import annotations
+
+Shape = tuple[int, ...]
+
+
+class ShapeMismatch(ValueError):
+    """Two shapes that an operation cannot combine."""
+
+
+def broadcast(*shapes: Shape | None) -> Shape | None:
+    """numpy broadcasting of known shapes; None when any is unknown."""
+    if any(s is None for s in shapes):
+        return None
+    ndim = max(len(s) for s in shapes)
+    out = []
+    for dims in zip(*[(1,) * (ndim - len(s)) + tuple(s) for s in shapes]):
+        sizes = {d for d in dims if d != 1}
+        if len(sizes) > 1:
+            raise ShapeMismatch("cannot broadcast")
+        out.append(sizes.pop() if sizes else 1)
+    return tuple(out)
+
+
+def matmul(a: Shape | None, b: Shape | None) -> Shape | None:
+    """The shape of a @ b for vectors and matrices, as numpy computes it."""
+    if a is None or b is None:
+        return None
+    if len(a) == 0 or len(b) == 0 or len(a) > 2 or len(b) > 2:
+        raise ShapeMismatch("a matrix product needs vectors or matrices")
+    inner_a = a[-1]
+    inner_b = b[0] if len(b) == 1 else b[-2]
+    if inner_a != inner_b:
+        raise ShapeMismatch("inner sizes differ")
+    return a[:-1] + b[1:] if len(b) == 2 else a[:-1]
+
+
+def transpose(a: Shape | None) -> Shape | None:
+    """The shape of aᵀ (a vector stays a vector, as in numpy)."""
+    return None if a is None else tuple(reversed(a))
+
+
+def same(a: Shape | None) -> Shape | None:
+    """Elementwise functions keep the shape."""
+    return a
+
+
+def reduce(a: Shape | None) -> Shape | None:
+    """Reductions to a scalar."""
+    return ()
+
+
+def fmt(shape: Shape | None) -> str:
+    """A shape for messages and labels: 'scalar', '2', '2×3', '?'."""
+    if shape is None:
+        return "?"
+    return "scalar" if shape == () else "×".join(str(d) for d in shape)
