@@ -43,6 +43,8 @@ def build(program: Program, *, title: str | None = None) -> nx.MultiDiGraph:
         }
         if node.is_const:
             attrs["value"] = node.value
+        if node.default is not None:
+            attrs["default"] = node.default
         graph.add_node(node.id, **attrs)
         if node.op is None:
             continue

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
-
 from . import shapes
+from .lazy import np
 
 # How a local derivative D combines with the adjoint ḡ of the result (see README, "Edges"):
 #   elementwise   ∂L/∂operand = ḡ ⊙ D, summed over broadcast axes
@@ -27,7 +26,7 @@ COMBINES = ("elementwise", "matmul_left", "matmul_right", "transpose")
 ADD, MUL, NEG, POW, POSTFIX, ATOM = 1, 2, 3, 4, 5, 6
 
 
-def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def unbroadcast(g, shape: tuple[int, ...]):
     """Sum a gradient over the axes that broadcasting added or stretched."""
     g = np.asarray(g, dtype=float)
     while g.ndim > len(shape):
@@ -129,7 +128,7 @@ ROWS: tuple[Op, ...] = (
        style="prefix", plain="-", pretty="−", html="−", latex="-", prec=NEG,
        torch=("NegBackward0",)),
     Op("pow", 2, "elementwise power", ("b * a^(b - 1)", "log(a) * out"),
-       lambda a, b: np.power(a, b), _pow_vjp, shapes.broadcast, aliases=("**",),
+       lambda a, b: a ** b, _pow_vjp, shapes.broadcast, aliases=("**",),
        style="infix", plain="^", pretty="^", html="^", latex="^", prec=POW, right_assoc=True,
        torch=("PowBackward0", "PowBackward1", "PowBackward2")),
     Op("transpose", 1, "transpose (a vector stays a vector)", ("1",),

@@ -8,12 +8,12 @@ recursion limit. Nothing the user writes is ever evaluated as Python.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from . import names, ops, shapes
 from .errors import LimitError, Source, SourceError
+from .lazy import scalar_op
 from .lexer import Token, tokenize
 from .program import ROLES, Node, Program
 
@@ -57,6 +57,7 @@ class Parser:
         self.counter = 0
         self.output_decl: Token | None = None
         self.scripts: dict[str, tuple[str, Token]] = {}
+        self.defaults: dict[str, float] = {}
 
     # -- errors ------------------------------------------------------------------------------
     def error(self, msg: str, tok: Token, hint: str | None = None) -> SourceError:
@@ -133,12 +134,25 @@ class Parser:
                 raise self.error(f"'{tok.text}' is declared twice (first on line "
                                  f"{self.declared[name][2].line})", tok)
             self.declared[name] = (role, shape, tok)
+            if stmt[i].kind == "=":
+                self.defaults[name], i = self._default(stmt, i + 1)
             if stmt[i].kind == "NL":
                 return
             if stmt[i].kind != ",":
                 raise self.error("separate declared names with ','", stmt[i],
                                  hint=f"for example: '{role} W[2, 2], b'")
             i += 1
+
+    def _default(self, stmt: list[Token], i: int) -> tuple[float, int]:
+        """A declared leaf's value: `param a = -4.0`."""
+        sign = 1.0
+        if stmt[i].kind in "-+":
+            sign, i = (-1.0 if stmt[i].kind == "-" else 1.0), i + 1
+        tok = stmt[i]
+        if tok.kind != "NUMBER":
+            raise self.error("a declared value is a number: 'param a = -4.0'", tok)
+        num, _, den = tok.text.partition("/")
+        return sign * float(num) / float(den or 1), i + 1
 
     def _shape(self, stmt: list[Token], i: int) -> tuple[shapes.Shape, int]:
         dims: list[int] = []
@@ -378,7 +392,7 @@ class Parser:
             return name
         role, shape, _ = self.declared.get(name, (None, None, None))
         node = self._add(Node(name, role=role, shape=shape, name=name, line=tok.line,
-                              col=tok.col))
+                              col=tok.col, default=self.defaults.get(name)))
         self.info[name] = _Info(shape, matrix=(len(shape) == 2) if shape is not None
                                 else name[:1].isupper(), scalar=shape == ())
         self.leaf_use[name] = tok
@@ -393,7 +407,7 @@ class Parser:
                 value = float(tok.text)
             except ValueError:
                 raise self.error(f"'{tok.text}' is not a number", tok) from None
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             raise self.error(f"the number {tok.text} is too large for 64-bit floats", tok)
         node = self._add(Node(self._tmp(), value=value, text=tok.text, shape=(),
                               line=tok.line, col=tok.col))
@@ -440,13 +454,9 @@ class Parser:
     def _fold(self, row: ops.Op, nodes: list[Node], tok: Token) -> str:
         """Compute an op on constants now, in float64 (never exact big integers)."""
         from .printing import constant_text
-        with np.errstate(all="raise"):
-            try:
-                value = float(row.forward(*[np.float64(n.value) for n in nodes]))
-            except (FloatingPointError, OverflowError, ZeroDivisionError):
-                value = float("nan")
+        value = scalar_op(row.forward, *[n.value for n in nodes])
         text = constant_text(row, nodes)
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             raise self.error(f"the constant {text} is not a finite 64-bit number", tok)
         for n in nodes:
             del self.program.nodes[n.id]

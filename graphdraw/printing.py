@@ -8,8 +8,10 @@ HTML here and nowhere else.
 from __future__ import annotations
 
 import html as _html
+import math
 
 from . import names, ops
+from .lazy import scalar_op
 from .program import Node, Program
 
 Piece = tuple[str, int]
@@ -135,17 +137,38 @@ class Printer:
 
     def template(self, text: str, operands: dict[str, str]) -> Piece:
         """Print a derivative template over a, b, out, given the node ids to put in."""
-        pieces = {k: self.ref(v) for k, v in operands.items()}
-        values = {k: self.program.nodes[v].value for k, v in operands.items()
-                  if self.program.nodes[v].is_const and self.program.nodes[v].name is None}
+        pieces, values = {}, {}
+        for key, node_id in operands.items():
+            pieces[key] = self.ref(node_id)
+            node = self.program.nodes[node_id]
+            if node.value is not None and node.name is None:
+                values[key] = node.value
         return print_template(text, pieces, self.mode, values)
 
 
-_TEMPLATES: dict[str, Program] = {}
+_TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
+_NUMBERS = ("0", "1", "-1")
 
 
 def _format_value(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _compile(text: str) -> tuple[list[tuple], str]:
+    """A template as a list of steps (id, kind, payload), parsed once."""
+    from .parser import parse
+    program = parse("t_ = " + text)
+    steps = []
+    for node in program.nodes.values():
+        if node.is_leaf:
+            steps.append((node.id, "leaf", node))
+        elif node.is_const:
+            steps.append((node.id, "const", (node.text, node.value)))
+        elif node.op == "id":
+            steps.append((node.id, "copy", node.args[0]))
+        else:
+            steps.append((node.id, "op", (ops.OPS[node.op], node.args)))
+    return steps, program.output
 
 
 def print_template(text: str, operands: dict[str, Piece], mode: str,
@@ -155,46 +178,42 @@ def print_template(text: str, operands: dict[str, Piece], mode: str,
     Operands with a known constant value (`values`) are folded where that simplifies the
     text: 2^(2 - 1) prints as 2, 1 · x as x, x^1 as x.
     """
-    from .parser import parse
-    program = _TEMPLATES.get(text)
-    if program is None:
-        program = _TEMPLATES[text] = parse("t_ = " + text)
-    values = dict(values or {})
+    if text in operands:                   # the common one-name templates: a, b, out
+        return operands[text]
+    if text in _NUMBERS:                   # and constants: 1, -1, 0
+        return number(text, mode)
+    compiled = _TEMPLATES.get(text)
+    if compiled is None:
+        compiled = _TEMPLATES[text] = _compile(text)
+    steps, output = compiled
     pieces: dict[str, Piece] = {}
-    known: dict[str, float] = {}
-    for node in program.nodes.values():
-        if node.is_leaf:
-            pieces[node.id] = operands.get(node.id) or name(node, mode)
-            if node.id in values:
-                known[node.id] = values[node.id]
-            continue
-        if node.is_const:
-            pieces[node.id], known[node.id] = number(node.text, mode), node.value
-            continue
-        row = ops.OPS[node.op]
-        args = list(node.args)
-        if row.style == "copy":
-            pieces[node.id] = pieces[args[0]]
-            if args[0] in known:
-                known[node.id] = known[args[0]]
-            continue
-        if all(a in known for a in args) and row.differentiable:
-            import numpy as np
-            with np.errstate(all="ignore"):
-                value = float(row.forward(*[np.float64(known[a]) for a in args]))
-            if np.isfinite(value):
-                known[node.id] = value
-                pieces[node.id] = number(_format_value(value), mode)
+    known: dict[str, float] = dict(values) if values else {}
+    for node_id, kind, payload in steps:
+        if kind == "leaf":
+            pieces[node_id] = operands.get(node_id) or name(payload, mode)
+        elif kind == "const":
+            pieces[node_id], known[node_id] = number(payload[0], mode), payload[1]
+        elif kind == "copy":
+            pieces[node_id] = pieces[payload]
+            if payload in known:
+                known[node_id] = known[payload]
+        else:
+            row, args = payload
+            if known and all(a in known for a in args) and row.style != "call":
+                value = scalar_op(row.forward, *[known[a] for a in args])
+                if math.isfinite(value):
+                    known[node_id] = value
+                    pieces[node_id] = number(_format_value(value), mode)
+                    continue
+            simple = _simplify(row.name, args, known) if known else None
+            if simple is not None:
+                pieces[node_id] = pieces[simple]
+                if simple in known:
+                    known[node_id] = known[simple]
                 continue
-        simple = _simplify(row.name, args, known)
-        if simple is not None:
-            pieces[node.id] = pieces[simple]
-            if simple in known:
-                known[node.id] = known[simple]
-            continue
-        pieces[node.id] = apply(row, [pieces[a] for a in args], mode,
-                                const_left=args[0] in known)
-    return pieces[program.output]
+            pieces[node_id] = apply(row, [pieces[a] for a in args], mode,
+                                    const_left=args[0] in known)
+    return pieces[output]
 
 
 def _simplify(op: str, args: list[str], known: dict[str, float]) -> str | None:

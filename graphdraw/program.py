@@ -22,6 +22,7 @@ class Node:
     role: str | None = None          # leaves: declared role, None when undeclared
     shape: Shape | None = None
     value: float | None = None       # constants only
+    default: float | None = None     # leaves: a value declared with the role (param a = 2)
     text: str = ""                   # constants: as written (after folding, e.g. "1/2")
     line: int = 0
     col: int = 0

@@ -1,0 +1,150 @@
+"""graphdraw's benchmark: every figure is a ratio against a baseline measured in the same run.
+
+Run with `make bench`. Timings are medians over repeated runs on this (shared, noisy)
+machine; the ratios, not the seconds, are what the targets speak of.
+
+  (a) `graphdraw render` of the default model to SVG  vs  the floor: Python importing click,
+      networkx and graphviz, then `dot -Tsvg` on the same DOT           target <= 1.3x
+  (b) parse + build + write --format json for chains of 1,000 / 10,000 / 100,000 statements:
+      10x the statements <= 12x the time; 10,000 statements under a second
+  (c) the default diagram drawn by a torchviz script (import torch and torchviz, build the
+      model, make_dot, render SVG)  vs  `graphdraw render`: how many times faster graphdraw is
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+PY = sys.executable
+GRAPHDRAW = [PY, "-m", "graphdraw"]
+
+TORCHVIZ_SCRIPT = r"""
+import torch, torchviz
+torch.manual_seed(0)
+x = torch.rand(2, dtype=torch.float64)
+y = torch.tensor(1.0, dtype=torch.float64)
+W_i = torch.rand(2, 2, dtype=torch.float64, requires_grad=True)
+b_a = torch.rand((), dtype=torch.float64, requires_grad=True)
+W_o = torch.rand(2, dtype=torch.float64, requires_grad=True)
+b_o = torch.rand((), dtype=torch.float64, requires_grad=True)
+a = W_i.T @ x + b_a
+z = torch.sigmoid(a)
+y_hat = torch.sigmoid(W_o @ z + b_o)
+L = 0.5 * (y_hat - y) ** 2
+dot = torchviz.make_dot(L, params={"W_i": W_i, "b_a": b_a, "W_o": W_o, "b_o": b_o})
+dot.format = "svg"
+dot.render(OUT, cleanup=True)
+"""
+
+
+def run(cmd: list[str], **kw) -> float:
+    """Seconds one command takes (it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - start
+
+
+def median_of(fn, repeat: int) -> float:
+    fn()                                   # warm the file cache
+    return statistics.median(fn() for _ in range(repeat))
+
+
+def bench_render(tmp: str, repeat: int) -> dict:
+    """(a) graphdraw render vs importing its libraries plus dot."""
+    from graphdraw import gallery
+    dot_path = os.path.join(tmp, "xor.dot")
+    with open(dot_path, "w", encoding="utf-8") as handle:
+        handle.write(gallery.example_dot("xor"))
+    dot = shutil.which("dot")
+
+    def floor() -> float:
+        return (run([PY, "-c", "import click, networkx, graphviz"])
+                + run([dot, "-Tsvg", dot_path, "-o", os.path.join(tmp, "floor.svg")]))
+
+    def ours() -> float:
+        return run(GRAPHDRAW + ["render", "--format", "svg", "-o", os.path.join(tmp, "g.svg")])
+
+    f, g = median_of(floor, repeat), median_of(ours, repeat)
+    return {"floor_s": f, "graphdraw_s": g, "ratio": g / f}
+
+
+def chain(n: int) -> str:
+    """A model of n statements, each feeding the next."""
+    lines = ["h0 = x"] + [f"h{i} = tanh(w h{i - 1} + b)" for i in range(1, n)]
+    return "\n".join(lines) + "\n"
+
+
+def bench_chain(tmp: str, sizes: list[int]) -> dict:
+    """(b) parse, build and write JSON for chains of statements."""
+    from graphdraw import graph, jsonout, output, parser
+    times = {}
+    for n in sizes:
+        text = chain(n)
+        best = float("inf")
+        for _ in range(3 if n <= 10_000 else 1):
+            start = time.perf_counter()
+            g = graph.build(parser.parse(text))
+            output.write_atomic(os.path.join(tmp, "chain.json"), jsonout.to_json(g).encode())
+            best = min(best, time.perf_counter() - start)
+        times[n] = best
+    growth = {f"{b}/{a}": times[b] / times[a] for a, b in zip(sizes, sizes[1:])}
+    return {"seconds": times, "growth": growth}
+
+
+def bench_torchviz(tmp: str, repeat: int) -> dict:
+    """(c) a torchviz script drawing the default model vs graphdraw render."""
+    script = TORCHVIZ_SCRIPT.replace("OUT", repr(os.path.join(tmp, "tv")))
+
+    def torchviz() -> float:
+        return run([PY, "-c", script])
+
+    def ours() -> float:
+        return run(GRAPHDRAW + ["render", "--format", "svg", "-o", os.path.join(tmp, "g.svg")])
+
+    t, g = median_of(torchviz, repeat), median_of(ours, repeat)
+    return {"torchviz_s": t, "graphdraw_s": g, "faster": t / g}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else args.repeat
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    with tempfile.TemporaryDirectory() as tmp:
+        print("graphdraw benchmark (ratios measured in this run)\n")
+        a = bench_render(tmp, repeat)
+        print(f"(a) render default model to SVG: graphdraw {a['graphdraw_s'] * 1e3:.0f} ms, "
+              f"floor (import click+networkx+graphviz, then dot -Tsvg) "
+              f"{a['floor_s'] * 1e3:.0f} ms -> {a['ratio']:.2f}x the floor (target <= 1.3x)")
+        b = bench_chain(tmp, sizes)
+        cells = ", ".join(f"{n:,}: {s * 1e3:.0f} ms" for n, s in b["seconds"].items())
+        growth = ", ".join(f"{k} statements -> {v:.1f}x the time"
+                           for k, v in b["growth"].items())
+        print(f"(b) parse+build+write JSON of chains: {cells}\n    growth: {growth} "
+              "(target <= 12x per 10x; 10,000 under 1 s)")
+        try:
+            import torch  # noqa: F401
+            import torchviz  # noqa: F401
+        except Exception:  # torchviz's import can fail without setuptools
+            print("(c) skipped: torch/torchviz not importable")
+        else:
+            c = bench_torchviz(tmp, repeat)
+            print(f"(c) default diagram: torchviz script {c['torchviz_s'] * 1e3:.0f} ms, "
+                  f"graphdraw {c['graphdraw_s'] * 1e3:.0f} ms -> graphdraw is "
+                  f"{c['faster']:.1f}x faster")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The command line: `graphdraw render | ops | examples` (a click group)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from . import __version__, examples, ops
+from .errors import GraphdrawError, OutputError
+from .model import read_model
+
+FORMATS = ("svg", "png", "pdf", "dot", "json")
+
+
+class _Group(click.Group):
+    """A click group that turns graphdraw's errors into one message and an exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GraphdrawError as exc:
+            message = str(exc)
+            if not message.startswith(("<", "/")) and ": error: " not in message:
+                message = "graphdraw: error: " + message
+            click.echo(message, err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except RecursionError:
+            click.echo("graphdraw: error: the model is nested too deeply to process", err=True)
+            ctx.exit(7)
+        except MemoryError:
+            click.echo("graphdraw: error: the model is too large for this machine's memory",
+                       err=True)
+            ctx.exit(7)
+        except Exception as exc:  # noqa: BLE001 - the last guard: no traceback for users
+            if os.environ.get("GRAPHDRAW_DEBUG"):
+                raise
+            click.echo(f"graphdraw: internal error: {type(exc).__name__}: {exc}\n"
+                       "  please report it with the model; GRAPHDRAW_DEBUG=1 shows the "
+                       "traceback", err=True)
+            ctx.exit(1)
+
+
+def model_options(func):
+    """The ways to give a model, shared by every command that reads one."""
+    func = click.option("--example", "example", metavar="NAME",
+                        help=f"A built-in model: {', '.join(examples.names())}.")(func)
+    func = click.option("-e", "--expr", "inline", metavar="TEXT",
+                        help="The model given inline, e.g. -e 'L = (w x - y)^2'.")(func)
+    func = click.argument("model", required=False, metavar="[MODEL]")(func)
+    return func
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="graphdraw")
+def cli() -> None:
+    """Turn a model equation into a named computation-graph diagram.
+
+    A model is a file (any extension), '-' for standard input, -e TEXT, or a built-in
+    example; with none, graphdraw uses the XOR network of exercise 6.2.
+
+    \b
+    Examples:
+      graphdraw render --format svg          # draw the default model to xor.svg
+      graphdraw render model.gd -o model.png
+      graphdraw render -e 'L = 1/2 (σ(wᵀ x + b) − y)²' --format pdf
+      graphdraw ops                          # every operation and its local derivative
+      graphdraw examples                     # the built-in models
+    """
+
+
+@cli.command()
+@model_options
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="svg",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", "output", metavar="PATH",
+              help="Where to write; '-' for standard output. [default: MODEL.FORMAT in the "
+                   "current directory]")
+@click.option("--rankdir", type=click.Choice(["LR", "TB"], case_sensitive=False),
+              default="LR", show_default=True, help="Left to right or top to bottom.")
+@click.option("--title", help="A title drawn above the graph.")
+@click.option("--no-edge-labels", is_flag=True, help="Hide the local derivatives on edges.")
+@click.option("--no-shapes", is_flag=True, help="Hide the shapes of values.")
+@click.option("--layout-timeout", type=click.FloatRange(min=0.1), default=30.0,
+              show_default=True, metavar="SECONDS",
+              help="Give up when Graphviz takes longer than this to lay the graph out.")
+def render(model, inline, example, fmt, output, rankdir, title, no_edge_labels, no_shapes,
+           layout_timeout) -> None:
+    """Draw the computation graph of a model.
+
+    Each node shows its name and its forward computation; each edge carries the local
+    derivative of its result with respect to that operand. svg, png and pdf need Graphviz's
+    dot; dot and json work without it.
+
+    \b
+    Examples:
+      graphdraw render                          # the default model, to ./xor.svg
+      graphdraw render --example micrograd -f png
+      graphdraw render model.gd -f json -o -    # JSON on standard output
+      echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
+    """
+    from . import graph as graph_mod
+    from . import output as out
+    from . import parser, render as render_mod
+    from .jsonout import to_json
+
+    source = read_model(model, inline, example)
+    program = parser.parse(source.text, source.name)
+    graph = graph_mod.build(program, title=title or "")
+    if fmt == "json":
+        data = to_json(graph).encode("utf-8")
+    else:
+        dot = render_mod.to_dot(graph, rankdir=rankdir.upper(), title=title or "",
+                                edge_labels=not no_edge_labels, shapes=not no_shapes)
+        data = dot.encode("utf-8") if fmt == "dot" else \
+            render_mod.layout(dot, fmt, timeout=layout_timeout)
+    if output == "-":
+        out.write_stdout(data)
+        return
+    path = output or f"{source.stem}.{fmt}"
+    out.write_atomic(path, data, input_path=source.path)
+    click.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} "
+               f"edges, {fmt})", err=True)
+
+
+@cli.command("ops")
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+def ops_command(as_json: bool) -> None:
+    """List the operations: names, arity, local derivatives, torch autograd nodes.
+
+    Local derivatives are written over the operands a, b and the result out, in the
+    equation language; 'combine' says how each meets the adjoint ḡ of the result
+    (elementwise: ḡ ⊙ D; matmul_left: ḡ D; matmul_right: Dᵀ ḡ; transpose: (ḡ ⊙ D)ᵀ).
+
+    \b
+    Examples:
+      graphdraw ops
+      graphdraw ops --json | jq '.[] | select(.name == "sigmoid")'
+    """
+    from .printing import print_template
+    rows = []
+    for row in ops.ROWS:
+        if row.style == "copy":
+            continue
+        operands = "ab"[:row.arity]
+        derivs = [print_template(d, {}, "pretty")[0] for d in row.derivs]
+        rows.append({"name": row.name, "aliases": list(row.aliases), "arity": row.arity,
+                     "doc": row.doc, "usage": _usage(row),
+                     "local_grads": {f"∂out/∂{o}": d for o, d in zip(operands, derivs)},
+                     "combine": list(row.combines()), "torch": list(row.torch)})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for item in rows:
+        aliases = f"  (also {', '.join(item['aliases'])})" if item["aliases"] else ""
+        click.echo(f"{item['usage']:<14} {item['name']}: {item['doc']}{aliases}")
+        for (wrt, deriv), combine in zip(item["local_grads"].items(), item["combine"]):
+            note = "" if combine == "elementwise" else f"   [{combine}]"
+            click.echo(f"{'':14}   {wrt} = {deriv}{note}")
+        if item["torch"]:
+            click.echo(f"{'':14}   torch: {', '.join(item['torch'])}")
+
+
+def _usage(row: ops.Op) -> str:
+    """How an op is written, e.g. 'a + b', 'σ(a)', 'aᵀ'."""
+    from .printing import apply
+    args = [("a", ops.ATOM), ("b", ops.ATOM)][:row.arity]
+    return apply(row, args, "pretty")[0]
+
+
+@cli.command("examples")
+@click.argument("name", required=False)
+def examples_command(name: str | None) -> None:
+    """List the built-in models, or print one (use it with --example NAME).
+
+    \b
+    Examples:
+      graphdraw examples
+      graphdraw examples micrograd > micrograd.gd
+    """
+    if name is None:
+        for item in examples.names():
+            mark = " (default)" if item == examples.DEFAULT else ""
+            click.echo(f"{item:<10} {examples.summary(item)}{mark}")
+        return
+    if name not in examples.names():
+        raise GraphdrawError(f"no built-in example named '{name}'",
+                             hint=f"the examples are: {', '.join(examples.names())}")
+    click.echo(examples.text(name), nl=False)
+
+
+def main() -> None:
+    """The console script."""
+    try:
+        cli(prog_name="graphdraw")
+    except KeyboardInterrupt:
+        click.echo("graphdraw: interrupted", err=True)
+        sys.exit(130)
+
+
+__all__ = ["cli", "main", "OutputError"]

@@ -1,0 +1,34 @@
+"""numpy, imported on first use, so that drawing a diagram never pays for it."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+
+class LazyModule:
+    """A module that is imported when one of its attributes is first read."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        module = importlib.import_module(self._name)
+        return getattr(module, attr)
+
+
+np: Any = LazyModule("numpy")
+
+
+def scalar_op(forward, *values: float) -> float:
+    """Apply an op's forward to Python floats; nan when it overflows or is undefined.
+
+    Used to fold constants without importing numpy (rows use operators that work on both).
+    """
+    try:
+        result = forward(*values)
+    except (OverflowError, ZeroDivisionError, ValueError, FloatingPointError):
+        return float("nan")
+    if isinstance(result, complex):
+        return float("nan")
+    return float(result)
