@@ -110,6 +110,9 @@ def render(model, inline, example, fmt, output, rankdir, title, no_edge_labels, 
     from .jsonout import to_json
 
     source = read_model(model, inline, example)
+    path = None if output == "-" else (output or f"{source.stem}.{fmt}")
+    if path is not None:
+        out.check_target(path, input_path=source.path)
     program = parser.parse(source.text, source.name)
     graph = graph_mod.build(program, title=title or "")
     if fmt == "json":
@@ -119,10 +122,9 @@ def render(model, inline, example, fmt, output, rankdir, title, no_edge_labels, 
                                 edge_labels=not no_edge_labels, shapes=not no_shapes)
         data = dot.encode("utf-8") if fmt == "dot" else \
             render_mod.layout(dot, fmt, timeout=layout_timeout)
-    if output == "-":
+    if path is None:
         out.write_stdout(data)
         return
-    path = output or f"{source.stem}.{fmt}"
     out.write_atomic(path, data, input_path=source.path)
     click.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} "
                f"edges, {fmt})", err=True)

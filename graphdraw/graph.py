@@ -22,12 +22,14 @@ def build(program: Program, *, title: str | None = None) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(output=program.output, title=title or "", source=program.source.name)
     printers = {mode: Printer(program, mode) for mode in ("plain", "pretty", "html")}
     for node in program.nodes.values():
-        if node.is_leaf:
+        if node.id == program.output:
+            kind = "output"
+        elif node.is_leaf:
             kind = _ROLE_KIND[node.role]
         elif node.is_const:
             kind = "constant"
         else:
-            kind = "output" if node.id == program.output else "intermediate"
+            kind = "intermediate"
         attrs = {
             "kind": kind,
             "op": node.op,
