@@ -25,7 +25,8 @@ DIGITS = "0123456789"
 
 @dataclass(frozen=True)
 class Token:
-    """One token: kind is NAME, NUMBER, TRANSPOSE, SUPER (a superscript power), NL, END or a symbol."""
+    """One token: kind is NAME, NUMBER, TRANSPOSE, SUPER (a superscript power, as written), NL,
+    END or a symbol."""
 
     kind: str
     text: str
@@ -35,7 +36,12 @@ class Token:
 
 
 def _is_name_start(ch: str) -> bool:
-    return (ch.isalpha() or ch == "_") and ch not in TRANSPOSE_MARKS and ch not in SUPERSCRIPTS
+    return (ch.isalpha() or ch == "_") and ch not in TRANSPOSE_MARKS and not _is_superscript(ch)
+
+
+def _is_superscript(ch: str) -> bool:
+    """Superscripts are powers (x², xⁿ), never part of a name."""
+    return not ch.isascii() and "SUPERSCRIPT" in unicodedata.name(ch, "")
 
 
 def _is_name_char(ch: str) -> bool:
@@ -91,8 +97,7 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
             j = i
             while j < n and line[j] in SUPERSCRIPTS:
                 j += 1
-            digits = "".join(SUPERSCRIPTS[c] for c in line[i:j])
-            out.append(Token("SUPER", digits, line_no, col, spaced))
+            out.append(Token("SUPER", line[i:j], line_no, col, spaced))
             i, spaced = j, False
             continue
         if ch == ".":
@@ -123,6 +128,16 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
         else:
             raise SourceError(f"unexpected character {_describe(ch)}", source=source,
                               line=line_no, col=col, hint=_char_hint(ch))
+
+
+def reads_as_transpose(text: str) -> bool:
+    """Whether text written right after '^' is read as a transpose (x^T), not as a power.
+
+    >>> reads_as_transpose("T"), reads_as_transpose("T^2"), reads_as_transpose("Tx")
+    (True, True, False)
+    """
+    text = text.lstrip(" \t")
+    return text[:1] in ("T", "⊤", "ᵀ") and not _is_name_char(text[1:2] or " ")
 
 
 def _number_end(line: str, i: int) -> int:
@@ -157,6 +172,8 @@ def _char_hint(ch: str) -> str | None:
         return "declare roles and shapes as 'param W[2, 2]', without ':'"
     if ch in "{}":
         return "group with parentheses ( )"
+    if _is_superscript(ch):
+        return "write a power as x^n; only the superscript digits (x²) and ᵀ are read"
     if ch == "\\":
         return "LaTeX input is not supported yet; write 'sigma(x)' or 'σ(x)'"
     return None

@@ -16,25 +16,25 @@ GREEK = {
 GREEK_BY_NAME = {name: letter for letter, name in GREEK.items() if letter not in "ϵϑϕ"}
 HAT = "\u0302"
 PRIMES = ["", "′", "″", "‴"]
+LOOKALIKES = str.maketrans("аеорсхуіјѕԁһԛԝАВЕКМНОРСТХІЈЅ", "aeopcxyijsdhqwABEKMHOPCTXIJS")
 SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def canonical(raw: str) -> str:
-    """The id of a name as written: NFC, Greek letters spelt out, hats as `_hat`.
+    """The id of a name as written: NFKC, Greek letters spelt out, hats as `_hat`.
 
-    >>> canonical("ŷ"), canonical("α_1"), canonical("W_i")
-    ('y_hat', 'alpha_1', 'W_i')
+    NFKC, as for Python identifiers, makes look-alikes pasted from PDFs the same name
+    (math italic 𝑥 is x, µ is μ, ℓ is l). A Greek letter is spelt out when it stands alone
+    between underscores (α_1 is alpha_1); inside a word it stays, so Δw still shows as Δw.
+
+    >>> canonical("ŷ"), canonical("α_1"), canonical("W_i"), canonical("𝑥"), canonical("Δw")
+    ('y_hat', 'alpha_1', 'W_i', 'x', 'Δw')
     """
-    text = unicodedata.normalize("NFD", raw)
-    out: list[str] = []
-    hat_after: list[int] = []
-    for ch in text:
-        if ch == HAT and out:
-            hat_after.append(len(out))
-            continue
-        out.append(GREEK.get(unicodedata.normalize("NFC", ch), ch))
-    name = unicodedata.normalize("NFC", "".join(out))
-    if hat_after:
+    text = unicodedata.normalize("NFKD", raw)
+    hat = HAT in text[1:]
+    name = unicodedata.normalize("NFC", text[:1] + text[1:].replace(HAT, ""))
+    name = "_".join(GREEK.get(part, part) for part in name.split("_"))
+    if hat:
         # A hat sits on the letter before it: put `_hat` after the first part (ŷ_1 -> y_hat_1).
         head, sep, tail = name.partition("_")
         name = head + "_hat" + (sep + tail if sep else "")
@@ -42,14 +42,30 @@ def canonical(raw: str) -> str:
 
 
 def script_of(name: str) -> str:
-    """The writing system of a name's letters ('Latin', 'Cyrillic', 'mixed', ...)."""
+    """The writing system of a name's letters ('Latin', 'Cyrillic', 'mixed', ...).
+
+    Greek letters are at home among Latin ones in mathematics (W_α, σ_x): they count as Latin.
+
+    >>> script_of("W_α"), script_of("х"), script_of("xх")
+    ('Latin', 'Cyrillic', 'mixed')
+    """
     scripts = set()
-    for ch in name:
+    for ch in unicodedata.normalize("NFKC", name):
         if ch.isalpha():
-            scripts.add(unicodedata.name(ch, "UNKNOWN").split(" ")[0].capitalize())
+            script = unicodedata.name(ch, "UNKNOWN").split(" ")[0].capitalize()
+            scripts.add("Latin" if script == "Greek" else script)
     if not scripts:
         return "Latin"
     return scripts.pop() if len(scripts) == 1 else "mixed"
+
+
+def latin_lookalike(name: str) -> str:
+    """The name with Cyrillic letters that look Latin replaced by those Latin letters.
+
+    >>> latin_lookalike("х_1")
+    'x_1'
+    """
+    return name.translate(LOOKALIKES)
 
 
 def _parts(ident: str) -> tuple[str, bool, list[str]]:

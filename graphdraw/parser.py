@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
 from dataclasses import dataclass
 
 from . import names, ops, shapes
 from .errors import LimitError, Source, SourceError
 from .lazy import scalar_op
-from .lexer import Token, tokenize
+from .lexer import SUPERSCRIPTS, Token, tokenize
 from .program import ROLES, Node, Program
 
 MAX_TOKENS = 2_000_000
 JUXT = "juxt"   # implicit product: matmul or mul, decided from shapes (see README)
+SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPTS)
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "^": "pow"}
 
 
@@ -105,7 +107,7 @@ class Parser:
     def _is_declaration(stmt: list[Token]) -> bool:
         head = stmt[0]
         return (head.kind == "NAME" and head.text in (*ROLES, "dim", "output")
-                and len(stmt) > 2 and stmt[1].kind == "NAME")
+                and stmt[1].kind != "=")
 
     def _declaration(self, stmt: list[Token]) -> None:
         role = stmt[0].text
@@ -144,15 +146,21 @@ class Parser:
             i += 1
 
     def _default(self, stmt: list[Token], i: int) -> tuple[float, int]:
-        """A declared leaf's value: `param a = -4.0`."""
+        """A declared leaf's value: `param a = -4.0`, `const k = 1/2`."""
         sign = 1.0
-        if stmt[i].kind in "-+":
+        if stmt[i].kind in ("-", "+"):
             sign, i = (-1.0 if stmt[i].kind == "-" else 1.0), i + 1
         tok = stmt[i]
         if tok.kind != "NUMBER":
             raise self.error("a declared value is a number: 'param a = -4.0'", tok)
         num, _, den = tok.text.partition("/")
-        return sign * float(num) / float(den or 1), i + 1
+        if not den and stmt[i + 1].kind == "/" and stmt[i + 2].kind == "NUMBER" \
+                and "/" not in stmt[i + 2].text:
+            den, i = stmt[i + 2].text, i + 2
+        value = sign * float(num) / float(den or 1) if float(den or 1) else math.inf
+        if not math.isfinite(value):
+            raise self.error("a declared value is a finite number", tok)
+        return value, i + 1
 
     def _shape(self, stmt: list[Token], i: int) -> tuple[shapes.Shape, int]:
         dims: list[int] = []
@@ -178,11 +186,7 @@ class Parser:
         name = names.canonical(tok.text)
         if name.startswith("__"):
             raise self.error(f"'{tok.text}': names may not start with '__'", tok)
-        script = names.script_of(tok.text)
-        if script not in ("Latin", "Greek"):
-            self.scripts.setdefault(name, (script, tok))
-        else:
-            self.scripts.setdefault(name, ("Latin", tok))
+        self.scripts.setdefault(name, (names.script_of(tok.text), tok))
         return name
 
     def _assignment(self, stmt: list[Token]) -> None:
@@ -256,7 +260,7 @@ class Parser:
                         stack.append(_Frame(nxt, row, len(out)))
                         i += 2
                         continue
-                    if row is not None and tok.text not in self.bound:
+                    if row is not None and names.canonical(tok.text) not in self.bound:
                         raise self.error(f"'{tok.text}' is a function: write {tok.text}(...)",
                                          tok)
                     out.append((self._operand(tok), tok))
@@ -274,6 +278,7 @@ class Parser:
                     continue
                 elif kind == "-":
                     stack.append(("neg", tok, ops.NEG, True, 1))
+                    last_op = tok
                 elif kind == "+":
                     pass
                 elif kind == "NL":
@@ -303,7 +308,8 @@ class Parser:
                 out.append((self._apply("transpose", [ref], tok), at))
             elif kind == "SUPER":
                 ref, at = out.pop()
-                exponent = self._number(Token("NUMBER", tok.text, tok.line, tok.col))
+                digits = tok.text.translate(SUPERSCRIPT_DIGITS)
+                exponent = self._number(Token("NUMBER", digits, tok.line, tok.col))
                 out.append((self._apply("pow", [ref, exponent], tok), at))
             elif kind in (")", ","):
                 self._pop_while(stack, out, 0, False)
@@ -333,6 +339,10 @@ class Parser:
             elif kind == "NL":
                 break
             elif kind == "=":
+                frames = [f for f in stack if isinstance(f, _Frame)]
+                if frames and frames[-1].tok.line < tok.line:
+                    # An open '(' ran on into the next statement: that '(' is the mistake.
+                    raise self.error("this '(' is never closed", frames[-1].tok)
                 raise self.error("only one '=' per statement", tok,
                                  hint="write 'x = y' and 'y = z' on separate lines; '==' is "
                                       "not an equation")
@@ -376,7 +386,11 @@ class Parser:
         return len(tok.text) > 2 and "_" not in tok.text and tok.text.isascii()
 
     def _unknown_function(self, tok: Token) -> None:
-        close = difflib.get_close_matches(tok.text, ops.function_names(), n=1, cutoff=0.5)
+        # Aliases spelt out as names are (`sigma` for σ) lead to their function's own name.
+        spelt = {names.canonical(alias): row.name for alias, row in ops.FUNCTIONS.items()}
+        spelt.update({alias: row.name for alias, row in ops.FUNCTIONS.items()})
+        close = difflib.get_close_matches(tok.text, spelt, n=1, cutoff=0.5)
+        close = [spelt[c] for c in close]
         hint = f"did you mean '{close[0]}'?" if close else \
             f"for a product write '{tok.text} (...)' or '{tok.text} * (...)'; " \
             f"functions: {', '.join(r.name for r in ops.ROWS if r.style == 'call')}"
@@ -435,11 +449,13 @@ class Parser:
             both = " and ".join(shapes.fmt(i.shape) for i in infos)
             raise self.error(f"{row.name} cannot combine shapes {both}: {exc}", tok) from None
         if all(n.is_const and n.name is None for n in nodes):
-            return self._fold(row, nodes, tok)
+            folded = self._fold(row, nodes, tok)
+            if folded is not None:
+                return folded
         node = self._add(Node(self._tmp(), op=op_name, args=tuple(args), shape=shape,
                               line=tok.line, col=tok.col))
         if op_name == "transpose":
-            info = _Info(shape, matrix=True, scalar=shape == ())
+            info = _Info(shape, matrix=shape != (), scalar=shape == ())
         elif row.shape is shapes.reduce:
             info = _Info((), matrix=False, scalar=True)
         elif op_name == "matmul":
@@ -451,10 +467,18 @@ class Parser:
         self.info[node.id] = info
         return node.id
 
-    def _fold(self, row: ops.Op, nodes: list[Node], tok: Token) -> str:
-        """Compute an op on constants now, in float64 (never exact big integers)."""
+    def _fold(self, row: ops.Op, nodes: list[Node], tok: Token) -> str | None:
+        """Compute an op on constants now, in float64 (never exact big integers).
+
+        None when the op does not work on plain numbers (a transpose): it stays a node.
+        """
         from .printing import constant_text
-        value = scalar_op(row.forward, *[n.value for n in nodes])
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")     # a non-finite result is reported below
+                value = scalar_op(row.forward, *[n.value for n in nodes])
+        except (AttributeError, TypeError):
+            return None
         text = constant_text(row, nodes)
         if not math.isfinite(value):
             raise self.error(f"the constant {text} is not a finite 64-bit number", tok)
@@ -502,7 +526,7 @@ class Parser:
         latin = {n: t for n, (s, t) in self.scripts.items() if s == "Latin"}
         for name, (script, tok) in self.scripts.items():
             if script != "Latin" and latin:
-                other = next(iter(latin.values()))
+                other = latin.get(names.latin_lookalike(name), next(iter(latin.values())))
                 raise self.error(f"'{tok.text}' is written in {script} letters while "
                                  f"'{other.text}' (line {other.line}) is Latin: look-alike "
                                  "letters make different names", tok,

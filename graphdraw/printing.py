@@ -12,6 +12,7 @@ import math
 
 from . import names, ops
 from .lazy import scalar_op
+from .lexer import reads_as_transpose
 from .program import Node, Program
 
 Piece = tuple[str, int]
@@ -23,12 +24,38 @@ def number(text: str, mode: str) -> Piece:
     """A constant as written; negative ones bind like a unary minus."""
     shown = text
     if mode != "plain":
-        shown = {"1/2": "½", "1/4": "¼", "3/4": "¾"}.get(text, text).replace("-", "−")
+        shown = {"1/2": "½", "1/4": "¼", "3/4": "¾"}.get(text, text)
+        shown = shown.replace("-", "−").replace(" * ", " · ")
         if mode == "html":
             shown = _html.escape(shown)
-    prec = ops.NEG if text.startswith("-") else (ops.MUL if "/" in text or "*" in text else
-                                                ops.ATOM)
-    return shown, prec
+    return shown, _text_prec(text)
+
+
+def _text_prec(text: str) -> int:
+    """How tightly a constant's plain text binds: its loosest operator outside parentheses.
+
+    Folded constants keep their expression (`2 + 3`, `2^3`), so they need parentheses as
+    operands just like the expression would.
+
+    >>> [_text_prec(t) for t in ("2", "1e-5", "-1", "1/2", "2 + 3", "2^3", "(2 + 3)^2")]
+    [6, 6, 3, 2, 1, 4, 4]
+    """
+    prec, depth = ops.ATOM, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth or ch not in _TEXT_OPS:
+            continue
+        if ch in "+-":
+            spaced = text[i - 1:i] == " " and text[i + 1:i + 2] == " "
+            if not spaced and i > 0:
+                continue                    # the sign of an exponent: 1e-5
+            prec = min(prec, ops.ADD if spaced else ops.NEG)
+        else:
+            prec = min(prec, _TEXT_OPS[ch])
+    return prec
+
+
+_TEXT_OPS = {"+": ops.ADD, "-": ops.ADD, "*": ops.MUL, "/": ops.MUL, "@": ops.MUL, "^": ops.POW}
 
 
 def name(node: Node, mode: str) -> Piece:
@@ -54,13 +81,17 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
         return f"{fn}({', '.join(a[0] for a in args)})", ops.ATOM
     if row.style == "prefix":
         sym = row.plain if mode == "plain" else row.pretty
-        return sym + _wrap(args[0], args[0][1] < row.prec, mode), row.prec
+        return sym + _wrap(args[0], args[0][1] <= row.prec, mode), row.prec
     if row.style == "postfix":
         sym = {"plain": row.plain, "pretty": row.pretty, "html": row.html}[mode]
         return _wrap(args[0], args[0][1] < ops.POSTFIX, mode) + sym, row.prec
     left, right = args
     need_left = left[1] < row.prec or (left[1] == row.prec and row.right_assoc)
     need_right = right[1] < row.prec or (right[1] == row.prec and not row.right_assoc)
+    # A negative right operand gets parentheses: x − (−y), 2 (−x), never x − −y or 2 −x.
+    need_right = need_right or right[1] == ops.NEG
+    if row.name == "pow" and mode != "html":
+        need_right = need_right or reads_as_transpose(right[0])
     if row.name == "pow" and mode != "plain":
         base = _wrap(left, left[1] <= ops.POW, mode)
         if mode == "html":
@@ -75,8 +106,9 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
             sym = f" {row.plain} "
     elif row.name == "matmul":
         sym = " "
-    elif row.name == "mul" and (const_left or need_right):
-        sym = " "
+    elif row.name == "mul" and (const_left or need_right) and not (
+            right[0][:1].isdigit() and not need_right):
+        sym = " "               # juxtaposition, but never before a digit (2 · 3^x, not 2 3^x)
     else:
         sym = f" {row.pretty.strip()} " if row.prec <= ops.MUL else row.pretty
     return _wrap(left, need_left, mode) + sym + _wrap(right, need_right, mode), row.prec
@@ -200,7 +232,7 @@ def print_template(text: str, operands: dict[str, Piece], mode: str,
         else:
             row, args = payload
             if known and all(a in known for a in args) and row.style != "call":
-                value = scalar_op(row.forward, *[known[a] for a in args])
+                value = _fold(row, [known[a] for a in args])
                 if math.isfinite(value):
                     known[node_id] = value
                     pieces[node_id] = number(_format_value(value), mode)
@@ -214,6 +246,14 @@ def print_template(text: str, operands: dict[str, Piece], mode: str,
             pieces[node_id] = apply(row, [pieces[a] for a in args], mode,
                                     const_left=args[0] in known)
     return pieces[output]
+
+
+def _fold(row: ops.Op, values: list[float]) -> float:
+    """An op on known numbers; nan when it does not work on plain numbers (a transpose)."""
+    try:
+        return scalar_op(row.forward, *values)
+    except (AttributeError, TypeError):
+        return math.nan
 
 
 def _simplify(op: str, args: list[str], known: dict[str, float]) -> str | None:

@@ -25,10 +25,10 @@ def broadcast(*shapes: Shape | None) -> Shape | None:
 
 def matmul(a: Shape | None, b: Shape | None) -> Shape | None:
     """The shape of a @ b for vectors and matrices, as numpy computes it."""
+    if any(s is not None and (len(s) == 0 or len(s) > 2) for s in (a, b)):
+        raise ShapeMismatch("a matrix product needs vectors or matrices")
     if a is None or b is None:
         return None
-    if len(a) == 0 or len(b) == 0 or len(a) > 2 or len(b) > 2:
-        raise ShapeMismatch("a matrix product needs vectors or matrices")
     inner_a = a[-1]
     inner_b = b[0] if len(b) == 1 else b[-2]
     if inner_a != inner_b:

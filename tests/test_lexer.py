@@ -1,0 +1,184 @@
+"""The lexer: token kinds, positions, Unicode forms, and the characters it refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphdraw.errors import Source, SourceError
+from graphdraw.lexer import reads_as_transpose, tokenize
+
+
+def toks(text: str) -> list[tuple[str, str]]:
+    """(kind, text) of every token but the line ends."""
+    return [(t.kind, t.text) for t in tokenize(Source(text)) if t.kind not in ("NL", "END")]
+
+
+def kinds(text: str) -> list[str]:
+    return [k for k, _ in toks(text)]
+
+
+def lex_error(text: str) -> SourceError:
+    with pytest.raises(SourceError) as info:
+        tokenize(Source(text))
+    return info.value
+
+
+# -- positions ---------------------------------------------------------------------------------
+
+def test_every_token_has_its_line_and_column():
+    tokens = tokenize(Source("a = W x\n  b = a + 1"))
+    where = [(t.text, t.line, t.col) for t in tokens if t.kind not in ("NL", "END")]
+    assert where == [("a", 1, 1), ("=", 1, 3), ("W", 1, 5), ("x", 1, 7),
+                     ("b", 2, 3), ("=", 2, 5), ("a", 2, 7), ("+", 2, 9), ("1", 2, 11)]
+
+
+def test_spaced_flag_records_whitespace_before_a_token():
+    tokens = [t for t in tokenize(Source("a = f(x) + g (y)")) if t.kind == "("]
+    assert [t.spaced for t in tokens] == [False, True]
+
+
+@pytest.mark.parametrize("text", ["a = x\r\nb = y § 1\r\n", "\ufeffa = x\nb = y § 1",
+                                  "\ufeffa = x\r\nb = y § 1", "a = x\rb = y § 1"])
+def test_crlf_cr_and_bom_keep_line_and_column(text):
+    err = lex_error(text)
+    assert (err.line, err.col) == (2, 7)
+
+
+def test_a_tab_counts_as_one_column_and_the_caret_lines_up():
+    err = lex_error("a = x\n\tb =\ty § 1")
+    assert (err.line, err.col) == (2, 8)
+    shown, caret = str(err).splitlines()[1:3]
+    assert shown[caret.index("^")] == "§"
+
+
+def test_a_bom_in_the_middle_is_an_error_not_ignored():
+    err = lex_error("a = x\nb = \ufeffy")
+    assert (err.line, err.col) == (2, 5)
+    assert "U+FEFF" in err.message or "no-break" in err.message
+
+
+# -- numbers -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["2", "0.5", ".5", "5.", "1e-3", "2.5E+4", "10"])
+def test_numbers(text):
+    assert toks(text) == [("NUMBER", text)]
+
+
+def test_a_number_before_dot_t_leaves_the_transpose():
+    assert toks("2.T") == [("NUMBER", "2"), ("TRANSPOSE", ".T")]
+
+
+def test_an_exponent_without_digits_is_not_part_of_the_number():
+    assert toks("2e") == [("NUMBER", "2"), ("NAME", "e")]
+    assert toks("2ex") == [("NUMBER", "2"), ("NAME", "ex")]
+
+
+@pytest.mark.parametrize("char, text", [("½", "1/2"), ("¼", "1/4"), ("¾", "3/4"),
+                                        ("⅓", "1/3")])
+def test_vulgar_fractions_are_numbers(char, text):
+    assert toks(char) == [("NUMBER", text)]
+
+
+# -- symbols -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, kind", [("−", "-"), ("–", "-"), ("×", "*"), ("·", "*"),
+                                        ("÷", "/"), ("⋅", "@"), ("**", "^"), ("^", "^"),
+                                        ("@", "@")])
+def test_symbol_spellings(text, kind):
+    assert kinds(f"x {text} y") == ["NAME", kind, "NAME"]
+
+
+@pytest.mark.parametrize("text", ["xᵀ", "x⊤", "x^T", "x ^ T", "x.T", "x^ᵀ"])
+def test_transpose_spellings(text):
+    assert kinds(text) == ["NAME", "TRANSPOSE"]
+
+
+def test_caret_t_followed_by_a_name_character_is_a_power():
+    assert toks("x^Tx") == [("NAME", "x"), ("^", "^"), ("NAME", "Tx")]
+    assert toks("x^T_1") == [("NAME", "x"), ("^", "^"), ("NAME", "T_1")]
+
+
+def test_double_star_t_is_always_a_power():
+    assert toks("x**T") == [("NAME", "x"), ("^", "**"), ("NAME", "T")]
+
+
+def test_superscript_digits_are_one_power_token_as_written():
+    assert toks("x²³ + y") == [("NAME", "x"), ("SUPER", "²³"), ("+", "+"), ("NAME", "y")]
+
+
+def test_transpose_mark_is_never_part_of_a_name():
+    assert toks("W_iᵀx") == [("NAME", "W_i"), ("TRANSPOSE", "ᵀ"), ("NAME", "x")]
+    assert toks("Wᵀᵀ") == [("NAME", "W"), ("TRANSPOSE", "ᵀ"), ("TRANSPOSE", "ᵀ")]
+
+
+def test_comments_end_the_line():
+    assert toks("a = x  # σ(x) § anything\nb = y") == [
+        ("NAME", "a"), ("=", "="), ("NAME", "x"), ("NAME", "b"), ("=", "="), ("NAME", "y")]
+
+
+# -- names -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["x", "W_i", "b_a", "y_hat", "ŷ", "α", "α_1", "_x", "h2",
+                                  "Δw", "х"])
+def test_names(name):
+    assert toks(name) == [("NAME", name)]
+
+
+def test_a_combining_hat_is_composed_into_the_name():
+    assert toks("y\u0302") == [("NAME", "ŷ")]
+
+
+def test_digits_after_a_name_are_part_of_it_but_a_leading_digit_is_a_number():
+    assert toks("x1 2x") == [("NAME", "x1"), ("NUMBER", "2"), ("NAME", "x")]
+
+
+def test_superscript_letters_are_not_names():
+    err = lex_error("a = xⁿ")
+    assert (err.line, err.col) == (1, 6)
+    assert "x^n" in err.hint
+
+
+# -- refusals ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("word", ["lambda", "if", "for", "import", "def", "return", "None"])
+def test_python_keywords_are_refused_with_where(word):
+    err = lex_error(f"a = x\nb = {word} y")
+    assert (err.line, err.col) == (2, 5)
+    assert word in err.message and "Python" in err.message
+
+
+@pytest.mark.parametrize("text, col, hint", [
+    ('a = "text"', 5, "no strings"), ("a = 'x'", 5, "no strings"),
+    ("W: matrix", 2, "param W[2, 2]"), ("a = {x}", 5, "parentheses"),
+    (r"a = \sigma(x)", 5, "LaTeX"), ("a = x § y", 7, None), ("a = x ! y", 7, None),
+    ("a = x $ y", 7, None), ("a = x % y", 7, None)])
+def test_unknown_characters(text, col, hint):
+    err = lex_error(text)
+    assert (err.line, err.col) == (1, col)
+    assert "unexpected character" in err.message
+    assert text[col - 1] in err.message
+    if hint:
+        assert hint in err.hint
+
+
+def test_unknown_character_message_names_the_character():
+    assert "section sign" in lex_error("a = x § y").message
+
+
+@pytest.mark.parametrize("text, col", [("a = x.foo", 6), ("a = x.__class__", 6),
+                                       ("a = x.Tx", 6), ("a = x..T", 6), ("a = x.", 6)])
+def test_attribute_access_other_than_dot_t(text, col):
+    err = lex_error(text)
+    assert (err.line, err.col) == (1, col)
+    assert "only '.T'" in err.message
+
+
+@pytest.mark.parametrize("text, expected", [("T", True), (" T", True), ("T^2", True),
+                                            ("T)", True), ("ᵀ", True), ("Tx", False),
+                                            ("T_1", False), ("(T)", False), ("", False),
+                                            ("2", False)])
+def test_reads_as_transpose(text, expected):
+    assert reads_as_transpose(text) is expected
+    # It agrees with the lexer.
+    got = kinds("x^" + text)[1] == "TRANSPOSE"
+    assert got is expected
