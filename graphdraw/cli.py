@@ -114,7 +114,8 @@ def render(model, inline, example, fmt, output, rankdir, title, no_edge_labels, 
     if path is not None:
         out.check_target(path, input_path=source.path)
     program = parser.parse(source.text, source.name)
-    graph = graph_mod.build(program, title=title or "")
+    graph = graph_mod.build(program, title=title or "", notations=graph_mod.FOR_JSON
+                            if fmt == "json" else graph_mod.FOR_RENDER)
     if fmt == "json":
         data = to_json(graph).encode("utf-8")
     else:

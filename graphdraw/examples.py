@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import resources
+import os
 
 DEFAULT = "xor"
 ORDER = ("xor", "linear", "logistic", "tanh2", "micrograd")
@@ -15,7 +15,9 @@ def names() -> list[str]:
 
 def text(name: str) -> str:
     """The model text of a built-in example."""
-    return resources.files(__package__).joinpath("examples", f"{name}.gd").read_text("utf-8")
+    path = os.path.join(os.path.dirname(__file__), "examples", f"{name}.gd")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def summary(name: str) -> str:

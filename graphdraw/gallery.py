@@ -18,7 +18,7 @@ DIAGRAMS = "diagrams"
 def example_dot(name: str) -> str:
     """The DOT source of a built-in example as the gallery draws it."""
     program = parser.parse(examples.text(name), f"<example {name}>")
-    return render.to_dot(graph.build(program))
+    return render.to_dot(graph.build(program, notations=graph.FOR_RENDER))
 
 
 def targets() -> dict[str, str]:

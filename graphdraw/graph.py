@@ -17,10 +17,21 @@ _ROLE_KIND = {None: "param", "param": "param", "input": "input", "target": "targ
               "const": "constant"}
 
 
-def build(program: Program, *, title: str | None = None) -> nx.MultiDiGraph:
-    """The annotated graph of a program: kinds, ops, forward text, shapes, local derivatives."""
+NOTATIONS = ("plain", "pretty", "html")
+FOR_JSON = ("plain", "pretty")          # what jsonout writes
+FOR_RENDER = ("pretty", "html")         # what render draws
+_SUFFIX = {"plain": "", "pretty": "_pretty", "html": "_html"}
+
+
+def build(program: Program, *, title: str | None = None,
+          notations: tuple[str, ...] = NOTATIONS) -> nx.MultiDiGraph:
+    """The annotated graph of a program: kinds, ops, forward text, shapes, local derivatives.
+
+    Texts are made in each of `notations` (attribute suffixes: none for plain, `_pretty`,
+    `_html`); a caller that needs fewer asks for fewer, which matters for large models.
+    """
     graph = nx.MultiDiGraph(output=program.output, title=title or "", source=program.source.name)
-    printers = {mode: Printer(program, mode) for mode in ("plain", "pretty", "html")}
+    printers = {mode: Printer(program, mode) for mode in notations}
     for node in program.nodes.values():
         if node.id == program.output:
             kind = "output"
@@ -38,11 +49,11 @@ def build(program: Program, *, title: str | None = None) -> nx.MultiDiGraph:
             "shape": None if node.shape is None else list(node.shape),
             "line": node.line,
             "label": print_name(node, "pretty")[0] if node.name else None,
-            "label_html": print_name(node, "html")[0] if node.name else None,
-            "forward": printers["plain"].forward(node),
-            "forward_pretty": printers["pretty"].forward(node),
-            "forward_html": printers["html"].forward(node),
         }
+        for mode, printer in printers.items():
+            attrs["forward" + _SUFFIX[mode]] = printer.forward(node)
+        if "html" in printers:
+            attrs["label_html"] = print_name(node, "html")[0] if node.name else None
         if node.is_const:
             attrs["value"] = node.value
         if node.default is not None:
@@ -59,12 +70,10 @@ def build(program: Program, *, title: str | None = None) -> nx.MultiDiGraph:
 
 def _local_grads(row: ops.Op, position: int, node, printers: dict[str, Printer]) -> dict:
     """The local derivative of `node` with respect to operand `position`, in each notation."""
-    out = {}
-    for mode, printer in printers.items():
-        operands = dict(zip("ab", node.args), out=node.id)
-        text = printer.template(row.derivs[position], operands)[0]
-        out["local_grad" if mode == "plain" else f"local_grad_{mode}"] = text
-    return out
+    operands = dict(zip("ab", node.args), out=node.id)
+    template = row.derivs[position]
+    return {"local_grad" + _SUFFIX[mode]: printer.template(template, operands)[0]
+            for mode, printer in printers.items()}
 
 
 def leaves(graph: nx.MultiDiGraph) -> list[str]:

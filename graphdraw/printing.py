@@ -7,6 +7,7 @@ HTML here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import math
 
@@ -20,6 +21,7 @@ MODES = ("plain", "pretty", "html")
 INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
 
 
+@functools.lru_cache(maxsize=4096)
 def number(text: str, mode: str) -> Piece:
     """A constant as written; negative ones bind like a unary minus."""
     shown = text
@@ -158,9 +160,7 @@ class Printer:
 
     def forward(self, node: Node) -> str:
         """'a = W_iᵀ x + b_a' for named nodes, the expression alone for unnamed ones."""
-        if node.is_leaf:
-            return self.pieces[node.id][0]
-        if node.is_const and node.name is None:
+        if node.is_leaf or node.name is None:
             return self.pieces[node.id][0]
         eq = " = "
         lhs = self.pieces[node.id][0]
@@ -169,6 +169,10 @@ class Printer:
 
     def template(self, text: str, operands: dict[str, str]) -> Piece:
         """Print a derivative template over a, b, out, given the node ids to put in."""
+        if text in operands:                  # the common one-name templates: a, b, out
+            return self.ref(operands[text])
+        if text in _NUMBERS:                  # and constants: 1, -1, 0
+            return number(text, self.mode)
         pieces, values = {}, {}
         for key, node_id in operands.items():
             pieces[key] = self.ref(node_id)

@@ -224,4 +224,4 @@ def test_render_imports_no_torch_sympy_or_matplotlib():
     imported = {line.split("|")[-1].strip().split(".")[0]
                 for line in result.stderr.splitlines() if line.startswith("import time:")}
     assert "graphdraw" in imported          # the measurement itself works
-    assert not imported & {"torch", "sympy", "matplotlib", "torchviz"}
+    assert not imported & {"torch", "sympy", "matplotlib", "torchviz", "numpy"}

@@ -1,0 +1,121 @@
+"""Numbers: the forward pass and graphdraw's own backprop, both from the op table.
+
+Backprop is one generic reverse walk over the nodes: each op's VJP row turns the adjoint of
+its result into contributions to its operands, which add up where a value is used twice.
+"""
+
+from __future__ import annotations
+
+from . import ops, shapes
+from .errors import GraphdrawError
+from .lazy import np
+from .program import Program
+
+
+class NumericError(GraphdrawError):
+    """A shape that does not fit, or a NaN or infinity, at a node of the model."""
+
+
+def _where(program: Program, node_id: str) -> str:
+    node = program.nodes[node_id]
+    label = f"'{node.name}'" if node.name else f"the value {node_id}"
+    return f"{label} ({node.op}, line {node.line})"
+
+
+def check_shapes(program: Program, values: dict) -> dict:
+    """The shape of every node from the leaves' values; a mismatch names op, line and shapes."""
+    known: dict[str, tuple] = {}
+    for node in program.nodes.values():
+        if node.is_leaf:
+            shape = tuple(np.shape(values[node.id]))
+            if node.shape is not None and node.role is not None and shape != node.shape:
+                raise NumericError(f"'{node.id}' is declared {shapes.fmt(node.shape)} on line "
+                                   f"{node.line} but its value is {shapes.fmt(shape)}")
+            known[node.id] = shape
+        elif node.is_const:
+            known[node.id] = ()
+        else:
+            row = ops.OPS[node.op]
+            args = [known[a] for a in node.args]
+            try:
+                known[node.id] = row.shape(*args)
+            except shapes.ShapeMismatch as exc:
+                both = " and ".join(shapes.fmt(s) for s in args)
+                raise NumericError(f"{row.name} on line {node.line} cannot combine shapes "
+                                   f"{both}: {exc}",
+                                   hint="check the values given with --set/--values, or "
+                                        "declare shapes: param W[2, 2]") from None
+    return known
+
+
+def forward(program: Program, values: dict) -> dict:
+    """The value of every node (float64 arrays), checking shapes first."""
+    check_shapes(program, values)
+    out: dict = {}
+    with np.errstate(all="ignore"):
+        for node in program.nodes.values():
+            if node.is_leaf:
+                out[node.id] = np.asarray(values[node.id], dtype=float)
+                continue
+            if node.is_const:
+                out[node.id] = np.asarray(node.value, dtype=float)
+                continue
+            result = np.asarray(ops.OPS[node.op].forward(*[out[a] for a in node.args]),
+                                dtype=float)
+            if not np.all(np.isfinite(result)):
+                bad = "NaN" if np.any(np.isnan(result)) else "infinity"
+                raise NumericError(f"{bad} appears at {_where(program, node.id)}",
+                                   hint=_domain_hint(node.op))
+            out[node.id] = result
+    return out
+
+
+def _domain_hint(op: str) -> str:
+    return {"log": "log needs positive operands", "sqrt": "sqrt needs operands >= 0",
+            "div": "a division by zero", "exp": "exp overflows beyond about 709",
+            "pow": "a negative base with a fractional exponent, or an overflow"}.get(
+        op, "try other values (--seed, --set)")
+
+
+def needs_grad(program: Program) -> set[str]:
+    """Nodes whose value depends on a leaf that receives a gradient."""
+    wants = set()
+    for node in program.nodes.values():
+        if node.is_leaf:
+            if node.role in (None, "param"):
+                wants.add(node.id)
+        elif node.op is not None and any(a in wants for a in node.args):
+            wants.add(node.id)
+    return wants
+
+
+def backward(program: Program, vals: dict, output: str | None = None,
+             wrt: set[str] | None = None) -> dict:
+    """Adjoints ∂output/∂node for every node that needs one (non-scalar output: its sum)."""
+    output = output or program.output
+    wants = needs_grad(program) if wrt is None else _ancestors_of(program, wrt)
+    grads = {output: np.ones_like(vals[output])}
+    with np.errstate(all="ignore"):
+        for node_id in reversed(list(program.nodes)):
+            node = program.nodes[node_id]
+            if node.op is None or node_id not in grads:
+                continue
+            args = [vals[a] for a in node.args]
+            contributions = ops.OPS[node.op].vjp(grads[node_id], vals[node_id], *args)
+            for arg, g in zip(node.args, contributions):
+                if arg not in wants:
+                    continue
+                g = np.asarray(g, dtype=float)
+                if not np.all(np.isfinite(g)):
+                    raise NumericError(f"the gradient flowing into {_where(program, node_id)} "
+                                       "is not finite")
+                grads[arg] = grads[arg] + g if arg in grads else g
+    return grads
+
+
+def _ancestors_of(program: Program, leaves: set[str]) -> set[str]:
+    wants = set(leaves)
+    for node in program.nodes.values():
+        if node.op is not None and any(a in wants for a in node.args):
+            wants.add(node.id)
+    return wants
