@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import Source, SourceError
 
@@ -21,10 +22,11 @@ PYTHON_WORDS = {"lambda", "if", "else", "elif", "for", "while", "in", "not", "an
                 "with", "as", "try", "except", "raise", "del", "global", "pass", "assert"}
 HAT = "\u0302"
 DIGITS = "0123456789"
+SYMBOL_KIND = {text: kind for text, kind in SYMBOLS if len(text) == 1}
+_ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One token: kind is NAME, NUMBER, TRANSPOSE, SUPER (a superscript power, as written), NL,
     END or a symbol."""
 
@@ -68,11 +70,18 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
             continue
         if ch == "#":
             return
-        if _is_name_start(ch):
+        match = _ASCII_NAME.match(line, i)       # the common case, at regex speed
+        if match and (match.end() == n or line[match.end()].isascii()):
+            j = match.end()
+            word = line[i:j]
+        elif _is_name_start(ch):
             j = i + 1
             while j < n and _is_name_char(line[j]):
                 j += 1
             word = unicodedata.normalize("NFC", line[i:j])
+        else:
+            j = 0
+        if j:
             if word in PYTHON_WORDS:
                 raise SourceError(f"'{word}' is Python, not part of an equation",
                                   source=source, line=line_no, col=col,
@@ -120,11 +129,11 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
                 out.append(Token("TRANSPOSE", "^T", line_no, col, spaced))
                 i, spaced = j + 1, False
                 continue
-        for text, kind in SYMBOLS:
-            if line.startswith(text, i):
-                out.append(Token(kind, text, line_no, col, spaced))
-                i, spaced = i + len(text), False
-                break
+        text = "**" if line.startswith("**", i) else ch
+        kind = SYMBOL_KIND.get(text, "^" if text == "**" else None)
+        if kind is not None:
+            out.append(Token(kind, text, line_no, col, spaced))
+            i, spaced = i + len(text), False
         else:
             raise SourceError(f"unexpected character {_describe(ch)}", source=source,
                               line=line_no, col=col, hint=_char_hint(ch))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import unicodedata
 
@@ -20,6 +21,7 @@ LOOKALIKES = str.maketrans("аеорсхуіјѕԁһԛԝАВЕКМНОРСТХІ
 SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def canonical(raw: str) -> str:
     """The id of a name as written: NFKC, Greek letters spelt out, hats as `_hat`.
 
@@ -41,6 +43,7 @@ def canonical(raw: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def script_of(name: str) -> str:
     """The writing system of a name's letters ('Latin', 'Cyrillic', 'mixed', ...).
 

@@ -184,6 +184,7 @@ class Printer:
 
 _TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
 _NUMBERS = ("0", "1", "-1")
+_SHAPED: dict[tuple, Piece] = {}
 
 
 def _format_value(value: float) -> str:
@@ -218,12 +219,35 @@ def print_template(text: str, operands: dict[str, Piece], mode: str,
         return operands[text]
     if text in _NUMBERS:                   # and constants: 1, -1, 0
         return number(text, mode)
+    if not values and all(_plain_piece(p) for p in operands.values()):
+        # The printed form depends only on the operands' precedences: print it once with
+        # placeholders, then fill in (large models print the same template thousands of times).
+        key = (text, mode, tuple((k, p[1]) for k, p in sorted(operands.items())))
+        shaped = _SHAPED.get(key)
+        if shaped is None:
+            marks = {k: (f"\x00{k}\x00", p[1]) for k, p in operands.items()}
+            shaped = _SHAPED[key] = _print_steps(text, marks, mode, {})
+        out = shaped[0]
+        for k, p in operands.items():
+            out = out.replace(f"\x00{k}\x00", p[0])
+        return out, shaped[1]
+    return _print_steps(text, operands, mode, dict(values or {}))
+
+
+def _plain_piece(piece: Piece) -> bool:
+    """Whether printing decisions about this operand depend only on its precedence."""
+    text = piece[0]
+    return not text[:1].isdigit() and not reads_as_transpose(text)
+
+
+def _print_steps(text: str, operands: dict[str, Piece], mode: str,
+                 known: dict[str, float]) -> Piece:
+    """Print a template step by step, folding what `known` values allow."""
     compiled = _TEMPLATES.get(text)
     if compiled is None:
         compiled = _TEMPLATES[text] = _compile(text)
     steps, output = compiled
     pieces: dict[str, Piece] = {}
-    known: dict[str, float] = dict(values) if values else {}
     for node_id, kind, payload in steps:
         if kind == "leaf":
             pieces[node_id] = operands.get(node_id) or name(payload, mode)
