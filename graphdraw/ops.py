@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import shapes
-from .lazy import np
+from .lazy import LazyModule, np
+
+T = LazyModule("torch")      # used only by `graphdraw check` and the tests
 
 # How a local derivative D combines with the adjoint ḡ of the result (see README, "Edges"):
 #   elementwise   ∂L/∂operand = ḡ ⊙ D, summed over broadcast axes
@@ -52,6 +54,12 @@ def _pow_vjp(g, out, a, b):
     return unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)
 
 
+def _tie_vjp(g, a, b, sign: float):
+    """max (sign 1) and min (sign -1): the larger (smaller) operand takes ḡ, ties half each."""
+    share = (1 + sign * np.sign(a - b)) / 2
+    return unbroadcast(g * share, a.shape), unbroadcast(g * (1 - share), b.shape)
+
+
 def _elementwise(d: Callable) -> Callable:
     """A unary VJP from the derivative d(out, a): ḡ ⊙ d."""
     return lambda g, out, a: (g * d(out, a),)
@@ -78,6 +86,7 @@ class Op:
     right_assoc: bool = False
     combine: tuple[str, ...] = ()
     torch: tuple[str, ...] = ()         # autograd node names this op may appear as
+    torch_forward: Callable | None = None   # the same op on torch tensors (None: as forward)
     differentiable: bool = True
     extra: dict = field(default_factory=dict)
 
@@ -134,50 +143,66 @@ ROWS: tuple[Op, ...] = (
     Op("transpose", 1, "transpose (a vector stays a vector)", ("1",),
        lambda a: a.T, lambda g, out, a: (np.asarray(g).T,), shapes.transpose,
        style="postfix", plain="^T", pretty="ᵀ", html="<sup>T</sup>", latex=r"^\top", prec=POSTFIX,
-       combine=("transpose",), torch=("PermuteBackward0", "TBackward0", "TransposeBackward0")),
+       combine=("transpose",), torch=("PermuteBackward0", "TBackward0", "TransposeBackward0"), torch_forward=lambda a: a.T if a.dim() == 2 else a),
     Op("sigmoid", 1, "logistic function 1/(1 + exp(-a))", ("out * (1 - out)",),
        _sigmoid, _elementwise(lambda out, a: out * (1 - out)), shapes.same,
        aliases=("σ", "logistic"), pretty="σ", html="σ", latex=r"\sigma",
-       torch=("SigmoidBackward0",)),
+       torch=("SigmoidBackward0",), torch_forward=lambda a: T.sigmoid(a)),
     Op("tanh", 1, "hyperbolic tangent", ("1 - out^2",),
        lambda a: np.tanh(a), _elementwise(lambda out, a: 1 - out ** 2), shapes.same,
-       latex=r"\tanh", torch=("TanhBackward0",)),
+       latex=r"\tanh", torch=("TanhBackward0",), torch_forward=lambda a: T.tanh(a)),
     Op("relu", 1, "rectifier max(a, 0)", ("step(a)",),
        lambda a: np.maximum(a, 0.0), _elementwise(lambda out, a: (a > 0).astype(float)),
-       shapes.same, aliases=("ReLU",), latex=r"\operatorname{ReLU}", torch=("ReluBackward0",)),
+       shapes.same, aliases=("ReLU",), latex=r"\operatorname{ReLU}", torch=("ReluBackward0",), torch_forward=lambda a: T.relu(a)),
     Op("exp", 1, "exponential", ("out",),
        lambda a: np.exp(a), _elementwise(lambda out, a: out), shapes.same, latex=r"\exp",
-       torch=("ExpBackward0",)),
+       torch=("ExpBackward0",), torch_forward=lambda a: T.exp(a)),
     Op("log", 1, "natural logarithm", ("1 / a",),
        lambda a: np.log(a), _elementwise(lambda out, a: 1 / a), shapes.same, aliases=("ln",), latex=r"\log",
-       torch=("LogBackward0",)),
+       torch=("LogBackward0",), torch_forward=lambda a: T.log(a)),
     Op("sqrt", 1, "square root", ("1 / (2 * out)",),
        lambda a: np.sqrt(a), _elementwise(lambda out, a: 1 / (2 * out)), shapes.same, aliases=("√",),
-       latex=r"\sqrt", torch=("SqrtBackward0",)),
+       latex=r"\sqrt", torch=("SqrtBackward0",), torch_forward=lambda a: T.sqrt(a)),
     Op("abs", 1, "absolute value", ("sign(a)",),
        lambda a: np.abs(a), _elementwise(lambda out, a: np.sign(a)), shapes.same,
-       latex=r"\operatorname{abs}", torch=("AbsBackward0",)),
+       latex=r"\operatorname{abs}", torch=("AbsBackward0",), torch_forward=lambda a: T.abs(a)),
     Op("softplus", 1, "smooth rectifier log(1 + exp(a))", ("sigmoid(a)",),
        _softplus, _elementwise(lambda out, a: _sigmoid(a)), shapes.same,
-       latex=r"\operatorname{softplus}", torch=("SoftplusBackward0",)),
+       latex=r"\operatorname{softplus}", torch=("SoftplusBackward0",), torch_forward=lambda a: T.nn.functional.softplus(a)),
     Op("sum", 1, "sum of all elements", ("1",),
        lambda a: np.sum(a), lambda g, out, a: (np.broadcast_to(g, a.shape).copy(),),
-       shapes.reduce, aliases=("Σ",), latex=r"\sum", torch=("SumBackward0",)),
+       shapes.reduce, aliases=("Σ",), latex=r"\sum", torch=("SumBackward0",), torch_forward=lambda a: a.sum()),
     Op("mean", 1, "mean of all elements", ("1 / size(a)",),
        lambda a: np.mean(a), lambda g, out, a: (np.broadcast_to(g / a.size, a.shape).copy(),),
-       shapes.reduce, latex=r"\operatorname{mean}", torch=("MeanBackward0",)),
+       shapes.reduce, latex=r"\operatorname{mean}", torch=("MeanBackward0",), torch_forward=lambda a: a.mean()),
+    Op("max", 2, "elementwise maximum (a tie splits the gradient)",
+       ("(1 + sign(a - b)) / 2", "(1 - sign(a - b)) / 2"),
+       lambda a, b: np.maximum(a, b), lambda g, out, a, b: _tie_vjp(g, a, b, 1.0),
+       shapes.broadcast, aliases=("maximum",), latex=r"\max",
+       torch=("MaximumBackward0",), torch_forward=lambda a, b: T.maximum(a, b)),
+    Op("min", 2, "elementwise minimum (a tie splits the gradient)",
+       ("(1 - sign(a - b)) / 2", "(1 + sign(a - b)) / 2"),
+       lambda a, b: np.minimum(a, b), lambda g, out, a, b: _tie_vjp(g, a, b, -1.0),
+       shapes.broadcast, aliases=("minimum",), latex=r"\min",
+       torch=("MinimumBackward0",), torch_forward=lambda a, b: T.minimum(a, b)),
+    Op("outer", 2, "outer product of two vectors", ("b", "a"),
+       lambda a, b: np.multiply.outer(a, b),
+       lambda g, out, a, b: (g @ b, a @ g), shapes.outer,
+       latex=r"\operatorname{outer}", combine=("matmul_left", "matmul_right"),
+       torch=("OuterBackward0", "MulBackward0", "UnsqueezeBackward0"),
+       torch_forward=lambda a, b: T.outer(a, b)),
     Op("id", 1, "the same value under another name (b = a)", ("1",),
        lambda a: a, lambda g, out, a: (g,), shapes.same, style="copy"),
     # Helpers that derivatives are written with; they have zero derivative almost everywhere.
     Op("step", 1, "Heaviside step: 1 where a > 0, else 0", ("0",),
        lambda a: (a > 0).astype(float), lambda g, out, a: (np.zeros_like(a),), shapes.same,
-       latex=r"\operatorname{step}", differentiable=False),
+       latex=r"\operatorname{step}", differentiable=False, torch_forward=lambda a: (a > 0).to(a.dtype)),
     Op("sign", 1, "sign: -1, 0 or 1", ("0",),
        lambda a: np.sign(a), lambda g, out, a: (np.zeros_like(a),), shapes.same,
-       latex=r"\operatorname{sign}", torch=("SignBackward0",), differentiable=False),
+       latex=r"\operatorname{sign}", torch=("SignBackward0",), differentiable=False, torch_forward=lambda a: T.sign(a)),
     Op("size", 1, "number of elements of a", ("0",),
        lambda a: np.asarray(float(np.size(a))), lambda g, out, a: (np.zeros_like(a),),
-       shapes.reduce, latex=r"\operatorname{size}", differentiable=False),
+       shapes.reduce, latex=r"\operatorname{size}", differentiable=False, torch_forward=lambda a: T.tensor(float(a.numel()), dtype=a.dtype)),
 )
 
 OPS: dict[str, Op] = {row.name: row for row in ROWS}

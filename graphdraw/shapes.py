@@ -36,6 +36,15 @@ def matmul(a: Shape | None, b: Shape | None) -> Shape | None:
     return a[:-1] + b[1:] if len(b) == 2 else a[:-1]
 
 
+def outer(a: Shape | None, b: Shape | None) -> Shape | None:
+    """The shape of the outer product of two vectors."""
+    if a is None or b is None:
+        return None
+    if len(a) != 1 or len(b) != 1:
+        raise ShapeMismatch("an outer product needs two vectors")
+    return a + b
+
+
 def transpose(a: Shape | None) -> Shape | None:
     """The shape of aᵀ (a vector stays a vector, as in numpy)."""
     return None if a is None else tuple(reversed(a))

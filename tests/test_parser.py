@@ -410,7 +410,8 @@ def test_functions_and_their_aliases(call, op):
 def test_every_call_style_row_can_be_called_by_its_name():
     for row in ops.ROWS:
         if row.style == "call":
-            assert rhs(f"{row.name}(x)") == (row.name, "x")
+            args = ", ".join(["x", "y"][:row.arity])
+            assert rhs(f"{row.name}({args})") == (row.name, *["x", "y"][:row.arity])
 
 
 @pytest.mark.parametrize("text, suggestion", [
