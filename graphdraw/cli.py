@@ -131,6 +131,134 @@ def render(model, inline, example, fmt, output, rankdir, title, no_edge_labels, 
                f"edges, {fmt})", err=True)
 
 
+def value_options(func):
+    """Where the leaves' values come from, shared by the commands that compute."""
+    func = click.option("--seed", type=int, default=0, show_default=True,
+                        help="Seed for the random values of leaves given no value.")(func)
+    func = click.option("--values", "values_file", metavar="FILE.json",
+                        help="A JSON object of name -> number or nested list.")(func)
+    func = click.option("--set", "settings", multiple=True, metavar="NAME=JSON",
+                        help="A leaf's value, e.g. --set x=[1,0] (repeatable).")(func)
+    return func
+
+
+def _load(model, inline, example, settings, values_file, seed):
+    """Parse the model and give every leaf a value; (source, program, leaf values)."""
+    from . import parser, values as values_mod
+    source = read_model(model, inline, example)
+    program = parser.parse(source.text, source.name)
+    given = values_mod.load_values(values_file) if values_file else {}
+    given.update(values_mod.parse_set(settings))
+    return source, program, values_mod.leaf_values(program, given, seed)
+
+
+def _wrt(program, names_text: str | None) -> list[str]:
+    """The leaves asked for with --wrt (default: every gradient leaf)."""
+    from . import evaluate, names
+    leaves = evaluate.gradient_leaves(program)
+    if not names_text:
+        return leaves
+    chosen = [names.canonical(n.strip()) for n in names_text.split(",") if n.strip()]
+    all_leaves = [n.id for n in program.nodes.values() if n.is_leaf]
+    for name in chosen:
+        if name not in all_leaves:
+            import difflib
+            close = difflib.get_close_matches(name, all_leaves, n=1)
+            raise GraphdrawError(f"--wrt: '{name}' is not a leaf of the model",
+                                 hint=f"did you mean '{close[0]}'?" if close else
+                                 f"leaves: {', '.join(all_leaves)}")
+    return chosen
+
+
+@cli.command()
+@model_options
+@value_options
+@click.option("--wrt", metavar="NAMES", help="Comma-separated leaves to differentiate "
+              "with respect to. [default: every parameter]")
+@click.option("--scalar", is_flag=True,
+              help="Expand tensor parameters into entries (W_i[1,1], ...) and give ∂L/∂ each "
+                   "entry as one explicit formula.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
+def grads(model, inline, example, settings, values_file, seed, wrt, scalar, as_json) -> None:
+    """The backward equations and the gradient of the output with respect to each leaf.
+
+    First the adjoints from the output down, in your names (∂L/∂L, ∂L/∂ŷ, ... down to each
+    parameter), then the value and gradient of every leaf at the given values (random ones
+    from --seed for leaves without a value). A non-scalar output is differentiated as the
+    sum of its entries.
+
+    \b
+    Examples:
+      graphdraw grads                          # exercise 6.2: backward equations
+      graphdraw grads --scalar                 # 6.2(b): ∂L/∂W_i[1,1], ..., ∂L/∂b_o
+      graphdraw grads --set x=[1,0] --set y=1 --wrt W_o,b_o
+      graphdraw grads --example micrograd --json
+    """
+    from . import adjoint, evaluate
+    from .numbers import show, to_json
+    from .printing import name as print_name
+    source, program, leaf_values = _load(model, inline, example, settings, values_file, seed)
+    leaves = _wrt(program, wrt)
+    shapes = evaluate.check_shapes(program, leaf_values)
+    vals = evaluate.forward(program, leaf_values)
+    grads_ = evaluate.backward(program, vals, wrt=set(leaves))
+    wants = evaluate.needs_grad(program, set(leaves))
+    out = program.nodes[program.output]
+    summed = shapes[program.output] != ()
+
+    def eqs(mode):
+        if scalar:
+            return adjoint.scalar_equations(program, shapes, mode, leaves)
+        return adjoint.equations(program, shapes, mode, wants=wants)
+
+    gradient = {leaf: grads_.get(leaf, 0.0 * vals[leaf]) for leaf in leaves}
+    if scalar:
+        entries = {}
+        for leaf in leaves:
+            array = gradient[leaf]
+            for idx in sorted(_entries(array)):
+                key = leaf if not idx else f"{leaf}[{','.join(str(i + 1) for i in idx)}]"
+                entries[key] = float(array[idx]) if idx else float(array)
+    if as_json:
+        data = {"output": program.output, "value": to_json(vals[program.output]),
+                "summed": summed,
+                "grads": {leaf: to_json(g) for leaf, g in gradient.items()},
+                "values": {leaf: to_json(leaf_values[leaf]) for leaf in leaves},
+                "equations": [{"node": e.node, "lhs": e.lhs, "rhs": e.rhs}
+                              for e in eqs("plain")]}
+        if scalar:
+            data["scalar"] = entries
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    top = eqs("pretty")
+    width = max(len(e.lhs) for e in top)
+    out_name = print_name(out, "pretty")[0]
+    title = "Gradients of" if not scalar else "Partial derivatives of"
+    click.echo(f"{title} {out_name} — {source.name}, values from "
+               f"{'--set/--values and ' if settings or values_file else ''}seed {seed}")
+    if summed:
+        click.echo(f"note: {out_name} is not a scalar; graphdraw differentiates the "
+                   "sum of its entries")
+    click.echo("\nBackward equations, from the output down:" if not scalar else
+               "\nOne formula per entry of each parameter:")
+    for e in top:
+        value = f"   = {entries[e.node]:.6g}" if scalar and e.node in entries else ""
+        click.echo(f"  {e.lhs:<{width}} = {e.rhs}{value}")
+    click.echo(f"\nAt these values {out_name} = {show(vals[program.output], 6)}")
+    names_ = {leaf: adjoint.symbol(program, leaf, "pretty")[0] for leaf in leaves}
+    lw = max(len(n) for n in names_.values())
+    for leaf in leaves:
+        shape = "×".join(map(str, shapes[leaf])) or "scalar"
+        click.echo(f"  {names_[leaf]:<{lw}} = {show(gradient[leaf], 6)}   "
+                   f"({shape}; value {show(leaf_values[leaf], 4)})")
+
+
+def _entries(array):
+    import itertools
+    shape = getattr(array, "shape", ())
+    return list(itertools.product(*[range(n) for n in shape]))
+
+
 @cli.command("ops")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 def ops_command(as_json: bool) -> None:

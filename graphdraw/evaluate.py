@@ -77,12 +77,18 @@ def _domain_hint(op: str) -> str:
         op, "try other values (--seed, --set)")
 
 
-def needs_grad(program: Program) -> set[str]:
-    """Nodes whose value depends on a leaf that receives a gradient."""
+def gradient_leaves(program: Program) -> list[str]:
+    """The leaves that receive a gradient: parameters and undeclared leaves."""
+    return [n.id for n in program.nodes.values() if n.is_leaf and n.role in (None, "param")]
+
+
+def needs_grad(program: Program, leaves: set[str] | None = None) -> set[str]:
+    """Nodes whose value depends on one of `leaves` (default: every gradient leaf)."""
+    leaves = set(gradient_leaves(program)) if leaves is None else leaves
     wants = set()
     for node in program.nodes.values():
         if node.is_leaf:
-            if node.role in (None, "param"):
+            if node.id in leaves:
                 wants.add(node.id)
         elif node.op is not None and any(a in wants for a in node.args):
             wants.add(node.id)
@@ -93,7 +99,7 @@ def backward(program: Program, vals: dict, output: str | None = None,
              wrt: set[str] | None = None) -> dict:
     """Adjoints ∂output/∂node for every node that needs one (non-scalar output: its sum)."""
     output = output or program.output
-    wants = needs_grad(program) if wrt is None else _ancestors_of(program, wrt)
+    wants = needs_grad(program, wrt)
     grads = {output: np.ones_like(vals[output])}
     with np.errstate(all="ignore"):
         for node_id in reversed(list(program.nodes)):
@@ -111,11 +117,3 @@ def backward(program: Program, vals: dict, output: str | None = None,
                                        "is not finite")
                 grads[arg] = grads[arg] + g if arg in grads else g
     return grads
-
-
-def _ancestors_of(program: Program, leaves: set[str]) -> set[str]:
-    wants = set(leaves)
-    for node in program.nodes.values():
-        if node.op is not None and any(a in wants for a in node.args):
-            wants.add(node.id)
-    return wants

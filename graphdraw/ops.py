@@ -9,6 +9,7 @@ torch autograd gives the node it creates. Backprop, printing and checking read o
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -87,6 +88,7 @@ class Op:
     combine: tuple[str, ...] = ()
     torch: tuple[str, ...] = ()         # autograd node names this op may appear as
     torch_forward: Callable | None = None   # the same op on torch tensors (None: as forward)
+    shape_value: Callable | None = None     # value known from the operand's shape alone
     differentiable: bool = True
     extra: dict = field(default_factory=dict)
 
@@ -191,6 +193,9 @@ ROWS: tuple[Op, ...] = (
        latex=r"\operatorname{outer}", combine=("matmul_left", "matmul_right"),
        torch=("OuterBackward0", "MulBackward0", "UnsqueezeBackward0"),
        torch_forward=lambda a, b: T.outer(a, b)),
+    Op("ones", 1, "a tensor of ones shaped like a", ("0",),
+       lambda a: np.ones_like(a), lambda g, out, a: (np.zeros_like(a),), shapes.same,
+       latex=r"\mathbf{1}", differentiable=False, torch_forward=lambda a: T.ones_like(a)),
     Op("id", 1, "the same value under another name (b = a)", ("1",),
        lambda a: a, lambda g, out, a: (g,), shapes.same, style="copy"),
     # Helpers that derivatives are written with; they have zero derivative almost everywhere.
@@ -202,7 +207,8 @@ ROWS: tuple[Op, ...] = (
        latex=r"\operatorname{sign}", torch=("SignBackward0",), differentiable=False, torch_forward=lambda a: T.sign(a)),
     Op("size", 1, "number of elements of a", ("0",),
        lambda a: np.asarray(float(np.size(a))), lambda g, out, a: (np.zeros_like(a),),
-       shapes.reduce, latex=r"\operatorname{size}", differentiable=False, torch_forward=lambda a: T.tensor(float(a.numel()), dtype=a.dtype)),
+       shapes.reduce, latex=r"\operatorname{size}", differentiable=False,
+       shape_value=lambda shape: float(math.prod(shape)), torch_forward=lambda a: T.tensor(float(a.numel()), dtype=a.dtype)),
 )
 
 OPS: dict[str, Op] = {row.name: row for row in ROWS}

@@ -61,12 +61,13 @@ _TEXT_OPS = {"+": ops.ADD, "-": ops.ADD, "*": ops.MUL, "/": ops.MUL, "@": ops.MU
 
 
 def name(node: Node, mode: str) -> Piece:
-    """A node's name in the given notation."""
+    """A node's name in the given notation; an entry of a tensor adds its index: W_i[1,2]."""
     if mode == "plain":
         return node.id, ops.ATOM
+    index = "" if node.index is None else f"[{','.join(str(i + 1) for i in node.index)}]"
     if mode == "pretty":
-        return names.pretty(node.name or node.id, node.version), ops.ATOM
-    return names.html_name(node.name or node.id, node.version), ops.ATOM
+        return names.pretty(node.name or node.id, node.version) + index, ops.ATOM
+    return names.html_name(node.name or node.id, node.version) + index, ops.ATOM
 
 
 def _wrap(piece: Piece, need: bool, mode: str) -> str:
@@ -125,8 +126,8 @@ def constant_text(row: ops.Op, nodes: list[Node]) -> str:
 class Printer:
     """Prints every node of a program inline (unnamed nodes as their expression)."""
 
-    def __init__(self, program: Program, mode: str) -> None:
-        self.program, self.mode = program, mode
+    def __init__(self, program: Program, mode: str, shapes: dict | None = None) -> None:
+        self.program, self.mode, self.shapes = program, mode, shapes
         self.pieces: dict[str, Piece] = {}
         for node in program.nodes.values():     # definition order is topological
             self.pieces[node.id] = self._inline(node)
@@ -173,13 +174,32 @@ class Printer:
             return self.ref(operands[text])
         if text in _NUMBERS:                  # and constants: 1, -1, 0
             return number(text, self.mode)
+        pieces, values, shapes = self._operands(operands)
+        return print_template(text, pieces, self.mode, values, shapes)
+
+    def _operands(self, operands: dict[str, str]) -> tuple[dict, dict, dict | None]:
+        """Pieces, known constant values and known shapes of a template's operands."""
         pieces, values = {}, {}
         for key, node_id in operands.items():
             pieces[key] = self.ref(node_id)
             node = self.program.nodes[node_id]
             if node.value is not None and node.name is None:
                 values[key] = node.value
-        return print_template(text, pieces, self.mode, values)
+        shapes = None
+        if self.shapes is not None:
+            shapes = {k: self.shapes[v] for k, v in operands.items() if v in self.shapes}
+        return pieces, values, shapes
+
+    def template_product(self, text: str, operands: dict[str, str]):
+        """A derivative template as (piece, (number, factors)); see _print_steps."""
+        if text in operands:
+            piece = self.ref(operands[text])
+            node = self.program.nodes[operands[text]]
+            if node.value is not None and node.name is None:
+                return piece, (node.value, ())
+            return piece, (1.0, (piece,))
+        pieces, values, shapes = self._operands(operands)
+        return _print_steps(text, pieces, self.mode, values, shapes, product=True)
 
 
 _TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
@@ -209,7 +229,7 @@ def _compile(text: str) -> tuple[list[tuple], str]:
 
 
 def print_template(text: str, operands: dict[str, Piece], mode: str,
-                   values: dict[str, float] | None = None) -> Piece:
+                   values: dict[str, float] | None = None, shapes: dict | None = None) -> Piece:
     """Print an expression in the language with some of its names replaced by pieces.
 
     Operands with a known constant value (`values`) are folded where that simplifies the
@@ -219,7 +239,7 @@ def print_template(text: str, operands: dict[str, Piece], mode: str,
         return operands[text]
     if text in _NUMBERS:                   # and constants: 1, -1, 0
         return number(text, mode)
-    if not values and all(_plain_piece(p) for p in operands.values()):
+    if not values and not shapes and all(_plain_piece(p) for p in operands.values()):
         # The printed form depends only on the operands' precedences: print it once with
         # placeholders, then fill in (large models print the same template thousands of times).
         key = (text, mode, tuple((k, p[1]) for k, p in sorted(operands.items())))
@@ -231,7 +251,7 @@ def print_template(text: str, operands: dict[str, Piece], mode: str,
         for k, p in operands.items():
             out = out.replace(f"\x00{k}\x00", p[0])
         return out, shaped[1]
-    return _print_steps(text, operands, mode, dict(values or {}))
+    return _print_steps(text, operands, mode, dict(values or {}), shapes)
 
 
 def _plain_piece(piece: Piece) -> bool:
@@ -241,13 +261,19 @@ def _plain_piece(piece: Piece) -> bool:
 
 
 def _print_steps(text: str, operands: dict[str, Piece], mode: str,
-                 known: dict[str, float]) -> Piece:
-    """Print a template step by step, folding what `known` values allow."""
+                 known: dict[str, float], shapes: dict | None = None,
+                 product: bool = False):
+    """Print a template step by step, folding what `known` values allow.
+
+    With `product`, also return the result as (number, factors): the template read as a
+    product, so that callers can multiply numbers out (½ · 2 (ŷ − y) = ŷ − y).
+    """
     compiled = _TEMPLATES.get(text)
     if compiled is None:
         compiled = _TEMPLATES[text] = _compile(text)
     steps, output = compiled
     pieces: dict[str, Piece] = {}
+    prods: dict[str, tuple[float, tuple[Piece, ...]]] = {}
     for node_id, kind, payload in steps:
         if kind == "leaf":
             pieces[node_id] = operands.get(node_id) or name(payload, mode)
@@ -259,21 +285,52 @@ def _print_steps(text: str, operands: dict[str, Piece], mode: str,
                 known[node_id] = known[payload]
         else:
             row, args = payload
-            if known and all(a in known for a in args) and row.style != "call":
+            if row.shape_value is not None and shapes and args[0] in shapes:
+                known[node_id] = row.shape_value(shapes[args[0]])
+                pieces[node_id] = number(_format_value(known[node_id]), mode)
+            elif known and all(a in known for a in args) and row.style != "call":
                 value = _fold(row, [known[a] for a in args])
                 if math.isfinite(value):
                     known[node_id] = value
                     pieces[node_id] = number(_format_value(value), mode)
-                    continue
+            if node_id in known:
+                prods[node_id] = (known[node_id], ())
+                continue
             simple = _simplify(row.name, args, known) if known else None
             if simple is not None:
                 pieces[node_id] = pieces[simple]
                 if simple in known:
                     known[node_id] = known[simple]
+                elif simple in prods:
+                    prods[node_id] = prods[simple]
                 continue
             pieces[node_id] = apply(row, [pieces[a] for a in args], mode,
                                     const_left=args[0] in known)
-    return pieces[output]
+            if product:
+                prods[node_id] = _product(row.name, args, pieces[node_id], known, prods, pieces)
+    if not product:
+        return pieces[output]
+    if output in known:
+        return pieces[output], (known[output], ())
+    return pieces[output], prods.get(output, (1.0, (pieces[output],)))
+
+
+def _product(op: str, args, piece: Piece, known, prods, pieces):
+    """A step read as number × factors, from its operands read the same way."""
+    def of(arg):
+        if arg in known:
+            return known[arg], ()
+        return prods.get(arg, (1.0, (pieces[arg],)))
+    if op == "mul":
+        (c1, f1), (c2, f2) = of(args[0]), of(args[1])
+        return c1 * c2, f1 + f2
+    if op == "div" and args[1] in known and known[args[1]] != 0:
+        c1, f1 = of(args[0])
+        return c1 / known[args[1]], f1
+    if op == "neg":
+        c1, f1 = of(args[0])
+        return -c1, f1
+    return 1.0, (piece,)
 
 
 def _fold(row: ops.Op, values: list[float]) -> float:

@@ -26,6 +26,7 @@ class Node:
     text: str = ""                   # constants: as written (after folding, e.g. "1/2")
     line: int = 0
     col: int = 0
+    index: tuple[int, ...] | None = None   # an entry of a tensor (scalarize.py), 0-based
 
     @property
     def is_leaf(self) -> bool:
