@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__, examples, ops
-from .errors import GraphdrawError, OutputError
+from .errors import EXIT_OUTPUT, GraphdrawError, OutputError, SourceError
 from .model import read_model
 
 FORMATS = ("svg", "png", "pdf", "dot", "json")
@@ -23,10 +23,16 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except GraphdrawError as exc:
             message = str(exc)
-            if not message.startswith(("<", "/")) and ": error: " not in message:
+            if not isinstance(exc, SourceError) or ": error: " not in message:
                 message = "graphdraw: error: " + message
             click.echo(message, err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:           # `graphdraw ops | head -1`
+            from .output import silence_stdout
+            silence_stdout()
+            click.echo("graphdraw: error: output pipe closed before all output was written",
+                       err=True)
+            ctx.exit(EXIT_OUTPUT)
         except (click.exceptions.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort):
             raise

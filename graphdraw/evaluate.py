@@ -117,3 +117,43 @@ def backward(program: Program, vals: dict, output: str | None = None,
                                        "is not finite")
                 grads[arg] = grads[arg] + g if arg in grads else g
     return grads
+
+
+_TEMPLATE_PROGRAMS: dict[str, Program] = {}
+
+
+def local_derivative(template: str, operands: dict) -> "np.ndarray":
+    """The value of a local-derivative template (over a, b, out) at the given operand values."""
+    from .parser import parse
+    program = _TEMPLATE_PROGRAMS.get(template)
+    if program is None:
+        program = _TEMPLATE_PROGRAMS[template] = parse("t_ = " + template)
+    leaves = {n.id: operands[n.id] for n in program.nodes.values() if n.is_leaf}
+    with np.errstate(all="ignore"):
+        return _forward_unchecked(program, leaves)[program.output]
+
+
+def _forward_unchecked(program: Program, values: dict) -> dict:
+    out: dict = {}
+    for node in program.nodes.values():
+        if node.is_leaf:
+            out[node.id] = np.asarray(values[node.id], dtype=float)
+        elif node.is_const:
+            out[node.id] = np.asarray(node.value, dtype=float)
+        else:
+            out[node.id] = np.asarray(ops.OPS[node.op].forward(*[out[a] for a in node.args]),
+                                      dtype=float)
+    return out
+
+
+def local_values(program: Program, vals: dict) -> dict:
+    """The numeric local derivative on every edge: {(operand, result, position): array}."""
+    out = {}
+    for node in program.nodes.values():
+        if node.op is None:
+            continue
+        row = ops.OPS[node.op]
+        operands = dict(zip("ab", (vals[a] for a in node.args)), out=vals[node.id])
+        for position, arg in enumerate(node.args):
+            out[(arg, node.id, position)] = local_derivative(row.derivs[position], operands)
+    return out

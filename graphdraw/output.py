@@ -112,14 +112,20 @@ def write_stdout(data: bytes) -> None:
             sys.stdout.write(data.decode("utf-8", "replace"))
             sys.stdout.flush()
             return
-        buffer.write(data)
-        buffer.flush()
+        view = memoryview(data)
+        while view:                        # a pipe may take only part of a large write
+            written = buffer.write(view)
+            buffer.flush()
+            if not written:
+                raise BrokenPipeError
+            view = view[written:]
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise OutputError("output pipe closed before all output was written") from None
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at exit cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -207,7 +207,7 @@ class Parser:
         if target in self.leaf_use:
             use = self.leaf_use[target]
             raise self.error(f"'{tok.text}' is assigned on line {tok.line} but already used as "
-                             f"an input on line {use.line}", tok,
+                             f"a leaf (a value given from outside) on line {use.line}", tok,
                              hint="assign a name before its first use, or use another name")
         if target in self.declared:
             role, _, decl = self.declared[target]
