@@ -9,6 +9,7 @@ from __future__ import annotations
 import networkx as nx
 
 from . import ops
+from .lazy import gc_paused
 from .printing import Printer, name as print_name
 from .program import Program
 
@@ -30,6 +31,11 @@ def build(program: Program, *, title: str | None = None,
     Texts are made in each of `notations` (attribute suffixes: none for plain, `_pretty`,
     `_html`); a caller that needs fewer asks for fewer, which matters for large models.
     """
+    with gc_paused():
+        return _build(program, title, notations)
+
+
+def _build(program: Program, title: str | None, notations: tuple[str, ...]) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(output=program.output, title=title or "", source=program.source.name)
     printers = {mode: Printer(program, mode) for mode in notations}
     for node in program.nodes.values():

@@ -6,6 +6,8 @@ import json
 
 import networkx as nx
 
+from .lazy import gc_paused
+
 NODE_KEYS = ("kind", "op", "name", "version", "label", "forward", "forward_pretty", "shape",
              "line", "value", "default")
 _ENCODER = json.JSONEncoder(ensure_ascii=False)      # one encoder: dumps() makes one a call
@@ -30,7 +32,8 @@ def to_data(graph: nx.MultiDiGraph) -> dict:
 
 def to_json(graph: nx.MultiDiGraph) -> str:
     """The graph as JSON text, one node or edge a line; the same bytes for the same model."""
-    data = to_data(graph)
+    with gc_paused():
+        data = to_data(graph)
 
     def items(key: str) -> str:
         if not data[key]:

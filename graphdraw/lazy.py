@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 from typing import Any
 
@@ -32,3 +34,20 @@ def scalar_op(forward, *values: float) -> float:
     if isinstance(result, complex):
         return float("nan")
     return float(result)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    Parsing and building allocate hundreds of thousands of nodes, tuples and dicts that are
+    all alive at the end; the collector's repeated scans of them make large models slower
+    than linear. Nothing cyclic is created, so pausing it is safe.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import names, ops, shapes
 from .errors import LimitError, Source, SourceError
-from .lazy import scalar_op
+from .lazy import gc_paused, scalar_op
 from .lexer import SUPERSCRIPTS, Token, tokenize
 from .program import ROLES, Node, Program
 
@@ -535,4 +535,5 @@ class Parser:
 
 def parse(text: str, name: str = "<model>", *, allow_ids: bool = False) -> Program:
     """Parse model text into a Program (raises SourceError with line:col on bad input)."""
-    return Parser(Source(text, name), allow_ids=allow_ids).parse()
+    with gc_paused():
+        return Parser(Source(text, name), allow_ids=allow_ids).parse()
