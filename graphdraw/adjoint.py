@@ -122,7 +122,8 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
         named = node.name is not None or node.is_leaf
         if named:
             lhs = symbol(program, node_id, mode)[0]
-            result.append(Equation(node_id, lhs, to_piece(terms, mode)[0], node.is_leaf))
+            shown = sorted(terms, key=lambda t: [p[0] for p in t[1]]) if inline else terms
+            result.append(Equation(node_id, lhs, to_piece(shown, mode)[0], node.is_leaf))
             if not inline and not node.is_leaf and node_id != output:
                 terms = [(1.0, (symbol(program, node_id, mode),))]
                 adj_shape[node_id] = tuple(shapes[node_id])
