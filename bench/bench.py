@@ -9,6 +9,10 @@ machine; the ratios, not the seconds, are what the targets speak of.
       10x the statements <= 12x the time; 10,000 statements under a second
   (c) the default diagram drawn by a torchviz script (import torch and torchviz, build the
       model, make_dot, render SVG)  vs  `graphdraw render`: how many times faster graphdraw is
+  (d) graphdraw's own forward + backprop (numpy, from the op table)  vs  torch autograd on the
+      same model: a 1,000-layer chain of width 64, and the XOR model on a batch  target <= 2x
+  (e) `graphdraw check` on the default model  vs  `python -c "import torch, torchviz"`
+                                                                        target <= 1.3x
 """
 
 from __future__ import annotations
@@ -114,6 +118,85 @@ def bench_torchviz(tmp: str, repeat: int) -> dict:
     return {"torchviz_s": t, "graphdraw_s": g, "faster": t / g}
 
 
+def deep_chain(layers: int, width: int) -> str:
+    """A tanh network of `layers` layers of `width` units, with a scalar loss."""
+    lines = [f"dim N = {width}", "input h0[N]"]
+    lines += [f"param W{i}[N, N]" for i in range(1, layers + 1)]
+    lines += [f"h{i} = tanh(W{i} @ h{i - 1})" for i in range(1, layers + 1)]
+    lines.append(f"L = sum(h{layers})")
+    return "\n".join(lines) + "\n"
+
+
+XOR_BATCH = """
+a = W_i.T @ x + b_a
+z = sigmoid(a)
+y_hat = sigmoid(W_o.T @ z + b_o)
+L = sum(0.5 * (y_hat - y)**2)
+"""
+
+
+def bench_backprop(repeat: int) -> dict:
+    """(d) graphdraw's forward + backward vs torch autograd, both on float64 on the CPU."""
+    import numpy as np
+    import torch
+    from graphdraw import evaluate, ops, parser, values
+
+    def compare(text: str, given: dict) -> tuple[float, float]:
+        program = parser.parse(text)
+        leaf_values = values.leaf_values(program, given, seed=0)
+        leaves = evaluate.gradient_leaves(program)
+
+        def ours() -> float:
+            start = time.perf_counter()
+            evaluate.backward(program, evaluate.forward(program, leaf_values))
+            return time.perf_counter() - start
+
+        def theirs() -> float:
+            start = time.perf_counter()
+            tensors = {}
+            for node in program.nodes.values():
+                if node.is_leaf:
+                    tensors[node.id] = torch.tensor(leaf_values[node.id], dtype=torch.float64,
+                                                    requires_grad=node.id in leaves)
+                elif node.is_const:
+                    tensors[node.id] = node.value
+                else:
+                    row = ops.OPS[node.op]
+                    fn = row.torch_forward or row.forward
+                    tensors[node.id] = fn(*[tensors[a] for a in node.args])
+            tensors[program.output].sum().backward()
+            return time.perf_counter() - start
+
+        ours(), theirs()
+        return (statistics.median(ours() for _ in range(repeat)),
+                statistics.median(theirs() for _ in range(repeat)))
+
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(0)
+    chain_given = {f"W{i}": rng.normal(0, 1 / 8, (64, 64)) for i in range(1, 1001)}
+    chain_given["h0"] = rng.normal(0, 1, 64)
+    deep = compare(deep_chain(1000, 64), chain_given)
+    batch = 4096
+    xor_given = {"x": rng.integers(0, 2, (2, batch)).astype(float),
+                 "y": rng.integers(0, 2, batch).astype(float),
+                 "W_i": rng.normal(0, 1, (2, 2)), "W_o": rng.normal(0, 1, 2),
+                 "b_a": np.array(0.1), "b_o": np.array(-0.1)}
+    xor = compare(XOR_BATCH, xor_given)
+    return {"chain": deep, "xor": xor, "batch": batch}
+
+
+def bench_check(repeat: int) -> dict:
+    """(e) graphdraw check of the default model vs importing torch and torchviz."""
+    def floor() -> float:
+        return run([PY, "-c", "import torch, torchviz"])
+
+    def ours() -> float:
+        return run(GRAPHDRAW + ["check"])
+
+    f, g = median_of(floor, repeat), median_of(ours, repeat)
+    return {"floor_s": f, "graphdraw_s": g, "ratio": g / f}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median)")
@@ -143,6 +226,17 @@ def main() -> int:
             print(f"(c) default diagram: torchviz script {c['torchviz_s'] * 1e3:.0f} ms, "
                   f"graphdraw {c['graphdraw_s'] * 1e3:.0f} ms -> graphdraw is "
                   f"{c['faster']:.1f}x faster")
+            d = bench_backprop(repeat)
+            for key, label in (("chain", "1,000-layer chain of width 64"),
+                               ("xor", f"XOR model on a batch of {d['batch']:,}")):
+                ours, theirs = d[key]
+                print(f"(d) forward + backward, {label}: graphdraw {ours * 1e3:.1f} ms, torch "
+                      f"autograd {theirs * 1e3:.1f} ms -> {ours / theirs:.2f}x autograd's time "
+                      "(target <= 2x)")
+            e = bench_check(repeat)
+            print(f"(e) graphdraw check (default model): {e['graphdraw_s'] * 1e3:.0f} ms, "
+                  f"import torch + torchviz {e['floor_s'] * 1e3:.0f} ms -> {e['ratio']:.2f}x "
+                  "(target <= 1.3x)")
     return 0
 
 

@@ -60,9 +60,10 @@ def forward(program: Program, values: dict) -> dict:
             if node.is_const:
                 out[node.id] = np.asarray(node.value, dtype=float)
                 continue
-            result = np.asarray(ops.OPS[node.op].forward(*[out[a] for a in node.args]),
-                                dtype=float)
-            if not np.all(np.isfinite(result)):
+            result = ops.OPS[node.op].forward(*[out[a] for a in node.args])
+            if not isinstance(result, np.ndarray) or result.dtype != np.float64:
+                result = np.asarray(result, dtype=float)
+            if not np.isfinite(result).all():
                 bad = "NaN" if np.any(np.isnan(result)) else "infinity"
                 raise NumericError(f"{bad} appears at {_where(program, node.id)}",
                                    hint=_domain_hint(node.op))
@@ -102,17 +103,18 @@ def backward(program: Program, vals: dict, output: str | None = None,
     wants = needs_grad(program, wrt)
     grads = {output: np.ones_like(vals[output])}
     with np.errstate(all="ignore"):
-        for node_id in reversed(list(program.nodes)):
-            node = program.nodes[node_id]
+        for node in reversed(program.nodes.values()):
+            node_id = node.id
             if node.op is None or node_id not in grads:
                 continue
-            args = [vals[a] for a in node.args]
-            contributions = ops.OPS[node.op].vjp(grads[node_id], vals[node_id], *args)
+            contributions = ops.OPS[node.op].vjp(grads[node_id], vals[node_id],
+                                                 *[vals[a] for a in node.args])
             for arg, g in zip(node.args, contributions):
                 if arg not in wants:
                     continue
-                g = np.asarray(g, dtype=float)
-                if not np.all(np.isfinite(g)):
+                if not isinstance(g, np.ndarray) or g.dtype != np.float64:
+                    g = np.asarray(g, dtype=float)
+                if not np.isfinite(g).all():
                     raise NumericError(f"the gradient flowing into {_where(program, node_id)} "
                                        "is not finite")
                 grads[arg] = grads[arg] + g if arg in grads else g

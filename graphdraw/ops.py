@@ -102,7 +102,9 @@ class Op:
 
 
 def _sigmoid(a):
-    return np.where(a >= 0, 1 / (1 + np.exp(-np.abs(a))), np.exp(-np.abs(a)) / (1 + np.exp(-np.abs(a))))
+    # exp of a non-positive number never overflows: stable for any a
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0, e) / (1.0 + e)
 
 
 def _softplus(a):
