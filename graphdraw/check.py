@@ -34,6 +34,7 @@ INSTALL_HINT = ("install them with 'pip install torch==2.13.0 torchviz' (and set
 RTOL, ATOL = 1e-7, 1e-9
 FD_RTOL, FD_ATOL, FD_STEP = 1e-5, 1e-7, 1e-6
 FD_MAX = 256        # finite differences for at most this many entries of each leaf
+MAX_NODES = 200_000  # make_dot recurses per node: past this, the structure is not compared
 
 # Operand positions where a constant must stay a tensor: torch computes `10.0 / f` as
 # reciprocal(f) * 10 (two autograd nodes, neither a DivBackward0).
@@ -218,8 +219,8 @@ def _finite_differences(program: Program, vals: dict, leaf: str, mine, report: L
                         rtol: float, atol: float, step: float, limit: int) -> None:
     """Central differences of graphdraw's forward for entries of one leaf (into `report`)."""
     base = np.asarray(vals[leaf], dtype=float)
-    downstream = [n for n in evaluate.needs_grad(program, {leaf}) if n != leaf]
-    order = [n for n in program.nodes if n in set(downstream)]
+    downstream = evaluate.needs_grad(program, {leaf}) - {leaf}
+    order = [n for n in program.nodes if n in downstream]
     size = base.size
     picks = sorted(set(np.linspace(0, size - 1, min(size, limit)).round().astype(int).tolist())) \
         if size else []
@@ -260,7 +261,7 @@ class OpMatch:
 
     node: str
     op: str
-    status: str             # matched | passthrough | no_grad | wrong_name | missing
+    status: str     # matched | passthrough | no_grad (ok) | wrong_name | skipped | missing
     torch: str | None = None            # the name of the node of the tensor it produced
     key: str | None = None              # that node's key in the torchviz graph (t1, t2, ...)
     extra: list[str] = field(default_factory=list)   # further nodes torch made for it
@@ -443,6 +444,15 @@ def _passthrough(program: Program, tensors: dict) -> dict[str, str]:
     return through
 
 
+def _unchanged(row: ops.Op, node, tensors: dict) -> bool:
+    """Whether graphdraw's forward of `node` returns its operand's value unchanged."""
+    args = [tensors[a].detach().numpy() for a in node.args]
+    with np.errstate(all="ignore"):
+        mine = np.asarray(row.forward(*args), dtype=float)
+    theirs = tensors[node.id].detach().numpy()
+    return mine.shape == theirs.shape and bool(np.array_equal(mine, theirs))
+
+
 def _scope(program: Program, tensors: dict) -> set[str]:
     """The nodes a gradient of the output flows through, as torch sees it."""
     wants = evaluate.needs_grad(program)
@@ -479,6 +489,10 @@ def compare_structure(program: Program, tensors: dict, *,
         return node_id
 
     keep = _pin_functions(output) if output.grad_fn is not None else []
+    if len(keep) > MAX_NODES:
+        report.error = (f"the autograd graph has {len(keep):,} nodes; the structure check "
+                        f"walks at most {MAX_NODES:,} (torchviz recurses once per node)")
+        return report
     params = {n: tensors[n] for n in evaluate.gradient_leaves(program)
               if tensors[n].requires_grad}
     limit = sys.getrecursionlimit()
@@ -513,7 +527,10 @@ def compare_structure(program: Program, tensors: dict, *,
         match = OpMatch(node_id, node.op, "missing")
         report.ops.append(match)
         if node_id in through:
-            match.status, match.via = "passthrough", resolve(node_id)
+            match.via = resolve(node_id)
+            # Legitimate only where graphdraw's own op leaves the value as it is (the
+            # transpose of a vector, a copy): a torch forward that skips a real op is caught.
+            match.status = "passthrough" if _unchanged(row, node, tensors) else "skipped"
         elif tensor.grad_fn is None:
             match.status = "no_grad" if not row.differentiable else "missing"
         else:
@@ -525,12 +542,17 @@ def compare_structure(program: Program, tensors: dict, *,
     out_key = str(id(output))
     if out_key not in owner:
         owner[out_key], role[out_key] = resolve(program.output), "output"
+    for node_id in scope:      # tensors make_dot draws besides leaves: an output's view base
+        key = str(id(tensors[node_id]))
+        if key not in owner:
+            owner[key], role[key] = resolve(node_id), "value"
 
     # torchviz's side: key its nodes, and find who each belongs to.
     keys = {dot_id: f"t{i + 1}" for i, dot_id in enumerate(raw_nodes)}
     flow = [(s, t) for s, t, a in raw_edges if a.get("dir") != "none" and "style" not in a]
     for source, target in flow:          # AccumulateGrad belongs to the variable feeding it
-        if role.get(source) == "leaf" and target not in owner:
+        if role.get(source) == "leaf" and target not in owner and any(
+                st.get("label") == "AccumulateGrad" for st in raw_nodes.get(target, ())):
             owner[target], role[target] = owner[source], "accumulate"
     consumers = collections.defaultdict(list)
     for source, target in flow:
@@ -538,15 +560,14 @@ def compare_structure(program: Program, tensors: dict, *,
     by_node = {m.node: m for m in report.ops}
     nodes: dict[str, TorchNode] = {}
     for dot_id, statements in raw_nodes.items():
-        labels = [s.get("label", "") for s in statements]
-        color = next((s["fillcolor"] for s in statements if "fillcolor" in s), "")
-        kind = {_VARIABLE: "variable", _SAVED: "saved", _OUTPUT: "output",
-                _BASE: "base"}.get(color, "function")
-        if dot_id in owner and role[dot_id] == "leaf" and _VARIABLE not in (
-                s.get("fillcolor") for s in statements):
-            kind = "output" if dot_id == out_key else kind
+        labels = list(dict.fromkeys(s.get("label", "") for s in statements))
+        colors = {s.get("fillcolor") for s in statements}
+        # A merged node is what it is in graphdraw's terms first: a variable, the output.
+        kind = next((k for c, k in ((_VARIABLE, "variable"), (_OUTPUT, "output"),
+                                    (_BASE, "base"), (_SAVED, "saved")) if c in colors),
+                    "function")
         item = TorchNode(keys[dot_id], labels[0], kind, labels=labels)
-        if dot_id in owner:
+        if dot_id in owner and not (kind == "saved" and role[dot_id] == "value"):
             item.role, item.owner = role[dot_id], owner[dot_id]
         elif kind in ("saved", "base"):
             item.role = kind
@@ -569,10 +590,10 @@ def compare_structure(program: Program, tensors: dict, *,
             if item.name in ops.OPS[program.nodes[head].op].torch:
                 item.role, item.owner = "extra", head
                 by_node[head].extra.append(item.name)
+    accumulated = {n.owner for n in nodes.values() if n.role == "accumulate"}
     for leaf in report.leaves:
         var = str(id(tensors[leaf]))
-        if var in nodes and (any(n.role == "accumulate" and n.owner == leaf
-                                 for n in nodes.values()) or var == out_key):
+        if var in nodes and (leaf in accumulated or var == out_key):
             report.leaves[leaf] = nodes[var].key
     for match in report.ops:
         if match.status in ("matched", "wrong_name"):
@@ -586,7 +607,7 @@ def compare_structure(program: Program, tensors: dict, *,
         if node.op is None or node_id in through or tensors[node_id].grad_fn is None:
             continue
         for arg in node.args:
-            if arg in scope:
+            if arg in scope and tensors[arg].requires_grad:
                 expected[(resolve(arg), node_id)] += 1
     report.graphdraw_edges = sum(expected.values())
     remaining = expected.copy()
@@ -634,34 +655,36 @@ class CheckReport:
 
     @property
     def failures(self) -> list[str]:
-        """One line per disagreement, naming the leaf or node."""
+        """One line per disagreement, naming the leaf or node (in the user's notation)."""
+        name = lambda node_id: _pretty(self.program, node_id)    # noqa: E731
+        out = name(self.program.output)
         lines = []
         for r in self.leaves:
             if not r.torch_ok:
                 where = f" at {r.worst['index']}" if r.worst and r.worst["index"] else ""
                 seen = (f" (graphdraw {r.worst['graphdraw']}, torch {r.worst['torch']})"
                         if r.worst else "")
-                lines.append(f"∂{self.program.output}/∂{r.leaf}: graphdraw and torch autograd "
-                             f"differ by {r.torch_abs:.3g}{where}{seen}")
+                lines.append(f"∂{out}/∂{name(r.leaf)}: graphdraw and torch autograd differ "
+                              f"by {r.torch_abs:.3g}{where}{seen}")
             if r.fd_ok is False:
-                lines.append(f"∂{self.program.output}/∂{r.leaf}: graphdraw and finite "
-                             f"differences differ by {r.fd_abs:.3g}")
+                lines.append(f"∂{out}/∂{name(r.leaf)}: graphdraw and finite differences "
+                             f"differ by {r.fd_abs:.3g}")
         s = self.structure
         if s is not None:
             if s.error:
                 lines.append(f"structure: {s.error}")
             for m in s.ops:
                 if not m.ok:
-                    lines.append(f"{m.node} ({m.op}): {_op_problem(m)}")
+                    lines.append(f"{name(m.node)} ({m.op}): {_op_problem(m)}")
             for leaf, key in s.leaves.items():
                 if key is None:
-                    lines.append(f"leaf {leaf}: no AccumulateGrad in torch's graph")
+                    lines.append(f"leaf {name(leaf)}: no AccumulateGrad in torch's graph")
             for n in s.unmatched_nodes:
                 lines.append(f"torch node {n.key} {n.name}: no graphdraw node accounts for it")
             for e in s.unmatched_edges:
                 lines.append(f"torch edge {_edge_text(s, e)}: follows no graphdraw edge")
             for a, b in s.missing_edges:
-                lines.append(f"graphdraw edge {a} → {b}: torch draws no such edge")
+                lines.append(f"graphdraw edge {name(a)} → {name(b)}: torch draws no such edge")
         return lines
 
     def to_json(self) -> dict:
@@ -716,10 +739,18 @@ def _op_problem(m: OpMatch) -> str:
     allowed = ", ".join(ops.OPS[m.op].torch) or "none"
     if m.status == "wrong_name":
         return f"torch made {m.torch}, which the op table does not list (allowed: {allowed})"
+    if m.status == "skipped":
+        return (f"torch makes no node for it and passes {m.via} through, but graphdraw's "
+                f"{m.op} changes the value")
     if m.status == "missing":
         return ("torch made no autograd node for it" if m.torch is None else
                 f"its {m.torch} is not in torchviz's drawing")
     return m.status
+
+
+def _one_line(label: str) -> str:
+    """A torchviz label on one line: 'W_i (2, 2)'."""
+    return " ".join(label.split()) or "(unnamed)"
 
 
 def _edge_text(s: StructureReport, e: TorchEdge) -> str:
@@ -736,29 +767,36 @@ def _g(value) -> str:
 
 
 def _format(report: CheckReport) -> str:
+    from .shapes import fmt
     program = report.program
     out = program.output
-    shape = tuple(np.shape(report.tensors[out])) if report.tensors else ()
-    from .shapes import fmt
-    lines = [f"graphdraw check of {_pretty(program, out)} ({fmt(shape)}) against torch "
+    value = report.tensors[out].detach().numpy() if report.tensors else None
+    shape = tuple(np.shape(value)) if value is not None else ()
+    shown = f" = {float(value):.6g}" if value is not None and not shape else f" ({fmt(shape)})"
+    lines = [f"graphdraw check: {_pretty(program, out)}{shown}, against torch "
              f"{report.torch_version} autograd, finite differences and torchviz"]
     if shape:
         lines.append(f"  {_pretty(program, out)} is not a scalar: every gradient is of the sum "
                      "of its elements")
     tol = report.tolerances
     fd = "fd_rtol" in tol
-    lines.append("")
-    lines.append("gradients                 vs torch autograd         vs finite differences")
-    lines.append("    leaf       shape      max abs    max rel        max abs    max rel")
+    width = max([4] + [len(_pretty(program, r.leaf)) for r in report.leaves])
+    lead = " " * (4 + width + 1 + 9 + 1)
+    lines += ["", "gradients",
+              f"{lead}{'vs torch autograd':<25}{'vs finite differences' if fd else ''}",
+              f"    {'leaf':<{width}} {'shape':<9}   {'max abs':>9}  {'max rel':>9}"
+              + (f"     {'max abs':>9}  {'max rel':>9}" if fd else "")]
     if not report.leaves:
         lines.append("    (no leaf gets a gradient)")
     for r in report.leaves:
-        mark_t = "✓" if r.torch_ok else "✗"
-        mark_f = "" if r.fd_ok is None else ("✓" if r.fd_ok else "✗")
-        fd_part = (f"{mark_f} {_g(r.fd_abs):>9}  {_g(r.fd_rel):>9}" if fd else "  not computed")
-        lines.append(f"  {'✓' if r.ok else '✗'} {_pretty(program, r.leaf):<10} "
-                     f"{fmt(r.shape):<9} {mark_t} {_g(r.torch_abs):>9}  {_g(r.torch_rel):>9}"
-                     f"     {fd_part}")
+        row = (f"  {'✓' if r.ok else '✗'} {_pretty(program, r.leaf):<{width}} "
+               f"{fmt(r.shape):<9} {'✓' if r.torch_ok else '✗'} {_g(r.torch_abs):>9}  "
+               f"{_g(r.torch_rel):>9}")
+        if r.fd_ok is not None:
+            row += (f"   {'✓' if r.fd_ok else '✗'} {_g(r.fd_abs):>9}  {_g(r.fd_rel):>9}"
+                    + (f"  ({r.fd_checked} of {math.prod(r.shape)} entries)"
+                       if r.fd_checked < math.prod(r.shape) else ""))
+        lines.append(row)
         if r.note:
             lines.append(f"      note: {r.note}")
     tol_text = f"  tolerances: torch rtol {tol['rtol']:g}, atol {tol['atol']:g}"
@@ -773,8 +811,9 @@ def _format(report: CheckReport) -> str:
             lines.append(f"structure against torchviz: ✗ {s.error}")
         else:
             lines.append(f"structure against torchviz: {s.summary()} {'✓' if s.ok else '✗'}")
+            width = max([4] + [len(_pretty(program, m.node)) for m in s.ops]
+                        + [len(_pretty(program, leaf)) for leaf in s.leaves])
             for m in s.ops:
-                node = _pretty(program, m.node)
                 if m.status == "passthrough":
                     what = f"no node: torch passes {_pretty(program, m.via)} through"
                 elif m.status == "no_grad":
@@ -785,20 +824,20 @@ def _format(report: CheckReport) -> str:
                         what += f" — not in the op table ({', '.join(ops.OPS[m.op].torch)})"
                 else:
                     what = _op_problem(m)
-                lines.append(f"  {'✓' if m.ok else '✗'} {node:<8} {m.op:<10} {what}")
+                lines.append(f"  {'✓' if m.ok else '✗'} {_pretty(program, m.node):<{width}} "
+                             f"{m.op:<10} {what}")
             for leaf, key in s.leaves.items():
-                lines.append(f"  {'✓' if key else '✗'} {_pretty(program, leaf):<8} "
+                lines.append(f"  {'✓' if key else '✗'} {_pretty(program, leaf):<{width}} "
                              f"{'leaf':<10} {'AccumulateGrad' if key else 'not in torch graph'}")
-            if s.merged:
-                for n in s.merged:
-                    shown = " / ".join(lbl.replace("\n", " ").strip() for lbl in n.labels)
-                    lines.append(f"  note: torchviz draws {shown} as one node (it keys nodes "
-                                 "by id, and a saved tensor is the parameter itself)")
+            for n in s.merged:
+                both = " and ".join(_one_line(lbl) for lbl in n.labels)
+                lines.append(f"  note: torchviz draws {both} as one node (it keys nodes by "
+                             "id: a saved tensor that is a parameter merges with it)")
             unmatched = ([f"torch node {n.key} {n.name}" for n in s.unmatched_nodes]
                          + [f"torch edge {_edge_text(s, e)}" for e in s.unmatched_edges]
                          + [f"graphdraw edge {_pretty(program, a)} → {_pretty(program, b)}"
                             for a, b in s.missing_edges])
-            lines.append("  unmatched: " + ("none" if not unmatched else ""))
+            lines.append("  unmatched: none" if not unmatched else "  unmatched:")
             lines.extend(f"    {u}" for u in unmatched)
     lines.append("")
     if report.ok:
@@ -811,8 +850,9 @@ def _format(report: CheckReport) -> str:
 
 # -- the picture -----------------------------------------------------------------------------
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf")
+# Ten distinct colours (Tableau's, without its red: red marks what does not match).
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf", "#393b79")
 BAD = "#cc0000"
 OFF = "#b0b0b0"
 
@@ -848,10 +888,11 @@ def side_by_side(program: Program, tensors: dict, report=None) -> str:
         return PALETTE[(k - 1) % len(PALETTE)]
 
     def tag(k: int | None, text: str | None = None) -> str:
-        if k is None:
-            return f'<TD BGCOLOR="{BAD}">{render._font(render._text(text or "✗"), 10, "white")}</TD>'
-        return (f'<TD BGCOLOR="{colour(k)}">'
-                f'{render._font(render._text(text or str(k)), 10, "white")}</TD>')
+        """A number cell in the pair's colour; a red ✗ for what did not match."""
+        shown = text or ("✗" if k is None else str(k))
+        background = BAD if k is None else colour(k)
+        return (f'<TD BGCOLOR="{background}">'
+                f'{render._font(render._text(shown), 10, "white")}</TD>')
 
     def wrap(inner: str, cell: str | None) -> str:
         inner = inner[1:-1] if inner.startswith("<") and inner.endswith(">") else inner
@@ -880,7 +921,7 @@ def side_by_side(program: Program, tensors: dict, report=None) -> str:
                 cell = tag(numbers[node])
                 attrs.update(color=colour(numbers[node]), penwidth="2.5")
             elif node in bad_ops or node in bad_leaves:
-                cell = tag(None)
+                cell = tag(None, f"✗ {numbers[node]}" if node in numbers else None)
                 attrs.update(color=BAD, penwidth="2.5", style=_add_style(attrs, "dashed"))
             elif node in through:
                 via = numbers.get(through[node])
@@ -904,9 +945,13 @@ def side_by_side(program: Program, tensors: dict, report=None) -> str:
         fills = {"variable": "lightblue", "saved": "orange", "output": "darkolivegreen1",
                  "base": "darkolivegreen3", "function": "lightgrey"}
         for n in structure.nodes:
-            text = render._text(n.label.strip().replace("\n ", "\n"))
-            if n.role == "unmatched":
-                cell, attrs = tag(None), {"color": BAD, "penwidth": "2.5", "style": "filled,dashed"}
+            label = n.label.strip().replace("\n ", "\n")
+            if n.kind == "output" and not n.name:      # torchviz leaves the output unnamed
+                label = f"{_pretty(program, program.output)}\n{label}"
+            text = render._text(label)
+            if n.role == "unmatched" or n.owner in bad_ops:
+                cell = tag(None, f"✗ {numbers[n.owner]}" if n.owner in numbers else None)
+                attrs = {"color": BAD, "penwidth": "2.5", "style": "filled,dashed"}
             elif n.owner is not None and n.owner in numbers:
                 cell = tag(numbers[n.owner])
                 attrs = {"color": colour(numbers[n.owner]), "penwidth": "2.5",
@@ -933,10 +978,12 @@ def _add_style(attrs: dict, style: str) -> str:
 
 
 def _caption(structure: StructureReport) -> str:
+    if structure.error:
+        return f"structure not compared: {structure.error}"
     verdict = "all matched" if structure.ok else "red: not matched"
-    return (f"{structure.summary()} — {verdict}. The same number and colour mark a graphdraw "
-            "node and the torch nodes made for it; →k: torch makes no node, the value of k "
-            "passes through; grey: no gradient flows.")
+    return (f"{structure.summary()} — {verdict}\nthe same number and colour mark a graphdraw "
+            "node and the torch nodes made for it\n→k: torch makes no node, the value of k "
+            "passes through; grey: no gradient flows")
 
 
 __all__ = ["build_torch", "torch_values", "compare_gradients", "compare_structure",

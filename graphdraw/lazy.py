@@ -16,6 +16,8 @@ class LazyModule:
 
     def __getattr__(self, attr: str) -> Any:
         module = importlib.import_module(self._name)
+        # From now on the module's attributes are found directly, without this call.
+        self.__dict__.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
         return getattr(module, attr)
 
 

@@ -193,7 +193,7 @@ ROWS: tuple[Op, ...] = (
        lambda a, b: np.multiply.outer(a, b),
        lambda g, out, a, b: (g @ b, a @ g), shapes.outer,
        latex=r"\operatorname{outer}", combine=("matmul_left", "matmul_right"),
-       torch=("OuterBackward0", "MulBackward0", "UnsqueezeBackward0"),
+       torch=("MulBackward0", "ViewBackward0", "OuterBackward0"),
        torch_forward=lambda a, b: T.outer(a, b)),
     Op("ones", 1, "a tensor of ones shaped like a", ("0",),
        lambda a: np.ones_like(a), lambda g, out, a: (np.zeros_like(a),), shapes.same,
