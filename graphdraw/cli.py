@@ -80,6 +80,17 @@ def cli() -> None:
     """
 
 
+def value_options(func):
+    """Where the leaves' values come from, shared by the commands that compute."""
+    func = click.option("--seed", type=int, default=0, show_default=True,
+                        help="Seed for the random values of leaves given no value.")(func)
+    func = click.option("--values", "values_file", metavar="FILE.json",
+                        help="A JSON object of name -> number or nested list.")(func)
+    func = click.option("--set", "settings", multiple=True, metavar="NAME=JSON",
+                        help="A leaf's value, e.g. --set x=[1,0] (repeatable).")(func)
+    return func
+
+
 @cli.command()
 @model_options
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="svg",
@@ -90,23 +101,36 @@ def cli() -> None:
 @click.option("--rankdir", type=click.Choice(["LR", "TB"], case_sensitive=False),
               default="LR", show_default=True, help="Left to right or top to bottom.")
 @click.option("--title", help="A title drawn above the graph.")
+@click.option("--show", "show", default="shapes", show_default=True, metavar="LIST",
+              help="What the nodes show besides name and computation, comma-separated: "
+                   "values (forward values), grads (gradients of the output), shapes; or "
+                   "none. With values or grads, edges also show the value of their local "
+                   "derivative.")
+@value_options
 @click.option("--no-edge-labels", is_flag=True, help="Hide the local derivatives on edges.")
-@click.option("--no-shapes", is_flag=True, help="Hide the shapes of values.")
+@click.option("--no-shapes", is_flag=True, help="Hide the shapes of values (as leaving "
+              "shapes out of --show).")
 @click.option("--layout-timeout", type=click.FloatRange(min=0.1), default=30.0,
               show_default=True, metavar="SECONDS",
               help="Give up when Graphviz takes longer than this to lay the graph out.")
-def render(model, inline, example, fmt, output, rankdir, title, no_edge_labels, no_shapes,
-           layout_timeout) -> None:
+def render(model, inline, example, fmt, output, rankdir, title, show, settings, values_file,
+           seed, no_edge_labels, no_shapes, layout_timeout) -> None:
     """Draw the computation graph of a model.
 
     Each node shows its name and its forward computation; each edge carries the local
     derivative of its result with respect to that operand. svg, png and pdf need Graphviz's
     dot; dot and json work without it.
 
+    With --show values,grads the nodes also show their values and the gradient of the
+    output, and the edges the value of each local derivative, at the leaves' values from
+    --set/--values and, for the others, random ones from --seed (as `graphdraw grads`).
+
     \b
     Examples:
       graphdraw render                          # the default model, to ./xor.svg
       graphdraw render --example micrograd -f png
+      graphdraw render --show values,grads --rankdir TB -o xor-values.svg
+      graphdraw render --show values --set x=[1,0] --set y=1
       graphdraw render model.gd -f json -o -    # JSON on standard output
       echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
     """
@@ -115,18 +139,45 @@ def render(model, inline, example, fmt, output, rankdir, title, no_edge_labels, 
     from . import parser, render as render_mod
     from .jsonout import to_json
 
-    source = read_model(model, inline, example)
+    try:
+        shown = render_mod.parse_show(show)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=click.get_current_context(),
+                                 param_hint="'--show'") from None
+    if no_shapes:
+        shown -= {"shapes"}
+    numeric = bool(shown & {"values", "grads"})
+    if numeric and fmt == "json":
+        click.echo("graphdraw: note: --show values/grads only draw; for the numbers as JSON "
+                   "use graphdraw grads --json", err=True)
+        numeric = False
+    elif not numeric and (settings or values_file):
+        click.echo("graphdraw: note: --set and --values are used only with --show values "
+                   "or grads", err=True)
+
+    if numeric:
+        source, program, leaf_values = _load(model, inline, example, settings, values_file,
+                                             seed)
+    else:
+        source = read_model(model, inline, example)
     path = None if output == "-" else (output or f"{source.stem}.{fmt}")
     if path is not None:
         out.check_target(path, input_path=source.path)
-    program = parser.parse(source.text, source.name)
+    if not numeric:
+        program = parser.parse(source.text, source.name)
     graph = graph_mod.build(program, title=title or "", notations=graph_mod.FOR_JSON
                             if fmt == "json" else graph_mod.FOR_RENDER)
     if fmt == "json":
         data = to_json(graph).encode("utf-8")
     else:
+        numbers = None
+        if numeric:
+            numbers = render_mod.numbers_for(program, leaf_values, values="values" in shown,
+                                             grads="grads" in shown, local=not no_edge_labels)
+            numbers["note"] = render_mod.values_note(seed, bool(settings or values_file))
         dot = render_mod.to_dot(graph, rankdir=rankdir.upper(), title=title or "",
-                                edge_labels=not no_edge_labels, shapes=not no_shapes)
+                                edge_labels=not no_edge_labels, shapes="shapes" in shown,
+                                numbers=numbers)
         data = dot.encode("utf-8") if fmt == "dot" else \
             render_mod.layout(dot, fmt, timeout=layout_timeout)
     if path is None:
@@ -135,17 +186,6 @@ def render(model, inline, example, fmt, output, rankdir, title, no_edge_labels, 
     out.write_atomic(path, data, input_path=source.path)
     click.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} "
                f"edges, {fmt})", err=True)
-
-
-def value_options(func):
-    """Where the leaves' values come from, shared by the commands that compute."""
-    func = click.option("--seed", type=int, default=0, show_default=True,
-                        help="Seed for the random values of leaves given no value.")(func)
-    func = click.option("--values", "values_file", metavar="FILE.json",
-                        help="A JSON object of name -> number or nested list.")(func)
-    func = click.option("--set", "settings", multiple=True, metavar="NAME=JSON",
-                        help="A leaf's value, e.g. --set x=[1,0] (repeatable).")(func)
-    return func
 
 
 def _load(model, inline, example, settings, values_file, seed):
@@ -257,6 +297,77 @@ def grads(model, inline, example, settings, values_file, seed, wrt, scalar, as_j
         shape = "×".join(map(str, shapes[leaf])) or "scalar"
         click.echo(f"  {names_[leaf]:<{lw}} = {show(gradient[leaf], 6)}   "
                    f"({shape}; value {show(leaf_values[leaf], 4)})")
+
+
+@cli.command()
+@model_options
+@value_options
+@click.option("--rtol", type=click.FloatRange(min=0), default=1e-7, show_default=True,
+              help="Relative tolerance against torch autograd.")
+@click.option("--atol", type=click.FloatRange(min=0), default=1e-9, show_default=True,
+              help="Absolute tolerance against torch autograd.")
+@click.option("--fd-rtol", type=click.FloatRange(min=0), default=1e-5, show_default=True,
+              help="Relative tolerance against central finite differences.")
+@click.option("--fd-atol", type=click.FloatRange(min=0), default=1e-7, show_default=True,
+              help="Absolute tolerance against central finite differences.")
+@click.option("--fd-step", type=click.FloatRange(min=0, min_open=True), default=1e-6,
+              show_default=True, help="Step of the central finite differences.")
+@click.option("--no-structure", is_flag=True, help="Skip the comparison with torchviz.")
+@click.option("--diagram", metavar="PATH",
+              help="Also draw graphdraw's graph and torchviz's side by side (svg, png, pdf "
+                   "or dot, from the extension).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rtol, fd_atol,
+          fd_step, no_structure, diagram, as_json) -> None:
+    """Prove the gradients: graphdraw vs torch autograd, finite differences and torchviz.
+
+    Builds the same model from torch ops and compares, leaf by leaf, graphdraw's own
+    gradients with torch autograd and with central finite differences (largest absolute and
+    relative error against the tolerances), then compares graphdraw's graph with the autograd
+    graph that torchviz draws: every op must meet an autograd node the op table allows,
+    every leaf an AccumulateGrad, every torchviz edge a graphdraw edge. Exit 0 when all
+    agree, 6 when something differs. Needs torch and torchviz.
+
+    \b
+    Examples:
+      graphdraw check                              # the default model
+      graphdraw check --example micrograd --json
+      graphdraw check model.gd --seed 3 --diagram compare.svg
+    """
+    from . import check as check_mod
+    from .errors import EXIT_CHECK
+    path = None
+    if diagram:
+        from . import output as out
+        path = diagram
+        out.check_target(path, input_path=model if model not in (None, "-") else None)
+    source, program, leaf_values = _load(model, inline, example, settings, values_file, seed)
+    report = check_mod.run_check(program, leaf_values, rtol=rtol, atol=atol, fd_rtol=fd_rtol,
+                                 fd_atol=fd_atol, fd_step=fd_step, structure=not no_structure)
+    if path is not None:
+        _write_diagram(path, check_mod.side_by_side(program, report.tensors, report))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.format())
+    if path is not None:
+        click.echo(f"wrote {path}", err=True)
+    if not report.ok:
+        ctx = click.get_current_context()
+        ctx.exit(EXIT_CHECK)
+
+
+def _write_diagram(path: str, dot: str) -> None:
+    """Write DOT source to `path`, laid out by Graphviz unless the extension is .dot/.gv."""
+    from . import output as out, render as render_mod
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if ext in ("dot", "gv"):
+        data = dot.encode("utf-8")
+    elif ext in ("svg", "png", "pdf"):
+        data = render_mod.layout(dot, ext)
+    else:
+        raise GraphdrawError(f"--diagram {path}: use a .svg, .png, .pdf or .dot file name")
+    out.write_atomic(path, data)
 
 
 def _entries(array):

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import sys
 
-from . import examples, graph, parser, render
+from . import examples, graph, parser, render, values
 from .output import write_atomic
 
 DIAGRAMS = "diagrams"
+# Extra pictures: file stem -> (example, the `graphdraw render` options that draw it).
+WITH_NUMBERS = {"xor-values": ("xor", ("--show", "values,grads", "--rankdir", "TB"))}
 
 
 def example_dot(name: str) -> str:
@@ -21,9 +23,23 @@ def example_dot(name: str) -> str:
     return render.to_dot(graph.build(program, notations=graph.FOR_RENDER))
 
 
+def numbers_dot(name: str, seed: int = 0) -> str:
+    """A built-in example with values and gradients at seed `seed`, drawn top to bottom.
+
+    The same DOT as `graphdraw render --example NAME --show values,grads --rankdir TB`.
+    """
+    program = parser.parse(examples.text(name), f"<example {name}>")
+    numbers = render.numbers_for(program, values.leaf_values(program, {}, seed))
+    numbers["note"] = render.values_note(seed)
+    return render.to_dot(graph.build(program, notations=graph.FOR_RENDER), rankdir="TB",
+                         shapes=False, numbers=numbers)
+
+
 def targets() -> dict[str, str]:
     """File name (in diagrams/) -> DOT source, for every diagram of the gallery."""
-    return {f"{name}.dot": example_dot(name) for name in examples.names()}
+    files = {f"{name}.dot": example_dot(name) for name in examples.names()}
+    files.update({f"{stem}.dot": numbers_dot(name) for stem, (name, _) in WITH_NUMBERS.items()})
+    return files
 
 
 def main(directory: str = DIAGRAMS) -> int:

@@ -5,21 +5,28 @@
 label: the graph's `*_html` fragments are embedded as they are (they are escaped by the
 printer, and checked against a small tag whitelist here), and every other piece of text
 (titles, shapes, numbers, legend words) goes through `_text`, the one escaping helper.
+`numbers_for` computes what `to_digraph(numbers=...)` draws for `render --show values,grads`:
+forward values and gradients on the nodes, local-derivative values on the edges.
 """
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 import shutil
 import subprocess
 import unicodedata
+from typing import TYPE_CHECKING
 
 import graphviz
 import networkx as nx
 
 from . import errors
 from .shapes import fmt as format_shape
+
+if TYPE_CHECKING:
+    from .program import Program
 
 FORMATS = ("svg", "png", "pdf", "dot", "json")      # what `graphdraw render --format` offers
 LAYOUT_FORMATS = ("svg", "png", "pdf")              # the ones that need the dot program
@@ -37,7 +44,12 @@ GRAD = "#9c2f2f"             # local-derivative labels on edges
 NAME_SIZE = 20               # a named value's name
 EXPR_SIZE = 12               # forward computations, unnamed values
 SMALL_SIZE = 10              # shapes, edge labels, legend
+NUMBER_SIZE = 10             # values and gradients in nodes
+EDGE_NUMBER_SIZE = 9         # local-derivative values, under the edge label
 SCRIPT_SCALE = 0.7           # sub- and superscripts relative to the text around them
+DIGITS = 3                   # significant digits of the numbers in a picture
+SHOW_LIMIT = 6               # tensors with more entries than this are summarised
+SHOW_ITEMS = ("values", "grads", "shapes")   # what `render --show` can add to the nodes
 
 # kind -> (node attributes, legend text). Leaves are ellipses, computed values boxes; colour
 # says the role: blue data, green targets, orange learnable parameters, gold the output.
@@ -48,7 +60,8 @@ STYLES: dict[str, tuple[dict[str, str], str]] = {
                 "color": "#3a8a3a"}, "target"),
     "param": ({"shape": "ellipse", "style": "filled", "fillcolor": "#fde5cc",
                "color": "#d2691e"}, "parameter (gets a gradient)"),
-    "constant": ({"shape": "plaintext", "fontcolor": MUTED}, "constant (takes no gradient)"),
+    # plain: no minimum size and no margin, so a dashed arrow starts right at the number
+    "constant": ({"shape": "plain", "fontcolor": MUTED}, "constant (takes no gradient)"),
     "intermediate": ({"shape": "box", "style": "rounded,filled", "fillcolor": "white",
                       "color": INK}, "intermediate value"),
     "output": ({"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fff3c4",
@@ -146,6 +159,82 @@ def _font(content: str, size: float, color: str | None = None) -> str:
     return f'<FONT POINT-SIZE="{size:.3g}"{color_attr}>{_TAG.sub(resize, content)}</FONT>'
 
 
+_STACK = re.compile(r"<sub>((?:(?!</?su[bp]>).)*)</sub>((?:<sup>(?:(?!</?su[bp]>).)*</sup>)+)",
+                    re.IGNORECASE | re.DOTALL)
+_SUP = re.compile(r"<sup>(.*?)</sup>", re.IGNORECASE | re.DOTALL)
+_PLAIN_TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+_FILLERS = "<TD></TD>" * 2      # empty cells take no width until a table is stretched
+_WRAPS = 2                       # each wrap passes on 1/5 of any stretch: 1/25 reaches the line
+
+
+def _line(content: str, size: float, color: str | None = None, align: str = "center") -> str:
+    """One line of label markup at a size, with a script pair such as W_oᵀ stacked.
+
+    Graphviz sets <sub> and <sup> one after the other, so W_oᵀ comes out as "W o ᵀ". Where a
+    subscript carries a superscript, the line becomes a row of cells and the pair a cell of two
+    rows, the superscript above the subscript, as in print. Other lines are `_font` text.
+
+    Graphviz stretches a table to fill a wider cell, sharing the extra width equally among
+    its columns, which would pull the line apart. So the line is wrapped twice in a table with
+    two empty cells on the side(s) given by `align`: they take 24/25 of any stretch, and
+    empty cells take no width otherwise.
+
+    >>> _line("<i>W</i><sub>i</sub>", 20) == _font("<i>W</i><sub>i</sub>", 20)
+    True
+    >>> "<sup>" in _line("<i>W</i><sub>o</sub><sup>T</sup> <i>z</i>", 12)
+    False
+    """
+    matches = [m for m in _STACK.finditer(content)
+               if not {"sub", "sup"} & set(_open_tags(content[:m.start()]))]
+    if not matches:
+        return _font(content, size, color)
+    cells, start = [], 0
+    for match in matches:
+        cells.append(_segment(content, start, match.start()))
+        sup = "".join(_SUP.findall(match.group(2)))
+        pair = [_segment(content, match.start(), match.start(), inner)
+                for inner in (sup, match.group(1))]
+        cells.append(("pair", pair))
+        start = match.end()
+    cells.append(_segment(content, start, len(content)))
+    out = []
+    for cell in cells:
+        if isinstance(cell, tuple):
+            top, bottom = (_font(part, size * SCRIPT_SCALE, color) for part in cell[1])
+            out.append(f'<TD>{_PLAIN_TABLE}<TR><TD ALIGN="LEFT">{top}</TD></TR>'
+                       f'<TR><TD ALIGN="LEFT">{bottom}</TD></TR></TABLE></TD>')
+        elif cell:
+            out.append(f"<TD>{_font(cell, size, color)}</TD>")
+    table = f"{_PLAIN_TABLE}<TR>{''.join(out)}</TR></TABLE>"
+    left = _FILLERS if align in ("center", "right") else ""
+    right = _FILLERS if align in ("center", "left") else ""
+    for _ in range(_WRAPS):
+        table = f"{_PLAIN_TABLE}<TR>{left}<TD>{table}</TD>{right}</TR></TABLE>"
+    return table
+
+
+def _open_tags(markup: str) -> list[str]:
+    """The formatting tags still open at the end of a piece of trusted markup."""
+    stack: list[str] = []
+    for match in _TAG.finditer(markup):
+        closing, tag = match.group(1), (match.group(2) or "").lower()
+        if tag and not closing:
+            stack.append(tag)
+        elif tag and stack and stack[-1] == tag:
+            stack.pop()
+    return stack
+
+
+def _segment(content: str, start: int, end: int, inner: str | None = None) -> str:
+    """content[start:end] (or `inner`) with the tags open around it closed and reopened."""
+    before, after = _open_tags(content[:start]), _open_tags(content[:end])
+    body = content[start:end] if inner is None else inner
+    if not body:
+        return ""
+    return ("".join(f"<{t}>" for t in before) + body
+            + "".join(f"</{t}>" for t in reversed(after)))
+
+
 def _rows(cells: list[str]) -> str:
     """An HTML-like label of one centred column of cells (no borders)."""
     body = "".join(f"<TR><TD>{cell}</TD></TR>" for cell in cells)
@@ -158,14 +247,14 @@ def dot_id(node_id: str, index: int = 0) -> str:
     Graphviz treats every name that starts with '%' as anonymous and renames it (%1 comes
     out as %3 in SVG titles and -Tjson), so generated ids get a prefix; user ids never
     contain '%', so the result cannot collide with one. An id that could confuse DOT
-    (quotes, backslashes, ':' which DOT reads as a port) is replaced by 'n%node<index>';
-    the graph builder never makes such ids.
+    (quotes, backslashes, ':' which DOT reads as a port) or that looks like one of the
+    legend's (%legend...) is replaced by 'n%node<index>'; the graph builder never makes such ids.
 
     >>> dot_id("W_i"), dot_id("%2"), dot_id("c'"), dot_id('a"b', 7)
     ('W_i', 'n%2', "c'", 'n%node7')
     """
     text = str(node_id)
-    if not _SAFE_ID.fullmatch(text) or text == LEGEND_ID:
+    if not _SAFE_ID.fullmatch(text) or text.startswith(LEGEND_ID):
         text = f"%node{index}"
     return graphviz.nohtml("n" + text if text.startswith("%") else text)
 
@@ -179,39 +268,160 @@ def _shape_text(shape: object) -> str | None:
         return None
 
 
-def _node_label(data: dict, show_shape: bool,
-                tag: str | None = None) -> tuple[str, dict[str, str]]:
+# --- numbers ----------------------------------------------------------------------------------
+
+def parse_show(text: str) -> frozenset[str]:
+    """The items of a `--show` list such as 'values,grads'; ValueError names the valid ones.
+
+    >>> sorted(parse_show(" Grads, values,"))
+    ['grads', 'values']
+    >>> parse_show("none")
+    frozenset()
+    """
+    items = [item.strip().lower() for item in str(text).split(",")]
+    items = [item for item in items if item and item != "none"]
+    for item in items:
+        if item not in SHOW_ITEMS:
+            close = difflib.get_close_matches(item, SHOW_ITEMS, n=1)
+            guess = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"unknown item {item!r}{guess}: choose from "
+                             f"{', '.join(SHOW_ITEMS)} (comma-separated, e.g. values,grads), "
+                             "or none")
+    return frozenset(items)
+
+
+def numbers_for(program: Program, leaf_values: dict, *, values: bool = True,
+                grads: bool = True, local: bool = True) -> dict:
+    """The `numbers` that `to_digraph` draws, computed from the leaves' values.
+
+    {"values": {node: array}, "grads": {node: ∂output/∂node}, "local": {(tail, head, position):
+    the local derivative's value}}, each part only when asked for.
+    """
+    from . import evaluate
+    vals = evaluate.forward(program, leaf_values)
+    numbers: dict = {}
+    if values:
+        numbers["values"] = vals
+    if grads:
+        numbers["grads"] = evaluate.backward(program, vals)
+    if local:
+        numbers["local"] = evaluate.local_values(program, vals)
+    return numbers
+
+
+def values_note(seed: int, given: bool = False) -> str:
+    """The legend's line on where the numbers come from (numbers["note"]).
+
+    >>> values_note(0)
+    'leaf values: as declared, else random from seed 0'
+    """
+    return (f"leaf values: {'--set/--values, else ' if given else ''}as declared, "
+            f"else random from seed {seed}")
+
+
+def _number_lines(value: object) -> list[str]:
+    """A value as the lines a picture shows: 0.731; [0.12, 0.5]; a matrix one row a line;
+    a summary (shape, mean, range) on two lines for big tensors. Plain text, not yet escaped.
+    """
+    from .lazy import np
+    from .numbers import show
+    array = np.asarray(value, dtype=float) + 0.0          # + 0.0: no "-0"
+    if array.ndim == 2 and array.shape[0] > 1 and array.size <= SHOW_LIMIT:
+        lines = [show(row, DIGITS, SHOW_LIMIT) for row in array]
+    else:
+        lines = show(array, DIGITS, SHOW_LIMIT).split(", range ")
+        if len(lines) == 2:
+            lines[1] = "range " + lines[1]
+    return [line.replace("-", "−") for line in lines]
+
+
+def _value_shape(numbers: dict | None, node: object) -> tuple | None:
+    """A node's shape from its value or gradient, when the model does not declare it."""
+    for part in ("values", "grads"):
+        value = ((numbers or {}).get(part) or {}).get(node)
+        if value is not None:
+            return tuple(getattr(value, "shape", ()))
+    return None
+
+
+def _number_rows(rows: list[tuple[str, list[str], str | None]], size: float) -> str:
+    """Labelled numbers as a table: the label (markup) right-aligned, the lines left-aligned.
+
+    Every line of numbers goes through `_text`.
+    """
+    body = []
+    for label, lines, color in rows:
+        text = "<BR/>".join(_text(line) for line in lines)
+        label = _line(label + " ", size, color, "right")
+        body.append(f'<TR><TD ALIGN="RIGHT" VALIGN="TOP">{label}</TD>'
+                    f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{_font(text, size, color)}'
+                    f"</TD></TR>")
+    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+            f'{"".join(body)}</TABLE>')
+
+
+def _symbol(data: dict | None, fallback: str) -> str:
+    """A node's name as markup (for ∂L/∂name), or `fallback` (already markup)."""
+    if data is None or (data.get("label_html") is None and data.get("label") is None):
+        return fallback
+    return _fragment(data.get("label_html"), data.get("label"))
+
+
+# --- nodes ------------------------------------------------------------------------------------
+
+def _node_label(data: dict, show_shape: bool, tag: str | None = None,
+                shape: object = None,
+                numbers: list[tuple[str, list[str], str | None]] | None = None
+                ) -> tuple[str, dict[str, str]]:
     """The label of one value node and any attributes that depend on its content.
 
     `tag` is the id of an unnamed value that other labels refer to (the printer writes a
-    long operand as its id, e.g. tanh(%13)).
+    long operand as its id, e.g. tanh(%13)); `shape` overrides the graph's shape (known
+    from values); `numbers` are rows (label, lines, colour) drawn under the rest.
     """
     kind = data.get("kind", "intermediate")
-    shape = _shape_text(data.get("shape")) if show_shape else None
+    shape = _shape_text(data.get("shape") if shape is None else shape) if show_shape else None
     shape_cell = _font(_text(shape), SMALL_SIZE, MUTED) if shape else None
+    number_cell = _number_rows(numbers, NUMBER_SIZE) if numbers else None
     named = data.get("label_html") is not None or data.get("label") is not None
     if kind == "constant":
         if named:
             value = data.get("value", data.get("default"))
-            cells = [_font(_fragment(data.get("label_html"), data.get("label")), EXPR_SIZE + 2)]
+            cells = [_line(_fragment(data.get("label_html"), data.get("label")), EXPR_SIZE + 2)]
             if value is not None:
                 cells.append(_font("= " + _text(_number(value)), SMALL_SIZE))
             return _rows(cells), {}
         text = _fragment(data.get("forward_html"), data.get("forward_pretty"))
-        return f"<{_font(text, EXPR_SIZE)}>", {}
+        return f"<{_line(text, EXPR_SIZE)}>", {}
     if not named:                      # an unnamed intermediate: a small box, expression only
-        text = _font(_fragment(data.get("forward_html"), data.get("forward_pretty")), EXPR_SIZE)
+        text = _line(_fragment(data.get("forward_html"), data.get("forward_pretty")), EXPR_SIZE)
         small = {"margin": "0.08,0.04", "height": "0.3"}
-        if tag:                        # other labels call it by its id: show the id too
-            return _rows([_font(_text(tag), SMALL_SIZE, MUTED), text]), small
-        return f"<{text}>", small
-    cells = [_font(_fragment(data.get("label_html"), data.get("label")), NAME_SIZE)]
+        cells = ([_font(_text(tag), SMALL_SIZE, MUTED)] if tag else []) + [text]
+        cells += [number_cell] if number_cell else []
+        if len(cells) == 1:
+            return f"<{text}>", small
+        return _rows(cells), small
+    cells = [_line(_fragment(data.get("label_html"), data.get("label")), NAME_SIZE)]
     if data.get("op") is not None:
-        cells.append(_font(_fragment(data.get("forward_html"), data.get("forward_pretty")),
+        cells.append(_line(_fragment(data.get("forward_html"), data.get("forward_pretty")),
                            EXPR_SIZE))
-    if shape_cell:
-        cells.append(shape_cell)
+    cells += [c for c in (shape_cell, number_cell) if c]
     return _rows(cells), {}
+
+
+def _node_numbers(node: object, data: dict, numbers: dict | None,
+                  grad_of: str) -> list[tuple[str, list[str], str | None]]:
+    """The number rows of a node: '= value' and '∂L/∂name = gradient' (constants: none)."""
+    if not numbers or data.get("kind") == "constant":
+        return []
+    rows = []
+    value = (numbers.get("values") or {}).get(node)
+    if value is not None:
+        rows.append(("=", _number_lines(value), INK))
+    grad = (numbers.get("grads") or {}).get(node)
+    if grad is not None:
+        rows.append((f"{grad_of}{_symbol(data, '·')} =", _number_lines(grad), GRAD))
+    return rows
 
 
 def _referenced_ids(graph: nx.MultiDiGraph) -> set[str]:
@@ -230,49 +440,106 @@ def _number(value: object) -> str:
     return str(value)
 
 
-def _legend(kinds: list[str], labelled: bool, dashed: bool, shaped: bool) -> str:
-    """The legend: one row per kind present, then what edge labels and dashes mean."""
-    heading = _font("<B>" + _text("Legend") + "</B>", SMALL_SIZE + 1)
-    rows = [f'<TR><TD COLSPAN="2" ALIGN="LEFT">{heading}</TD></TR>']
-    for kind in kinds:
-        attrs, words = STYLES[kind]
-        if attrs["shape"] == "plaintext":
-            swatch = f'<TD>{_font(_text("½"), SMALL_SIZE, MUTED)}</TD>'
-        else:
-            border = "2" if "bold" in attrs.get("style", "") else "1"
-            swatch = (f'<TD BORDER="{border}" STYLE="rounded" BGCOLOR="{attrs["fillcolor"]}" '
-                      f'COLOR="{attrs["color"]}" WIDTH="26" HEIGHT="14"></TD>')
-        rows.append(f'<TR>{swatch}<TD ALIGN="LEFT">{_font(_text(words), SMALL_SIZE)}</TD></TR>')
-    if shaped:
-        rows.append(f'<TR><TD>{_font(_text("2×3"), SMALL_SIZE, MUTED)}</TD><TD ALIGN="LEFT">'
-                    f'{_font(_text("shape: rows × columns; one number: a vector"), SMALL_SIZE)}'
-                    f"</TD></TR>")
-    if labelled:
-        rows.append(f'<TR><TD>{_font(_text("∂"), SMALL_SIZE + 1, GRAD)}</TD><TD ALIGN="LEFT">'
-                    f'{_font(_text("arrow label: local derivative ∂head / ∂tail"), SMALL_SIZE)}'
-                    f"</TD></TR>")
-    if dashed:
-        rows.append(f'<TR><TD>{_font(_text("- - →"), SMALL_SIZE, MUTED)}</TD><TD ALIGN="LEFT">'
-                    f'{_font(_text("from a constant: no gradient flows"), SMALL_SIZE)}</TD></TR>')
-    return ('<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="3" '
-            f'CELLPADDING="2" BGCOLOR="#fafafa">{"".join(rows)}</TABLE>>')
+# --- legend -----------------------------------------------------------------------------------
 
+def _legend_rows(*, constant: bool, shaped: bool, labelled: bool, dashed: bool,
+                 valued: bool, graded: bool, local: bool, grad_of: str, summed: bool,
+                 note: str | None) -> str | None:
+    """The legend's table of what is not a kind of node: constants, shapes, labels, numbers."""
+    rows = []
+
+    def row(sample: str, words: str) -> None:
+        rows.append(f'<TR><TD ALIGN="RIGHT">{sample}</TD><TD ALIGN="LEFT">'
+                    f"{_font(_text(words), SMALL_SIZE)}</TD></TR>")
+
+    if constant:
+        row(_font(_text("½"), EXPR_SIZE, MUTED), STYLES["constant"][1])
+    if shaped:
+        row(_font(_text("2×3"), SMALL_SIZE, MUTED), "shape: rows × columns; one number: a vector")
+    if valued:
+        row(_font(_text("= 0.73"), NUMBER_SIZE, INK), "value (forward pass)")
+    if graded:
+        of = "the output (the sum of its entries)" if summed else "the output"
+        row(_line(grad_of + "<i>v</i>", NUMBER_SIZE, GRAD),
+            f"gradient of {of} with respect to the value v (backward pass)")
+    if labelled:
+        value = ", and its value" if local else ""
+        row(_font(_text("∂"), SMALL_SIZE + 1, GRAD),
+            f"arrow label: local derivative ∂head / ∂tail{value}")
+    if dashed:
+        row(_font(_text("- - →"), SMALL_SIZE, MUTED), "from a constant: no gradient flows")
+    if note:
+        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{_font(_text(note), SMALL_SIZE, MUTED)}'
+                    f"</TD></TR>")
+    if not rows:
+        return None
+    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+            f'{"".join(rows)}</TABLE>>')
+
+
+def _add_legend(dot: graphviz.Digraph, kinds: list[str], table: str | None, rankdir: str,
+                anchor: str | None) -> None:
+    """The legend: a framed box of one sample node per kind present, then `table`.
+
+    The samples are real nodes, so an input looks exactly like an input (an ellipse); HTML
+    table cells can only be rectangles. The box takes the last rank, after the output, and an
+    invisible edge from `anchor` (the output) to its middle entry centres it there: a column
+    at the right for LR, a row at the bottom for TB.
+    """
+    entries: list[tuple[str, dict[str, str]]] = []
+    for kind in kinds:
+        if kind == "constant":
+            continue
+        attrs, words = STYLES[kind]
+        entries.append((f"{LEGEND_ID}-{kind}",
+                        {**attrs, "label": f"<{_font(_text(words), SMALL_SIZE)}>",
+                         "margin": "0.08,0.02", "height": "0.25", "width": "0"}))
+    if table is not None:
+        entries.append((LEGEND_ID, {"shape": "plain", "label": table}))
+    if not entries:
+        return
+    # dot stacks a rank's unconnected nodes in the reverse of their order in the file:
+    # right to left for TB/BT, top to bottom for LR/RL (where the internal left is the bottom).
+    if rankdir in ("TB", "BT"):
+        entries.reverse()
+    heading = _font("<B>" + _text("Legend") + "</B>", SMALL_SIZE + 1)
+    with dot.subgraph(name="cluster_legend") as box:
+        box.attr(label=f"<{heading}>", labeljust="l", style="rounded,filled",
+                 color="#bbbbbb", fillcolor="#fafafa", penwidth="1", margin="8")
+        for name, attrs in entries:
+            box.node(graphviz.nohtml("n" + name), **attrs)
+    with dot.subgraph() as last:
+        last.attr(rank="max")
+        for name, _ in entries:
+            last.node(graphviz.nohtml("n" + name))
+    if anchor is not None:
+        middle = entries[(len(entries) - 1) // 2][0]
+        dot.edge(anchor, graphviz.nohtml("n" + middle), style="invis")
+
+
+# --- the drawing ------------------------------------------------------------------------------
 
 def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None = None,
-               edge_labels: bool = True, shapes: bool = True) -> graphviz.Digraph:
+               edge_labels: bool = True, shapes: bool = True,
+               numbers: dict | None = None) -> graphviz.Digraph:
     """The Graphviz drawing of an annotated graph (no program is run).
 
     `title` None uses the graph's own title, "" draws none. Nodes are styled by kind, edges
     labelled with the local derivative of their head with respect to their tail.
+    `numbers` (see `numbers_for`) adds values and gradients to the nodes and the value of
+    each local derivative under its label: {"values": {node: array}, "grads": {node: array},
+    "local": {(tail, head, position): array}, "note": text for the legend}; any part may
+    be missing.
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
     if title is None:
         title = graph.graph.get("title") or ""
+    numbers = numbers or {}
     dot = graphviz.Digraph(name="graphdraw")
     graph_attrs = {"charset": "UTF-8", "rankdir": rankdir, "fontname": FONT, "bgcolor": "white",
                    "pad": "0.25", "nodesep": "0.3", "ranksep": "0.3" if edge_labels else "0.4",
-                   "outputorder": "edgesfirst"}
+                   "outputorder": "edgesfirst", "newrank": "true"}
     if title:
         graph_attrs.update(label=f"<{_font(_text(title), NAME_SIZE + 2)}>", labelloc="t")
     dot.attr("graph", **graph_attrs)
@@ -281,9 +548,14 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
     dot.attr("edge", fontname=FONT, fontsize=str(SMALL_SIZE), color=INK, fontcolor=GRAD,
              arrowsize="0.7", penwidth="1.1")
 
+    output = graph.graph.get("output")
+    out_data = graph.nodes[output] if output in graph else None
+    grad_of = f"∂{_symbol(out_data, 'L')}/∂"
+    value_shapes = {node: _value_shape(numbers, node) for node in graph.nodes} \
+        if numbers else {}
     # A column of "scalar" under every node of an all-scalar model says nothing.
-    shapes = shapes and any(d.get("shape") not in (None, [], ())
-                            for _, d in graph.nodes(data=True))
+    shapes = shapes and any((d.get("shape") or value_shapes.get(n)) not in (None, [], ())
+                            for n, d in graph.nodes(data=True))
     referenced = _referenced_ids(graph)
     ids: dict[object, str] = {}
     order: dict[object, int] = {}
@@ -294,17 +566,28 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
         kind = kind if kind in STYLES else "intermediate"
         present.add(kind)
         tag = node if data.get("label") is None and node in referenced else None
-        label, extra = _node_label(data, shapes, tag)
+        shape = value_shapes.get(node) if data.get("shape") is None else None
+        label, extra = _node_label(data, shapes, tag, shape,
+                                   _node_numbers(node, data, numbers, grad_of))
         dot.node(ids[node], label=label, **{**STYLES[kind][0], **extra})
 
-    labelled = dashed = False
+    labelled = dashed = local_shown = False
+    local = numbers.get("local") or {}
     # Edges in the order of their head, then operand position, so operands keep their order.
     edges = sorted(graph.edges(keys=True, data=True),
                    key=lambda e: (order[e[1]], e[3].get("arg", e[2]), order[e[0]]))
-    for tail, head, _key, data in edges:
+    for tail, head, key, data in edges:
         if graph.nodes[tail].get("kind") == "constant":
             dashed = True
-            dot.edge(ids[tail], ids[head], style="dashed", color="#9a9a9a", arrowsize="0.6")
+            style = {"style": "dashed", "color": "#9a9a9a", "arrowsize": "0.6"}
+            if rankdir in ("LR", "RL"):
+                # The constant shares its consumer's rank and sits right under it. Written
+                # head -> tail with dir=back, because dot puts the tail of an edge within a
+                # rank above its head, where the consumer's other operands usually are.
+                dot.edge(ids[head], ids[tail], dir="back", minlen="0", **style)
+            else:
+                # Across ranks: a short flat arrow would look like a minus sign (- 3).
+                dot.edge(ids[tail], ids[head], **style)
             continue
         # Heavy edges between computed values keep the main chain straight; leaves hang off it.
         attrs = {} if graph.nodes[tail].get("op") is None else {"weight": "4"}
@@ -312,15 +595,28 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
             grad = _fragment(data.get("local_grad_html"), data.get("local_grad_pretty"))
             if grad:
                 labelled = True
-                attrs["label"] = f"<{_font(grad, SMALL_SIZE + 1)}>"
+                symbolic = _line(grad, SMALL_SIZE + 1)
+                value = local.get((tail, head, data.get("arg", key)))
+                # A constant derivative (1, −1, ½) is its own value: no second line.
+                if value is not None and any(ch.isalpha() for ch in
+                                             data.get("local_grad_pretty") or grad):
+                    local_shown = True
+                    numbers_cell = _number_rows([("=", _number_lines(value), None)],
+                                                EDGE_NUMBER_SIZE)
+                    symbolic = (f"{_PLAIN_TABLE}<TR><TD>{symbolic}</TD></TR>"
+                                f"<TR><TD>{numbers_cell}</TD></TR></TABLE>")
+                attrs["label"] = f"<{symbolic}>"
         dot.edge(ids[tail], ids[head], **attrs)
 
     kinds = [k for k in KINDS if k in present]
-    if kinds:
-        with dot.subgraph() as sink:
-            sink.attr(rank="sink")
-            sink.node(graphviz.nohtml("n" + LEGEND_ID), shape="plaintext", margin="0",
-                      label=_legend(kinds, labelled, dashed, shapes))
+    out_shape = _value_shape(numbers, output)
+    summed = out_shape is not None and any(n != 1 for n in out_shape)
+    table = _legend_rows(constant="constant" in present, shaped=shapes, labelled=labelled,
+                         dashed=dashed, valued=bool(numbers.get("values")),
+                         graded=bool(numbers.get("grads")), local=local_shown,
+                         grad_of=grad_of, summed=summed, note=numbers.get("note"))
+    anchor = ids.get(output) if output in ids else (ids[next(reversed(ids))] if ids else None)
+    _add_legend(dot, kinds, table, rankdir, anchor)
     return dot
 
 

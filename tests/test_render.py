@@ -71,7 +71,9 @@ def html_strings(source: str) -> list[str]:
 
 
 STATEMENT = re.compile(r"\t*(?:(graph|node|edge|\w[\w']*|S)(?: -> (\w[\w']*|S))? "
-                       r"\[(\w+=(?:S|H|[\w.#-]+) ?)+\]|rank=sink|\{|\})$")
+                       r"\[(\w+=(?:S|H|[\w.#-]+) ?)+\]|\w[\w']*|S|rank=max|"
+                       r"(\w+=(?:S|H|[\w.#-]+) ?)+|"
+                       r"subgraph cluster_legend \{|\{|\})$")
 ALLOWED_TAGS = {"table", "tr", "td", "font", "br", "b", "i", "sub", "sup"}
 
 
@@ -91,6 +93,11 @@ def node_lines(source: str) -> list[str]:
             if re.match(r'\t(?!graph |node |edge )("[^"]*"|\S+) \[', ln) and " -> " not in ln]
 
 
+def edge_lines(source: str) -> list[str]:
+    """The drawn edges (not the legend's invisible anchor)."""
+    return [ln for ln in source.splitlines() if " -> " in ln and "style=invis" not in ln]
+
+
 # --- structure ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", examples.names())
@@ -99,7 +106,8 @@ def test_every_node_and_edge_appears_once(name):
     source = render.to_dot(g)
     assert_well_formed(source)
     assert len(node_lines(source)) == g.number_of_nodes()
-    assert source.count(" -> ") == g.number_of_edges()
+    assert len(edge_lines(source)) == g.number_of_edges()
+    assert source.count(" -> ") == g.number_of_edges() + 1     # + the legend's anchor
     for node in g.nodes:
         assert sum(ln.startswith(f"\t{render.dot_id(node)} [") or
                    ln.startswith(f'\t"{render.dot_id(node)}" [') for ln in node_lines(source)) == 1
@@ -141,7 +149,10 @@ def test_named_node_shows_name_forward_and_shape():
     source = render.to_dot(build("xor"))
     line = next(ln for ln in node_lines(source) if ln.startswith("\ta ["))
     assert '<FONT POINT-SIZE="20"><i>a</i></FONT>' in line
-    assert "<i>a</i> = <i>W</i><sub>" in line and "+ <i>b</i><sub>" in line
+    # W_iᵀ is stacked (T above i) between the cells "a = W" and " x + b_a"
+    assert '<FONT POINT-SIZE="12"><i>a</i> = <i>W</i></FONT>' in line
+    assert ('<FONT POINT-SIZE="12"> <i>x</i> + <i>b</i><sub><FONT POINT-SIZE="8.4">a</FONT>'
+            '</sub></FONT>') in line
     assert "2</FONT>" in line
     w = next(ln for ln in node_lines(source) if ln.startswith("\tW_i ["))
     assert "2×2" in w and "fillcolor=" in w
@@ -150,15 +161,20 @@ def test_named_node_shows_name_forward_and_shape():
 def test_scripts_are_set_smaller():
     source = render.to_dot(build("xor"))
     assert '<sub><FONT POINT-SIZE="14">i</FONT></sub>' in source   # W_i as a name (20 pt)
-    assert '<sup><FONT POINT-SIZE="8.4">T</FONT></sup>' in source   # Wᵀ in an expression
+    assert '<sup><FONT POINT-SIZE="7.7">T</FONT></sup>' in source   # xᵀ on an edge (11 pt)
+    # W_iᵀ in a 12 pt expression: T stacked above i, both at 70%, no <sub>/<sup> shift
+    assert ('<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.4">T</FONT></TD></TR>'
+            '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.4">i</FONT></TD></TR>') in source
+    assert "<sub><FONT POINT-SIZE=\"8.4\">i</FONT></sub><sup>" not in source
 
 
 def test_unnamed_and_constant_nodes():
     source = render.to_dot(build("xor"))
     lines = {ln.split(" ")[0].strip('\t"'): ln for ln in node_lines(source)}
-    assert "TABLE" not in lines["n%2"] and "shape=box" in lines["n%2"]
+    assert "TABLE" not in lines["n%7"] and "shape=box" in lines["n%7"]      # ŷ − y
     assert "<i>W</i>" in lines["n%2"] and "<i>x</i>" in lines["n%2"]
-    assert "shape=plaintext" in lines["n%6"] and "½" in lines["n%6"]
+    # plain: no minimum size or margin, so its dashed arrow starts at the number
+    assert "shape=plain]" in lines["n%6"] and "½" in lines["n%6"]
 
 
 def test_unnamed_value_referred_to_by_id_shows_its_id():
@@ -179,7 +195,7 @@ def test_unnamed_value_referred_to_by_id_shows_its_id():
 def test_named_constant_shows_name_and_value():
     source = render.to_dot(model("const eps = 0.001\ninput x\ny = x + eps"))
     line = next(ln for ln in node_lines(source) if ln.startswith("\teps ["))
-    assert "<i>eps</i>" in line and "= 0.001" in line and "shape=plaintext" in line
+    assert "<i>eps</i>" in line and "= 0.001" in line and "shape=plain" in line
 
 
 def test_styles_differ_by_kind():
@@ -212,24 +228,33 @@ def test_edges_carry_local_derivatives():
 
 def test_edges_from_constants_are_dashed_without_label():
     g = build("xor")
-    source = render.to_dot(g)
-    const_edges = [ln for ln in source.splitlines() if ln.startswith(('\t"n%6" ->', '\t"n%8" ->'))]
-    assert len(const_edges) == 2
-    for line in const_edges:
-        assert "style=dashed" in line and "label" not in line
-    # the exponent's local derivative exists in the graph but is not drawn
-    assert "log(" not in source
+    for rankdir in ("LR", "TB"):
+        source = render.to_dot(g, rankdir=rankdir)
+        const_edges = [ln for ln in source.splitlines() if " -> " in ln and
+                       ('"n%6"' in ln or '"n%8"' in ln)]
+        assert len(const_edges) == 2
+        for line in const_edges:
+            assert "style=dashed" in line and "label" not in line
+        # the exponent's local derivative exists in the graph but is not drawn
+        assert "log(" not in source
+    lr = render.to_dot(g, rankdir="LR")
+    # LR: written consumer -> constant, drawn backwards, so that the constant sits in its
+    # consumer's rank just below it
+    assert '\t"n%9" -> "n%8" [arrowsize=0.6 color="#9a9a9a" dir=back minlen=0' in lr
+    assert '\tL -> "n%6" [arrowsize=0.6 color="#9a9a9a" dir=back minlen=0' in lr
+    tb = render.to_dot(g, rankdir="TB")
+    assert '\t"n%8" -> "n%9" [arrowsize=0.6 color="#9a9a9a" style=dashed]' in tb
 
 
 def test_edge_labels_off():
     source = render.to_dot(build("xor"), edge_labels=False)
-    assert not [ln for ln in source.splitlines() if " -> " in ln and "label" in ln]
+    assert not [ln for ln in edge_lines(source) if "label" in ln]
     assert "local derivative" not in source
 
 
 def test_operands_keep_their_order():
     source = render.to_dot(build("xor"))
-    edges = [ln.split(" [")[0].strip() for ln in source.splitlines() if " -> " in ln]
+    edges = [ln.split(" [")[0].strip() for ln in edge_lines(source)]
     assert edges.index('"n%1" -> "n%2"') < edges.index('x -> "n%2"')
 
 
@@ -241,7 +266,9 @@ def test_repeated_operand_gets_two_edges():
 # --- legend ---------------------------------------------------------------------------------
 
 def legend(source: str) -> str:
-    return next(ln for ln in source.splitlines() if '"n%legend"' in ln)
+    """The legend's block: the cluster with its sample nodes and its table."""
+    start = source.index("\tsubgraph cluster_legend {")
+    return source[start:source.index("\n\t}\n", start)]
 
 
 def test_legend_lists_only_kinds_present():
@@ -257,10 +284,35 @@ def test_legend_lists_only_kinds_present():
     assert "parameter" not in bare and "input (data)" in bare
 
 
-def test_legend_is_in_a_sink_subgraph():
-    lines = render.to_dot(build("xor")).splitlines()
-    at = next(i for i, ln in enumerate(lines) if '"n%legend"' in ln)
-    assert lines[at - 1].strip() == "rank=sink" and lines[at - 2].strip() == "{"
+def test_legend_samples_are_drawn_like_the_nodes():
+    # An input, a target and a parameter are ellipses in the picture, so their legend
+    # entries are small nodes of the same style (a table cell cannot be an ellipse).
+    block = legend(render.to_dot(build("xor")))
+    for kind in ("input", "target", "param", "intermediate", "output"):
+        line = next(ln for ln in block.splitlines() if f'"n%legend-{kind}" [' in ln)
+        attrs, _ = render.STYLES[kind]
+        for key, value in attrs.items():
+            assert f"{key}={value}" in line or f'{key}="{value}"' in line, (kind, key)
+    assert "shape=ellipse" in next(ln for ln in block.splitlines() if "legend-input" in ln)
+    assert "shape=box" in next(ln for ln in block.splitlines() if "legend-output" in ln)
+
+
+def test_legend_takes_the_last_rank_anchored_at_the_output():
+    source = render.to_dot(build("xor"))
+    lines = source.splitlines()
+    at = lines.index("\t\trank=max")
+    members = []
+    for line in lines[at + 1:]:
+        if line == "\t}":
+            break
+        members.append(line.strip())
+    assert members == ['"n%legend-input"', '"n%legend-target"', '"n%legend-param"',
+                       '"n%legend-intermediate"', '"n%legend-output"', '"n%legend"']
+    assert '\tL -> "n%legend-param" [style=invis]' in lines
+    # TB lists the samples backwards: dot lays a rank's unconnected nodes out right to left
+    tb = render.to_dot(build("xor"), rankdir="TB").splitlines()
+    at = tb.index("\t\trank=max")
+    assert tb[at + 1].strip() == '"n%legend"' and tb[at + 6].strip() == '"n%legend-input"'
 
 
 # --- options --------------------------------------------------------------------------------
@@ -341,7 +393,7 @@ def test_hostile_graph_cannot_add_nodes_or_attributes():
     source = render.to_dot(g)
     assert_well_formed(source)
     assert len(node_lines(source)) == 4
-    assert source.count(" -> ") == 3
+    assert len(edge_lines(source)) == 3
     assert "pwn" not in structure(source) and "<script" not in source
     assert len({render.dot_id(n, i) for i, n in enumerate(g.nodes)}) == 4
     assert "\\\\N<sup>" in source                 # a trusted fragment's backslash is literal
@@ -485,8 +537,11 @@ def test_svg_of_hostile_title_is_literal():
 def test_svg_of_hostile_graph_is_safe():
     data = render.layout(render.to_dot(hostile_graph()), "svg")
     assert_no_active_content(data)
-    titles = ["".join(t.itertext()) for t in ET.fromstring(data).iter(f"{SVG}title")]
-    assert sum("->" not in t for t in titles) == 1 + 4 + 1     # graph, 4 nodes, legend
+    root = ET.fromstring(data)
+    nodes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+    titles = ["".join(g.find(f"{SVG}title").itertext()) for g in nodes]
+    assert len([t for t in titles if not t.startswith("n%legend")]) == 4
+    assert len(nodes) == 4 + 4           # + the legend: 3 samples (output, intermediate) + table
 
 
 @pytest.mark.dot
@@ -501,7 +556,9 @@ def test_examples_lay_out_cleanly_with_names_kept(name, rankdir):
     assert done.stderr == b"", done.stderr.decode()        # no warnings (cell sizes, fonts)
     names = {ln.split(" ")[1].strip('"') for ln in done.stdout.decode().splitlines()
              if ln.startswith("node ")}
-    assert names == {render.dot_id(n) for n in g.nodes} | {"n%legend"}
+    legend_ids = {f"n%legend-{d['kind']}" for _, d in g.nodes(data=True)
+                  if d["kind"] != "constant"} | {"n%legend"}
+    assert names == {render.dot_id(n) for n in g.nodes} | legend_ids
 
 
 @pytest.mark.dot
