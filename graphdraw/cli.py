@@ -98,7 +98,7 @@ def value_options(func):
 @click.option("-o", "--output", "output", metavar="PATH",
               help="Where to write; '-' for standard output. [default: MODEL.FORMAT in the "
                    "current directory]")
-@click.option("--rankdir", type=click.Choice(["LR", "TB"], case_sensitive=False),
+@click.option("--rankdir", type=click.Choice(["LR", "TB"]),
               default="LR", show_default=True, help="Left to right or top to bottom.")
 @click.option("--title", help="A title drawn above the graph.")
 @click.option("--show", "show", default="shapes", show_default=True, metavar="LIST",

@@ -35,10 +35,22 @@ def numbers_dot(name: str, seed: int = 0) -> str:
                          shapes=False, numbers=numbers)
 
 
+def comparison_dot(name: str, seed: int = 0) -> str:
+    """graphdraw's graph of an example beside torchviz's (`graphdraw check --diagram`)."""
+    from . import check
+    program = parser.parse(examples.text(name), f"<example {name}>")
+    report = check.run_check(program, values.leaf_values(program, {}, seed))
+    return check.side_by_side(program, report.tensors, report)
+
+
+COMPARISONS = {"xor-vs-torchviz": "xor"}
+
+
 def targets() -> dict[str, str]:
     """File name (in diagrams/) -> DOT source, for every diagram of the gallery."""
     files = {f"{name}.dot": example_dot(name) for name in examples.names()}
     files.update({f"{stem}.dot": numbers_dot(name) for stem, (name, _) in WITH_NUMBERS.items()})
+    files.update({f"{stem}.dot": comparison_dot(name) for stem, name in COMPARISONS.items()})
     return files
 
 
