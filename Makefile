@@ -29,7 +29,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: venv install demo test diagrams bench clean
+.PHONY: venv install test-tools demo test diagrams bench clean
 
 venv install: $(STAMP)
 
@@ -50,7 +50,19 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(VENV)/bin/graphdraw render --format svg
 
-test: $(STAMP)
+# What only the tests need: a minimal TeX (to compile the TikZ output) and Chromium (to
+# open the HTML output in a real browser). Both come from Debian's packages.
+test-tools:
+	@command -v pdflatex >/dev/null 2>&1 && kpsewhich standalone.cls >/dev/null 2>&1 || { \
+		echo "installing a minimal TeX for the TikZ tests"; \
+		$(call apt_install,texlive-latex-base texlive-pictures texlive-latex-extra,the tests need pdflatex: run 'sudo apt-get install texlive-latex-base texlive-pictures texlive-latex-extra'); \
+	}
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Chromium for the HTML tests"; \
+		$(call apt_install,chromium,the tests need Chromium: run 'sudo apt-get install chromium'); \
+	}
+
+test: $(STAMP) test-tools
 	$(VENV)/bin/python -m pytest -q
 
 diagrams: $(STAMP)
