@@ -37,6 +37,8 @@ def symbol(program: Program, node_id: str, mode: str) -> Piece:
     if mode == "plain":
         return f"d{out.id}_d{node.id}", ops.ATOM
     top, bottom = print_name(out, mode)[0], print_name(node, mode)[0]
+    if mode == "latex":
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}", ops.ATOM
     return f"∂{top}/∂{bottom}", ops.ATOM
 
 

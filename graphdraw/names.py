@@ -119,3 +119,28 @@ def html_name(ident: str, version: int = 0) -> str:
     if subs:
         out += "<sub>" + html.escape(",".join(_greek(s) for s in subs)) + "</sub>"
     return out + html.escape(prime(version))
+
+
+def latex_name(ident: str, version: int = 0) -> str:
+    r"""A name for LaTeX math mode: W_{i}, \hat{y}, \alpha_{1}, c'.
+
+    >>> latex_name("W_i"), latex_name("y_hat"), latex_name("alpha_1"), latex_name("c", 2)
+    ('W_{i}', '\\hat{y}', '\\alpha_{1}', "c''")
+    """
+    base, hat, subs = _parts(ident)
+    shown = _latex_word(base)
+    if hat:
+        shown = rf"\hat{{{shown}}}"
+    if subs:
+        shown += "_{" + ",".join(_latex_word(s) for s in subs) + "}"
+    return shown + "'" * version
+
+
+def _latex_word(word: str) -> str:
+    """One part of a name: a Greek letter's command, a letter, or upright text."""
+    if word in GREEK_BY_NAME:
+        return "\\" + word
+    if len(word) == 1 or word.isdigit():
+        return word
+    escaped = "".join("\\_" if ch == "_" else ch for ch in word)
+    return rf"\mathrm{{{escaped}}}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html as _html
 import math
+import re
 
 from . import names, ops
 from .lazy import scalar_op
@@ -17,7 +18,7 @@ from .lexer import reads_as_transpose
 from .program import Node, Program
 
 Piece = tuple[str, int]
-MODES = ("plain", "pretty", "html")
+MODES = ("plain", "pretty", "html", "latex")
 INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
 
 
@@ -25,12 +26,27 @@ INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
 def number(text: str, mode: str) -> Piece:
     """A constant as written; negative ones bind like a unary minus."""
     shown = text
+    if mode == "latex":
+        return _latex_number(text), _text_prec(text)
     if mode != "plain":
         shown = {"1/2": "½", "1/4": "¼", "3/4": "¾"}.get(text, text)
         shown = shown.replace("-", "−").replace(" * ", " · ")
         if mode == "html":
             shown = _html.escape(shown)
     return shown, _text_prec(text)
+
+
+def _latex_number(text: str) -> str:
+    r"""A constant for LaTeX: 1/2 as \frac{1}{2}, 2 * 3 as 2 \cdot 3, 1e-05 as 10^{-5}."""
+    if re.fullmatch(r"-?\d+(\.\d+)?/\d+(\.\d+)?", text):
+        sign = "-" if text.startswith("-") else ""
+        num, den = text.lstrip("-").split("/")
+        return rf"{sign}\frac{{{num}}}{{{den}}}"
+    mantissa = re.fullmatch(r"(-?\d+(?:\.\d+)?)[eE]([-+]?\d+)", text)
+    if mantissa:
+        head, power = mantissa.group(1), int(mantissa.group(2))
+        return (rf"{head} \cdot " if head not in ("1", "1.0") else "") + f"10^{{{power}}}"
+    return text.replace(" * ", r" \cdot ").replace("^", "^")
 
 
 def _text_prec(text: str) -> int:
@@ -65,6 +81,8 @@ def name(node: Node, mode: str) -> Piece:
     if mode == "plain":
         return node.id, ops.ATOM
     index = "" if node.index is None else f"[{','.join(str(i + 1) for i in node.index)}]"
+    if mode == "latex":
+        return names.latex_name(node.name or node.id, node.version) + index, ops.ATOM
     if mode == "pretty":
         return names.pretty(node.name or node.id, node.version) + index, ops.ATOM
     return names.html_name(node.name or node.id, node.version) + index, ops.ATOM
@@ -72,11 +90,46 @@ def name(node: Node, mode: str) -> Piece:
 
 def _wrap(piece: Piece, need: bool, mode: str) -> str:
     text = piece[0]
-    return f"({text})" if need else text
+    if need:
+        return rf"\left({text}\right)" if mode == "latex" else f"({text})"
+    return text
+
+
+def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
+    """Print `row` for LaTeX math mode (\frac, \left( \right), ^{...}, \top)."""
+    if row.style == "call":
+        if "{0}" in row.latex:                        # \sqrt{...}
+            return row.latex.format(*[a[0] for a in args]), ops.ATOM
+        inner = ", ".join(a[0] for a in args)
+        return rf"{row.latex or row.name}\left({inner}\right)", ops.ATOM
+    if row.style == "prefix":
+        return "-" + _wrap(args[0], args[0][1] <= row.prec, "latex"), row.prec
+    if row.style == "postfix":
+        base = _wrap(args[0], args[0][1] < ops.POSTFIX, "latex")
+        base = f"{{{base}}}" if "^" in base else base
+        return base + row.latex, row.prec
+    left, right = args
+    if row.name == "div":
+        return rf"\frac{{{left[0]}}}{{{right[0]}}}", ops.ATOM
+    if row.name == "pow":
+        base = _wrap(left, left[1] <= ops.POW, "latex")
+        base = f"{{{base}}}" if "^" in base and not base.startswith("\\left") else base
+        return f"{base}^{{{right[0]}}}", ops.POW
+    need_left = left[1] < row.prec or (left[1] == row.prec and row.right_assoc)
+    need_right = right[1] < row.prec or (right[1] == row.prec and not row.right_assoc)
+    need_right = need_right or right[1] == ops.NEG
+    shown_right = _wrap(right, need_right, "latex")
+    if row.name == "matmul" or (row.name == "mul" and not shown_right[:1].isdigit()):
+        sym = r" \, "
+    else:
+        sym = f" {row.latex} "
+    return _wrap(left, need_left, "latex") + sym + shown_right, row.prec
 
 
 def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False) -> Piece:
     """Print `row` applied to already printed operands."""
+    if mode == "latex":
+        return _latex(row, args, const_left)
     if row.style == "call":
         fn = row.name if mode == "plain" else (row.html or row.pretty or row.name)
         if mode == "pretty":
@@ -142,7 +195,7 @@ class Printer:
     def ref(self, node_id: str) -> Piece:
         """How a node is referred to inside another node's expression."""
         piece = self.pieces[node_id]
-        if len(piece[0]) > INLINE_LIMIT * (4 if self.mode == "html" else 1):
+        if len(piece[0]) > INLINE_LIMIT * (4 if self.mode in ("html", "latex") else 1):
             node = self.program.nodes[node_id]
             return (node.id if self.mode == "plain" else
                     _html.escape(node.id) if self.mode == "html" else node.id), ops.ATOM
