@@ -10,6 +10,7 @@ each entry's derivative is one explicit formula.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from . import ops
 from .lazy import scalar_op
@@ -43,8 +44,15 @@ def symbol(program: Program, node_id: str, mode: str) -> Piece:
 
 
 def _coef_text(value: float) -> str:
+    """A coefficient as written by hand: 2, 0.5, 2/3 (a simple fraction when it is one)."""
     text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    if text.endswith(".0"):
+        return text[:-2]
+    fraction = Fraction(value).limit_denominator(1000)
+    if fraction.denominator > 1 and abs(float(fraction) - value) < 1e-12 * max(1, abs(value)) \
+            and len(text) > 6:
+        return f"{fraction.numerator}/{fraction.denominator}"
+    return text
 
 
 def to_piece(terms: list[Term], mode: str) -> Piece:

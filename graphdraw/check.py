@@ -661,7 +661,8 @@ class CheckReport:
         lines = []
         for r in self.leaves:
             if not r.torch_ok:
-                where = f" at {r.worst['index']}" if r.worst and r.worst["index"] else ""
+                where = (f" at [{','.join(str(i + 1) for i in r.worst['index'])}]"
+                         if r.worst and r.worst["index"] else "")     # 1-based, as printed
                 seen = (f" (graphdraw {r.worst['graphdraw']}, torch {r.worst['torch']})"
                         if r.worst else "")
                 lines.append(f"∂{out}/∂{name(r.leaf)}: graphdraw and torch autograd differ "
@@ -711,6 +712,8 @@ def run_check(program: Program, values: dict, *, rtol: float = RTOL, atol: float
     `values` holds every leaf's value (see values.leaf_values). The report's `tensors` are
     the torch build, for `side_by_side`.
     """
+    from .evaluate import check_shapes
+    check_shapes(program, values)          # a clear message before torch sees the values
     torch = _torch()
     tensors = build_torch(program, values)
     found = None

@@ -66,16 +66,10 @@ def forward(program: Program, values: dict) -> dict:
             if not np.isfinite(result).all():
                 bad = "NaN" if np.any(np.isnan(result)) else "infinity"
                 raise NumericError(f"{bad} appears at {_where(program, node.id)}",
-                                   hint=_domain_hint(node.op))
+                                   hint=ops.OPS[node.op].domain or
+                                   "try other values (--seed, --set)")
             out[node.id] = result
     return out
-
-
-def _domain_hint(op: str) -> str:
-    return {"log": "log needs positive operands", "sqrt": "sqrt needs operands >= 0",
-            "div": "a division by zero", "exp": "exp overflows beyond about 709",
-            "pow": "a negative base with a fractional exponent, or an overflow"}.get(
-        op, "try other values (--seed, --set)")
 
 
 def gradient_leaves(program: Program) -> list[str]:

@@ -15,10 +15,19 @@ def show(value, digits: int = 4, limit: int = 6) -> str:
     """A value in a few characters: 0.5, [0.1, 0.2], [[1, 2], [3, 4]], or a summary."""
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
-        return f"{float(array):.{digits}g}"
+        return _one(float(array), digits)
     if array.size > limit:
         return (f"{'×'.join(map(str, array.shape))} array, mean {array.mean():.{digits}g}, "
                 f"range [{array.min():.{digits}g}, {array.max():.{digits}g}]")
     if array.ndim == 1:
-        return "[" + ", ".join(f"{x:.{digits}g}" for x in array) + "]"
+        return "[" + ", ".join(_one(float(x), digits) for x in array) + "]"
     return "[" + ", ".join(show(row, digits, limit) for row in array) + "]"
+
+
+def _one(x: float, digits: int) -> str:
+    """One number; NaN (a derivative that does not exist there) reads as 'undefined'."""
+    if x != x:
+        return "undefined"
+    if x in (float("inf"), float("-inf")):
+        return "∞" if x > 0 else "−∞"
+    return f"{x:.{digits}g}"

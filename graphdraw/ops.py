@@ -89,6 +89,7 @@ class Op:
     torch: tuple[str, ...] = ()         # autograd node names this op may appear as
     torch_forward: Callable | None = None   # the same op on torch tensors (None: as forward)
     shape_value: Callable | None = None     # value known from the operand's shape alone
+    domain: str = ""                    # why a NaN or infinity can appear, for messages
     differentiable: bool = True
     extra: dict = field(default_factory=dict)
 
@@ -129,7 +130,8 @@ ROWS: tuple[Op, ...] = (
        lambda a, b: a / b,
        lambda g, out, a, b: (unbroadcast(g / b, a.shape), unbroadcast(-g * a / b ** 2, b.shape)),
        shapes.broadcast, style="infix", plain="/", pretty="/", html="/", latex="/", prec=MUL,
-       torch=("DivBackward0", "DivBackward1")),
+       torch=("DivBackward0", "DivBackward1"),
+       domain="a division by zero"),
     Op("matmul", 2, "matrix product (vectors and matrices)", ("b^T", "a"),
        lambda a, b: a @ b, _matmul_vjp, shapes.matmul, aliases=("⋅",),
        style="infix", plain="@", pretty=" ", html=" ", latex=" ", prec=MUL,
@@ -143,7 +145,8 @@ ROWS: tuple[Op, ...] = (
     Op("pow", 2, "elementwise power", ("b * a^(b - 1)", "log(a) * out"),
        lambda a, b: a ** b, _pow_vjp, shapes.broadcast, aliases=("**",),
        style="infix", plain="^", pretty="^", html="^", latex="^", prec=POW, right_assoc=True,
-       torch=("PowBackward0", "PowBackward1", "PowBackward2")),
+       torch=("PowBackward0", "PowBackward1", "PowBackward2"),
+       domain="a negative base with a fractional exponent, or an overflow"),
     Op("transpose", 1, "transpose (a vector stays a vector)", ("1",),
        lambda a: a.T, lambda g, out, a: (np.asarray(g).T,), shapes.transpose,
        style="postfix", plain="^T", pretty="ᵀ", html="<sup>T</sup>", latex=r"^\top", prec=POSTFIX,
@@ -160,13 +163,16 @@ ROWS: tuple[Op, ...] = (
        shapes.same, aliases=("ReLU",), latex=r"\operatorname{ReLU}", torch=("ReluBackward0",), torch_forward=lambda a: T.relu(a)),
     Op("exp", 1, "exponential", ("out",),
        lambda a: np.exp(a), _elementwise(lambda out, a: out), shapes.same, latex=r"\exp",
-       torch=("ExpBackward0",), torch_forward=lambda a: T.exp(a)),
+       torch=("ExpBackward0",), torch_forward=lambda a: T.exp(a),
+       domain="exp overflows beyond about 709"),
     Op("log", 1, "natural logarithm", ("1 / a",),
        lambda a: np.log(a), _elementwise(lambda out, a: 1 / a), shapes.same, aliases=("ln",), latex=r"\log",
-       torch=("LogBackward0",), torch_forward=lambda a: T.log(a)),
+       torch=("LogBackward0",), torch_forward=lambda a: T.log(a),
+       domain="log needs positive operands"),
     Op("sqrt", 1, "square root", ("1 / (2 * out)",),
        lambda a: np.sqrt(a), _elementwise(lambda out, a: 1 / (2 * out)), shapes.same, aliases=("√",),
-       latex=r"\sqrt{{{0}}}", torch=("SqrtBackward0",), torch_forward=lambda a: T.sqrt(a)),
+       latex=r"\sqrt{{{0}}}", torch=("SqrtBackward0",), torch_forward=lambda a: T.sqrt(a),
+       domain="sqrt needs operands >= 0"),
     Op("abs", 1, "absolute value", ("sign(a)",),
        lambda a: np.abs(a), _elementwise(lambda out, a: np.sign(a)), shapes.same,
        latex=r"\operatorname{abs}", torch=("AbsBackward0",), torch_forward=lambda a: T.abs(a)),

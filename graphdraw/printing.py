@@ -96,7 +96,7 @@ def _wrap(piece: Piece, need: bool, mode: str) -> str:
 
 
 def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
-    """Print `row` for LaTeX math mode (\frac, \left( \right), ^{...}, \top)."""
+    r"""Print `row` for LaTeX math mode (\frac, \left( \right), ^{...}, \top)."""
     if row.style == "call":
         if "{0}" in row.latex:                        # \sqrt{...}
             return row.latex.format(*[a[0] for a in args]), ops.ATOM

@@ -8,8 +8,10 @@ transposes only re-index. Entries of named values keep the name with an index.
 from __future__ import annotations
 
 import itertools
+import math
 
 from . import ops, shapes as shape_rules
+from .errors import LimitError
 from .program import Node, Program
 
 
@@ -114,7 +116,13 @@ class _Expander:
             count = self.add(Node(self.tmp(), value=float(len(items)), text=str(len(items)),
                                   shape=()))
             return self._name(node, (), "div", (total, count))
-        return self._name(node, (), node.op, (items[0],))
+        row = ops.OPS[node.op]
+        if row.shape_value is not None:       # size(x): a number known from the shape
+            value = row.shape_value(tuple(self.shapes[node.args[0]]))
+            return self.add(Node(_entry_id(node.id, ()) if node.name else self.tmp(),
+                                 value=value, text=f"{value:g}", shape=(), name=node.name,
+                                 line=node.line))
+        raise LimitError(f"--scalar cannot expand {node.op} (line {node.line}) into entries")
 
 
 def _broadcast_index(idx: tuple, shape: tuple) -> tuple:
@@ -123,6 +131,27 @@ def _broadcast_index(idx: tuple, shape: tuple) -> tuple:
     return tuple(0 if size == 1 else idx[offset + k] for k, size in enumerate(shape))
 
 
+MAX_ENTRIES = 20_000
+
+
+def scalar_size(program: Program, shapes: dict) -> int:
+    """How many scalar nodes the expansion makes (a matrix product m×n by n×k: 2·m·n·k)."""
+    total = 0
+    for node in program.nodes.values():
+        shape = tuple(shapes[node.id])
+        entries = math.prod(shape)
+        if node.op in ("matmul", "outer") and node.args:
+            inner = tuple(shapes[node.args[0]])[-1:] if node.op == "matmul" else (1,)
+            entries *= 2 * math.prod(inner)
+        total += entries
+    return total
+
+
 def scalarize(program: Program, shapes: dict) -> Program:
     """The same computation on scalars, entry by entry; the output must be a scalar."""
+    size = scalar_size(program, shapes)
+    if size > MAX_ENTRIES:
+        raise LimitError(f"--scalar would expand the model into {size:,} scalar operations; "
+                         f"graphdraw writes at most {MAX_ENTRIES:,}",
+                         hint="choose fewer leaves with --wrt, smaller shapes, or drop --scalar")
     return _Expander(program, shapes).run()

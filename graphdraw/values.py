@@ -67,6 +67,9 @@ def load_values(path: str) -> dict:
         raise GraphdrawError(f"no such values file: {path}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise GraphdrawError(f"{path} is not a JSON file: {exc}") from None
+    except OSError as exc:
+        raise GraphdrawError(f"cannot read the values file {path}: "
+                             f"{exc.strerror or type(exc).__name__}") from None
     if not isinstance(raw, dict):
         raise GraphdrawError(f"{path}: expected a JSON object of name -> value")
     return {canonical(k): as_array(v, f"{path}: {k}") for k, v in raw.items()}
