@@ -145,6 +145,10 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
                 continue
             contribution, shape = _contribution(printer, shapes, adj_shape.get(node_id, ()),
                                                 node, row, position, terms, mode)
+            if node.plate is not None and program.nodes[arg].plate is None and contribution:
+                # A value shared by all samples (a parameter) collects the sum over them.
+                total = apply(ops.sample_sum(node.plate), [to_piece(contribution, mode)], mode)
+                contribution = [(1.0, (total,))]
             adj[arg] = _merge(adj.get(arg, []), contribution)
             adj_shape[arg] = _broadcast(adj_shape.get(arg, ()), shape)
             if len(adj[arg]) > MAX_TERMS:

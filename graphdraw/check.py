@@ -710,10 +710,14 @@ def run_check(program: Program, values: dict, *, rtol: float = RTOL, atol: float
     """Check graphdraw's gradients and graph against torch: the whole `graphdraw check`.
 
     `values` holds every leaf's value (see values.leaf_values). The report's `tensors` are
-    the torch build, for `side_by_side`.
+    the torch build, for `side_by_side`. A model with a sum over samples is checked written
+    out sample by sample (plates.unroll: x_1 … x_N, Σ_n as additions); the report holds
+    that program.
     """
+    from . import plates
     from .evaluate import check_shapes
     check_shapes(program, values)          # a clear message before torch sees the values
+    program, values = plates.unroll(program, values)
     torch = _torch()
     tensors = build_torch(program, values)
     found = None
@@ -872,6 +876,8 @@ def side_by_side(program: Program, tensors: dict, report=None) -> str:
     from . import graph as graph_mod
     from . import render
 
+    if getattr(report, "program", None) is not None:
+        program = report.program        # as checked: a plate written out sample by sample
     structure = getattr(report, "structure", report)
     if structure is None:
         structure = compare_structure(program, tensors)

@@ -12,7 +12,7 @@ from . import __version__, examples, ops
 from .errors import EXIT_OUTPUT, GraphdrawError, OutputError, SourceError
 from .model import read_model
 
-FORMATS = ("svg", "png", "pdf", "dot", "json")
+FORMATS = ("svg", "png", "pdf", "dot", "json", "html", "tikz")
 
 
 class _Group(click.Group):
@@ -52,8 +52,22 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
+def _syntax_option(ctx: click.Context, param, value: str) -> str:
+    """Leave --syntax where parser.parse finds it (model.requested_syntax)."""
+    from .model import SYNTAX_KEY
+    ctx.meta[SYNTAX_KEY] = value
+    return value
+
+
 def model_options(func):
     """The ways to give a model, shared by every command that reads one."""
+    # --syntax reaches the parser through click's context (not a parameter of the command).
+    func = click.option("--syntax", type=click.Choice(["auto", "latex", "plain"]),
+                        default="auto", show_default=True, expose_value=False,
+                        callback=_syntax_option, is_eager=True,
+                        help="How the model is written: graphdraw's language (plain), LaTeX "
+                             r"such as \frac{1}{2}(\hat{y} - y)^2 (latex), or auto: LaTeX "
+                             "when the text has a LaTeX command or a $.")(func)
     func = click.option("--example", "example", metavar="NAME",
                         help=f"A built-in model: {', '.join(examples.names())}.")(func)
     func = click.option("-e", "--expr", "inline", metavar="TEXT",
@@ -80,6 +94,21 @@ def cli() -> None:
     """
 
 
+THEMES = ("default", "print", "colorblind")          # render.THEMES (a test keeps them equal)
+DRAW_STYLES = ("textbook", "ops")                    # render.DRAW_STYLES
+
+
+def _font_option(ctx, param, value):
+    """--font: a name Graphviz can be given (render.font_name), or a usage error."""
+    if value is None:
+        return None
+    from .render import font_name
+    try:
+        return font_name(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def value_options(func):
     """Where the leaves' values come from, shared by the commands that compute."""
     func = click.option("--seed", type=int, default=0, show_default=True,
@@ -101,6 +130,16 @@ def value_options(func):
 @click.option("--rankdir", type=click.Choice(["LR", "TB"]),
               default="LR", show_default=True, help="Left to right or top to bottom.")
 @click.option("--title", help="A title drawn above the graph.")
+@click.option("--caption", help="A caption drawn below the graph.")
+@click.option("--theme", type=click.Choice(THEMES), default="default", show_default=True,
+              help="Colours: default; print (greyscale, thin lines, kinds told apart by "
+                   "shape and line); colorblind (the Okabe-Ito palette).")
+@click.option("--style", "draw_style", type=click.Choice(DRAW_STYLES), default="textbook",
+              show_default=True, help="textbook: a node per value, showing its computation; "
+              "ops: each operation as a small node of its own (as torchviz and micrograd "
+              "draw), the local derivatives on the arrows into it.")
+@click.option("--font", metavar="NAME", callback=_font_option,
+              help="The font of all text, e.g. 'DejaVu Sans'. [default: Liberation Serif]")
 @click.option("--show", "show", default="shapes", show_default=True, metavar="LIST",
               help="What the nodes show besides name and computation, comma-separated: "
                    "values (forward values), grads (gradients of the output), shapes; or "
@@ -113,13 +152,19 @@ def value_options(func):
 @click.option("--layout-timeout", type=click.FloatRange(min=0.1), default=30.0,
               show_default=True, metavar="SECONDS",
               help="Give up when Graphviz takes longer than this to lay the graph out.")
-def render(model, inline, example, fmt, output, rankdir, title, show, settings, values_file,
-           seed, no_edge_labels, no_shapes, layout_timeout) -> None:
+@click.option("--snippet", is_flag=True, help="With --format tikz: only the tikzpicture, to "
+              "\\input in a document (its preamble needs amsmath, tikz and "
+              "\\usetikzlibrary{arrows.meta,shapes.geometric}).")
+def render(model, inline, example, fmt, output, rankdir, title, caption, theme, draw_style,
+           font, show, settings, values_file,
+           seed, no_edge_labels, no_shapes, layout_timeout, snippet) -> None:
     """Draw the computation graph of a model.
 
     Each node shows its name and its forward computation; each edge carries the local
     derivative of its result with respect to that operand. svg, png and pdf need Graphviz's
-    dot; dot and json work without it.
+    dot; dot and json work without it. tikz writes a LaTeX document (MODEL.tex) with every
+    label typeset by LaTeX, laid out by Graphviz as the SVG; --snippet writes just the
+    tikzpicture.
 
     With --show values,grads the nodes also show their values and the gradient of the
     output, and the edges the value of each local derivative, at the leaves' values from
@@ -131,6 +176,10 @@ def render(model, inline, example, fmt, output, rankdir, title, show, settings, 
       graphdraw render --example micrograd -f png
       graphdraw render --show values,grads --rankdir TB -o xor-values.svg
       graphdraw render --show values --set x=[1,0] --set y=1
+      graphdraw render --theme print --style ops -f pdf --caption 'Figure 1: XOR'
+      graphdraw render --format html            # xor.html: tooltips, equations, numbers
+      graphdraw render --format tikz            # xor.tex: pdflatex xor.tex
+      graphdraw render -f tikz --snippet -o fig.tex   # for \\input{fig.tex} in a report
       graphdraw render model.gd -f json -o -    # JSON on standard output
       echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
     """
@@ -151,22 +200,26 @@ def render(model, inline, example, fmt, output, rankdir, title, show, settings, 
         click.echo("graphdraw: note: --show values/grads only draw; for the numbers as JSON "
                    "use graphdraw grads --json", err=True)
         numeric = False
-    elif not numeric and (settings or values_file):
+    elif not numeric and fmt != "html" and (settings or values_file):
         click.echo("graphdraw: note: --set and --values are used only with --show values "
                    "or grads", err=True)
+    if snippet and fmt != "tikz":
+        click.echo("graphdraw: note: --snippet is used only with --format tikz", err=True)
 
-    if numeric:
+    if numeric or fmt == "html":        # the page's tooltips and tables need the numbers
         source, program, leaf_values = _load(model, inline, example, settings, values_file,
                                              seed)
     else:
         source = read_model(model, inline, example)
-    path = None if output == "-" else (output or f"{source.stem}.{fmt}")
+    path = None if output == "-" else \
+        (output or f"{source.stem}.{'tex' if fmt == 'tikz' else fmt}")
     if path is not None:
         out.check_target(path, input_path=source.path)
-    if not numeric:
+    if not (numeric or fmt == "html"):
         program = parser.parse(source.text, source.name)
     graph = graph_mod.build(program, title=title or "", notations=graph_mod.FOR_JSON
-                            if fmt == "json" else graph_mod.FOR_RENDER)
+                            if fmt == "json" else graph_mod.FOR_TIKZ if fmt == "tikz"
+                            else graph_mod.FOR_RENDER)
     if fmt == "json":
         data = to_json(graph).encode("utf-8")
     else:
@@ -175,11 +228,26 @@ def render(model, inline, example, fmt, output, rankdir, title, show, settings, 
             numbers = render_mod.numbers_for(program, leaf_values, values="values" in shown,
                                              grads="grads" in shown, local=not no_edge_labels)
             numbers["note"] = render_mod.values_note(seed, bool(settings or values_file))
+        page_text = (title, caption)
+        if fmt == "html":              # the page sets its title and caption as HTML text
+            title = caption = None
         dot = render_mod.to_dot(graph, rankdir=rankdir.upper(), title=title or "",
                                 edge_labels=not no_edge_labels, shapes="shapes" in shown,
-                                numbers=numbers)
-        data = dot.encode("utf-8") if fmt == "dot" else \
-            render_mod.layout(dot, fmt, timeout=layout_timeout)
+                                numbers=numbers, caption=caption, theme=theme,
+                                style=draw_style, font=font)
+        data = dot.encode("utf-8") if fmt in ("dot", "tikz") else \
+            render_mod.layout(dot, "svg" if fmt == "html" else fmt, timeout=layout_timeout)
+        if fmt == "tikz":              # Graphviz lays this DOT out; LaTeX sets every label
+            from .tikz import from_dot
+            data = from_dot(graph, dot, snippet=snippet, timeout=layout_timeout,
+                            title=title or "", caption=caption,
+                            edge_labels=not no_edge_labels, shapes="shapes" in shown,
+                            numbers=numbers, theme=theme, style=draw_style).encode("utf-8")
+        if fmt == "html":
+            from .html import page
+            data = page(program, graph, data, leaf_values, title=page_text[0],
+                        caption=page_text[1], note=render_mod.values_note(
+                            seed, bool(settings or values_file))).encode("utf-8")
     if path is None:
         out.write_stdout(data)
         return
@@ -224,8 +292,13 @@ def _wrt(program, names_text: str | None) -> list[str]:
 @click.option("--scalar", is_flag=True,
               help="Expand tensor parameters into entries (W_i[1,1], ...) and give ∂L/∂ each "
                    "entry as one explicit formula.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
-def grads(model, inline, example, settings, values_file, seed, wrt, scalar, as_json) -> None:
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "latex", "markdown"]),
+              default=None, help="text (default); json (see README); latex: align* blocks "
+              "to paste into a report (needs amsmath); markdown: the equations in $$ blocks "
+              "and the numbers as a table.")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+def grads(model, inline, example, settings, values_file, seed, wrt, scalar, fmt,
+          as_json) -> None:
     """The backward equations and the gradient of the output with respect to each leaf.
 
     First the adjoints from the output down, in your names (∂L/∂L, ∂L/∂ŷ, ... down to each
@@ -237,66 +310,22 @@ def grads(model, inline, example, settings, values_file, seed, wrt, scalar, as_j
     Examples:
       graphdraw grads                          # exercise 6.2: backward equations
       graphdraw grads --scalar                 # 6.2(b): ∂L/∂W_i[1,1], ..., ∂L/∂b_o
+      graphdraw grads --scalar --format latex > answer-6.2b.tex
+      graphdraw grads --format markdown        # $$ equations and a table of numbers
       graphdraw grads --set x=[1,0] --set y=1 --wrt W_o,b_o
       graphdraw grads --example micrograd --json
     """
-    from . import adjoint, evaluate
-    from .numbers import show, to_json
-    from .printing import name as print_name
+    from .derivatives import Gradients, write
+    if as_json and fmt not in (None, "json"):
+        raise click.BadParameter(f"--json asks for JSON, --format for {fmt}: give one",
+                                 param_hint="'--format'")
+    fmt = "json" if as_json else (fmt or "text")
     source, program, leaf_values = _load(model, inline, example, settings, values_file, seed)
-    leaves = _wrt(program, wrt)
-    shapes = evaluate.check_shapes(program, leaf_values)
-    vals = evaluate.forward(program, leaf_values)
-    grads_ = evaluate.backward(program, vals, wrt=set(leaves))
-    wants = evaluate.needs_grad(program, set(leaves))
-    out = program.nodes[program.output]
-    summed = shapes[program.output] != ()
-
-    def eqs(mode):
-        if scalar:
-            return adjoint.scalar_equations(program, shapes, mode, leaves)
-        return adjoint.equations(program, shapes, mode, wants=wants)
-
-    gradient = {leaf: grads_.get(leaf, 0.0 * vals[leaf]) for leaf in leaves}
-    if scalar:
-        entries = {}
-        for leaf in leaves:
-            array = gradient[leaf]
-            for idx in sorted(_entries(array)):
-                key = leaf if not idx else f"{leaf}[{','.join(str(i + 1) for i in idx)}]"
-                entries[key] = float(array[idx]) if idx else float(array)
-    if as_json:
-        data = {"output": program.output, "value": to_json(vals[program.output]),
-                "summed": summed,
-                "grads": {leaf: to_json(g) for leaf, g in gradient.items()},
-                "values": {leaf: to_json(leaf_values[leaf]) for leaf in leaves},
-                "equations": [{"node": e.node, "lhs": e.lhs, "rhs": e.rhs}
-                              for e in eqs("plain")]}
-        if scalar:
-            data["scalar"] = entries
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
-    top = eqs("pretty")
-    width = max(len(e.lhs) for e in top)
-    out_name = print_name(out, "pretty")[0]
-    title = "Gradients of" if not scalar else "Partial derivatives of"
-    click.echo(f"{title} {out_name} — {source.name}, values from "
-               f"{'--set/--values and ' if settings or values_file else ''}seed {seed}")
-    if summed:
-        click.echo(f"note: {out_name} is not a scalar; graphdraw differentiates the "
-                   "sum of its entries")
-    click.echo("\nBackward equations, from the output down:" if not scalar else
-               "\nOne formula per entry of each parameter:")
-    for e in top:
-        value = f"   = {entries[e.node]:.6g}" if scalar and e.node in entries else ""
-        click.echo(f"  {e.lhs:<{width}} = {e.rhs}{value}")
-    click.echo(f"\nAt these values {out_name} = {show(vals[program.output], 6)}")
-    names_ = {leaf: adjoint.symbol(program, leaf, "pretty")[0] for leaf in leaves}
-    lw = max(len(n) for n in names_.values())
-    for leaf in leaves:
-        shape = "×".join(map(str, shapes[leaf])) or "scalar"
-        click.echo(f"  {names_[leaf]:<{lw}} = {show(gradient[leaf], 6)}   "
-                   f"({shape}; value {show(leaf_values[leaf], 4)})")
+    note = (f"values from {'--set/--values and ' if settings or values_file else ''}"
+            f"seed {seed}")
+    result = Gradients(program, source.name, leaf_values, _wrt(program, wrt), scalar=scalar,
+                       note=note)
+    click.echo(write(result, fmt), nl=False)
 
 
 @cli.command()
@@ -368,12 +397,6 @@ def _write_diagram(path: str, dot: str) -> None:
     else:
         raise GraphdrawError(f"--diagram {path}: use a .svg, .png, .pdf or .dot file name")
     out.write_atomic(path, data)
-
-
-def _entries(array):
-    import itertools
-    shape = getattr(array, "shape", ())
-    return list(itertools.product(*[range(n) for n in shape]))
 
 
 @cli.command("ops")

@@ -6,7 +6,7 @@ its result into contributions to its operands, which add up where a value is use
 
 from __future__ import annotations
 
-from . import ops, shapes
+from . import ops, plates, shapes
 from .errors import GraphdrawError
 from .lazy import np
 from .program import Program
@@ -23,11 +23,16 @@ def _where(program: Program, node_id: str) -> str:
 
 
 def check_shapes(program: Program, values: dict) -> dict:
-    """The shape of every node from the leaves' values; a mismatch names op, line and shapes."""
+    """The shape of every node from the leaves' values; a mismatch names op, line and shapes.
+
+    Values per sample (in a plate) have the shape of one sample: their leading axis of
+    samples is checked here (plates.sample_count) and left out.
+    """
     known: dict[str, tuple] = {}
+    plates.sample_count(program, values, NumericError)
     for node in program.nodes.values():
         if node.is_leaf:
-            shape = tuple(np.shape(values[node.id]))
+            shape = tuple(np.shape(values[node.id]))[1 if node.plate else 0:]
             if node.shape is not None and node.role is not None and shape != node.shape:
                 raise NumericError(f"'{node.id}' is declared {shapes.fmt(node.shape)} on line "
                                    f"{node.line} but its value is {shapes.fmt(shape)}")
@@ -49,8 +54,12 @@ def check_shapes(program: Program, values: dict) -> dict:
 
 
 def forward(program: Program, values: dict) -> dict:
-    """The value of every node (float64 arrays), checking shapes first."""
+    """The value of every node (float64 arrays), checking shapes first.
+
+    A node in a plate is computed once per sample; its value stacks the samples' values.
+    """
     check_shapes(program, values)
+    count = plates.sample_count(program, values, NumericError)
     out: dict = {}
     with np.errstate(all="ignore"):
         for node in program.nodes.values():
@@ -60,21 +69,43 @@ def forward(program: Program, values: dict) -> dict:
             if node.is_const:
                 out[node.id] = np.asarray(node.value, dtype=float)
                 continue
-            result = ops.OPS[node.op].forward(*[out[a] for a in node.args])
+            row = ops.OPS[node.op]
+            args = [out[a] for a in node.args]
+            if node.plate is None:
+                result = row.forward(*args)
+            else:
+                per = _per_sample(program, node)
+                result = np.stack([np.asarray(row.forward(*_sample(args, per, k)), dtype=float)
+                                   for k in range(count)])
             if not isinstance(result, np.ndarray) or result.dtype != np.float64:
                 result = np.asarray(result, dtype=float)
             if not np.isfinite(result).all():
                 bad = "NaN" if np.any(np.isnan(result)) else "infinity"
-                raise NumericError(f"{bad} appears at {_where(program, node.id)}",
-                                   hint=ops.OPS[node.op].domain or
-                                   "try other values (--seed, --set)")
+                where = _where(program, node.id)
+                if node.plate is not None:
+                    finite = np.isfinite(result.reshape(count, -1)).all(axis=1)
+                    where += f" for sample {node.plate} = {int(np.argmin(finite)) + 1}"
+                raise NumericError(f"{bad} appears at {where}",
+                                   hint=row.domain or "try other values (--seed, --set)")
             out[node.id] = result
     return out
 
 
+def _per_sample(program: Program, node) -> list[bool]:
+    """Which operands of a node in a plate have one value per sample."""
+    return [program.nodes[a].plate is not None for a in node.args]
+
+
+def _sample(values: list, per: list[bool], k: int) -> list:
+    """The operands of sample k: per-sample values indexed, the others as they are."""
+    return [v[k] if p else v for v, p in zip(values, per)]
+
+
 def gradient_leaves(program: Program) -> list[str]:
-    """The leaves that receive a gradient: parameters and undeclared leaves."""
-    return [n.id for n in program.nodes.values() if n.is_leaf and n.role in (None, "param")]
+    """The leaves that receive a gradient: parameters and undeclared leaves (not data per
+    sample, which the parser makes inputs)."""
+    return [n.id for n in program.nodes.values() if n.is_leaf and n.role in (None, "param")
+            and n.plate is None]
 
 
 def needs_grad(program: Program, leaves: set[str] | None = None) -> set[str]:
@@ -101,8 +132,7 @@ def backward(program: Program, vals: dict, output: str | None = None,
             node_id = node.id
             if node.op is None or node_id not in grads:
                 continue
-            contributions = ops.OPS[node.op].vjp(grads[node_id], vals[node_id],
-                                                 *[vals[a] for a in node.args])
+            contributions = _vjp(program, node, grads[node_id], vals)
             for arg, g in zip(node.args, contributions):
                 if arg not in wants:
                     continue
@@ -115,6 +145,27 @@ def backward(program: Program, vals: dict, output: str | None = None,
     return grads
 
 
+def _vjp(program: Program, node, g, vals: dict) -> list:
+    """What a node sends back to each operand; in a plate, sample by sample.
+
+    An operand per sample gets each sample's part (stacked); an operand shared by all
+    samples (a parameter) gets the sum over the samples.
+    """
+    row = ops.OPS[node.op]
+    args = [vals[a] for a in node.args]
+    if node.plate is None:
+        return list(row.vjp(g, vals[node.id], *args))
+    per = _per_sample(program, node)
+    out_values = vals[node.id]
+    samples = [row.vjp(g[k], out_values[k], *_sample(args, per, k))
+               for k in range(len(out_values))]
+    result = []
+    for position in range(len(node.args)):
+        parts = [np.asarray(s[position], dtype=float) for s in samples]
+        result.append(np.stack(parts) if per[position] else sum(parts[1:], parts[0]))
+    return result
+
+
 _TEMPLATE_PROGRAMS: dict[str, Program] = {}
 
 
@@ -123,7 +174,7 @@ def local_derivative(template: str, operands: dict) -> "np.ndarray":
     from .parser import parse
     program = _TEMPLATE_PROGRAMS.get(template)
     if program is None:
-        program = _TEMPLATE_PROGRAMS[template] = parse("t_ = " + template)
+        program = _TEMPLATE_PROGRAMS[template] = parse("t_ = " + template, syntax="plain")
     leaves = {n.id: operands[n.id] for n in program.nodes.values() if n.is_leaf}
     with np.errstate(all="ignore"):
         return _forward_unchecked(program, leaves)[program.output]
@@ -149,6 +200,17 @@ def local_values(program: Program, vals: dict) -> dict:
         if node.op is None:
             continue
         row = ops.OPS[node.op]
+        if node.plate is not None:       # per sample, stacked
+            per = _per_sample(program, node)
+            samples = []
+            for k in range(len(vals[node.id])):
+                args = _sample([vals[a] for a in node.args], per, k)
+                operands = dict(zip("ab", args), out=vals[node.id][k])
+                samples.append([local_derivative(d, operands) for d in row.derivs])
+            for position, arg in enumerate(node.args):
+                out[(arg, node.id, position)] = np.stack([np.asarray(s[position], dtype=float)
+                                                          for s in samples])
+            continue
         operands = dict(zip("ab", (vals[a] for a in node.args)), out=vals[node.id])
         for position, arg in enumerate(node.args):
             out[(arg, node.id, position)] = local_derivative(row.derivs[position], operands)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 DEFAULT = "xor"
-ORDER = ("xor", "linear", "logistic", "tanh2", "micrograd")
+ORDER = ("xor", "linear", "logistic", "tanh2", "micrograd", "xor-sum")
 
 
 def names() -> list[str]:

@@ -1,26 +1,44 @@
-"""Regenerate diagrams/: every built-in example as DOT, SVG and PNG (`make diagrams`).
+"""Regenerate diagrams/, the gallery: every example, theme, style and format (`make diagrams`).
 
-The DOT files are the record that tests compare against, so a change to rendering that
-was not followed by `make diagrams` fails the test suite.
+Each picture is written from a deterministic source (.dot, .tex, .html) that tests compare
+against, so a change to rendering that was not followed by `make diagrams` fails the test
+suite. Pictures laid out from a source (.svg, .png) are written beside it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
+from typing import Callable
 
-from . import examples, graph, parser, render, values
+from . import examples, render
+from .api import Graph
 from .output import write_atomic
 
 DIAGRAMS = "diagrams"
-# Extra pictures: file stem -> (example, the `graphdraw render` options that draw it).
+
+# The gallery's pictures: file stem -> (example, drawing options). Each one is also
+# `graphdraw render --example NAME` with the same options (--theme print, --style ops, ...).
+PICTURES: dict[str, tuple[str, dict]] = {
+    **{name: (name, {}) for name in examples.names()},
+    "xor-values": ("xor", {"show": "values,grads", "rankdir": "TB"}),
+    "xor-print": ("xor", {"theme": "print"}),
+    "xor-colorblind": ("xor", {"theme": "colorblind"}),
+    "xor-ops": ("xor", {"style": "ops"}),
+}
+# Kept for callers of the older gallery: extra pictures with numbers (stem -> (example, CLI)).
 WITH_NUMBERS = {"xor-values": ("xor", ("--show", "values,grads", "--rankdir", "TB"))}
+COMPARISONS = {"xor-vs-torchviz": "xor"}     # graphdraw check --diagram
+TIKZ = {"xor": "xor"}                         # stem.tex: graphdraw render --format tikz
+HTML = {"xor": "xor"}                         # stem.html: graphdraw render --format html
 
 
-def example_dot(name: str) -> str:
+def example_dot(name: str, **options) -> str:
     """The DOT source of a built-in example as the gallery draws it."""
-    program = parser.parse(examples.text(name), f"<example {name}>")
-    return render.to_dot(graph.build(program, notations=graph.FOR_RENDER))
+    return Graph.example(name).dot(**options)
 
 
 def numbers_dot(name: str, seed: int = 0) -> str:
@@ -28,42 +46,125 @@ def numbers_dot(name: str, seed: int = 0) -> str:
 
     The same DOT as `graphdraw render --example NAME --show values,grads --rankdir TB`.
     """
-    program = parser.parse(examples.text(name), f"<example {name}>")
-    numbers = render.numbers_for(program, values.leaf_values(program, {}, seed))
-    numbers["note"] = render.values_note(seed)
-    return render.to_dot(graph.build(program, notations=graph.FOR_RENDER), rankdir="TB",
-                         shapes=False, numbers=numbers)
+    return example_dot(name, show="values,grads", rankdir="TB", seed=seed)
 
 
 def comparison_dot(name: str, seed: int = 0) -> str:
     """graphdraw's graph of an example beside torchviz's (`graphdraw check --diagram`)."""
-    from . import check
+    from . import check, parser, values
     program = parser.parse(examples.text(name), f"<example {name}>")
     report = check.run_check(program, values.leaf_values(program, {}, seed))
     return check.side_by_side(program, report.tensors, report)
 
 
-COMPARISONS = {"xor-vs-torchviz": "xor"}
+def _tikz_maker() -> Callable[[str], str] | None:
+    """graphdraw.tikz.example_tex, when the TikZ output is there."""
+    try:
+        from . import tikz
+    except ImportError:
+        return None
+    return getattr(tikz, "example_tex", None)
 
 
-def targets() -> dict[str, str]:
-    """File name (in diagrams/) -> DOT source, for every diagram of the gallery."""
-    files = {f"{name}.dot": example_dot(name) for name in examples.names()}
-    files.update({f"{stem}.dot": numbers_dot(name) for stem, (name, _) in WITH_NUMBERS.items()})
-    files.update({f"{stem}.dot": comparison_dot(name) for stem, name in COMPARISONS.items()})
+def _html_maker() -> Callable[[str], str] | None:
+    """graphdraw.html.example_html, when the HTML output is there."""
+    try:
+        from . import html
+    except ImportError:
+        return None
+    return getattr(html, "example_html", None)
+
+
+def sources() -> dict[str, Callable[[], str]]:
+    """File name (in diagrams/) -> a function making its deterministic source text."""
+    files: dict[str, Callable[[], str]] = {
+        f"{stem}.dot": (lambda name=name, options=options: example_dot(name, **options))
+        for stem, (name, options) in PICTURES.items()}
+    files.update({f"{stem}.dot": (lambda name=name: comparison_dot(name))
+                  for stem, name in COMPARISONS.items()})
+    tex = _tikz_maker()
+    if tex is not None:
+        files.update({f"{stem}.tex": (lambda name=name: tex(name)) for stem, name in TIKZ.items()})
+    page = _html_maker()
+    if page is not None:
+        files.update({f"{stem}.html": (lambda name=name: page(name))
+                      for stem, name in HTML.items()})
     return files
 
 
+def targets() -> dict[str, str]:
+    """File name (in diagrams/) -> source text, for every file of the gallery."""
+    return {filename: make() for filename, make in sources().items()}
+
+
+def pictures_of(filename: str) -> list[str]:
+    """The pictures `main` writes beside a source: x.dot -> x.svg, x.png; x.tex -> x-tikz.png
+    (when pdflatex and pdftoppm are installed); x.html -> none.
+
+    >>> pictures_of("xor-ops.dot"), pictures_of("xor.tex"), pictures_of("xor.html")
+    (['xor-ops.svg', 'xor-ops.png'], ['xor-tikz.png'], [])
+    """
+    stem, ext = os.path.splitext(filename)
+    if ext == ".dot":
+        return [f"{stem}.svg", f"{stem}.png"]
+    if ext == ".tex":
+        return [f"{stem}-tikz.png"] if can_compile_tex() else []
+    return []
+
+
+def can_compile_tex() -> bool:
+    """True when pdflatex and pdftoppm (poppler-utils) are installed."""
+    return shutil.which("pdflatex") is not None and shutil.which("pdftoppm") is not None
+
+
+def tex_to_png(tex: str, dpi: int = 150, timeout: float = 120.0) -> bytes:
+    """A standalone LaTeX document compiled with pdflatex, its first page as a PNG."""
+    with tempfile.TemporaryDirectory(prefix="graphdraw-tex-") as work:
+        with open(os.path.join(work, "figure.tex"), "w", encoding="utf-8") as handle:
+            handle.write(tex)
+        done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                               "figure.tex"], cwd=work, capture_output=True, timeout=timeout,
+                              check=False)
+        if done.returncode != 0:
+            log = done.stdout.decode("utf-8", "replace")
+            first = next((ln for ln in log.splitlines() if ln.startswith("!")), log[-300:])
+            raise RuntimeError(f"pdflatex failed: {first}")
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "figure.pdf",
+                        "figure"], cwd=work, capture_output=True, timeout=timeout, check=True)
+        with open(os.path.join(work, "figure.png"), "rb") as handle:
+            return handle.read()
+
+
 def main(directory: str = DIAGRAMS) -> int:
-    """Write every diagram; print what was written."""
+    """Write every source and its pictures; print what was written."""
     os.makedirs(directory, exist_ok=True)
-    for filename, dot in targets().items():
-        stem = os.path.join(directory, filename[:-4])
-        write_atomic(stem + ".dot", dot.encode("utf-8"))
-        for fmt in ("svg", "png"):
-            write_atomic(f"{stem}.{fmt}", render.layout(dot, fmt))
-        print(f"wrote {stem}.dot, .svg, .png", file=sys.stderr)
-    return 0
+    failed = []
+    for filename, make in sources().items():
+        source = make()
+        path = os.path.join(directory, filename)
+        write_atomic(path, source.encode("utf-8"))
+        written = [filename]
+        for picture in pictures_of(filename):
+            try:
+                if picture.endswith("-tikz.png"):
+                    data = tex_to_png(source)
+                else:
+                    data = render.layout(source, os.path.splitext(picture)[1].lstrip("."))
+            except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+                failed.append(f"{picture}: {exc}")
+                continue
+            write_atomic(os.path.join(directory, picture), data)
+            written.append(picture)
+        print(f"wrote {', '.join(os.path.join(directory, f) for f in written)}", file=sys.stderr)
+    missing = [what for what, maker in (("xor.tex (graphdraw.tikz.example_tex)", _tikz_maker()),
+                                        ("xor.html (graphdraw.html.example_html)",
+                                         _html_maker()))
+               if maker is None]
+    if missing:
+        print(f"not yet in the gallery: {', '.join(missing)}", file=sys.stderr)
+    for failure in failed:
+        print(f"error: could not draw {failure}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -18,10 +18,11 @@ _ROLE_KIND = {None: "param", "param": "param", "input": "input", "target": "targ
               "const": "constant"}
 
 
-NOTATIONS = ("plain", "pretty", "html")
+NOTATIONS = ("plain", "pretty", "html", "latex")
 FOR_JSON = ("plain", "pretty")          # what jsonout writes
 FOR_RENDER = ("pretty", "html")         # what render draws
-_SUFFIX = {"plain": "", "pretty": "_pretty", "html": "_html"}
+FOR_TIKZ = FOR_RENDER + ("latex",)      # tikz: render's DOT for the layout, LaTeX for the text
+_SUFFIX = {"plain": "", "pretty": "_pretty", "html": "_html", "latex": "_latex"}
 
 
 def build(program: Program, *, title: str | None = None,
@@ -29,7 +30,8 @@ def build(program: Program, *, title: str | None = None,
     """The annotated graph of a program: kinds, ops, forward text, shapes, local derivatives.
 
     Texts are made in each of `notations` (attribute suffixes: none for plain, `_pretty`,
-    `_html`); a caller that needs fewer asks for fewer, which matters for large models.
+    `_html`, `_latex`); a caller that needs fewer asks for fewer, which matters for large
+    models. Named nodes also get `label_html` / `label_latex` with the html / latex notations.
     """
     with gc_paused():
         return _build(program, title, notations)
@@ -60,10 +62,14 @@ def _build(program: Program, title: str | None, notations: tuple[str, ...]) -> n
             attrs["forward" + _SUFFIX[mode]] = printer.forward(node)
         if "html" in printers:
             attrs["label_html"] = print_name(node, "html")[0] if node.name else None
+        if "latex" in printers:
+            attrs["label_latex"] = print_name(node, "latex")[0] if node.name else None
         if node.is_const:
             attrs["value"] = node.value
         if node.default is not None:
             attrs["default"] = node.default
+        if node.plate is not None:      # one value per sample: drawn inside the plate
+            attrs["plate"] = program.plate_label(node.plate)
         graph.add_node(node.id, **attrs)
         if node.op is None:
             continue

@@ -9,7 +9,7 @@ import networkx as nx
 from .lazy import gc_paused
 
 NODE_KEYS = ("kind", "op", "name", "version", "label", "forward", "forward_pretty", "shape",
-             "line", "value", "default")
+             "line", "value", "default", "plate")
 _ENCODER = json.JSONEncoder(ensure_ascii=False)      # one encoder: dumps() makes one a call
 EDGE_KEYS = ("arg", "combine", "local_grad", "local_grad_pretty")
 

@@ -184,5 +184,5 @@ def _char_hint(ch: str) -> str | None:
     if _is_superscript(ch):
         return "write a power as x^n; only the superscript digits (x²) and ᵀ are read"
     if ch == "\\":
-        return "LaTeX input is not supported yet; write 'sigma(x)' or 'σ(x)'"
+        return "this looks like LaTeX: read it with --syntax latex (or auto, the default)"
     return None

@@ -9,6 +9,19 @@ from dataclasses import dataclass
 from . import examples
 from .errors import GraphdrawError
 
+SYNTAX_KEY = "graphdraw.syntax"       # where --syntax leaves its choice (click's ctx.meta)
+
+
+def requested_syntax() -> str:
+    """The --syntax of the running command (auto, latex or plain); 'auto' outside one.
+
+    Every command has --syntax (cli.model_options), stored in click's context, so that
+    each place that parses the model honours it without passing it along.
+    """
+    click = sys.modules.get("click")
+    ctx = click.get_current_context(silent=True) if click is not None else None
+    return ctx.meta.get(SYNTAX_KEY, "auto") if ctx is not None else "auto"
+
 
 @dataclass(frozen=True)
 class ModelText:

@@ -27,6 +27,7 @@ COMBINES = ("elementwise", "matmul_left", "matmul_right", "transpose")
 
 # Printing precedence, loosest first; ATOM binds tightest (names, numbers, calls).
 ADD, MUL, NEG, POW, POSTFIX, ATOM = 1, 2, 3, 4, 5, 6
+SUM = 1.5      # Σ_n TERM: looser than a product, tighter than + and − (as in mathematics)
 
 
 def unbroadcast(g, shape: tuple[int, ...]):
@@ -230,3 +231,24 @@ for _row in ROWS:
 def function_names() -> list[str]:
     """Every name a function can be called by."""
     return sorted(FUNCTIONS)
+
+
+def sample_sum(index: str) -> Op:
+    """The row of Σ_n, the sum over the samples n of a plate (made on first use, one per index).
+
+    Values in a plate carry a leading axis of samples (evaluate.py computes each op once per
+    sample); Σ_n sums that axis away. Its local derivative is 1: each sample's term gets the
+    adjoint of the sum.
+    """
+    name = f"sum_{index}"
+    row = OPS.get(name)
+    if row is None:
+        row = OPS[name] = Op(
+            name, 1, f"sum over the samples {index} = 1…N", ("1",),
+            lambda a: np.sum(a, axis=0),
+            lambda g, out, a: (np.broadcast_to(g, np.shape(a)).copy(),), shapes.same,
+            style="prefix", plain=f"sum_{index} ", pretty=f"Σ_{index} ",
+            html=f"Σ<sub>{index}</sub> ", latex=rf"\sum_{{{index}}} ", prec=SUM,
+            torch=("SumBackward1",), torch_forward=lambda a: a.sum(0),
+            extra={"plate": index})
+    return row

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -22,6 +23,10 @@ MAX_TOKENS = 2_000_000
 JUXT = "juxt"   # implicit product: matmul or mul, decided from shapes (see README)
 SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPTS)
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "^": "pow"}
+# `Σ_n TERM` / `sum_n TERM`: the sum over the samples n of a plate (see README, "Sums over
+# samples"); one letter after the underscore.
+SAMPLE_SUM = re.compile(r"(?:sum|Σ)_([A-Za-z])")
+MAX_LIST_DEPTH = 32
 
 
 @dataclass
@@ -46,8 +51,9 @@ class _Frame:
 class Parser:
     """Reads one model; use `parse(text)`."""
 
-    def __init__(self, source: Source, *, allow_ids: bool = False) -> None:
+    def __init__(self, source: Source, *, allow_ids: bool = False, latex: bool = False) -> None:
         self.source = source
+        self.latex = latex          # read from LaTeX (latex.py): a few sheet habits are allowed
         self.program = Program(source)
         self.allow_ids = allow_ids
         self.bound: dict[str, str] = {}           # user name -> id of its newest version
@@ -59,7 +65,8 @@ class Parser:
         self.counter = 0
         self.output_decl: Token | None = None
         self.scripts: dict[str, tuple[str, Token]] = {}
-        self.defaults: dict[str, float] = {}
+        self.defaults: dict[str, object] = {}
+        self.sample_index: str | None = None      # the index of Σ_n, when the model has one
 
     # -- errors ------------------------------------------------------------------------------
     def error(self, msg: str, tok: Token, hint: str | None = None) -> SourceError:
@@ -71,6 +78,7 @@ class Parser:
         if len(tokens) > MAX_TOKENS:
             raise LimitError(f"the model has {len(tokens):,} tokens; graphdraw reads at most "
                              f"{MAX_TOKENS:,}")
+        self._find_sample_index(tokens)
         statements = list(self._split(tokens))
         decls = [s for s in statements if self._is_declaration(s)]
         for stmt in sorted(decls, key=lambda s: s[0].text != "dim"):
@@ -85,6 +93,23 @@ class Parser:
                               "'L = 1/2 (y_hat - y)^2'")
         self._finish()
         return self.program
+
+    def _find_sample_index(self, tokens: list[Token]) -> None:
+        """The index n of the sums over samples (Σ_n), read before any statement.
+
+        Leaves whose subscripts hold it (x_n, y_n) are then values per sample.
+        """
+        first: Token | None = None
+        for tok in tokens:
+            match = SAMPLE_SUM.fullmatch(tok.text) if tok.kind == "NAME" else None
+            if match is None:
+                continue
+            if first is not None and match.group(1) != self.sample_index:
+                raise self.error(f"'{tok.text}' sums over '{match.group(1)}', but "
+                                 f"'{first.text}' (line {first.line}) over "
+                                 f"'{self.sample_index}': a model has one index of samples",
+                                 tok)
+            first, self.sample_index = first or tok, match.group(1)
 
     def _split(self, tokens: list[Token]):
         """Statements: runs of tokens ended by a newline (outside parentheses) or ';'."""
@@ -130,14 +155,17 @@ class Parser:
             name = self._name(tok)
             i += 1
             shape: shapes.Shape | None = ()
-            if stmt[i].kind == "[":
+            explicit = stmt[i].kind == "["
+            if explicit:
                 shape, i = self._shape(stmt, i + 1)
             if name in self.declared:
                 raise self.error(f"'{tok.text}' is declared twice (first on line "
                                  f"{self.declared[name][2].line})", tok)
-            self.declared[name] = (role, shape, tok)
             if stmt[i].kind == "=":
+                at = stmt[i + 1]
                 self.defaults[name], i = self._default(stmt, i + 1)
+                shape = self._default_shape(name, role, tok, at, shape, explicit)
+            self.declared[name] = (role, shape, tok)
             if stmt[i].kind == "NL":
                 return
             if stmt[i].kind != ",":
@@ -145,8 +173,85 @@ class Parser:
                                  hint=f"for example: '{role} W[2, 2], b'")
             i += 1
 
-    def _default(self, stmt: list[Token], i: int) -> tuple[float, int]:
-        """A declared leaf's value: `param a = -4.0`, `const k = 1/2`."""
+    def _default(self, stmt: list[Token], i: int) -> tuple[object, int]:
+        """A declared leaf's value: `param a = -4.0`, `const k = 1/2`, `input x = [1, 0]`.
+
+        Lists nest (`[[0, 0], [0, 1]]`) and are read with an explicit stack.
+        """
+        if stmt[i].kind != "[":
+            return self._default_number(stmt, i)
+        outer: list = []
+        stack: list[list] = [outer]
+        i += 1
+        while True:
+            tok = stmt[i]
+            if tok.kind == "[":
+                if len(stack) >= MAX_LIST_DEPTH:
+                    raise self.error(f"a declared value nests at most {MAX_LIST_DEPTH} lists",
+                                     tok)
+                inner: list = []
+                stack[-1].append(inner)
+                stack.append(inner)
+                i += 1
+                continue
+            if tok.kind == "]" and not stack[-1]:
+                raise self.error("an empty list is not a value", tok)
+            if tok.kind != "]":
+                value, i = self._default_number(stmt, i)
+                stack[-1].append(value)
+                tok = stmt[i]
+            if tok.kind == ",":
+                i += 1
+                continue
+            if tok.kind != "]":
+                raise self.error("expected ',' or ']' in the declared list", tok)
+            stack.pop()
+            i += 1
+            if not stack:
+                return outer, i
+            if stmt[i].kind == ",":
+                i += 1
+            elif stmt[i].kind != "]":
+                raise self.error("expected ',' or ']' in the declared list", stmt[i])
+
+    def _default_shape(self, name: str, role: str, tok: Token, at: Token,
+                       shape: shapes.Shape, explicit: bool) -> shapes.Shape:
+        """The shape a declared value gives (per sample for x_n); it must fit the declared one."""
+        value = self.defaults[name]
+        found: list[int] = []
+        item = value
+        while isinstance(item, list):
+            found.append(len(item))
+            item = item[0]
+        # Rectangular? Every list at one depth has the same length, and numbers only at the end.
+        level = [value]
+        for size in found:
+            if any(not isinstance(x, list) or len(x) != size for x in level):
+                raise self.error("the declared value's lists are not rectangular", at)
+            level = [y for x in level for y in x]
+        if any(isinstance(x, list) for x in level):
+            raise self.error("the declared value's lists are not rectangular", at)
+        per_sample = self._per_sample(name, role)
+        if per_sample:
+            if not found:
+                raise self.error(f"'{tok.text}' holds one value per sample {self.sample_index}: "
+                                 "declare a list, one entry per sample", at)
+            found = found[1:]
+        if explicit and tuple(found) != shape:
+            raise self.error(f"'{tok.text}' is declared {shapes.fmt(shape)} but its value is "
+                             f"{shapes.fmt(tuple(found))}"
+                             + (" per sample" if per_sample else ""), at)
+        return tuple(found)
+
+    def _per_sample(self, name: str, role: str | None) -> bool:
+        """Whether a leaf holds one value per sample: a subscript is the index of Σ_n.
+
+        Declared parameters never do (W_n stays one parameter when declared `param`).
+        """
+        return (self.sample_index is not None and role != "param"
+                and self.sample_index in name.split("_")[1:])
+
+    def _default_number(self, stmt: list[Token], i: int) -> tuple[float, int]:
         sign = 1.0
         if stmt[i].kind in ("-", "+"):
             sign, i = (-1.0 if stmt[i].kind == "-" else 1.0), i + 1
@@ -191,6 +296,8 @@ class Parser:
 
     def _assignment(self, stmt: list[Token]) -> None:
         head = stmt[0]
+        if self.latex and head.kind == "NAME" and stmt[1].kind == "(":
+            stmt = self._drop_arguments(stmt)
         if head.kind != "NAME" or len(stmt) < 2 or stmt[1].kind != "=":
             if head.kind == "NAME" and len(stmt) > 1 and stmt[1].kind == "(":
                 raise self.error("write a statement as 'NAME = expression'", head,
@@ -203,7 +310,23 @@ class Parser:
         ref = self._expression(stmt[2:])
         self._bind(target, head, ref)
 
+    @staticmethod
+    def _drop_arguments(stmt: list[Token]) -> list[Token]:
+        """`L(W_i, W_o, b) = ...` as sheets write it: the names L depends on, only a comment.
+
+        Only in LaTeX input; in the plain language `f(x) = ...` stays an error.
+        """
+        j = 2
+        while stmt[j].kind == "NAME" and stmt[j + 1].kind == ",":
+            j += 2
+        if stmt[j].kind == "NAME" and stmt[j + 1].kind == ")" and stmt[j + 2].kind == "=":
+            return stmt[:1] + stmt[j + 2:]
+        return stmt
+
     def _bind(self, target: str, tok: Token, ref: str) -> None:
+        if SAMPLE_SUM.fullmatch(tok.text):
+            raise self.error(f"'{tok.text}' is the sum over samples and cannot be assigned", tok,
+                             hint="choose another name")
         if target in self.leaf_use:
             use = self.leaf_use[target]
             raise self.error(f"'{tok.text}' is assigned on line {tok.line} but already used as "
@@ -224,6 +347,7 @@ class Parser:
                                   self.program.nodes[ref].is_const else "id",
                                   line=tok.line, col=tok.col), ref_info=self.info[ref])
             src = self.program.nodes[ref]
+            node.plate = src.plate
             if node.op is None:
                 node.value, node.text, node.shape = src.value, src.text, src.shape
             else:
@@ -250,6 +374,10 @@ class Parser:
             tok = toks[i]
             kind = tok.kind
             if expect:
+                if kind == "NAME" and SAMPLE_SUM.fullmatch(tok.text):
+                    i = self._sample_sum(toks, i, stack)
+                    last_op = tok
+                    continue
                 if kind == "NAME":
                     nxt = toks[i + 1]
                     row = ops.FUNCTIONS.get(tok.text)
@@ -355,6 +483,33 @@ class Parser:
             raise self.error("this '(' is never closed", frame.tok)
         return out[-1][0]
 
+    def _sample_sum(self, toks: list[Token], i: int, stack: list) -> int:
+        """`Σ_n` or `Σ_n^N` before a term: push the sum over samples as a prefix operator.
+
+        It binds looser than products and tighter than + and −, as in mathematics:
+        `Σ_n (ŷ_n − y_n)²` sums the squares and `Σ_n a_n + b` is (Σ_n a_n) + b.
+        """
+        tok = toks[i]
+        index = SAMPLE_SUM.fullmatch(tok.text).group(1)
+        upper, i = index.upper(), i + 1
+        if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
+            upper, i = toks[i + 1].text, i + 2
+        elif toks[i].kind == "TRANSPOSE" and toks[i].text == "^T":
+            upper, i = "T", i + 1             # Σ_t^T: T samples, not a transpose
+        if upper.isdigit() and int(upper) < 1 or not (upper.isdigit() or upper.isidentifier()):
+            raise self.error(f"the number of samples of {tok.text} is a name or a positive "
+                             "whole number", tok)
+        known = self.program.plates.get(index)
+        if known is not None and known != upper:
+            raise self.error(f"{tok.text}^{upper} and {tok.text}^{known} disagree on the number "
+                             "of samples", tok)
+        self.program.plates[index] = upper
+        if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
+            raise self.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
+        row = ops.sample_sum(index)
+        stack.append((row.name, tok, row.prec, True, 1))
+        return i
+
     def _pop_while(self, stack: list, out: list, prec: int, right: bool) -> None:
         while stack and not isinstance(stack[-1], _Frame):
             op_key, tok, top_prec, _, arity = stack[-1]
@@ -405,8 +560,11 @@ class Parser:
         if name in self.program.nodes:      # a leaf seen before
             return name
         role, shape, _ = self.declared.get(name, (None, None, None))
+        plate = self.sample_index if self._per_sample(name, role) else None
+        if plate is not None and role is None:
+            role = "input"              # data given per sample: no gradient unless asked
         node = self._add(Node(name, role=role, shape=shape, name=name, line=tok.line,
-                              col=tok.col, default=self.defaults.get(name)))
+                              col=tok.col, default=self.defaults.get(name), plate=plate))
         self.info[name] = _Info(shape, matrix=(len(shape) == 2) if shape is not None
                                 else name[:1].isupper(), scalar=shape == ())
         self.leaf_use[name] = tok
@@ -452,8 +610,17 @@ class Parser:
             folded = self._fold(row, nodes, tok)
             if folded is not None:
                 return folded
+        plate = next((n.plate for n in nodes if n.plate is not None), None)
+        if "plate" in row.extra:
+            if plate != row.extra["plate"]:
+                index = row.extra["plate"]
+                raise self.error(f"{tok.text} sums over the samples {index}, but the term after "
+                                 f"it has no value per sample", tok,
+                                 hint=f"values per sample have {index} in their subscript: "
+                                      f"x_{index}, y_{index}")
+            plate = None
         node = self._add(Node(self._tmp(), op=op_name, args=tuple(args), shape=shape,
-                              line=tok.line, col=tok.col))
+                              line=tok.line, col=tok.col, plate=plate))
         if op_name == "transpose":
             info = _Info(shape, matrix=shape != (), scalar=shape == ())
         elif row.shape is shapes.reduce:
@@ -504,6 +671,13 @@ class Parser:
         else:
             last = max(self.assigned_at.values(), key=lambda t: (t.line, t.col))
             program.output = self.bound[names.canonical(last.text)]
+        out = program.nodes[program.output]
+        if out.plate is not None:
+            tok = self.assigned_at.get(out.name or "", self.output_decl)
+            index = out.plate
+            raise self.error(f"the output '{names.pretty(out.name or out.id)}' has a value per "
+                             f"sample {index}; sum it over the samples", tok,
+                             hint=f"for example: L = 1/2 Σ_{index} (ŷ_{index} − y_{index})²")
         self._check_scripts()
         self._renumber()
 
@@ -533,7 +707,45 @@ class Parser:
                                  hint="retype the name with Latin letters")
 
 
-def parse(text: str, name: str = "<model>", *, allow_ids: bool = False) -> Program:
-    """Parse model text into a Program (raises SourceError with line:col on bad input)."""
+def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
+          syntax: str | None = None) -> Program:
+    """Parse model text into a Program (raises SourceError with line:col on bad input).
+
+    `syntax` is 'plain' (graphdraw's language), 'latex' (translated by latex.py first; errors
+    point into the LaTeX) or 'auto' (LaTeX when the text has a LaTeX command or a $). None
+    means what the command line asked for with --syntax, else 'auto'.
+    """
+    from . import latex
+    from .model import requested_syntax
+    source = Source(text, name)
+    syntax = syntax or requested_syntax()
+    if syntax == "auto":
+        syntax = latex.detect(source.text)
     with gc_paused():
-        return Parser(Source(text, name), allow_ids=allow_ids).parse()
+        if syntax == "plain":
+            return Parser(source, allow_ids=allow_ids).parse()
+        translation = latex.translate(source)
+        inner = Source(translation.text, name)
+        try:
+            program = Parser(inner, allow_ids=allow_ids, latex=True).parse()
+        except SourceError as exc:
+            raise _into_latex(exc, inner, translation) from None
+        program.source = source
+        for node in program.nodes.values():
+            node.line, node.col = translation.position(node.line, node.col)
+        return program
+
+
+def _into_latex(exc: SourceError, inner: Source, translation) -> SourceError:
+    """An error found in the translation, moved to the LaTeX the user wrote."""
+    if exc.source is not inner or exc.line <= 0:
+        return exc
+    line = translation.line_text(exc.line)
+    start = max(0, min(exc.col - 40, len(line) - 80))        # long lines: around the error
+    read_as = " ".join(line[start:start + 80].split())
+    read_as = ("…" if start > 0 else "") + read_as + ("…" if start + 80 < len(line) else "")
+    note = f"graphdraw read the LaTeX as: {read_as}"
+    exc.hint = f"{exc.hint}\n  {note}" if exc.hint else note
+    exc.line, exc.col = translation.position(exc.line, exc.col)
+    exc.source = translation.source
+    return exc

@@ -101,9 +101,9 @@ def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
         if "{0}" in row.latex:                        # \sqrt{...}
             return row.latex.format(*[a[0] for a in args]), ops.ATOM
         inner = ", ".join(a[0] for a in args)
-        return rf"{row.latex or row.name}\left({inner}\right)", ops.ATOM
+        return rf"{row.latex or row.name}({inner})", ops.ATOM
     if row.style == "prefix":
-        return "-" + _wrap(args[0], args[0][1] <= row.prec, "latex"), row.prec
+        return (row.latex or "-") + _wrap(args[0], args[0][1] <= row.prec, "latex"), row.prec
     if row.style == "postfix":
         base = _wrap(args[0], args[0][1] < ops.POSTFIX, "latex")
         base = f"{{{base}}}" if "^" in base else base
@@ -136,7 +136,7 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
             fn = row.pretty or row.name
         return f"{fn}({', '.join(a[0] for a in args)})", ops.ATOM
     if row.style == "prefix":
-        sym = row.plain if mode == "plain" else row.pretty
+        sym = {"plain": row.plain, "html": row.html or row.pretty}.get(mode, row.pretty)
         return sym + _wrap(args[0], args[0][1] <= row.prec, mode), row.prec
     if row.style == "postfix":
         sym = {"plain": row.plain, "pretty": row.pretty, "html": row.html}[mode]
@@ -197,8 +197,9 @@ class Printer:
         piece = self.pieces[node_id]
         if len(piece[0]) > INLINE_LIMIT * (4 if self.mode in ("html", "latex") else 1):
             node = self.program.nodes[node_id]
-            return (node.id if self.mode == "plain" else
-                    _html.escape(node.id) if self.mode == "html" else node.id), ops.ATOM
+            shown = {"plain": node.id, "html": _html.escape(node.id),
+                     "latex": node.id.replace("%", r"\%")}.get(self.mode, node.id)
+            return shown, ops.ATOM
         return piece
 
     def expression(self, node: Node) -> Piece:
@@ -267,7 +268,7 @@ def _format_value(value: float) -> str:
 def _compile(text: str) -> tuple[list[tuple], str]:
     """A template as a list of steps (id, kind, payload), parsed once."""
     from .parser import parse
-    program = parse("t_ = " + text)
+    program = parse("t_ = " + text, syntax="plain")
     steps = []
     for node in program.nodes.values():
         if node.is_leaf:

@@ -22,11 +22,12 @@ class Node:
     role: str | None = None          # leaves: declared role, None when undeclared
     shape: Shape | None = None
     value: float | None = None       # constants only
-    default: float | None = None     # leaves: a value declared with the role (param a = 2)
+    default: float | list | None = None   # leaves: a declared value (param a = 2, x = [1, 0])
     text: str = ""                   # constants: as written (after folding, e.g. "1/2")
     line: int = 0
     col: int = 0
     index: tuple[int, ...] | None = None   # an entry of a tensor (scalarize.py), 0-based
+    plate: str | None = None         # the index n when the node has one value per sample
 
     @property
     def is_leaf(self) -> bool:
@@ -45,12 +46,19 @@ class Program:
     nodes: dict[str, Node] = field(default_factory=dict)
     output: str = ""
     dims: dict[str, int] = field(default_factory=dict)
+    plates: dict[str, str] = field(default_factory=dict)   # index n -> number of samples N
+
+    def plate_label(self, index: str) -> str:
+        """How a plate is labelled: 'n = 1…N'."""
+        return f"{index} = 1…{self.plates.get(index, index.upper())}"
 
     def dump(self) -> str:
         """A readable listing, one node a line (used for golden files)."""
         lines = []
         for node in self.nodes.values():
             shape = f" : {fmt(node.shape)}" if node.shape is not None else ""
+            if node.plate is not None:
+                shape += f" per {node.plate}"
             if node.is_leaf:
                 lines.append(f"{node.id} = leaf({node.role or 'param'}){shape}")
             elif node.is_const:

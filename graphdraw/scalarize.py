@@ -46,7 +46,8 @@ class _Expander:
                     idx: self.add(Node(_entry_id(node.id, idx), name=node.name,
                                        version=node.version, role=node.role, shape=(),
                                        value=node.value, text=node.text, line=node.line,
-                                       col=node.col, default=node.default, index=idx or None))
+                                       col=node.col, default=node.default, index=idx or None,
+                                       plate=node.plate))
                     for idx in _indices(shape)}
                 continue
             self.entries[node.id] = self._op(node, shape)
@@ -154,4 +155,18 @@ def scalarize(program: Program, shapes: dict) -> Program:
         raise LimitError(f"--scalar would expand the model into {size:,} scalar operations; "
                          f"graphdraw writes at most {MAX_ENTRIES:,}",
                          hint="choose fewer leaves with --wrt, smaller shapes, or drop --scalar")
-    return _Expander(program, shapes).run()
+    out = _Expander(program, shapes).run()
+    if program.plates:
+        _mark_plates(out, program.plates)
+    return out
+
+
+def _mark_plates(program: Program, plates: dict) -> None:
+    """Entries computed from values per sample are per sample too, up to Σ_n (see plates.py)."""
+    program.plates = dict(plates)
+    for node in program.nodes.values():
+        if node.op is None:
+            continue
+        plate = next((program.nodes[a].plate for a in node.args
+                      if program.nodes[a].plate is not None), None)
+        node.plate = None if "plate" in ops.OPS[node.op].extra else plate

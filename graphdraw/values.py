@@ -92,6 +92,7 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
         hint = f"did you mean '{close[0]}'?" if close else f"leaves: {', '.join(leaves)}"
         raise GraphdrawError(f"'{unknown[0]}' is not a leaf of the model", hint=hint)
     values = {}
+    samples = None
     for node_id, node in leaves.items():
         if node_id in given:
             values[node_id] = given[node_id]
@@ -99,5 +100,11 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
             values[node_id] = np.array(node.default, dtype=float)
         else:
             kind = node.role or "param"
-            values[node_id] = random_value(node_id, node.shape or (), kind, seed)
+            shape = node.shape or ()
+            if node.plate is not None:      # one value per sample: a leading axis of samples
+                if samples is None:
+                    from .plates import default_count
+                    samples = default_count(program, given)
+                shape = (samples, *shape)
+            values[node_id] = random_value(node_id, shape, kind, seed)
     return values

@@ -60,9 +60,19 @@ def test_backward_equations_evaluate_to_the_gradients(model, seed):
     bindings.update({_safe(f"d{out}_d{k}"): g for k, g in grads.items()})
     eqs = adjoint.equations(program, shapes, "plain", wants=wants)
     assert eqs, model
+    # Values per sample (a plate, xor-sum) carry a leading axis of samples; an equation of
+    # such a value holds for each sample, so it is evaluated sample by sample.
+    per_sample = {_safe(k) for k, n in program.nodes.items() if n.plate}
+    per_sample |= {_safe(f"d{out}_d{k}") for k, n in program.nodes.items() if n.plate}
     for eq in eqs:
         expected = grads.get(eq.node, np.zeros_like(vals[eq.node]))
-        got = np.broadcast_to(_evaluate(eq.rhs, bindings), np.shape(expected))
+        if program.nodes[eq.node].plate:
+            got = np.stack([_evaluate(eq.rhs, {k: v[i] if k in per_sample else v
+                                               for k, v in bindings.items()})
+                            for i in range(len(expected))])
+        else:
+            got = _evaluate(eq.rhs, bindings)
+        got = np.broadcast_to(got, np.shape(expected))
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12,
                                    err_msg=f"{model}: {eq.lhs} = {eq.rhs}")
 
