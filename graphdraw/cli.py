@@ -1,4 +1,4 @@
-"""The command line: `graphdraw render | ops | examples` (a click group)."""
+"""The command line: `graphdraw render | grads | check | ops | examples | ...` (a click group)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__, examples, ops
-from .errors import EXIT_OUTPUT, GraphdrawError, OutputError, SourceError
+from .errors import EXIT_LIMIT, EXIT_OUTPUT, GraphdrawError, OutputError, SourceError
 from .model import read_model
 
 FORMATS = ("svg", "png", "pdf", "dot", "json", "html", "tikz")
@@ -38,11 +38,11 @@ class _Group(click.Group):
             raise
         except RecursionError:
             click.echo("graphdraw: error: the model is nested too deeply to process", err=True)
-            ctx.exit(7)
+            ctx.exit(EXIT_LIMIT)
         except MemoryError:
             click.echo("graphdraw: error: the model is too large for this machine's memory",
                        err=True)
-            ctx.exit(7)
+            ctx.exit(EXIT_LIMIT)
         except Exception as exc:  # noqa: BLE001 - the last guard: no traceback for users
             if os.environ.get("GRAPHDRAW_DEBUG"):
                 raise
@@ -111,7 +111,7 @@ def _font_option(ctx, param, value):
 
 def value_options(func):
     """Where the leaves' values come from, shared by the commands that compute."""
-    func = click.option("--seed", type=int, default=0, show_default=True,
+    func = click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
                         help="Seed for the random values of leaves given no value.")(func)
     func = click.option("--values", "values_file", metavar="FILE.json",
                         help="A JSON object of name -> number or nested list.")(func)
@@ -323,8 +323,14 @@ def grads(model, inline, example, settings, values_file, seed, wrt, scalar, fmt,
     source, program, leaf_values = _load(model, inline, example, settings, values_file, seed)
     note = (f"values from {'--set/--values and ' if settings or values_file else ''}"
             f"seed {seed}")
-    result = Gradients(program, source.name, leaf_values, _wrt(program, wrt), scalar=scalar,
-                       note=note)
+    leaves = _wrt(program, wrt)
+    if not leaves:
+        why = ("every leaf is declared input, target or const"
+               if any(n.is_leaf for n in program.nodes.values()) else "it has no leaves")
+        raise GraphdrawError(f"no leaf of this model gets a gradient: {why}",
+                             hint="use a parameter in the equations ('param w'), or name the "
+                                  "leaves to differentiate with respect to: --wrt x")
+    result = Gradients(program, source.name, leaf_values, leaves, scalar=scalar, note=note)
     click.echo(write(result, fmt), nl=False)
 
 

@@ -170,3 +170,10 @@ def test_bad_values_are_reported(args, message):
     assert result.exit_code == 3
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text", ["L = 3", "input x\nL = 2 x", "param w\ninput x\nL = 2 x"])
+def test_nothing_to_differentiate_is_a_clear_error(text):
+    result = CliRunner().invoke(cli, ["grads", "-e", text], catch_exceptions=False)
+    assert result.exit_code == 3       # a declared but unused parameter is not in the graph
+    assert "no leaf of this model gets a gradient" in result.stderr
