@@ -203,6 +203,11 @@ def bench_check(repeat: int) -> dict:
     return {"floor_s": f, "graphdraw_s": g, "ratio": g / f}
 
 
+def mark(met: bool) -> str:
+    """✓ when a target is met, ✗ when it is missed."""
+    return "✓" if met else "✗ missed"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median)")
@@ -215,13 +220,17 @@ def main() -> int:
         a = bench_render(tmp, repeat)
         print(f"(a) render default model to SVG: graphdraw {a['graphdraw_s'] * 1e3:.0f} ms, "
               f"floor (import click+networkx+graphviz, then dot -Tsvg) "
-              f"{a['floor_s'] * 1e3:.0f} ms -> {a['ratio']:.2f}x the floor (target <= 1.3x)")
+              f"{a['floor_s'] * 1e3:.0f} ms -> {a['ratio']:.2f}x the floor (target <= 1.3x) "
+              f"{mark(a['ratio'] <= 1.3)}")
         b = bench_chain(tmp, sizes)
         cells = ", ".join(f"{n:,}: {s * 1e3:.0f} ms" for n, s in b["seconds"].items())
         growth = ", ".join(f"{k} statements -> {v:.1f}x the time"
                            for k, v in b["growth"].items())
-        print(f"(b) parse+build+write JSON of chains: {cells}\n    growth: {growth} "
-              "(target <= 12x per 10x; 10,000 under 1 s)")
+        linear = all(v <= 12 for v in b["growth"].values())
+        print(f"(b) parse+build+write JSON of chains (3 ops a statement): {cells}\n"
+              f"    growth: {growth} (target <= 12x per 10x) {mark(linear)}; 10,000 "
+              f"statements in {b['seconds'][10_000]:.2f} s (target < 1 s) "
+              f"{mark(b['seconds'][10_000] < 1)}")
         try:
             import torch  # noqa: F401
             import torchviz  # noqa: F401
@@ -238,11 +247,11 @@ def main() -> int:
                 ours, theirs = d[key]
                 print(f"(d) forward + backward, {label}: graphdraw {ours * 1e3:.1f} ms, torch "
                       f"autograd {theirs * 1e3:.1f} ms -> {ours / theirs:.2f}x autograd's time "
-                      "(target <= 2x)")
+                      f"(target <= 2x) {mark(ours / theirs <= 2)}")
             e = bench_check(repeat)
             print(f"(e) graphdraw check (default model): {e['graphdraw_s'] * 1e3:.0f} ms, "
                   f"import torch + torchviz {e['floor_s'] * 1e3:.0f} ms -> {e['ratio']:.2f}x "
-                  "(target <= 1.3x)")
+                  f"(target <= 1.3x) {mark(e['ratio'] <= 1.3)}")
     return 0
 
 
