@@ -405,6 +405,255 @@ def _write_diagram(path: str, dot: str) -> None:
     out.write_atomic(path, data)
 
 
+@cli.command("hessian")
+@model_options
+@value_options
+@click.option("--wrt", metavar="NAMES", help="Comma-separated leaves to differentiate "
+              "with respect to. [default: every parameter]")
+@click.option("--full", is_flag=True, help="Print the whole matrix and every eigenvalue, "
+              "however many parameter entries there are (by default only up to 12 and 16).")
+@click.option("--check", "against_torch", is_flag=True,
+              help="Also compute the Hessian with torch.autograd.functional.hessian and "
+                   "compare (needs torch); exit 6 when they differ.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def hessian_command(model, inline, example, settings, values_file, seed, wrt, full,
+                    against_torch, as_json) -> None:
+    """The Hessian of the output with respect to the parameters, its eigenvalues and index.
+
+    Rows and columns are the parameters' entries, named as in grads --scalar (W_i[1,2]).
+    The index is the fraction of negative eigenvalues (Dauphin et al. 2014): 0 at a
+    minimum, between 0 and 1 at a saddle. A non-scalar output is differentiated as the sum
+    of its entries. graphdraw computes H exactly by forward-mode differentiation of its own
+    backprop (one Hessian-vector product per column); --check compares it with torch.
+
+    \b
+    Examples:
+      graphdraw hessian                        # exercise 6.2's network at seed 0
+      graphdraw hessian --example tanh2 --full
+      graphdraw hessian --set x=[1,0] --set y=1 --wrt W_o,b_o
+      graphdraw hessian --check                # against torch.autograd.functional.hessian
+      graphdraw hessian --json | jq .eigenvalues
+    """
+    from . import hessian as hessian_mod
+    from .errors import EXIT_CHECK
+    source, program, leaf_values = _load(model, inline, example, settings, values_file, seed)
+    report = hessian_mod.Report(program, leaf_values, _wrt(program, wrt))
+    if against_torch:
+        report.compare_torch()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        note = (f"values from {'--set/--values and ' if settings or values_file else ''}"
+                f"seed {seed}")
+        click.echo(report.format(source.name, note, full=full), nl=False)
+    if report.torch is not None and not report.torch["ok"]:
+        click.get_current_context().exit(EXIT_CHECK)
+
+
+@cli.command("taylor")
+@click.argument("function", required=False, default="sigmoid", metavar="[FUNCTION]")
+@click.option("-n", "--order", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="How many non-zero terms to give.")
+@click.option("--at", "at", type=float, default=0.0, show_default=True, metavar="X0",
+              help="The point to expand about.")
+@click.option("--plot", "plot_path", metavar="PATH",
+              help="Also draw the function against its truncations after 1, 2, … terms "
+                   "(png, svg or pdf, from the extension).")
+@click.option("--xlim", nargs=2, type=float, metavar="LO HI",
+              help="The plot's range of x. [default: X0 − 4 to X0 + 4]")
+@click.option("--plain", is_flag=True, help="Print only the series, in the plain notation "
+              "(1/2 + x/4 - x^3/48), which graphdraw parses back.")
+@click.option("--json", "as_json", is_flag=True, help="Print the series as JSON.")
+def taylor_command(function, order, at, plot_path, xlim, plain, as_json) -> None:
+    """The Taylor series of an elementwise function, its first N non-zero terms (sympy).
+
+    FUNCTION is an elementwise op of the table (sigmoid or σ, tanh, exp, log, softplus, …;
+    default sigmoid, exercise 6.1) or an expression in one variable in graphdraw's language,
+    such as 'x σ(x)'. The derivation lists f⁽ᵏ⁾(X0) and c_k = f⁽ᵏ⁾(X0)/k!; for an op whose
+    derivative is a polynomial in its output (σ′ = σ − σ²) it also gives each derivative
+    in terms of the output, and it checks the op table's derivative against sympy's.
+
+    \b
+    Examples:
+      graphdraw taylor sigmoid --order 3      # 1/2 + x/4 − x³/48 + O(x⁵)
+      graphdraw taylor tanh -n 4 --plot tanh-taylor.png
+      graphdraw taylor log --at 1
+      graphdraw taylor 'log(1 + exp(x))' --plain
+    """
+    from . import output as out, taylor as taylor_mod
+    if plot_path:
+        taylor_mod.plot_format(plot_path)
+        out.check_target(plot_path)
+    if xlim and not xlim[0] < xlim[1]:
+        raise click.BadParameter("give the lower end first, e.g. --xlim -4 4",
+                                 param_hint="'--xlim'")
+    series = taylor_mod.expand(taylor_mod.resolve(function), order, at)
+    if as_json:
+        click.echo(json.dumps(taylor_mod.to_json(series), ensure_ascii=False, indent=1))
+    elif plain:
+        click.echo(taylor_mod.polynomial_text(series, "plain"))
+    else:
+        click.echo(taylor_mod.format_text(series), nl=False)
+    if plot_path:
+        out.write_atomic(plot_path, taylor_mod.plot(series, plot_path, xlim))
+        click.echo(f"wrote {plot_path}", err=True)
+
+
+@cli.command("saddle")
+@model_options
+@value_options
+@click.option("--steps", type=click.IntRange(1, 10_000), default=80, show_default=True,
+              help="Steps of each optimiser.")
+@click.option("--lr-gd", type=click.FloatRange(min=0, min_open=True), default=0.1,
+              show_default=True, help="The step size of gradient descent.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, help="The step size of Newton and saddle-free Newton.")
+@click.option("--damping", type=click.FloatRange(min=0), default=0.1, show_default=True,
+              help="δ: Newton solves (H + δI) d = g; saddle-free Newton divides by |λ| + δ.")
+@click.option("--plot", "plot_path", metavar="PATH",
+              help="Draw the trajectories, the loss and the gradient norm of the three "
+                   "(png, svg or pdf, from the extension).")
+@click.option("--json", "as_json", is_flag=True, help="Print the trajectories as JSON.")
+def saddle_command(model, inline, example, settings, values_file, seed, steps, lr_gd, lr,
+                   damping, plot_path, as_json) -> None:
+    """Gradient descent, Newton and saddle-free Newton started near a saddle (exercise 6.3).
+
+    Without a model, the built-in demonstration: a two-layer linear network with one unit
+    per layer, L = 1/2 (w₂ w₁ x − y)² with x = y = 1, which has a saddle at w₁ = w₂ = 0,
+    started at w₁ = 1.2, w₂ = −1.195, close to the saddle's attracting direction. Gradient
+    descent slows down on the plateau around the saddle, Newton converges to the saddle,
+    saddle-free Newton (Dauphin et al. 2014) escapes to a minimum. Each step uses
+    graphdraw's own gradient and Hessian. With a model, the start is its leaves' values
+    (--set, --values, declared, --seed); with two scalar parameters the picture includes
+    the trajectories on the loss surface.
+
+    \b
+    Examples:
+      graphdraw saddle --plot saddle.png
+      graphdraw saddle --set w_2=-1.1999 --steps 150 --plot saddle.svg
+      graphdraw saddle -e 'param u = 0.9, v = 0.01; L = u^2 - v^2 + v^4' --lr-gd 0.05
+    """
+    from . import output as out, saddle as saddle_mod, taylor as taylor_mod
+    from .errors import LimitError
+    fmt = None
+    if plot_path:
+        fmt = taylor_mod.plot_format(plot_path)
+        out.check_target(plot_path)
+    if model is None and inline is None and example is None:
+        from . import parser, values as values_mod
+        name = saddle_mod.MODEL_NAME
+        program = parser.parse(saddle_mod.MODEL, name)
+        given = values_mod.load_values(values_file) if values_file else {}
+        given.update(values_mod.parse_set(settings))
+        leaf_values = values_mod.leaf_values(program, given, seed)
+    else:
+        source, program, leaf_values = _load(model, inline, example, settings, values_file,
+                                             seed)
+        name = source.name
+    from . import evaluate
+    from .lazy import np
+    leaves = evaluate.gradient_leaves(program)
+    size = sum(int(np.size(leaf_values[leaf])) for leaf in leaves)
+    if size > 200:
+        raise LimitError(f"the model has {size} parameter entries; the demonstration computes "
+                         "the Hessian at every step and takes at most 200",
+                         hint="use a smaller model")
+    demo = saddle_mod.Demo(program, leaf_values, leaves, steps=steps, lr_gd=lr_gd, lr=lr,
+                           damping=damping)
+    if as_json:
+        click.echo(json.dumps(demo.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(demo.format(name), nl=False)
+    if plot_path:
+        out.write_atomic(plot_path, demo.plot(fmt))
+        click.echo(f"wrote {plot_path}", err=True)
+
+
+@cli.command("train")
+@model_options
+@value_options
+@click.option("--data", "data_path", metavar="FILE.csv",
+              help="Samples: a header naming the model's inputs and targets (x1,x2,y or "
+                   "x[1],x[2],y), one row per sample. [default: the four XOR samples]")
+@click.option("--reduce", type=click.Choice(["sum", "mean"]), default="sum",
+              show_default=True, help="Minimise the output summed or averaged over samples.")
+@click.option("--optimizer", type=click.Choice(["gd", "momentum", "newton", "sfn"]),
+              default="gd", show_default=True,
+              help="gd: θ −= ε g; momentum: v = μ v + g, θ −= ε v; newton: θ −= ε H⁻¹g; "
+                   "sfn (saddle-free Newton): θ −= ε |H|⁻¹g.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), metavar="ε",
+              help="Step size. [default: 2 for gd, 0.5 for momentum, 1 for newton and sfn]")
+@click.option("--steps", type=click.IntRange(min=0),
+              help="Number of steps. [default: 5000; 2000 with --sweep-hidden]")
+@click.option("--hidden", type=click.IntRange(min=1), metavar="H",
+              help="Hidden units: sets the model's size H (dim H = 2 in the built-in XOR "
+                   "network); the same as --dim H=N.")
+@click.option("--dim", "dim_items", multiple=True, metavar="NAME=N",
+              help="Set a size the model declares (dim NAME = ...), e.g. --dim H=8 "
+                   "(repeatable).")
+@click.option("--momentum", type=click.FloatRange(min=0, max=1, max_open=True), default=0.9,
+              show_default=True, metavar="μ", help="Momentum of --optimizer momentum.")
+@click.option("--damping", type=click.FloatRange(min=0), metavar="λ",
+              help="Added to the Hessian (newton) or to its absolute eigenvalues (sfn). "
+                   "[default: 0.01]")
+@click.option("--init-scale", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, metavar="S",
+              help="Scale of the random starting parameters: uniform in [−S, S).")
+@click.option("--predict", metavar="NAME", help="The value compared with the targets in "
+              "the table of predictions. [default: ŷ, else the last value computed from the "
+              "inputs alone]")
+@click.option("--plot", metavar="PATH", help="The loss curve (with --sweep-hidden: the "
+              "fraction learned per size), .svg, .png or .pdf. [default: MODEL-loss.svg, "
+              "MODEL-sweep.svg]")
+@click.option("--plot-taylor", metavar="PATH", help="Also draw each step's first-order "
+              "prediction of the change in loss against the actual change.")
+@click.option("--diagram", metavar="PATH", help="The trained model with values and gradients "
+              "at the first sample (.svg, .png, .pdf or .dot). [default: MODEL-trained.svg]")
+@click.option("--save-params", metavar="FILE.json", help="The trained parameters, for "
+              "--values of the other commands. [default: MODEL-trained.json]")
+@click.option("--no-files", is_flag=True, help="Write only the files asked for by name.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@click.option("--sweep-hidden", metavar="LIST", help="Train once per hidden size and seed and "
+              "count the seeds that learn (all predictions on the right side of 0.5), "
+              "e.g. 2,3,4,8.")
+@click.option("--seeds", type=click.IntRange(min=1), metavar="N",
+              help="Seeds per size for --sweep-hidden: --seed, --seed + 1, ... [default: 20]")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes for --sweep-hidden. [default: the CPUs, at most 4]")
+def train(model, inline, example, settings, values_file, seed, data_path, reduce, optimizer,
+          lr, steps, hidden, dim_items, momentum, damping, init_scale, predict, plot,
+          plot_taylor, diagram, save_params, no_files, as_json, sweep_hidden, seeds,
+          jobs) -> None:
+    """Train the model's parameters by gradient descent on graphdraw's own backprop.
+
+    Minimises the output summed (or averaged) over the samples: the four XOR samples, or a
+    CSV file whose header names the inputs and targets. Prints the loss along the way with
+    each step's first-order Taylor prediction (−ε‖g‖² for gd) beside the actual change, the
+    predictions against the targets, and the trained parameters; writes the loss curve, the
+    trained diagram and the parameters (MODEL-loss.svg, MODEL-trained.svg,
+    MODEL-trained.json; --no-files writes only those named). A progress bar shows on a
+    terminal.
+
+    \b
+    Examples:
+      graphdraw train                              # learn XOR with the 2-2-1 network
+      graphdraw train --hidden 8 --steps 2000 --plot-taylor taylor.svg
+      graphdraw train --optimizer momentum --lr 0.5 --save-params trained.json
+      graphdraw render --show values,grads --values trained.json --set x=[1,0] --set y=1
+      graphdraw train model.gd --data samples.csv --reduce mean --json
+      graphdraw train --sweep-hidden 2,3,4,8 --seeds 20   # 6.2(c): how often H units learn
+    """
+    from . import train as train_mod
+    source = read_model(model, inline, example)
+    train_mod.command(source, settings=settings, values_file=values_file, seed=seed,
+                      data_path=data_path, reduce=reduce, hidden=hidden, dim_items=dim_items,
+                      lr=lr, steps=steps, optimizer=optimizer, momentum=momentum,
+                      damping=damping, init_scale=init_scale, predict=predict, plot=plot,
+                      plot_taylor=plot_taylor, diagram=diagram, save_params=save_params,
+                      no_files=no_files, as_json=as_json, sweep_hidden=sweep_hidden,
+                      seeds=seeds, jobs=jobs)
+
+
 @cli.command("ops")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 def ops_command(as_json: bool) -> None:

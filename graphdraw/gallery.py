@@ -82,6 +82,7 @@ def sources() -> dict[str, Callable[[], str]]:
         for stem, (name, options) in PICTURES.items()}
     files.update({f"{stem}.dot": (lambda name=name: comparison_dot(name))
                   for stem, name in COMPARISONS.items()})
+    files.update(_training_sources())
     tex = _tikz_maker()
     if tex is not None:
         files.update({f"{stem}.tex": (lambda name=name: tex(name)) for stem, name in TIKZ.items()})
@@ -90,6 +91,25 @@ def sources() -> dict[str, Callable[[], str]]:
         files.update({f"{stem}.html": (lambda name=name: page(name))
                       for stem, name in HTML.items()})
     return files
+
+
+def _training_sources() -> dict[str, Callable[[], str]]:
+    """xor-trained.dot: the XOR network after `graphdraw train` (graphdraw.train)."""
+    try:
+        from . import train
+    except ImportError:
+        return {}
+    return train.gallery_sources()
+
+
+def training_pictures() -> dict[str, Callable[[], bytes]]:
+    """File name (in diagrams/) -> a function drawing a picture of `graphdraw train`
+    (graphdraw.train.gallery_pictures): matplotlib's output, so checked for presence only."""
+    try:
+        from . import train
+    except ImportError:
+        return {}
+    return train.gallery_pictures()
 
 
 def targets() -> dict[str, str]:
@@ -156,6 +176,9 @@ def main(directory: str = DIAGRAMS) -> int:
             write_atomic(os.path.join(directory, picture), data)
             written.append(picture)
         print(f"wrote {', '.join(os.path.join(directory, f) for f in written)}", file=sys.stderr)
+    for filename, draw in training_pictures().items():
+        write_atomic(os.path.join(directory, filename), draw())
+        print(f"wrote {os.path.join(directory, filename)}", file=sys.stderr)
     missing = [what for what, maker in (("xor.tex (graphdraw.tikz.example_tex)", _tikz_maker()),
                                         ("xor.html (graphdraw.html.example_html)",
                                          _html_maker()))
