@@ -112,6 +112,25 @@ def training_pictures() -> dict[str, Callable[[], bytes]]:
     return train.gallery_pictures()
 
 
+def analysis_pictures() -> dict[str, Callable[[], bytes]]:
+    """File name (in diagrams/) -> a function drawing a picture of `graphdraw taylor` or
+    `graphdraw saddle` (matplotlib's output, so checked for presence only):
+
+        graphdraw taylor sigmoid --order 4 --plot sigmoid-taylor.svg
+        graphdraw saddle --plot saddle.svg
+    """
+    def sigmoid_taylor() -> bytes:
+        from . import taylor
+        return taylor.plot(taylor.expand(taylor.resolve("sigmoid"), 4), "sigmoid-taylor.svg")
+
+    def saddle_demo() -> bytes:
+        from . import parser, saddle, values
+        program = parser.parse(saddle.MODEL, saddle.MODEL_NAME)
+        return saddle.Demo(program, values.leaf_values(program, {}, 0)).plot("svg")
+
+    return {"sigmoid-taylor.svg": sigmoid_taylor, "saddle.svg": saddle_demo}
+
+
 def targets() -> dict[str, str]:
     """File name (in diagrams/) -> source text, for every file of the gallery."""
     return {filename: make() for filename, make in sources().items()}
@@ -176,7 +195,7 @@ def main(directory: str = DIAGRAMS) -> int:
             write_atomic(os.path.join(directory, picture), data)
             written.append(picture)
         print(f"wrote {', '.join(os.path.join(directory, f) for f in written)}", file=sys.stderr)
-    for filename, draw in training_pictures().items():
+    for filename, draw in {**training_pictures(), **analysis_pictures()}.items():
         write_atomic(os.path.join(directory, filename), draw())
         print(f"wrote {os.path.join(directory, filename)}", file=sys.stderr)
     missing = [what for what, maker in (("xor.tex (graphdraw.tikz.example_tex)", _tikz_maker()),

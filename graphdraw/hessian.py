@@ -200,7 +200,16 @@ class Point:
     """
 
     def __init__(self, program: Program, leaf_values: dict, leaves: Iterable[str]) -> None:
+        from .errors import GraphdrawError
         self.leaves = list(leaves)
+        for leaf in self.leaves:
+            node = program.nodes.get(leaf)
+            if node is None or not node.is_leaf:
+                raise GraphdrawError(f"'{leaf}' is not a leaf of the model")
+            if node.plate is not None:
+                raise GraphdrawError(f"'{leaf}' holds one value per sample {node.plate}; the "
+                                     "Hessian is taken with respect to leaves that all samples "
+                                     "share", hint="choose other leaves with --wrt")
         # Plates (values per sample, Σ_n) become plain nodes, sample by sample.
         program, leaf_values = plates.unroll(program, leaf_values)
         self.program = program
@@ -341,7 +350,7 @@ def tolerance(values) -> float:
     values = np.asarray(values, dtype=float)
     if values.size == 0:
         return 0.0
-    return float(values.size * np.finfo(float).eps * max(np.abs(values).max(), 1e-300))
+    return float(values.size * np.finfo(float).eps * np.abs(values).max())
 
 
 def index(H, tol: float | None = None) -> float:
@@ -398,7 +407,13 @@ class Report:
     """The Hessian at a point with what the command prints: eigenvalues, index, gradient."""
 
     def __init__(self, program: Program, leaf_values: dict, leaves: list[str]) -> None:
-        from .errors import LimitError
+        from .errors import GraphdrawError, LimitError
+        if not leaves:
+            why = ("every leaf is declared input, target or const"
+                   if any(n.is_leaf for n in program.nodes.values()) else "it has no leaves")
+            raise GraphdrawError(f"no leaf of this model gets a gradient: {why}",
+                                 hint="use a parameter in the equations ('param w'), or name "
+                                      "the leaves to differentiate with respect to: --wrt x")
         point = Point(program, leaf_values, leaves)
         self.entries = point.index()
         if len(self.entries) > MAX_ENTRIES:

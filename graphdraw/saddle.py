@@ -199,12 +199,12 @@ class Demo:
             self._plot_surface(axes[0])
         self._plot_curves(axes[-2], axes[-1])
         newton = self.run("newton")
-        saddle_note = ""
-        if newton.grad_norms[-1] < CRITICAL and newton.indices[-1] > 0:
-            saddle_note = f" (L = {newton.losses[-1]:.3g} at the saddle)"
-        fig.suptitle(title or "Near a saddle point: gradient descent slows down, Newton is "
-                     "attracted to the saddle, saddle-free Newton escapes" + saddle_note,
-                     fontsize=12.5, y=0.995)
+        if title is None and self.program.source.text == MODEL:
+            title = ("Near a saddle point: gradient descent slows down, Newton is attracted to "
+                     f"the saddle, saddle-free Newton escapes (L = {_tidy(newton.losses[-1]):g} "
+                     "at the saddle)")
+        fig.suptitle(title or "Gradient descent, Newton and saddle-free Newton from the same "
+                     "start", fontsize=12.5, y=0.995)
         fig.tight_layout()
         return figure_bytes(fig, fmt)
 
@@ -214,8 +214,8 @@ class Demo:
         pts = pts[np.all(np.isfinite(pts), axis=1)]
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         centre, half = (lo + hi) / 2, max(float((hi - lo).max()) / 2, 0.5) * 1.25
-        xs = np.linspace(centre[0] - half, centre[0] + half, 241)
-        ys = np.linspace(centre[1] - half, centre[1] + half, 241)
+        xs = np.linspace(centre[0] - half, centre[0] + half, 161)
+        ys = np.linspace(centre[1] - half, centre[1] + half, 161)
         Z = self._surface(xs, ys)
         finite = Z[np.isfinite(Z)]
         if finite.size:
@@ -223,7 +223,9 @@ class Demo:
             floor = float(finite.min())
             top = float(np.quantile(finite, 0.9)) - floor
             levels = floor + np.linspace(0.0, np.sqrt(max(top, 1e-9)), 22) ** 2
-            ax.contourf(xs, ys, Z, levels=levels, cmap="Greys", alpha=0.45, extend="max")
+            fill = ax.contourf(xs, ys, Z, levels=levels, cmap="Greys", alpha=0.45,
+                               extend="max")
+            fill.set_rasterized(True)          # keeps the SVG small; the lines stay vectors
             ax.contour(xs, ys, Z, levels=levels[1:], colors="0.55", linewidths=0.45)
             newton = self.run("newton")
             if newton.grad_norms[-1] < CRITICAL and newton.indices[-1] > 0:
@@ -232,11 +234,21 @@ class Demo:
                            linewidths=0.9, linestyles="--")
         names = [hessian.entry_name(leaf, e)
                  for leaf, e in hessian.flat_index(self.leaves, self.shapes)]
+        # Gradient descent's small dots on top, so that the larger marks show beneath them.
+        size, layer = {"gd": 3.2, "newton": 5.5, "sfn": 6.5}, {"gd": 5, "newton": 3, "sfn": 4}
         for r in self.runs:
             p = np.asarray(r.points)
-            ax.plot(p[:, 0], p[:, 1], "-", color=COLOURS[r.method], lw=1.6, zorder=3)
-            ax.plot(p[:, 0], p[:, 1], MARKERS[r.method], color=COLOURS[r.method], ms=3.5,
-                    zorder=4, label=r.label)
+            ax.plot(p[:, 0], p[:, 1], "-", color=COLOURS[r.method], lw=1.3,
+                    zorder=layer[r.method])
+            ax.plot(p[:, 0], p[:, 1], MARKERS[r.method], color=COLOURS[r.method],
+                    ms=size[r.method], mec="white", mew=0.4, zorder=layer[r.method],
+                    label=r.label)
+        gd = np.asarray(self.run("gd").points)
+        for step in (10, 30, 50):          # where gradient descent is after so many steps
+            if step < len(gd) - 1:
+                ax.annotate(f"GD step {step}", gd[step], xytext=(14, -9),
+                            textcoords="offset points", fontsize=7.5, color=COLOURS["gd"],
+                            zorder=8)
         ax.plot(*self.start, "o", ms=9, mfc="white", mec="black", zorder=5, label="start")
         newton = self.run("newton")
         if newton.grad_norms[-1] < CRITICAL and newton.indices[-1] > 0:
@@ -250,7 +262,7 @@ class Demo:
         out = self.program.nodes[self.program.output]
         ax.set_title(f"(a) trajectories on the contours of {pretty(out.name or out.id)}",
                      fontsize=11)
-        ax.legend(loc="lower left", fontsize=8.5, framealpha=0.92)
+        ax.legend(loc="best", fontsize=8.5, framealpha=0.92)
 
     def _surface(self, xs, ys):
         """The loss on a grid of the two parameters (vectorised when every value is a
@@ -303,7 +315,8 @@ class Demo:
                                                                        in self.runs)) * 1.05)
         ax_loss.set_xlabel("step")
         ax_loss.set_ylabel(L)
-        ax_loss.set_title(f"(b) the loss {L}: a plateau near the saddle", fontsize=11)
+        plateau = ": a plateau near the saddle" if self.program.source.text == MODEL else ""
+        ax_loss.set_title(f"(b) the loss {L}{plateau}", fontsize=11)
         ax_loss.legend(fontsize=8.5, framealpha=0.92)
         ax_grad.set_xlabel("step")
         ax_grad.set_ylabel(f"‖∇{L}‖")
@@ -313,6 +326,11 @@ class Demo:
             ax.grid(True, color="0.92", lw=0.6)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
+
+
+def _tidy(value: float) -> float:
+    """A loss for a title: rounding noise such as 1e-209 shown as 0."""
+    return 0.0 if abs(value) < 1e-12 else float(f"{value:.4g}")
 
 
 def _math(name: str) -> str:

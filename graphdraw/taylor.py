@@ -6,7 +6,7 @@ op (`sigmoid`, `σ`, `tanh`) or written as an expression in one variable in grap
 language (`x σ(x)`, `log(1 + exp(x))`); the expression is parsed by graphdraw's parser and
 translated node by node, so no user text ever reaches sympy's parser.
 
-sympy and matplotlib are imported only here, inside the functions that need them.
+sympy is imported only here, and with matplotlib only inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .lazy import np
 
 MAX_ORDER = 20          # --order: non-zero terms
 MAX_POWER = 80          # the highest power searched for them
+MAX_DERIVATIVE_OPS = 20_000   # stop when sympy's derivatives grow past this size
 MAX_EXPRESSION_OPS = 200   # a FUNCTION expression's size (sympy recurses over it)
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -55,7 +56,8 @@ def sympy_functions() -> dict:
         "pow": lambda a, b: a ** b,
         "neg": lambda a: -a,
         "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
-        "tanh": sp.tanh,
+        # tanh as 1 − 2/(exp(2a) + 1): sympy's derivatives of tanh itself swell quickly
+        "tanh": lambda a: 1 - 2 / (sp.exp(2 * a) + 1),
         "relu": lambda a: sp.Max(a, 0),
         "exp": sp.exp,
         "log": sp.log,
@@ -240,47 +242,47 @@ class Series:
 
 
 def expand(function: Function, order: int = 3, at: float = 0.0) -> Series:
-    """The first `order` non-zero terms of the Taylor series of `function` about `at`."""
+    """The first `order` non-zero terms of the Taylor series of `function` about `at`.
+
+    sympy differentiates the function again and again: c_k = f⁽ᵏ⁾(x0) / k!, exactly the
+    derivation `format_text` prints. (This is faster than sympy's general `series` away from
+    0 and keeps each coefficient exact: a rational, or an expression in exp(x0) and such.)
+    """
     sp = _sympy()
     if not 1 <= order <= MAX_ORDER:
         raise GraphdrawError(f"--order {order}: give between 1 and {MAX_ORDER} terms")
     if not math.isfinite(at):
         raise GraphdrawError("--at must be a finite number")
     x0 = sp.Rational(Fraction(repr(float(at))))
-    x, h = function.symbol, sp.Symbol("h", real=True)
-    local = _smooth_branch(sp, function, x0)
-    shifted = local.subs(x, x0 + h)
-    value = shifted.subs(h, 0)
-    if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan) or not value.is_finite:
-        raise NotAnalytic(f"{function.pretty} is not defined at {_num(x0)}: it has no Taylor "
-                          "series there", hint="expand about another point with --at")
-    polynomial = shifted.is_polynomial(h)
+    x = function.symbol
+    d = _smooth_branch(sp, function, x0)
     terms: list[Term] = []
-    power = 2 * order + 2
-    while True:
-        n = min(power, MAX_POWER + 1)
-        try:
-            expansion = sp.series(shifted, h, 0, n).removeO()
-        except Exception as exc:  # noqa: BLE001 - sympy raises many kinds here
-            raise NotAnalytic(f"sympy found no Taylor series of {function.pretty} at "
-                              f"{_num(x0)} ({type(exc).__name__})") from None
-        if not expansion.is_polynomial(h) or expansion.has(sp.log(h)):
-            raise NotAnalytic(f"{function.pretty} is not analytic at {_num(x0)} (its expansion "
-                              f"there is {sp.sstr(expansion)[:60]}): it has no Taylor series there",
-                              hint="expand about another point with --at")
-        expanded = sp.expand(expansion)
-        terms = []
-        for k in range(n):
-            c = expanded.coeff(h, k)
-            c = sp.simplify(c) if sp.count_ops(c) < 60 else c
-            if not _is_zero(sp, c):
-                terms.append(Term(k, c, float(sp.N(c, 30))))
-        if len(terms) > order or polynomial or n > MAX_POWER:
+    complete, k, factorial = False, 0, 1
+    while len(terms) <= order:                 # one more than asked, for the O(…) term
+        if d == 0:
+            complete = True
             break
-        power *= 2
-    complete = bool(polynomial) and len(terms) <= order
+        if k > MAX_POWER or sp.count_ops(d) > MAX_DERIVATIVE_OPS:
+            break
+        value = d.subs(x, x0)
+        if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I) or value.is_finite is False \
+                or value.is_real is False:
+            if k == 0:
+                raise NotAnalytic(f"{function.pretty} is not defined at {_num(x0)}: it has no "
+                                  "Taylor series there", hint="expand about another point "
+                                  "with --at")
+            raise NotAnalytic(f"{function.pretty} is not analytic at {_num(x0)}: its "
+                              f"derivative of order {k} is infinite there, so it has no "
+                              "Taylor series there", hint="expand about another point with --at")
+        c = value / factorial
+        c = sp.simplify(c) if not c.is_Rational and sp.count_ops(c) < 60 else c
+        if not _is_zero(sp, c):
+            terms.append(Term(k, c, float(sp.N(c, 30))))
+        k += 1
+        factorial *= k
+        d = sp.diff(d, x)
     next_power = terms[order].power if len(terms) > order else None
-    series = Series(function, x0, order, terms[:order], next_power, complete, n - 1)
+    series = Series(function, x0, order, terms[:order], next_power, complete, k - 1)
     if function.row is not None:
         series.derivative = derivative_identity(function)
         series.in_terms_of_out = _in_terms_of_out(function, series)
@@ -581,8 +583,9 @@ def format_text(series: Series) -> str:
     lines.append("")
     lines.append(f"  {f.pretty} = {polynomial_text(series)}{remainder_text(series)}")
     lines.append("")
-    if series.next_power is None and not series.complete and got < series.order:
-        lines.append(f"  (no further non-zero term up to the power {series.searched})")
+    if series.next_power is None and not series.complete:
+        lines.append(f"  (no further non-zero term found up to the power {series.searched}: "
+                     "the derivatives grow too large)")
         lines.append("")
     # The derivation: c_k = f⁽ᵏ⁾(x0) / k!
     last = series.terms[-1].power if series.terms else 0
