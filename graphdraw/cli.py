@@ -605,6 +605,9 @@ def saddle_command(model, inline, example, settings, values_file, seed, steps, l
 @click.option("--plot", metavar="PATH", help="The loss curve (with --sweep-hidden: the "
               "fraction learned per size), .svg, .png or .pdf. [default: MODEL-loss.svg, "
               "MODEL-sweep.svg]")
+@click.option("--track-hessian", metavar="PATH", help="Also compute the Hessian along the "
+              "way and draw its index (the fraction of negative eigenvalues) against the loss "
+              "(Dauphin et al. 2014, fig. 1).")
 @click.option("--plot-taylor", metavar="PATH", help="Also draw each step's first-order "
               "prediction of the change in loss against the actual change.")
 @click.option("--diagram", metavar="PATH", help="The trained model with values and gradients "
@@ -622,8 +625,8 @@ def saddle_command(model, inline, example, settings, values_file, seed, steps, l
               help="Processes for --sweep-hidden. [default: the CPUs, at most 4]")
 def train(model, inline, example, settings, values_file, seed, data_path, reduce, optimizer,
           lr, steps, hidden, dim_items, momentum, damping, init_scale, predict, plot,
-          plot_taylor, diagram, save_params, no_files, as_json, sweep_hidden, seeds,
-          jobs) -> None:
+          plot_taylor, track_hessian, diagram, save_params, no_files, as_json, sweep_hidden,
+          seeds, jobs) -> None:
     """Train the model's parameters by gradient descent on graphdraw's own backprop.
 
     Minimises the output summed (or averaged) over the samples: the four XOR samples, or a
@@ -649,7 +652,8 @@ def train(model, inline, example, settings, values_file, seed, data_path, reduce
                       data_path=data_path, reduce=reduce, hidden=hidden, dim_items=dim_items,
                       lr=lr, steps=steps, optimizer=optimizer, momentum=momentum,
                       damping=damping, init_scale=init_scale, predict=predict, plot=plot,
-                      plot_taylor=plot_taylor, diagram=diagram, save_params=save_params,
+                      plot_taylor=plot_taylor, track_hessian=track_hessian, diagram=diagram,
+                      save_params=save_params,
                       no_files=no_files, as_json=as_json, sweep_hidden=sweep_hidden,
                       seeds=seeds, jobs=jobs)
 

@@ -118,17 +118,26 @@ def analysis_pictures() -> dict[str, Callable[[], bytes]]:
 
         graphdraw taylor sigmoid --order 4 --plot sigmoid-taylor.svg
         graphdraw saddle --plot saddle.svg
+        graphdraw train --hidden 4 --steps 2000 --track-hessian xor-hessian.svg
     """
     def sigmoid_taylor() -> bytes:
         from . import taylor
         return taylor.plot(taylor.expand(taylor.resolve("sigmoid"), 4), "sigmoid-taylor.svg")
+
+    def hessian_index() -> bytes:
+        from . import examples, train
+        setup = train.prepare(examples.text("xor"), "<example xor>", dims={"H": 4}, seed=0)
+        _, history = train.train(setup.objective, setup.theta, steps=2000, hessian_every=10)
+        return train.draw_hessian(history, "svg", "xor (H = 4): gradient descent, ε = 2, "
+                                  "on the four XOR samples")
 
     def saddle_demo() -> bytes:
         from . import parser, saddle, values
         program = parser.parse(saddle.MODEL, saddle.MODEL_NAME)
         return saddle.Demo(program, values.leaf_values(program, {}, 0)).plot("svg")
 
-    return {"sigmoid-taylor.svg": sigmoid_taylor, "saddle.svg": saddle_demo}
+    return {"sigmoid-taylor.svg": sigmoid_taylor, "saddle.svg": saddle_demo,
+            "xor-hessian.svg": hessian_index}
 
 
 def targets() -> dict[str, str]:

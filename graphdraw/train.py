@@ -223,6 +223,7 @@ class History:
     grad_norm: list[float] = field(default_factory=list)
     params: list[dict] = field(default_factory=list)
     tracked: list = field(default_factory=list)    # Objective.track's values at each point
+    hessian: list = field(default_factory=list)    # (step, loss, index of the Hessian)
 
 
 def flatten(arrays: dict, index: list) -> "np.ndarray":
@@ -242,7 +243,7 @@ def unflatten(vector, index: list, like: dict) -> dict:
 def train(objective: Objective, theta: dict, *, optimizer: str = "gd", lr: float = 1.0,
           steps: int = DEFAULT_STEPS, momentum: float = MOMENTUM, damping: float | None = None,
           on_step: Callable[[int], None] | None = None,
-          record: bool = False) -> tuple[dict, History]:
+          record: bool = False, hessian_every: int = 0) -> tuple[dict, History]:
     """Run `steps` steps from `theta`; the final parameters and the history.
 
     gd: θ ← θ − ε g.  momentum (as torch.optim.SGD): v ← μ v + g, θ ← θ − ε v.
@@ -257,6 +258,8 @@ def train(objective: Objective, theta: dict, *, optimizer: str = "gd", lr: float
     loss, grads = _evaluate(objective, theta, 0)
     history.loss.append(loss)
     history.tracked.append(objective.tracked)
+    if hessian_every:
+        _track_hessian(objective, theta, 0, loss, history)
     if record:
         history.params.append({p: v.copy() for p, v in theta.items()})
     for step in range(1, steps + 1):
@@ -281,9 +284,19 @@ def train(objective: Objective, theta: dict, *, optimizer: str = "gd", lr: float
         if record:
             history.params.append({p: v.copy() for p, v in theta.items()})
         loss = new_loss
+        if hessian_every and (step % hessian_every == 0 or step == steps):
+            _track_hessian(objective, theta, step, loss, history)
         if on_step is not None:
             on_step(step)
     return theta, history
+
+
+def _track_hessian(objective: Objective, theta: dict, step: int, loss: float,
+                   history: History) -> None:
+    """Record the index of the Hessian (the fraction of negative eigenvalues) at this point."""
+    from .hessian import index
+    h, _ = objective.hessian(theta)
+    history.hessian.append((step, loss, index(h)))
 
 
 def _evaluate(objective: Objective, theta: dict, step: int) -> tuple[float, dict]:
@@ -522,6 +535,27 @@ def draw_taylor(history: History, fmt: str, title: str, *, gd: bool = True) -> b
     bottom.set_ylabel("actual ÷ predicted")
     bottom.set_xlabel("step (log scale)")
     bottom.set_xlim(1, max(len(steps), 2))
+    return _figure_bytes(fig, fmt)
+
+
+def draw_hessian(history: History, fmt: str, title: str) -> bytes:
+    """The index of the Hessian against the loss along training (Dauphin et al. 2014, fig. 1)."""
+    plt = _pyplot()
+    steps = [h[0] for h in history.hessian]
+    losses = [h[1] for h in history.hessian]
+    indices = [h[2] for h in history.hessian]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ax.plot(losses, indices, color="#bbbbbb", linewidth=0.8, zorder=1)
+    points = ax.scatter(losses, indices, c=steps, cmap="viridis", s=14, zorder=2)
+    fig.colorbar(points, ax=ax, label="step")
+    if min(losses) > 0:
+        ax.set_xscale("log")
+    ax.set_xlabel("loss")
+    ax.set_ylabel("index: fraction of negative eigenvalues of H")
+    ax.set_ylim(-0.02, max(0.5, max(indices) + 0.05))
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
     return _figure_bytes(fig, fmt)
 
 
@@ -910,6 +944,7 @@ def command(source, *, settings: tuple, values_file: str | None, seed: int,
             lr: float | None, steps: int | None, optimizer: str, momentum: float,
             damping: float | None, init_scale: float, predict: str | None,
             plot: str | None, plot_taylor: str | None, diagram: str | None,
+            track_hessian: str | None,
             save_params: str | None, no_files: bool, as_json: bool,
             sweep_hidden: str | None, seeds: int | None, jobs: int | None) -> None:
     """`graphdraw train`, after click has read the options (see cli.train)."""
@@ -945,7 +980,8 @@ def command(source, *, settings: tuple, values_file: str | None, seed: int,
             usage("--sweep-hidden sets the hidden size itself; leave out --hidden/--dim H",
                   "--sweep-hidden")
         for option, value in (("--diagram", diagram), ("--save-params", save_params),
-                              ("--plot-taylor", plot_taylor)):
+                              ("--plot-taylor", plot_taylor),
+                              ("--track-hessian", track_hessian)):
             if value is not None:
                 usage("is for a single run, not for --sweep-hidden", option)
     elif seeds is not None:
@@ -963,13 +999,15 @@ def command(source, *, settings: tuple, values_file: str | None, seed: int,
         files["plot"] = plot or f"{stem}-{'sweep' if sizes else 'loss'}.svg"
     if plot_taylor:
         files["taylor"] = plot_taylor
+    if track_hessian:
+        files["hessian"] = track_hessian
     if not sizes and (diagram or not no_files):
         files["diagram"] = diagram or f"{stem}-trained.svg"
     if not sizes and (save_params or not no_files):
         files["params"] = save_params or f"{stem}-trained.json"
     for what, path in files.items():
         output.check_target(path, input_path=source.path)
-        if what in ("plot", "taylor"):
+        if what in ("plot", "taylor", "hessian"):
             plot_format(path)
     if "diagram" in files:
         ext = os.path.splitext(files["diagram"])[1].lower().lstrip(".")
@@ -1008,7 +1046,8 @@ def command(source, *, settings: tuple, values_file: str | None, seed: int,
         header += f"; momentum μ = {momentum:g}"
     with _progress(steps, "training") as tick:
         theta, history = train(setup.objective, setup.theta, optimizer=optimizer, lr=lr,
-                               steps=steps, momentum=momentum, damping=damping, on_step=tick)
+                               steps=steps, momentum=momentum, damping=damping, on_step=tick,
+                               hessian_every=max(1, steps // 200) if track_hessian else 0)
     rows = predictions(setup.objective, theta, setup.node, setup.target)
     solved = solved_at(history, targets_of(setup))
     title = (f"{display_name(source)}{_dims_text(setup)}: {_OPTIMIZER_NAMES[optimizer]}, "
@@ -1023,6 +1062,13 @@ def command(source, *, settings: tuple, values_file: str | None, seed: int,
         _write(files["taylor"], draw_taylor(history, plot_format(files["taylor"]), title,
                                             gd=optimizer == "gd"), source.path)
         written.append(f"{files['taylor']} (predicted vs actual change)")
+    if "hessian" in files:
+        _write(files["hessian"], draw_hessian(history, plot_format(files["hessian"]), title),
+               source.path)
+        first, last = history.hessian[0], history.hessian[-1]
+        written.append(f"{files['hessian']} (index of the Hessian against the loss: "
+                       f"{first[2]:.2f} at loss {first[1]:.3g}, {last[2]:.2f} at loss "
+                       f"{last[1]:.3g})")
     if "diagram" in files:
         from . import render
         path = files["diagram"]

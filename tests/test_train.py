@@ -541,3 +541,29 @@ def test_the_gallery_pictures_are_what_the_command_draws(tmp_path):
     assert open(loss, "rb").read() == pictures["xor-loss.svg"]()
     assert open(taylor, "rb").read() == pictures["xor-taylor.svg"]()
     assert open(diagram, encoding="utf-8").read() == T.gallery_sources()["xor-trained.dot"]()
+
+
+def test_track_hessian_draws_index_against_loss(tmp_path):
+    from click.testing import CliRunner
+    from graphdraw.cli import cli
+    path = tmp_path / "hessian.svg"
+    result = CliRunner().invoke(cli, ["train", "--hidden", "4", "--steps", "400",
+                                      "--track-hessian", str(path), "--no-files"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    line = next(l for l in result.stderr.splitlines() if "index of the Hessian" in l)
+    start, end = [float(part.split(" at loss")[0].split()[-1])
+                  for part in line.split("loss: ", 1)[1].split(", ")]
+    assert 0 <= end < start <= 1          # saddle-like at the start, nearly convex at the end
+
+
+def test_track_hessian_records_the_index_of_the_true_hessian():
+    from graphdraw import examples, hessian
+    from graphdraw.train import prepare, train
+    setup = prepare(examples.text("xor"), "xor", seed=0)
+    theta, history = train(setup.objective, setup.theta, steps=20, hessian_every=10)
+    assert [h[0] for h in history.hessian] == [0, 10, 20]
+    h, _ = setup.objective.hessian(theta)
+    assert history.hessian[-1][2] == hessian.index(h)
+    assert history.hessian[-1][1] == history.loss[-1]
