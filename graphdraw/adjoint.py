@@ -199,9 +199,17 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
         if len(a_shape) == 1 and len(b_shape) == 2:
             piece = apply(ops.OPS["outer"], [printer.ref(node.args[0]), g], mode)
         else:
-            piece = apply(ops.OPS["matmul"], [apply(ops.OPS["transpose"], [local], mode), g],
+            piece = apply(ops.OPS["matmul"], [_transposed(printer, node.args[0], local, mode), g],
                           mode)
     return [(1.0, (piece,))], arg_shape
+
+
+def _transposed(printer, node_id: str, local: Piece, mode: str) -> Piece:
+    """Aᵀ printed; when A is itself a transpose Bᵀ, just B (never W_iᵀᵀ)."""
+    node = printer.program.nodes[node_id]
+    if node.op == "transpose" and node.name is None:
+        return printer.ref(node.args[0])
+    return apply(ops.OPS["transpose"], [local], mode)
 
 
 def scalar_equations(program: Program, shapes: dict, mode: str,

@@ -22,6 +22,7 @@ MODELS.update({
     "matrix product": "param A[2, 3], B[3, 2]\nL = mean(A @ B)",
     "vector-matrix": "param u[2], M[2, 3]\nL = sum(exp(u @ M))",
     "mean of squares": "param w[3]\ninput x[3]\ntarget y\nL = mean((w * x - y)^2)",
+    "transposed matrix": "param W[2, 3], v[2]\nL = sum(tanh(W^T v))",
 })
 
 
@@ -177,3 +178,11 @@ def test_nothing_to_differentiate_is_a_clear_error(text):
     result = CliRunner().invoke(cli, ["grads", "-e", text], catch_exceptions=False)
     assert result.exit_code == 3       # a declared but unused parameter is not in the graph
     assert "no leaf of this model gets a gradient" in result.stderr
+
+
+def test_a_transposed_matrix_is_not_transposed_twice():
+    program, shapes, vals, grads = _setup(MODELS["transposed matrix"], 0)
+    eqs = adjoint.equations(program, shapes, "pretty", wants=evaluate.needs_grad(program))
+    text = " ".join(e.rhs for e in eqs)
+    assert "ᵀᵀ" not in text
+    assert "∂L/∂v = W (1 − tanh(Wᵀ v)²)" in [f"{e.lhs} = {e.rhs}" for e in eqs]
