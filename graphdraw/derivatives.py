@@ -40,7 +40,7 @@ class Gradients:
     def __post_init__(self) -> None:
         program = self.program
         self.shapes = evaluate.check_shapes(program, self.values)
-        self.vals = evaluate.forward(program, self.values)
+        self.vals = evaluate.forward(program, self.values, shapes_checked=True)
         grads = evaluate.backward(program, self.vals, wrt=set(self.leaves))
         self.gradient = {leaf: grads.get(leaf, 0.0 * self.vals[leaf]) for leaf in self.leaves}
         self.samples = plates.sample_count(program, self.values)

@@ -53,12 +53,16 @@ def check_shapes(program: Program, values: dict) -> dict:
     return known
 
 
-def forward(program: Program, values: dict) -> dict:
+def forward(program: Program, values: dict, *, shapes_checked: bool = False,
+            checked: bool = True) -> dict:
     """The value of every node (float64 arrays), checking shapes first.
 
     A node in a plate is computed once per sample; its value stacks the samples' values.
+    `shapes_checked`: the caller has run check_shapes already. `checked=False` skips the
+    shape check and lets NaN and infinity through (for evaluating derivative labels).
     """
-    check_shapes(program, values)
+    if checked and not shapes_checked:
+        check_shapes(program, values)
     count = plates.sample_count(program, values, NumericError)
     out: dict = {}
     with np.errstate(all="ignore"):
@@ -79,7 +83,7 @@ def forward(program: Program, values: dict) -> dict:
                                    for k in range(count)])
             if not isinstance(result, np.ndarray) or result.dtype != np.float64:
                 result = np.asarray(result, dtype=float)
-            if not np.isfinite(result).all():
+            if checked and not np.isfinite(result).all():
                 bad = "NaN" if np.any(np.isnan(result)) else "infinity"
                 where = _where(program, node.id)
                 if node.plate is not None:
@@ -176,21 +180,8 @@ def local_derivative(template: str, operands: dict) -> "np.ndarray":
     if program is None:
         program = _TEMPLATE_PROGRAMS[template] = parse("t_ = " + template, syntax="plain")
     leaves = {n.id: operands[n.id] for n in program.nodes.values() if n.is_leaf}
-    with np.errstate(all="ignore"):
-        return _forward_unchecked(program, leaves)[program.output]
+    return forward(program, leaves, checked=False)[program.output]
 
-
-def _forward_unchecked(program: Program, values: dict) -> dict:
-    out: dict = {}
-    for node in program.nodes.values():
-        if node.is_leaf:
-            out[node.id] = np.asarray(values[node.id], dtype=float)
-        elif node.is_const:
-            out[node.id] = np.asarray(node.value, dtype=float)
-        else:
-            out[node.id] = np.asarray(ops.OPS[node.op].forward(*[out[a] for a in node.args]),
-                                      dtype=float)
-    return out
 
 
 def local_values(program: Program, vals: dict) -> dict:
