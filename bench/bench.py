@@ -95,7 +95,10 @@ def chain(n: int) -> str:
 
 def bench_chain(tmp: str, sizes: list[int]) -> dict:
     """(b) parse, build and write JSON for chains of statements."""
-    from graphdraw import graph, jsonout, output, parser
+    from graphdraw.core import graph
+    from graphdraw.formats import jsonout
+    from graphdraw.formats import output
+    from graphdraw.language import parser
     times = {}
     for n in sizes:
         text = chain(n)
@@ -145,7 +148,10 @@ def bench_backprop(repeat: int) -> dict:
     """(d) graphdraw's forward + backward vs torch autograd, both on float64 on the CPU."""
     import numpy as np
     import torch
-    from graphdraw import evaluate, ops, parser, values
+    from graphdraw import ops
+    from graphdraw.numeric import evaluate
+    from graphdraw.language import parser
+    from graphdraw.numeric import values
 
     def compare(text: str, given: dict) -> tuple[float, float]:
         program = parser.parse(text)

@@ -11,6 +11,6 @@ __all__ = ["Graph", "load", "__version__"]
 
 def __getattr__(name: str):
     if name in ("Graph", "load"):
-        from . import api
+        from graphdraw import api
         return getattr(api, name)
     raise AttributeError(f"module 'graphdraw' has no attribute {name!r}")

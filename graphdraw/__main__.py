@@ -1,5 +1,5 @@
 """`python -m graphdraw` runs the command line."""
 
-from .cli import main
+from graphdraw.cli import main
 
 main()

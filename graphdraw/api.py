@@ -21,8 +21,12 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from . import errors, graph as graph_mod, model, parser, render
-from .program import Program
+from graphdraw import errors
+from graphdraw.core import graph as graph_mod
+from graphdraw.language import source as model
+from graphdraw.language import parser
+from graphdraw.formats import render
+from graphdraw.language.program import Program
 
 # What .dot(), .svg(), .render() and the notebook display accept, besides to_dot's own.
 DRAW_OPTIONS = ("rankdir", "title", "caption", "theme", "style", "font", "edge_labels",
@@ -99,7 +103,7 @@ class Graph:
         then a value declared in the model, then random ones from `seed`, as for
         `graphdraw grads`. A non-scalar output is differentiated as the sum of its entries.
         """
-        from . import evaluate
+        from graphdraw.numeric import evaluate
         leaf_values = self._leaf_values({**(values or {}), **named}, seed)
         vals = evaluate.forward(self.program, leaf_values)
         leaves = evaluate.gradient_leaves(self.program)
@@ -109,13 +113,13 @@ class Graph:
     def value(self, values: dict[str, Any] | None = None, *, seed: int = 0,
               **named: Any) -> Any:
         """The output's value at the leaves' values (as for `grads`)."""
-        from . import evaluate
+        from graphdraw.numeric import evaluate
         leaf_values = self._leaf_values({**(values or {}), **named}, seed)
         return evaluate.forward(self.program, leaf_values)[self.program.output]
 
     def _leaf_values(self, given: dict[str, Any], seed: int) -> dict:
-        from . import values as values_mod
-        from .names import canonical
+        from graphdraw.numeric import values as values_mod
+        from graphdraw.language.names import canonical
         arrays = {canonical(str(name)): values_mod.as_array(_plain(value), f"value of {name}")
                   for name, value in given.items()}
         return values_mod.leaf_values(self.program, arrays, seed)
@@ -139,14 +143,14 @@ class Graph:
     def tikz(self, *, snippet: bool = False, **options: Any) -> str:
         """The picture as a standalone LaTeX document with TikZ (with `snippet`, only the
         tikzpicture), laid out by Graphviz exactly as the SVG (needs Graphviz's dot)."""
-        from . import tikz
+        from graphdraw.formats import tikz
         return tikz.to_tikz(self.nx, snippet=snippet, **self._render_options(options))
 
     def html(self, values: dict[str, Any] | None = None, *, seed: int = 0,
              title: str = "", caption: str | None = None, **options: Any) -> str:
         """One self-contained HTML page: the picture with a tooltip on every node and edge,
         and the backward equations, at the leaves' values (as for `grads`)."""
-        from . import html
+        from graphdraw.formats import html
         leaf_values = self._leaf_values(dict(values or {}), seed)
         opts = {k: v for k, v in self._render_options(options).items() if k != "caption"}
         opts.pop("title", None)
@@ -158,8 +162,8 @@ class Graph:
         """Write the picture (svg, png, pdf, dot, tex, html) or the JSON to `path`; returns
         the path. The format comes from the file's extension unless `format` says it.
         """
-        from .jsonout import to_json
-        from .output import write_atomic
+        from graphdraw.formats.jsonout import to_json
+        from graphdraw.formats.output import write_atomic
         path = os.fspath(path)
         fmt = (format or os.path.splitext(path)[1].lstrip(".") or "svg").lower()
         fmt = {"tikz": "tex", "htm": "html"}.get(fmt, fmt)

@@ -14,9 +14,10 @@ import sys
 import tempfile
 from typing import Callable
 
-from . import examples, render
-from .api import Graph
-from .output import write_atomic
+from graphdraw.language import examples
+from graphdraw.formats import render
+from graphdraw.api import Graph
+from graphdraw.formats.output import write_atomic
 
 DIAGRAMS = "diagrams"
 
@@ -51,25 +52,27 @@ def numbers_dot(name: str, seed: int = 0) -> str:
 
 def comparison_dot(name: str, seed: int = 0) -> str:
     """graphdraw's graph of an example beside torchviz's (`graphdraw check --diagram`)."""
-    from . import check, parser, values
+    from graphdraw.analyses import check
+    from graphdraw.language import parser
+    from graphdraw.numeric import values
     program = parser.parse(examples.text(name), f"<example {name}>")
     report = check.run_check(program, values.leaf_values(program, {}, seed))
     return check.side_by_side(program, report.tensors, report)
 
 
 def _tikz_maker() -> Callable[[str], str] | None:
-    """graphdraw.tikz.example_tex, when the TikZ output is there."""
+    """graphdraw.formats.tikz.example_tex, when the TikZ output is there."""
     try:
-        from . import tikz
+        from graphdraw.formats import tikz
     except ImportError:
         return None
     return getattr(tikz, "example_tex", None)
 
 
 def _html_maker() -> Callable[[str], str] | None:
-    """graphdraw.html.example_html, when the HTML output is there."""
+    """graphdraw.formats.html.example_html, when the HTML output is there."""
     try:
-        from . import html
+        from graphdraw.formats import html
     except ImportError:
         return None
     return getattr(html, "example_html", None)
@@ -94,9 +97,9 @@ def sources() -> dict[str, Callable[[], str]]:
 
 
 def _training_sources() -> dict[str, Callable[[], str]]:
-    """xor-trained.dot: the XOR network after `graphdraw train` (graphdraw.train)."""
+    """xor-trained.dot: the XOR network after `graphdraw train` (graphdraw.analyses.train)."""
     try:
-        from . import train
+        from graphdraw.analyses import train
     except ImportError:
         return {}
     return train.gallery_sources()
@@ -104,9 +107,9 @@ def _training_sources() -> dict[str, Callable[[], str]]:
 
 def training_pictures() -> dict[str, Callable[[], bytes]]:
     """File name (in diagrams/) -> a function drawing a picture of `graphdraw train`
-    (graphdraw.train.gallery_pictures): matplotlib's output, so checked for presence only."""
+    (graphdraw.analyses.train.gallery_pictures): matplotlib's output, so checked for presence only."""
     try:
-        from . import train
+        from graphdraw.analyses import train
     except ImportError:
         return {}
     return train.gallery_pictures()
@@ -121,18 +124,21 @@ def analysis_pictures() -> dict[str, Callable[[], bytes]]:
         graphdraw train --hidden 4 --steps 2000 --track-hessian xor-hessian.svg
     """
     def sigmoid_taylor() -> bytes:
-        from . import taylor
+        from graphdraw.analyses import taylor
         return taylor.plot(taylor.expand(taylor.resolve("sigmoid"), 4), "sigmoid-taylor.svg")
 
     def hessian_index() -> bytes:
-        from . import examples, train
+        from graphdraw.language import examples
+        from graphdraw.analyses import train
         setup = train.prepare(examples.text("xor"), "<example xor>", dims={"H": 4}, seed=0)
         _, history = train.train(setup.objective, setup.theta, steps=2000, hessian_every=10)
         return train.draw_hessian(history, "svg", "xor (H = 4): gradient descent, ε = 2, "
                                   "on the four XOR samples")
 
     def saddle_demo() -> bytes:
-        from . import parser, saddle, values
+        from graphdraw.language import parser
+        from graphdraw.analyses import saddle
+        from graphdraw.numeric import values
         program = parser.parse(saddle.MODEL, saddle.MODEL_NAME)
         return saddle.Demo(program, values.leaf_values(program, {}, 0)).plot("svg")
 
@@ -207,8 +213,8 @@ def main(directory: str = DIAGRAMS) -> int:
     for filename, draw in {**training_pictures(), **analysis_pictures()}.items():
         write_atomic(os.path.join(directory, filename), draw())
         print(f"wrote {os.path.join(directory, filename)}", file=sys.stderr)
-    missing = [what for what, maker in (("xor.tex (graphdraw.tikz.example_tex)", _tikz_maker()),
-                                        ("xor.html (graphdraw.html.example_html)",
+    missing = [what for what, maker in (("xor.tex (graphdraw.formats.tikz.example_tex)", _tikz_maker()),
+                                        ("xor.html (graphdraw.formats.html.example_html)",
                                          _html_maker()))
                if maker is None]
     if missing:

@@ -13,7 +13,11 @@ import numpy as np
 import pytest
 
 import graphdraw
-from graphdraw import api, errors, examples, graph, parser, render
+from graphdraw import api, errors
+from graphdraw.language import examples
+from graphdraw.core import graph
+from graphdraw.language import parser
+from graphdraw.formats import render
 
 HAS_DOT = shutil.which("dot") is not None
 SVG = "{http://www.w3.org/2000/svg}"
@@ -228,7 +232,7 @@ def test_render_pictures(tmp_path, fmt, magic):
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 def test_tikz_and_html_through_the_api(tmp_path):
     g = graphdraw.Graph.example("xor")
-    from graphdraw import tikz
+    from graphdraw.formats import tikz
     assert g.tikz(theme="print") == tikz.to_tikz(g.nx, theme="print")
     assert g.tikz(snippet=True).lstrip().startswith(("\\begin{tikzpicture}", "%"))
     path = g.render(tmp_path / "fig.tex", style="ops")

@@ -12,7 +12,12 @@ import sys
 import numpy as np
 import pytest
 
-from graphdraw import check, errors, evaluate, examples, ops, parser, values
+from graphdraw import errors, ops
+from graphdraw.analyses import check
+from graphdraw.numeric import evaluate
+from graphdraw.language import examples
+from graphdraw.language import parser
+from graphdraw.numeric import values
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
@@ -304,7 +309,7 @@ def test_compare_gradients_alone():
 
 
 def test_import_does_not_load_torch():
-    code = ("import sys, graphdraw.check, graphdraw.cli; "
+    code = ("import sys, graphdraw.analyses.check, graphdraw.cli; "
             "assert 'torch' not in sys.modules and 'torchviz' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -352,7 +357,7 @@ def test_side_by_side_marks_mismatches(monkeypatch):
 
 @pytest.mark.dot
 def test_side_by_side_renders(tmp_path):
-    from graphdraw import render
+    from graphdraw.formats import render
     report = run(examples.text("tanh2"))
     svg = render.layout(check.side_by_side(report.program, report.tensors, report), "svg")
     assert svg.startswith(b"<?xml") and b"torchviz" in svg and b"MvBackward0" in svg

@@ -12,7 +12,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import examples
+from graphdraw.language import examples
 from graphdraw.cli import cli
 from graphdraw.errors import EXIT_INPUT, EXIT_OUTPUT
 

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from graphdraw import examples, gallery
+from graphdraw import gallery
+from graphdraw.language import examples
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HAS_DOT = shutil.which("dot") is not None
@@ -53,7 +54,7 @@ def test_the_gallery_has_every_example_theme_and_style():
         assert f"{extra}.dot" in names
     themes = {options.get("theme", "default") for _, options in gallery.PICTURES.values()}
     styles = {options.get("style", "textbook") for _, options in gallery.PICTURES.values()}
-    from graphdraw import render
+    from graphdraw.formats import render
     assert themes == set(render.THEMES) and styles == set(render.DRAW_STYLES)
 
 

@@ -10,7 +10,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import adjoint, evaluate, examples, parser, values
+from graphdraw.numeric import adjoint
+from graphdraw.numeric import evaluate
+from graphdraw.language import examples
+from graphdraw.language import parser
+from graphdraw.numeric import values
 from graphdraw.cli import cli
 
 MODELS = {name: examples.text(name) for name in examples.names()}

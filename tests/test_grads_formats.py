@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphdraw.cli import cli
-from graphdraw.derivatives import break_lines, latex_array, latex_number
+from graphdraw.numeric.derivatives import break_lines, latex_array, latex_number
 
 
 def grads(*args: str) -> str:

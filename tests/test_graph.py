@@ -10,8 +10,13 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from graphdraw import examples, graph, jsonout, ops, parser, printing
-from graphdraw.program import Program
+from graphdraw import ops
+from graphdraw.language import examples
+from graphdraw.core import graph
+from graphdraw.formats import jsonout
+from graphdraw.language import parser
+from graphdraw.language import printing
+from graphdraw.language.program import Program
 
 MATH = "a = W_iᵀ x + b_a; z = σ(a); ŷ = σ(W_oᵀ z + b_o); L = 1/2 (ŷ − y)²"
 PYTHON = ("a = W_i.T @ x + b_a; z = sigmoid(a); y_hat = sigmoid(W_o.T @ z + b_o); "
@@ -299,7 +304,7 @@ def test_same_text_gives_the_same_json(name):
 
 
 def test_same_json_across_processes_with_different_hash_seeds():
-    code = ("import sys; from graphdraw import parser, graph, jsonout, examples; "
+    code = ("import sys; from graphdraw.language import parser, examples; from graphdraw.core import graph; from graphdraw.formats import jsonout; "
             "sys.stdout.write(''.join(jsonout.to_json(graph.build(parser.parse("
             "examples.text(n)))) for n in examples.names()))")
     outputs = []

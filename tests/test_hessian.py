@@ -12,7 +12,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import evaluate, hessian, model, ops, parser, saddle, shapes, values
+from graphdraw import ops
+from graphdraw.numeric import evaluate
+from graphdraw.numeric import hessian
+from graphdraw.language import source as model
+from graphdraw.language import parser
+from graphdraw.analyses import saddle
+from graphdraw.ops import shapes
+from graphdraw.numeric import values
 from graphdraw.cli import cli
 
 EXAMPLES = ["xor", "linear", "logistic", "tanh2", "micrograd", "xor-sum"]

@@ -19,7 +19,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import examples, html as html_mod, parser, render, values
+from graphdraw.language import examples
+from graphdraw.formats import html as html_mod
+from graphdraw.language import parser
+from graphdraw.formats import render
+from graphdraw.numeric import values
 from graphdraw.cli import cli
 
 HAS_DOT = shutil.which("dot") is not None
@@ -178,7 +182,7 @@ def test_page_is_self_contained_and_inert():
 
 @needs_dot
 def test_every_node_and_edge_has_a_tooltip():
-    from graphdraw import graph as graph_mod
+    from graphdraw.core import graph as graph_mod
     program, _ = _program("xor")
     graph = graph_mod.build(program, notations=graph_mod.FOR_RENDER)
     page = Page(html_mod.example_html("xor"))

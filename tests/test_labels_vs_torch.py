@@ -12,7 +12,11 @@ import zlib
 import numpy as np
 import pytest
 
-from graphdraw import check, evaluate, ops, parser, shapes
+from graphdraw import ops
+from graphdraw.analyses import check
+from graphdraw.numeric import evaluate
+from graphdraw.language import parser
+from graphdraw.ops import shapes
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch

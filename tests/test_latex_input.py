@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import examples, graph, latex, parser
+from graphdraw.language import examples
+from graphdraw.core import graph
+from graphdraw.language import latex
+from graphdraw.language import parser
 from graphdraw.cli import cli
 from graphdraw.errors import Source, SourceError
 
@@ -298,7 +301,7 @@ def test_thousands_of_nested_groups(opening, closing):
 
 
 def test_deep_fractions_keep_their_value():
-    from graphdraw import evaluate
+    from graphdraw.numeric import evaluate
     text = r"L = " + r"\frac{" * DEPTH + "x" + "}{2}" * DEPTH
     program = parser.parse(text)
     value = evaluate.forward(program, {"x": 2.0 ** 10})["L"]

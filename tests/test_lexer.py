@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphdraw.errors import Source, SourceError
-from graphdraw.lexer import reads_as_transpose, tokenize
+from graphdraw.language.lexer import reads_as_transpose, tokenize
 
 
 def toks(text: str) -> list[tuple[str, str]]:

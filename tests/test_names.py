@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphdraw import names
+from graphdraw.language import names
 
 
 @pytest.mark.parametrize("raw, ident", [

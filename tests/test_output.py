@@ -11,7 +11,8 @@ import threading
 
 import pytest
 
-from graphdraw import errors, output
+from graphdraw import errors
+from graphdraw.formats import output
 
 
 def leftovers(directory) -> list[str]:
@@ -266,7 +267,8 @@ def test_write_stdout_broken_pipe_in_process(monkeypatch):
 def test_write_stdout_broken_pipe_prints_no_traceback():
     # The reader goes away before the writer starts (pipe buffers can hold megabytes).
     code = ("import sys\n"
-            "from graphdraw import output, errors\n"
+            "from graphdraw import errors\n"
+            "from graphdraw.formats import output\n"
             "sys.stdin.readline()\n"
             "try:\n"
             "    output.write_stdout(b'x' * 100_000)\n"

@@ -8,9 +8,10 @@ import warnings
 
 import pytest
 
-from graphdraw import ops, parser
+from graphdraw import ops
+from graphdraw.language import parser
 from graphdraw.errors import SourceError
-from graphdraw.program import Program
+from graphdraw.language.program import Program
 
 
 def parse(text: str) -> Program:

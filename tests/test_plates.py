@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import adjoint, evaluate, examples, graph, parser, plates, values
+from graphdraw.numeric import adjoint
+from graphdraw.numeric import evaluate
+from graphdraw.language import examples
+from graphdraw.core import graph
+from graphdraw.language import parser
+from graphdraw.core import plates
+from graphdraw.numeric import values
 from graphdraw.cli import cli
 from graphdraw.errors import GraphdrawError, SourceError
 

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from graphdraw import ops, parser, printing
+from graphdraw import ops
+from graphdraw.language import parser
+from graphdraw.language import printing
 from graphdraw.errors import SourceError
-from graphdraw.program import Program
+from graphdraw.language.program import Program
 
 A = ops.ATOM
 

@@ -22,7 +22,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from graphdraw import check, evaluate, ops, parser
+from graphdraw import ops
+from graphdraw.analyses import check
+from graphdraw.numeric import evaluate
+from graphdraw.language import parser
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch

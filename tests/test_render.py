@@ -12,7 +12,11 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from graphdraw import errors, examples, graph, parser, render
+from graphdraw import errors
+from graphdraw.language import examples
+from graphdraw.core import graph
+from graphdraw.language import parser
+from graphdraw.formats import render
 
 HAS_DOT = shutil.which("dot") is not None
 
@@ -132,7 +136,7 @@ def test_dot_id_keeps_user_names_and_cannot_collide():
 
 
 def test_to_dot_is_deterministic_across_processes():
-    code = ("import sys; from graphdraw import examples, graph, parser, render; "
+    code = ("import sys; from graphdraw.language import examples, parser; from graphdraw.core import graph; from graphdraw.formats import render; "
             "g = graph.build(parser.parse(examples.text('micrograd'), 'm')); "
             "sys.stdout.buffer.write(render.to_dot(g).encode())")
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
@@ -414,7 +418,7 @@ def test_bad_fragment_falls_back_to_escaped_text():
 # --- imports --------------------------------------------------------------------------------
 
 def test_render_imports_nothing_heavy():
-    code = ("import sys, graphdraw.render, graphdraw.output; "
+    code = ("import sys, graphdraw.formats.render, graphdraw.formats.output; "
             "print(sorted(m for m in ('torch', 'sympy', 'matplotlib', 'numpy.testing') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -15,7 +15,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import evaluate, examples, gallery, graph, parser, render, values
+from graphdraw import gallery
+from graphdraw.numeric import evaluate
+from graphdraw.language import examples
+from graphdraw.core import graph
+from graphdraw.language import parser
+from graphdraw.formats import render
+from graphdraw.numeric import values
 from graphdraw.cli import cli
 from test_render import (EVIL, assert_well_formed, edge_lines, hostile_graph, node_lines,
                          structure)

@@ -14,7 +14,11 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import cli, examples, graph, ops, parser, render
+from graphdraw import cli, ops
+from graphdraw.language import examples
+from graphdraw.core import graph
+from graphdraw.language import parser
+from graphdraw.formats import render
 from test_render import (EVIL, assert_well_formed, build, edge_lines, hostile_graph,
                          html_strings, node_lines)
 
@@ -327,7 +331,7 @@ def test_ops_style_with_numbers_and_hostile_graph():
 
 
 def test_ops_style_is_deterministic_across_processes():
-    code = ("import sys; from graphdraw import examples, graph, parser, render; "
+    code = ("import sys; from graphdraw.language import examples, parser; from graphdraw.core import graph; from graphdraw.formats import render; "
             "g = graph.build(parser.parse(examples.text('micrograd'), 'm')); "
             "sys.stdout.buffer.write(render.to_dot(g, style='ops', theme='colorblind')"
             ".encode())")

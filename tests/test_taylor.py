@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import evaluate, ops, parser, taylor
+from graphdraw import ops
+from graphdraw.numeric import evaluate
+from graphdraw.language import parser
+from graphdraw.analyses import taylor
 from graphdraw.cli import cli
 
 sympy = pytest.importorskip("sympy")

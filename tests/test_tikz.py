@@ -12,7 +12,11 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import examples, graph, parser, render, tikz
+from graphdraw.language import examples
+from graphdraw.core import graph
+from graphdraw.language import parser
+from graphdraw.formats import render
+from graphdraw.formats import tikz
 from graphdraw.cli import cli
 
 HAS_DOT = shutil.which("dot") is not None
@@ -208,7 +212,7 @@ def test_legend_lists_the_kinds_present_and_the_rows_render_drew():
 @needs_dot
 @pytest.mark.dot
 def test_values_and_gradients_are_drawn_as_numbers():
-    from graphdraw import values
+    from graphdraw.numeric import values
     program = parser.parse(examples.text("xor"), "<example xor>")
     g = graph.build(program, notations=graph.FOR_TIKZ)
     numbers = render.numbers_for(program, values.leaf_values(program, {}, 0))
@@ -278,7 +282,7 @@ def test_every_example_compiles_with_pdflatex(name, tmp_path):
 @pytest.mark.dot
 @pytest.mark.latex
 def test_hostile_and_unusual_pictures_compile(tmp_path):
-    from graphdraw import values
+    from graphdraw.numeric import values
     program = parser.parse(examples.text("xor"), "<example xor>")
     numbers = render.numbers_for(program, values.leaf_values(program, {}, 0))
     numbers["note"] = render.values_note(0)

@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from graphdraw import data as data_mod
-from graphdraw import examples, parser, train as T
+from graphdraw.analyses import data as data_mod
+from graphdraw.language import examples
+from graphdraw.language import parser
+from graphdraw.analyses import train as T
 from graphdraw.cli import cli
 
 XOR = examples.text("xor")
@@ -419,7 +421,7 @@ def test_prediction_node_of_the_examples():
 @pytest.mark.parametrize("reduce, lr", [("sum", 2.0), ("mean", 4.0)])
 def test_gd_trajectory_equals_torch_sgd_step_by_step(reduce, lr):
     torch = pytest.importorskip("torch")
-    from graphdraw import check
+    from graphdraw.analyses import check
     setup = T.prepare(XOR, "xor", reduce=reduce)
     steps = 300
     _, history = T.train(setup.objective, setup.theta, optimizer="gd", lr=lr, steps=steps,
@@ -451,7 +453,7 @@ def test_gd_trajectory_equals_torch_sgd_step_by_step(reduce, lr):
 @pytest.mark.torch
 def test_momentum_trajectory_equals_torch_sgd_with_momentum():
     torch = pytest.importorskip("torch")
-    from graphdraw import check
+    from graphdraw.analyses import check
     setup = T.prepare(XOR, "xor")
     _, history = T.train(setup.objective, setup.theta, optimizer="momentum", lr=0.5,
                          momentum=0.9, steps=100, record=True)
@@ -475,7 +477,7 @@ def test_momentum_trajectory_equals_torch_sgd_with_momentum():
 
 @pytest.mark.parametrize("optimizer, absolute", [("newton", False), ("sfn", True)])
 def test_newton_steps_use_the_hessian_of_the_summed_loss(optimizer, absolute):
-    hessian = pytest.importorskip("graphdraw.hessian")
+    hessian = pytest.importorskip("graphdraw.numeric.hessian")
     setup = T.prepare(XOR, "xor")
     theta0 = setup.theta
     _, history = T.train(setup.objective, theta0, optimizer=optimizer, lr=0.5, steps=1,
@@ -500,14 +502,14 @@ def test_newton_steps_use_the_hessian_of_the_summed_loss(optimizer, absolute):
 
 
 def test_saddle_free_newton_trains_xor_from_the_command_line():
-    pytest.importorskip("graphdraw.hessian")
+    pytest.importorskip("graphdraw.numeric.hessian")
     report = summary("--optimizer", "sfn", "--steps", "60", "--hidden", "4")
     assert report["optimizer"] == "sfn" and report["lr"] == T.DEFAULT_LR["sfn"]
     assert report["loss"]["final"] < report["loss"]["initial"]
 
 
 def test_newton_logs_its_first_order_prediction_g_dot_step():
-    pytest.importorskip("graphdraw.hessian")
+    pytest.importorskip("graphdraw.numeric.hessian")
     setup = T.prepare(XOR, "xor")
     _, history = T.train(setup.objective, setup.theta, optimizer="newton", lr=0.1, steps=3,
                          damping=1e-1, record=True)
@@ -559,8 +561,9 @@ def test_track_hessian_draws_index_against_loss(tmp_path):
 
 
 def test_track_hessian_records_the_index_of_the_true_hessian():
-    from graphdraw import examples, hessian
-    from graphdraw.train import prepare, train
+    from graphdraw.language import examples
+    from graphdraw.numeric import hessian
+    from graphdraw.analyses.train import prepare, train
     setup = prepare(examples.text("xor"), "xor", seed=0)
     theta, history = train(setup.objective, setup.theta, steps=20, hessian_every=10)
     assert [h[0] for h in history.hessian] == [0, 10, 20]

@@ -1,0 +1,1 @@
+"""The model core: the networkx graph of a Program, plates over samples, scalarizing."""

@@ -1,0 +1,47 @@
+"""The JSON form of a graph (design.md §5): {"output", "nodes": [...], "edges": [...]}."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+
+from graphdraw.lazy import gc_paused
+
+NODE_KEYS = ("kind", "op", "name", "version", "label", "forward", "forward_pretty", "shape",
+             "line", "value", "default", "plate")
+_ENCODER = json.JSONEncoder(ensure_ascii=False)      # one encoder: dumps() makes one a call
+EDGE_KEYS = ("arg", "combine", "local_grad", "local_grad_pretty")
+
+
+def to_data(graph: nx.MultiDiGraph) -> dict:
+    """A plain dict of the graph, nodes and edges in definition order."""
+    nodes = []
+    for node_id, data in graph.nodes(data=True):
+        item = {"id": node_id}
+        item.update({k: data[k] for k in NODE_KEYS if k in data})
+        nodes.append(item)
+    edges = []
+    for source, target, data in graph.edges(data=True):
+        item = {"source": source, "target": target}
+        item.update({k: data[k] for k in EDGE_KEYS if k in data})
+        edges.append(item)
+    return {"output": graph.graph["output"], "title": graph.graph.get("title", ""),
+            "nodes": nodes, "edges": edges}
+
+
+def to_json(graph: nx.MultiDiGraph) -> str:
+    """The graph as JSON text, one node or edge a line; the same bytes for the same model."""
+    with gc_paused():
+        data = to_data(graph)
+
+    def items(key: str) -> str:
+        if not data[key]:
+            return "[]"
+        # One C-speed encode of the whole list, then a line break between items: `}, {"`
+        # cannot occur inside a JSON string, where every quote is escaped.
+        text = _ENCODER.encode(data[key])
+        return "[\n  " + text[1:-1].replace('}, {"', '},\n  {"') + "\n ]"
+
+    head = json.dumps({"output": data["output"], "title": data["title"]}, ensure_ascii=False)
+    return f'{head[:-1]},\n "nodes": {items("nodes")},\n "edges": {items("edges")}\n}}\n'

@@ -1,0 +1,1 @@
+"""The equation language: lexer, parser, LaTeX reader, names, printing and the Program."""

@@ -1,0 +1,188 @@
+"""Tokens of the equation language, with line and column for every one."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from graphdraw.errors import Source, SourceError
+
+SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
+                "⁷": "7", "⁸": "8", "⁹": "9"}
+FRACTIONS = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3"}
+TRANSPOSE_MARKS = {"ᵀ", "⊤"}
+# Symbols with one meaning each; multi-character ones first.
+SYMBOLS = [("**", "^"), ("^", "^"), ("+", "+"), ("-", "-"), ("−", "-"), ("–", "-"),
+           ("*", "*"), ("×", "*"), ("·", "*"), ("∙", "*"), ("/", "/"), ("÷", "/"),
+           ("@", "@"), ("⋅", "@"), ("(", "("), (")", ")"), (",", ","), ("=", "="),
+           (";", ";"), ("[", "["), ("]", "]"), ("√", "√")]
+PYTHON_WORDS = {"lambda", "if", "else", "elif", "for", "while", "in", "not", "and", "or", "is",
+                "import", "from", "def", "class", "return", "yield", "None", "True", "False",
+                "with", "as", "try", "except", "raise", "del", "global", "pass", "assert"}
+HAT = "\u0302"
+DIGITS = "0123456789"
+SYMBOL_KIND = {text: kind for text, kind in SYMBOLS if len(text) == 1}
+_ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class Token(NamedTuple):
+    """One token: kind is NAME, NUMBER, TRANSPOSE, SUPER (a superscript power, as written), NL,
+    END or a symbol."""
+
+    kind: str
+    text: str
+    line: int
+    col: int
+    spaced: bool = False   # whitespace came right before it
+
+
+def _is_name_start(ch: str) -> bool:
+    return (ch.isalpha() or ch == "_") and ch not in TRANSPOSE_MARKS and not _is_superscript(ch)
+
+
+def _is_superscript(ch: str) -> bool:
+    """Superscripts are powers (x², xⁿ), never part of a name."""
+    return not ch.isascii() and "SUPERSCRIPT" in unicodedata.name(ch, "")
+
+
+def _is_name_char(ch: str) -> bool:
+    return _is_name_start(ch) or ch.isdecimal() or ch == HAT or unicodedata.category(ch) == "Mn"
+
+
+def tokenize(source: Source) -> list[Token]:
+    """Split the model text into tokens; raise SourceError at the first character that is not one."""
+    tokens: list[Token] = []
+    for line_no, line in enumerate(source.text.split("\n"), start=1):
+        _tokenize_line(source, line, line_no, tokens)
+        tokens.append(Token("NL", "\n", line_no, len(line) + 1))
+    tokens.append(Token("END", "", len(source.text.split("\n")), 1))
+    return tokens
+
+
+def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) -> None:
+    i, n, spaced = 0, len(line), True
+    while i < n:
+        ch = line[i]
+        col = i + 1
+        if ch in " \t\f\v\u00a0":
+            i, spaced = i + 1, True
+            continue
+        if ch == "#":
+            return
+        match = _ASCII_NAME.match(line, i)       # the common case, at regex speed
+        if match and (match.end() == n or line[match.end()].isascii()):
+            j = match.end()
+            word = line[i:j]
+        elif _is_name_start(ch):
+            j = i + 1
+            while j < n and _is_name_char(line[j]):
+                j += 1
+            word = unicodedata.normalize("NFC", line[i:j])
+        else:
+            j = 0
+        if j:
+            if word in PYTHON_WORDS:
+                raise SourceError(f"'{word}' is Python, not part of an equation",
+                                  source=source, line=line_no, col=col,
+                                  hint="write one equation per line, such as 'a = W^T x + b'")
+            out.append(Token("NAME", word, line_no, col, spaced))
+            i, spaced = j, False
+            continue
+        if ch in DIGITS or (ch == "." and i + 1 < n and line[i + 1] in DIGITS):
+            j = _number_end(line, i)
+            out.append(Token("NUMBER", line[i:j], line_no, col, spaced))
+            i, spaced = j, False
+            continue
+        if ch in FRACTIONS:
+            out.append(Token("NUMBER", FRACTIONS[ch], line_no, col, spaced))
+            i, spaced = i + 1, False
+            continue
+        if ch in TRANSPOSE_MARKS:
+            out.append(Token("TRANSPOSE", ch, line_no, col, spaced))
+            i, spaced = i + 1, False
+            continue
+        if ch in SUPERSCRIPTS:
+            j = i
+            while j < n and line[j] in SUPERSCRIPTS:
+                j += 1
+            out.append(Token("SUPER", line[i:j], line_no, col, spaced))
+            i, spaced = j, False
+            continue
+        if ch == ".":
+            j = i + 1
+            while j < n and _is_name_char(line[j]):
+                j += 1
+            if line[i + 1:j] == "T":
+                out.append(Token("TRANSPOSE", ".T", line_no, col, spaced))
+                i, spaced = j, False
+                continue
+            attr = line[i + 1:j] or line[i + 1:i + 2]
+            raise SourceError(f"'.{attr}' is attribute access; only '.T' (transpose) is allowed",
+                              source=source, line=line_no, col=col)
+        if ch == "^" and not line.startswith("**", i):
+            # `^T` is a transpose when T stands alone (not `^Tx`, which would be a name).
+            j = i + 1
+            while j < n and line[j] in " \t":
+                j += 1
+            if j < n and line[j] in "T⊤ᵀ" and (j + 1 >= n or not _is_name_char(line[j + 1])):
+                out.append(Token("TRANSPOSE", "^T", line_no, col, spaced))
+                i, spaced = j + 1, False
+                continue
+        text = "**" if line.startswith("**", i) else ch
+        kind = SYMBOL_KIND.get(text, "^" if text == "**" else None)
+        if kind is not None:
+            out.append(Token(kind, text, line_no, col, spaced))
+            i, spaced = i + len(text), False
+        else:
+            raise SourceError(f"unexpected character {_describe(ch)}", source=source,
+                              line=line_no, col=col, hint=_char_hint(ch))
+
+
+def reads_as_transpose(text: str) -> bool:
+    """Whether text written right after '^' is read as a transpose (x^T), not as a power.
+
+    >>> reads_as_transpose("T"), reads_as_transpose("T^2"), reads_as_transpose("Tx")
+    (True, True, False)
+    """
+    text = text.lstrip(" \t")
+    return text[:1] in ("T", "⊤", "ᵀ") and not _is_name_char(text[1:2] or " ")
+
+
+def _number_end(line: str, i: int) -> int:
+    n, j = len(line), i
+    while j < n and line[j] in DIGITS:
+        j += 1
+    if j < n and line[j] == "." and not (j + 1 < n and line[j + 1] == "T"):
+        j += 1
+        while j < n and line[j] in DIGITS:
+            j += 1
+    if j < n and line[j] in "eE":
+        k = j + 1
+        if k < n and line[k] in "+-":
+            k += 1
+        if k < n and line[k] in DIGITS:
+            j = k
+            while j < n and line[j] in DIGITS:
+                j += 1
+    return j
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    shown = repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}"
+    return f"{shown} ({name.lower()})" if name else shown
+
+
+def _char_hint(ch: str) -> str | None:
+    if ch in "\"'":
+        return "equations have no strings"
+    if ch == ":":
+        return "declare roles and shapes as 'param W[2, 2]', without ':'"
+    if ch in "{}":
+        return "group with parentheses ( )"
+    if _is_superscript(ch):
+        return "write a power as x^n; only the superscript digits (x²) and ᵀ are read"
+    if ch == "\\":
+        return "this looks like LaTeX: read it with --syntax latex (or auto, the default)"
+    return None

@@ -1,0 +1,1 @@
+"""Numbers: leaf values, the forward pass, backprop, the Hessian and the derivatives."""

@@ -1,0 +1,236 @@
+"""The backward equations as formulas in the user's names, from the op table's derivatives.
+
+An adjoint is kept as a sum of terms, each a number times a product of factors, so that
+constants multiply out (½ · 2 (ŷ − y) prints as ŷ − y) and equal terms add up. Named values
+get their own equation and are referred to by their adjoint's symbol (∂L/∂ŷ) further down;
+unnamed values are inlined. `scalar=True` programs (see scalarize.py) inline everything, so
+each entry's derivative is one explicit formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from graphdraw import ops
+from graphdraw.lazy import scalar_op
+from graphdraw.language.printing import Piece, Printer, apply, name as print_name, number
+from graphdraw.language.program import Program
+
+Term = tuple[float, tuple[Piece, ...]]
+MAX_TERMS = 2000
+
+
+@dataclass
+class Equation:
+    """∂output/∂node = rhs, in one notation."""
+
+    node: str
+    lhs: str
+    rhs: str
+    is_leaf: bool
+
+
+def symbol(program: Program, node_id: str, mode: str) -> Piece:
+    """The name of an adjoint: ∂L/∂ŷ (pretty), dL_dy_hat (plain)."""
+    out = program.nodes[program.output]
+    node = program.nodes[node_id]
+    if mode == "plain":
+        return f"d{out.id}_d{node.id}", ops.ATOM
+    top, bottom = print_name(out, mode)[0], print_name(node, mode)[0]
+    if mode == "latex":
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}", ops.ATOM
+    return f"∂{top}/∂{bottom}", ops.ATOM
+
+
+def _coef_text(value: float) -> str:
+    """A coefficient as written by hand: 2, 0.5, 2/3 (a simple fraction when it is one)."""
+    text = repr(float(value))
+    if text.endswith(".0"):
+        return text[:-2]
+    fraction = Fraction(value).limit_denominator(1000)
+    if fraction.denominator > 1 and abs(float(fraction) - value) < 1e-12 * max(1, abs(value)) \
+            and len(text) > 6:
+        return f"{fraction.numerator}/{fraction.denominator}"
+    return text
+
+
+def to_piece(terms: list[Term], mode: str) -> Piece:
+    """A sum of terms as one printed piece (0 when empty)."""
+    if not terms:
+        return number("0", mode)
+    pieces: list[tuple[bool, Piece]] = []
+    for coef, factors in terms:
+        negative = coef < 0
+        size = abs(coef)
+        piece: Piece | None = number(_coef_text(size), mode) if size != 1 or not factors \
+            else None
+        only_number = piece is not None
+        for factor in factors:
+            piece = factor if piece is None else apply(
+                ops.OPS["mul"], [piece, factor], mode, const_left=only_number)
+            only_number = False
+        pieces.append((negative, piece))
+    negative, total = pieces[0]
+    if negative:
+        total = apply(ops.OPS["neg"], [total], mode)
+    for negative, piece in pieces[1:]:
+        total = apply(ops.OPS["sub" if negative else "add"], [total, piece], mode)
+    return total
+
+
+def _scale(terms: list[Term], factor: Piece, value: float | None) -> list[Term]:
+    """Multiply every term by a factor (a number when `value` is known)."""
+    if value is not None:
+        if value == 0:
+            return []
+        return [(c * value, f) for c, f in terms]
+    return [(c, f + (factor,)) for c, f in terms]
+
+
+def _merge(into: list[Term], extra: list[Term]) -> list[Term]:
+    """Add terms, combining those with the same factors."""
+    out = list(into)
+    index = {tuple(p[0] for p in f): i for i, (_, f) in enumerate(out)}
+    for coef, factors in extra:
+        key = tuple(p[0] for p in factors)
+        if key in index:
+            i = index[key]
+            out[i] = (out[i][0] + coef, out[i][1])
+        else:
+            index[key] = len(out)
+            out.append((coef, factors))
+    return [t for t in out if t[0] != 0]
+
+
+def _number_value(piece: Piece) -> float | None:
+    try:
+        return float(piece[0].replace("−", "-"))
+    except ValueError:
+        return None
+
+
+def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
+              inline: bool = False) -> list[Equation]:
+    """The backward equations from the output down, for named values and gradient leaves.
+
+    `shapes` gives every node's shape (evaluate.check_shapes); `wants` the nodes whose
+    adjoint is needed. With `inline`, no symbols are introduced: every equation is explicit.
+    """
+    printer = Printer(program, mode, shapes)
+    output = program.output
+    adj: dict[str, list[Term]] = {output: [(1.0, ())]}
+    # The shape the printed adjoint has: a reduction's adjoint prints as a scalar that
+    # broadcasts, which a matrix product must expand with ones(...).
+    adj_shape: dict[str, tuple] = {output: ()}
+    result: list[Equation] = []
+    for node_id in reversed(list(program.nodes)):
+        node = program.nodes[node_id]
+        if node_id not in adj:
+            continue
+        terms = adj.pop(node_id)
+        named = node.name is not None or node.is_leaf
+        if named:
+            lhs = symbol(program, node_id, mode)[0]
+            shown = sorted(terms, key=lambda t: [p[0] for p in t[1]]) if inline else terms
+            result.append(Equation(node_id, lhs, to_piece(shown, mode)[0], node.is_leaf))
+            if not inline and not node.is_leaf and node_id != output:
+                terms = [(1.0, (symbol(program, node_id, mode),))]
+                adj_shape[node_id] = tuple(shapes[node_id])
+        if node.op is None:
+            continue
+        row = ops.OPS[node.op]
+        for position, arg in enumerate(node.args):
+            if arg not in wants:
+                continue
+            contribution, shape = _contribution(printer, shapes, adj_shape.get(node_id, ()),
+                                                node, row, position, terms, mode)
+            if node.plate is not None and program.nodes[arg].plate is None and contribution:
+                # A value shared by all samples (a parameter) collects the sum over them.
+                total = apply(ops.sample_sum(node.plate), [to_piece(contribution, mode)], mode)
+                contribution = [(1.0, (total,))]
+            adj[arg] = _merge(adj.get(arg, []), contribution)
+            adj_shape[arg] = _broadcast(adj_shape.get(arg, ()), shape)
+            if len(adj[arg]) > MAX_TERMS:
+                from graphdraw.errors import LimitError
+                raise LimitError(f"the derivative has more than {MAX_TERMS} terms; "
+                                 "drop --scalar or choose fewer leaves with --wrt")
+    return result
+
+
+def _broadcast(a: tuple, b: tuple) -> tuple:
+    return a if len(a) >= len(b) else b
+
+
+def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
+    """What the adjoint of `node` sends to its operand at `position`, and its printed shape."""
+    operands = dict(zip("ab", node.args), out=node.id)
+    local, (coef, factors) = printer.template_product(row.derivs[position], operands)
+    combine = row.combines()[position]
+    arg = node.args[position]
+    out_shape, arg_shape = tuple(shapes[node.id]), tuple(shapes[arg])
+    if combine.startswith("matmul") and out_shape == ():
+        # a dot product of vectors: the other vector, elementwise (its transpose is itself)
+        coef, factors = 1.0, (printer.ref(node.args[1 - position]),)
+    if combine == "elementwise" or (combine.startswith("matmul") and out_shape == ()):
+        scaled = [(c * coef, f + factors) for c, f in terms] if coef != 0 else []
+        shape = _broadcast(g_shape, out_shape if factors else ())
+        if combine.startswith("matmul"):
+            shape = arg_shape
+        if arg_shape != shape and arg_shape == () and scaled:
+            # A scalar broadcast over a tensor collects the sum of the adjoint.
+            return [(1.0, (apply(ops.OPS["sum"], [to_piece(scaled, mode)], mode),))], ()
+        return scaled, shape
+    g = to_piece(terms, mode)
+    if g_shape != out_shape and combine != "transpose":
+        g = apply(ops.OPS["mul"], [g, apply(ops.OPS["ones"], [printer.ref(node.id)], mode)],
+                  mode)
+    a_shape, b_shape = shapes[node.args[0]], shapes[node.args[-1]]
+    if combine == "transpose":
+        if len(arg_shape) < 2:          # a vector's transpose is the vector itself
+            return terms, g_shape
+        return [(1.0, (apply(ops.OPS["transpose"], [g], mode),))], tuple(reversed(g_shape))
+    if combine == "matmul_left":
+        if len(b_shape) == 1 and len(a_shape) == 2:
+            piece = apply(ops.OPS["outer"], [g, printer.ref(node.args[1])], mode)
+        else:
+            piece = apply(ops.OPS["matmul"], [g, local], mode)
+    else:  # matmul_right
+        if len(a_shape) == 1 and len(b_shape) == 2:
+            piece = apply(ops.OPS["outer"], [printer.ref(node.args[0]), g], mode)
+        else:
+            piece = apply(ops.OPS["matmul"], [_transposed(printer, node.args[0], local, mode), g],
+                          mode)
+    return [(1.0, (piece,))], arg_shape
+
+
+def _transposed(printer, node_id: str, local: Piece, mode: str) -> Piece:
+    """Aᵀ printed; when A is itself a transpose Bᵀ, just B (never W_iᵀᵀ)."""
+    node = printer.program.nodes[node_id]
+    if node.op == "transpose" and node.name is None:
+        return printer.ref(node.args[0])
+    return apply(ops.OPS["transpose"], [local], mode)
+
+
+def scalar_equations(program: Program, shapes: dict, mode: str,
+                     leaves: list[str]) -> list[Equation]:
+    """∂output/∂ each entry of the given leaves, each one explicit formula (see scalarize)."""
+    from graphdraw.numeric.evaluate import needs_grad
+    from graphdraw.core.scalarize import scalarize
+    scalar = scalarize(program, shapes)
+    wanted = {n.id for n in scalar.nodes.values()
+              if n.is_leaf and (n.name or n.id) in leaves}
+    wants = {n for n in needs_grad(scalar, wanted)}
+    found = {e.node: e for e in equations(scalar, {k: () for k in scalar.nodes}, mode,
+                                          wants=wants, inline=True) if e.is_leaf}
+    # Leaves that the output does not depend on have the derivative 0.
+    out = []
+    for node_id, node in scalar.nodes.items():
+        if node_id in wanted:
+            out.append(found.get(node_id) or
+                       Equation(node_id, symbol(scalar, node_id, mode)[0],
+                                number("0", mode)[0], True))
+    return out
+
+
+__all__ = ["Equation", "equations", "scalar_equations", "symbol", "to_piece", "scalar_op"]

@@ -1,0 +1,581 @@
+"""The Hessian of a model's output: forward-mode differentiation of graphdraw's own backprop.
+
+A Hessian-vector product H v is the derivative of the gradient along v. The gradient is the
+generic backprop walk of evaluate.py: every node sends each operand combine(ḡ, D), the
+adjoint ḡ of its result meeting the row's local derivative D (README, "Edges"). Along v,
+every quantity of that walk gets a tangent (written with a dot), and by the product rule
+
+    d/dt combine(ḡ, D) = combine(ġ, D) + combine(ḡ, Ḋ)
+
+The first term is the row's own VJP applied to the adjoint's tangent ġ, which flows back
+exactly like the adjoint. The second needs Ḋ, the tangent of the local derivative. D is
+text in the equation language over `a`, `b` and `out`, so it is a small program of its own,
+and Ḋ is its forward-mode derivative, from the tangents ȧ, ḃ, ȯut that a forward tangent
+pass over the model gives. Both forward passes use the same rule for every op: a tangent
+is pushed through an edge by the transpose of the edge's combine rule (`jvp_combine`).
+
+Everything is exact: no finite differences. The Hessian is H e_j for each unit vector e_j,
+one forward-over-reverse pass per parameter entry. torch.autograd.functional.hessian is the
+reference in the tests; this module never imports torch.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from graphdraw import ops
+from graphdraw.numeric import evaluate
+from graphdraw.core import plates
+from graphdraw.lazy import np
+from graphdraw.language.program import Program
+
+Index = list[tuple[str, tuple[int, ...]]]
+
+
+# -- combine rules, both ways ------------------------------------------------------------
+
+def vjp_combine(kind: str, g, d, target_shape: tuple[int, ...]):
+    """What an edge sends back to its operand: the adjoint ḡ of the result meets the local
+    derivative D as the edge's combine rule says (elementwise, matmul_left, matmul_right or
+    transpose), giving an array of the operand's shape."""
+    g = np.asarray(g, dtype=float)
+    d = np.asarray(d, dtype=float)
+    if kind == "elementwise":
+        return ops.unbroadcast(g * d, tuple(target_shape))
+    if kind == "transpose":
+        return np.asarray(g * d).T
+    if kind == "matmul_left":              # ∂L/∂A = ḡ D with D = Bᵀ (outer: D = b)
+        if g.ndim == 0 or d.ndim == 0:
+            result = g * d
+        elif g.ndim == 1 and d.ndim == 1 and len(target_shape) == 2:
+            result = np.multiply.outer(g, d)
+        else:
+            result = g @ d
+    elif kind == "matmul_right":           # ∂L/∂B = Dᵀ ḡ with D = A (outer: D = a)
+        if g.ndim == 0 or d.ndim == 0:
+            result = d * g
+        elif g.ndim == 1 and d.ndim == 1 and len(target_shape) == 2:
+            result = np.multiply.outer(d, g)
+        else:
+            result = d.T @ g
+    else:
+        raise ValueError(f"unknown combine rule {kind!r}")
+    return np.reshape(result, target_shape)
+
+
+def jvp_combine(kind: str, d, t, out_shape: tuple[int, ...]):
+    """How a tangent ṫ of an operand moves the result: the transpose of `vjp_combine`.
+
+    For every kind, ⟨ḡ, jvp_combine(D, ṫ)⟩ = ⟨vjp_combine(ḡ, D), ṫ⟩ (a test checks it for
+    every row of the op table).
+    """
+    d = np.asarray(d, dtype=float)
+    t = np.asarray(t, dtype=float)
+    if kind == "elementwise":
+        return _fit(d * t, tuple(out_shape))
+    if kind == "transpose":
+        return np.asarray(d * t).T
+    if kind == "matmul_left":              # Ȧ B, with D = Bᵀ
+        if d.ndim == 2:
+            result = t @ d.T
+        elif len(out_shape) == 2 and t.ndim == 1:      # outer(ȧ, b)
+            result = np.multiply.outer(t, d)
+        else:
+            result = t @ d
+    elif kind == "matmul_right":           # A Ḃ, with D = A
+        if len(out_shape) == 2 and d.ndim == 1 and t.ndim == 1:   # outer(a, ḃ)
+            result = np.multiply.outer(d, t)
+        else:
+            result = d @ t
+    else:
+        raise ValueError(f"unknown combine rule {kind!r}")
+    return np.reshape(result, out_shape)
+
+
+def _fit(x, shape: tuple[int, ...]):
+    """An elementwise tangent brought to the result's shape: broadcast up, or summed to a
+    scalar (the reductions sum and mean, whose local derivative is elementwise)."""
+    if x.shape == shape:
+        return x
+    if shape == ():
+        return np.asarray(x.sum())
+    return np.broadcast_to(x, shape).copy()
+
+
+# -- forward-mode tangents through a program ---------------------------------------------
+
+def _tangents(program: Program, vals: dict, local: dict, seeds: dict) -> dict:
+    """The tangent of every node, from the tangents of (some of) its leaves.
+
+    `local[(operand, node, position)]` is the value of each edge's local derivative. A
+    tangent that is zero by structure is None, so that an edge whose local derivative is
+    undefined there (log of a negative base, for a constant exponent) is never touched.
+    """
+    tan: dict = {}
+    for node in program.nodes.values():
+        if node.op is None:
+            tan[node.id] = seeds.get(node.id) if node.is_leaf else None
+            continue
+        row = ops.OPS[node.op]
+        total = None
+        if row.differentiable:
+            kinds = row.combines()
+            out_shape = np.shape(vals[node.id])
+            for position, arg in enumerate(node.args):
+                t = tan.get(arg)
+                if t is None:
+                    continue
+                part = jvp_combine(kinds[position], local[(arg, node.id, position)], t,
+                                   out_shape)
+                total = part if total is None else total + part
+        tan[node.id] = total
+    return tan
+
+
+_TEMPLATES: dict[str, Program] = {}
+
+
+def _template_program(template: str) -> Program:
+    program = _TEMPLATES.get(template)
+    if program is None:
+        from graphdraw.language.parser import parse
+        program = _TEMPLATES[template] = parse("t_ = " + template, syntax="plain")
+    return program
+
+
+def _local_values(program: Program, vals: dict, keep=None) -> dict:
+    """The value of the local derivative on every edge (into a node of `keep`, if given)."""
+    local = {}
+    for node in program.nodes.values():
+        if node.op is None:
+            continue
+        row = ops.OPS[node.op]
+        operands = dict(zip("ab", (vals[a] for a in node.args)), out=vals[node.id])
+        for position, arg in enumerate(node.args):
+            if keep is None or arg in keep:
+                local[(arg, node.id, position)] = evaluate.local_derivative(
+                    row.derivs[position], operands)
+    return local
+
+
+class _Template:
+    """One edge's local derivative as a program, evaluated at the edge's operands: all that
+    its tangent needs besides the operands' tangents."""
+
+    def __init__(self, template: str, operands: dict) -> None:
+        self.program = _template_program(template)
+        self.leaves = [n.id for n in self.program.nodes.values() if n.is_leaf]
+        values = {name: operands[name] for name in self.leaves}
+        self.vals = _forward(self.program, values)
+        self.local = _local_values(self.program, self.vals)
+
+    def tangent(self, seeds: dict):
+        """Ḋ from the tangents of a, b and out (None: zero)."""
+        seeds = {k: v for k, v in seeds.items() if k in self.leaves and v is not None}
+        if not seeds:
+            return None
+        return _tangents(self.program, self.vals, self.local, seeds)[self.program.output]
+
+
+def _forward(program: Program, values: dict) -> dict:
+    """A template's forward pass (no shape checks: its operands come from a checked model)."""
+    out: dict = {}
+    with np.errstate(all="ignore"):
+        for node in program.nodes.values():
+            if node.is_leaf:
+                out[node.id] = np.asarray(values[node.id], dtype=float)
+            elif node.is_const:
+                out[node.id] = np.asarray(node.value, dtype=float)
+            else:
+                out[node.id] = np.asarray(ops.OPS[node.op].forward(
+                    *[out[a] for a in node.args]), dtype=float)
+    return out
+
+
+# -- the model at one point --------------------------------------------------------------
+
+class Point:
+    """A model at one point, ready for Hessian-vector products with respect to `leaves`.
+
+    The forward values, the adjoints of the first backward pass and the local derivatives
+    do not depend on the direction v, so they are computed once here.
+    """
+
+    def __init__(self, program: Program, leaf_values: dict, leaves: Iterable[str]) -> None:
+        from graphdraw.errors import GraphdrawError
+        self.leaves = list(leaves)
+        for leaf in self.leaves:
+            node = program.nodes.get(leaf)
+            if node is None or not node.is_leaf:
+                raise GraphdrawError(f"'{leaf}' is not a leaf of the model")
+            if node.plate is not None:
+                raise GraphdrawError(f"'{leaf}' holds one value per sample {node.plate}; the "
+                                     "Hessian is taken with respect to leaves that all samples "
+                                     "share", hint="choose other leaves with --wrt")
+        # Plates (values per sample, Σ_n) become plain nodes, sample by sample.
+        program, leaf_values = plates.unroll(program, leaf_values)
+        self.program = program
+        self.vals = evaluate.forward(program, leaf_values)
+        self.wants = evaluate.needs_grad(program, set(self.leaves))
+        self.adjoints = evaluate.backward(program, self.vals, wrt=set(self.leaves))
+        self.local = _local_values(program, self.vals, keep=self.wants)
+        self._templates: dict = {}
+        self.shapes = {leaf: np.shape(self.vals[leaf]) for leaf in self.leaves}
+
+    @property
+    def value(self):
+        """The output at this point (an array; summed by the derivatives if not scalar)."""
+        return self.vals[self.program.output]
+
+    def gradient(self) -> dict:
+        """∂output/∂leaf for each leaf (zeros where the output does not depend on it)."""
+        return {leaf: np.asarray(self.adjoints.get(leaf, np.zeros(self.shapes[leaf])),
+                                 dtype=float) for leaf in self.leaves}
+
+    def _template(self, node, position: int) -> _Template:
+        key = (node.id, position)
+        found = self._templates.get(key)
+        if found is None:
+            operands = dict(zip("ab", (self.vals[a] for a in node.args)),
+                            out=self.vals[node.id])
+            found = self._templates[key] = _Template(ops.OPS[node.op].derivs[position],
+                                                     operands)
+        return found
+
+    def hvp(self, direction: dict) -> dict:
+        """H v: the derivative of the gradient along v = {leaf: array of its shape}."""
+        program, vals = self.program, self.vals
+        seeds = {leaf: np.asarray(direction[leaf], dtype=float)
+                 for leaf in self.leaves if leaf in direction}
+        tan = _tangents(program, vals, self.local, seeds)
+        adj_t: dict = {}                   # tangents of the adjoints
+        with np.errstate(all="ignore"):
+            for node in reversed(program.nodes.values()):
+                if node.op is None or node.id not in self.adjoints:
+                    continue
+                row = ops.OPS[node.op]
+                if not row.differentiable:
+                    continue
+                g_dot = adj_t.get(node.id)
+                args = [vals[a] for a in node.args]
+                first = row.vjp(g_dot, vals[node.id], *args) if g_dot is not None else None
+                kinds = row.combines()
+                for position, arg in enumerate(node.args):
+                    if arg not in self.wants:
+                        continue
+                    part = None if first is None else np.asarray(first[position], dtype=float)
+                    seeds_d = dict(zip("ab", (tan.get(a) for a in node.args)),
+                                   out=tan.get(node.id))
+                    d_dot = (self._template(node, position).tangent(seeds_d)
+                             if any(v is not None for v in seeds_d.values()) else None)
+                    if d_dot is not None:
+                        extra = vjp_combine(kinds[position], self.adjoints[node.id], d_dot,
+                                            np.shape(vals[arg]))
+                        part = extra if part is None else part + extra
+                    if part is not None:
+                        adj_t[arg] = adj_t[arg] + part if arg in adj_t else part
+        return {leaf: np.asarray(adj_t.get(leaf, np.zeros(self.shapes[leaf])), dtype=float)
+                for leaf in self.leaves}
+
+    def index(self) -> Index:
+        """(leaf, entry) for each flattened parameter entry, in order (C order per leaf)."""
+        return flat_index(self.leaves, self.shapes)
+
+    def hessian(self):
+        """The P×P Hessian, one Hessian-vector product per column."""
+        index = self.index()
+        size = len(index)
+        H = np.zeros((size, size))
+        for j, (leaf, entry) in enumerate(index):
+            e = {leaf: np.zeros(self.shapes[leaf])}
+            e[leaf][entry] = 1.0
+            H[:, j] = flatten(self.hvp(e), self.leaves)
+        return H
+
+
+def flat_index(leaves: list[str], shapes: dict) -> Index:
+    """The flattened entries of the leaves: [(leaf, (i, j, …)), …], 0-based, C order."""
+    return [(leaf, tuple(int(i) for i in entry)) for leaf in leaves
+            for entry in np.ndindex(*shapes[leaf])]
+
+
+def flatten(arrays: dict, leaves: list[str]):
+    """The leaves' arrays as one vector, in the order of `flat_index`."""
+    parts = [np.ravel(np.asarray(arrays[leaf], dtype=float)) for leaf in leaves]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def unflatten(vector, leaves: list[str], shapes: dict) -> dict:
+    """The inverse of `flatten`: {leaf: array of its shape}."""
+    out, start = {}, 0
+    for leaf in leaves:
+        size = int(np.prod(shapes[leaf], dtype=int))
+        out[leaf] = np.reshape(np.asarray(vector[start:start + size], dtype=float),
+                               shapes[leaf])
+        start += size
+    return out
+
+
+def entry_name(leaf: str, entry: tuple[int, ...]) -> str:
+    """An entry as the grads command names it, 1-based: W_i[1,2], b (a scalar)."""
+    return leaf if not entry else f"{leaf}[{','.join(str(i + 1) for i in entry)}]"
+
+
+# -- the public interface -----------------------------------------------------------------
+
+def hessian(program: Program, leaf_values: dict, leaves: Iterable[str]):
+    """(H, index): the Hessian of the output (summed if not a scalar) with respect to the
+    flattened entries of `leaves`, at `leaf_values` (as values.leaf_values gives them).
+
+    index[k] = (leaf, entry) names row and column k (entry 0-based, C order within a leaf).
+    H comes from exact forward-over-reverse products, not symmetrised: its asymmetry is
+    rounding only (max |H − Hᵀ| is a check worth printing).
+    """
+    point = Point(program, leaf_values, leaves)
+    return point.hessian(), point.index()
+
+
+def gradient(program: Program, leaf_values: dict, leaves: Iterable[str]):
+    """(output value, flattened gradient, index) at `leaf_values`."""
+    point = Point(program, leaf_values, leaves)
+    return point.value, flatten(point.gradient(), point.leaves), point.index()
+
+
+def eigenvalues(H):
+    """The eigenvalues of the symmetric part of H, ascending."""
+    H = np.asarray(H, dtype=float)
+    return np.linalg.eigvalsh((H + H.T) / 2)
+
+
+def tolerance(values) -> float:
+    """Eigenvalues within this of 0 count as zero: P · ε · max |λ| (as numpy's matrix_rank)."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return 0.0
+    return float(values.size * np.finfo(float).eps * np.abs(values).max())
+
+
+def index(H, tol: float | None = None) -> float:
+    """The index of a critical point (Dauphin et al. 2014): the fraction of H's eigenvalues
+    that are negative. Eigenvalues within `tol` of zero (default `tolerance`) do not count.
+
+    >>> index([[1.0, 0.0], [0.0, -2.0]]), index([[2.0, 0.0], [0.0, 3.0]])
+    (0.5, 0.0)
+    """
+    values = eigenvalues(H)
+    if values.size == 0:
+        return 0.0
+    tol = tolerance(values) if tol is None else tol
+    return float(np.count_nonzero(values < -tol)) / values.size
+
+
+def newton_direction(H, g, *, damping: float = 1e-3, absolute: bool = False):
+    """The step direction d of a Newton method; the caller steps params -= lr * d.
+
+    Newton (absolute=False) solves (H + damping I) d = g: near a saddle it moves towards
+    it, since along a direction of negative curvature it climbs. Saddle-free Newton
+    (absolute=True, Dauphin et al. 2014) divides by |λ| instead of λ,
+    d = V diag(1/(|λ| + damping)) Vᵀ g with H = V diag(λ) Vᵀ, so it always descends,
+    faster along directions of small curvature.
+
+    >>> newton_direction([[2.0, 0.0], [0.0, -4.0]], [2.0, 4.0], damping=0.0)
+    array([ 1., -1.])
+    >>> newton_direction([[2.0, 0.0], [0.0, -4.0]], [2.0, 4.0], damping=0.0, absolute=True)
+    array([1., 1.])
+    """
+    H = np.asarray(H, dtype=float)
+    g = np.asarray(g, dtype=float)
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] != g.size:
+        raise ValueError(f"newton_direction: H is {H.shape}, g has {g.size} entries")
+    if absolute:
+        lam, V = np.linalg.eigh((H + H.T) / 2)
+        return V @ ((V.T @ g.ravel()) / (np.abs(lam) + damping))
+    A = H + damping * np.eye(H.shape[0])
+    try:
+        return np.linalg.solve(A, g.ravel())
+    except np.linalg.LinAlgError:           # singular: the least-squares step
+        return np.linalg.lstsq(A, g.ravel(), rcond=None)[0]
+
+
+
+# -- the hessian command -------------------------------------------------------------------
+
+MAX_ENTRIES = 2000       # parameter entries: one Hessian-vector product each
+SHOW_MATRIX = 12         # the matrix is printed up to this many entries (--full: always)
+SHOW_EIGENVALUES = 16
+
+
+class Report:
+    """The Hessian at a point with what the command prints: eigenvalues, index, gradient."""
+
+    def __init__(self, program: Program, leaf_values: dict, leaves: list[str]) -> None:
+        from graphdraw.errors import GraphdrawError, LimitError
+        if not leaves:
+            why = ("every leaf is declared input, target or const"
+                   if any(n.is_leaf for n in program.nodes.values()) else "it has no leaves")
+            raise GraphdrawError(f"no leaf of this model gets a gradient: {why}",
+                                 hint="use a parameter in the equations ('param w'), or name "
+                                      "the leaves to differentiate with respect to: --wrt x")
+        point = Point(program, leaf_values, leaves)
+        self.entries = point.index()
+        if len(self.entries) > MAX_ENTRIES:
+            raise LimitError(f"the Hessian has {len(self.entries):,} rows; graphdraw computes "
+                             f"it for at most {MAX_ENTRIES:,} parameter entries",
+                             hint="choose fewer leaves with --wrt")
+        self.program, self.leaves, self.values = program, list(leaves), leaf_values
+        self.output = program.output
+        self.value = np.asarray(point.value, dtype=float)
+        self.shapes = point.shapes
+        self.gradient = flatten(point.gradient(), self.leaves)
+        self.H = point.hessian()
+        self.eigenvalues = eigenvalues(self.H)
+        self.tol = tolerance(self.eigenvalues)
+        self.negative = int(np.count_nonzero(self.eigenvalues < -self.tol))
+        self.positive = int(np.count_nonzero(self.eigenvalues > self.tol))
+        self.zero = len(self.eigenvalues) - self.negative - self.positive
+        self.index = self.negative / len(self.eigenvalues) if len(self.eigenvalues) else 0.0
+        self.asymmetry = float(np.abs(self.H - self.H.T).max()) if self.H.size else 0.0
+        self.torch: dict | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [entry_name(leaf, entry) for leaf, entry in self.entries]
+
+    def compare_torch(self, rtol: float = 1e-8, atol: float = 1e-12) -> dict:
+        """The Hessian against torch.autograd.functional.hessian (imports torch)."""
+        reference = torch_hessian(self.program, self.values, self.leaves)
+        diff = np.abs(self.H - reference)
+        scale = max(float(np.abs(reference).max()) if reference.size else 0.0, 1e-300)
+        ok = bool(np.all(diff <= atol + rtol * scale))
+        from graphdraw.analyses.check import _torch
+        self.torch = {"version": str(_torch().__version__),
+                      "max_abs": float(diff.max()) if diff.size else 0.0,
+                      "max_rel": float(diff.max() / scale) if diff.size else 0.0,
+                      "rtol": rtol, "atol": atol, "ok": ok}
+        return self.torch
+
+    def verdict(self) -> str:
+        P = len(self.eigenvalues)
+        flat = f", {self.zero} flat direction{'s' if self.zero != 1 else ''}" if self.zero else ""
+        if P == 0:
+            return "there are no parameter entries"
+        if self.negative == 0 and self.zero == 0:
+            return ("H is positive definite: the output curves upwards in every direction "
+                    "(where the gradient is 0, a minimum)")
+        if self.positive == 0 and self.zero == 0:
+            return "H is negative definite: the output curves downwards in every direction"
+        if self.negative == 0:
+            return f"H is positive semi-definite{flat}"
+        if self.positive == 0:
+            return f"H is negative semi-definite{flat}"
+        return (f"H is indefinite: the output curves downwards along {self.negative} "
+                f"direction{'s' if self.negative != 1 else ''}{flat} (where the gradient is 0, "
+                "a saddle)")
+
+    def to_json(self) -> dict:
+        from graphdraw.numeric.numbers import to_json as num
+        return {"output": self.output, "value": num(self.value),
+                "summed": self.value.ndim > 0, "wrt": self.leaves,
+                "parameters": self.names, "hessian": self.H.tolist(),
+                "eigenvalues": self.eigenvalues.tolist(), "index": self.index,
+                "negative": self.negative, "zero": self.zero, "positive": self.positive,
+                "zero_tolerance": self.tol, "gradient": self.gradient.tolist(),
+                "gradient_norm": float(np.linalg.norm(self.gradient)),
+                "symmetry_error": self.asymmetry, "torch": self.torch,
+                "values": {k: num(v) for k, v in self.values.items()}}
+
+    def format(self, name: str, note: str, full: bool = False) -> str:
+        from graphdraw.language.names import pretty
+        from graphdraw.ops.shapes import fmt
+        node = self.program.nodes[self.output]
+        out_name = pretty(node.name or node.id, node.version)
+        P = len(self.entries)
+        lines = [f"Hessian of {out_name} — {name}, {note}", ""]
+        value = (f"{float(self.value):.6g}" if self.value.ndim == 0 else
+                 f"sum of {self.value.size} entries = {float(self.value.sum()):.6g}")
+        parts = ", ".join(pretty(leaf) + (f" ({fmt(self.shapes[leaf])})" if self.shapes[leaf]
+                                          else "") for leaf in self.leaves)
+        lines.append(f"{out_name} = {value}; {P} parameter entr{'ies' if P != 1 else 'y'}: "
+                     f"{parts}")
+        labels = [_pretty_entry(leaf, entry) for leaf, entry in self.entries]
+        lines.append("")
+        if P and (P <= SHOW_MATRIX or full):
+            lines.append(f"∂²{out_name}/∂row ∂column:")
+            lines.extend(_matrix(self.H, labels))
+        elif P:
+            k, l = np.unravel_index(int(np.abs(self.H).argmax()), self.H.shape)
+            diag = np.diag(self.H)
+            lines.append(f"the {P}×{P} matrix is not shown (--full prints it, --json gives it); "
+                         f"its diagonal runs from {diag.min():.4g} to {diag.max():.4g}, its "
+                         f"largest entry is {self.H[k, l]:.4g} at ({labels[k]}, {labels[l]})")
+        lines.append("")
+        ev = self.eigenvalues
+        if P <= SHOW_EIGENVALUES or full:
+            shown = "  ".join(_g(v) for v in ev)
+        else:
+            shown = ("  ".join(_g(v) for v in ev[:5]) + "  …  " +
+                     "  ".join(_g(v) for v in ev[-5:]))
+        lines.append("eigenvalues, ascending:")
+        lines.append("  " + shown)
+        lines.append(f"index {self.index:.4g}: {self.negative} negative, {self.zero} zero, "
+                     f"{self.positive} positive of {P} (|λ| ≤ {self.tol:.1e} counts as zero)")
+        lines.append(self.verdict())
+        norm = float(np.linalg.norm(self.gradient))
+        lines.append(f"‖∇{out_name}‖ = {norm:.4g}" + (" here: a critical point" if norm < 1e-8
+                     else " here: not a critical point, the eigenvalues describe the "
+                          "curvature at this point"))
+        lines.append(f"symmetry: max |H − Hᵀ| = {self.asymmetry:.1e} (H is computed exactly by "
+                     "forward-over-reverse products, so only rounding is left)")
+        if self.torch is not None:
+            t = self.torch
+            mark = "✓" if t["ok"] else "✗"
+            lines.append(f"{mark} vs torch.autograd.functional.hessian (torch {t['version']}): "
+                         f"max abs {t['max_abs']:.1e}, max rel {t['max_rel']:.1e} "
+                         f"(rtol {t['rtol']:g})")
+        return "\n".join(lines) + "\n"
+
+
+def _g(v: float) -> str:
+    return f"{v:.4g}"
+
+
+def _pretty_entry(leaf: str, entry: tuple[int, ...]) -> str:
+    from graphdraw.language.names import pretty
+    return pretty(leaf) + (f"[{','.join(str(i + 1) for i in entry)}]" if entry else "")
+
+
+def _matrix(H, labels: list[str]) -> list[str]:
+    cells = [[_g(v) if v != 0 else "0" for v in row] for row in H]
+    width = max([len(s) for s in labels] + [len(c) for row in cells for c in row])
+    left = max(len(s) for s in labels)
+    lines = ["  " + " " * left + "  " + " ".join(s.rjust(width) for s in labels)]
+    for label, row in zip(labels, cells):
+        lines.append("  " + label.ljust(left) + "  " + " ".join(c.rjust(width) for c in row))
+    return lines
+
+
+def torch_hessian(program: Program, leaf_values: dict, leaves: Iterable[str]):
+    """torch.autograd.functional.hessian of the same model (built by check.py from each row's
+    torch forward), with respect to the same flattened entries: the reference."""
+    from graphdraw.analyses.check import _torch, torch_values
+    torch = _torch()
+    leaves = list(leaves)
+    program, leaf_values = plates.unroll(program, leaf_values)
+    shapes = {leaf: np.shape(leaf_values[leaf]) for leaf in leaves}
+    sizes = [int(np.prod(shapes[leaf], dtype=int)) for leaf in leaves]
+    fixed = {n.id: torch.tensor(np.asarray(leaf_values[n.id], dtype=float),
+                                dtype=torch.float64)
+             for n in program.nodes.values() if n.is_leaf}
+
+    def f(flat):
+        tensors = dict(fixed)
+        for leaf, part in zip(leaves, torch.split(flat, sizes)):
+            tensors[leaf] = part.reshape(shapes[leaf])
+        return torch_values(program, tensors)[program.output].sum()
+
+    start = torch.tensor(flatten(leaf_values, leaves), dtype=torch.float64)
+    return torch.autograd.functional.hessian(f, start).detach().numpy()
+
+__all__ = ["Point", "hessian", "gradient", "eigenvalues", "index", "newton_direction",
+           "vjp_combine", "jvp_combine", "flat_index", "flatten", "unflatten", "entry_name",
+           "tolerance", "Report", "torch_hessian"]

@@ -1,0 +1,33 @@
+"""Numbers for people and for JSON: arrays summarised readably, floats to nested lists."""
+
+from __future__ import annotations
+
+from graphdraw.lazy import np
+
+
+def to_json(value):
+    """A float64 array as a number or a nested list (JSON-ready)."""
+    array = np.asarray(value, dtype=float)
+    return float(array) if array.ndim == 0 else array.tolist()
+
+
+def show(value, digits: int = 4, limit: int = 6) -> str:
+    """A value in a few characters: 0.5, [0.1, 0.2], [[1, 2], [3, 4]], or a summary."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return _one(float(array), digits)
+    if array.size > limit:
+        return (f"{'×'.join(map(str, array.shape))} array, mean {array.mean():.{digits}g}, "
+                f"range [{array.min():.{digits}g}, {array.max():.{digits}g}]")
+    if array.ndim == 1:
+        return "[" + ", ".join(_one(float(x), digits) for x in array) + "]"
+    return "[" + ", ".join(show(row, digits, limit) for row in array) + "]"
+
+
+def _one(x: float, digits: int) -> str:
+    """One number; NaN (a derivative that does not exist there) reads as 'undefined'."""
+    if x != x:
+        return "undefined"
+    if x in (float("inf"), float("-inf")):
+        return "∞" if x > 0 else "−∞"
+    return f"{x:.{digits}g}"

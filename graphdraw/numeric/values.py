@@ -1,0 +1,110 @@
+"""Values of the leaves: --set NAME=JSON, --values FILE.json, declared values, and --seed."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import zlib
+
+from graphdraw.errors import GraphdrawError
+from graphdraw.lazy import np
+from graphdraw.language.names import canonical
+from graphdraw.language.program import Program
+
+
+def parse_json_value(text: str, what: str):
+    """A number or a rectangular nested list of numbers, as a float64 array."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GraphdrawError(f"{what}: '{text}' is not JSON ({exc.msg})",
+                             hint="give a number or a nested list, e.g. 0.5 or [[1, 2], [3, 4]]"
+                             ) from None
+    return as_array(raw, what)
+
+
+def as_array(raw, what: str):
+    """Check a decoded JSON value and turn it into a float64 array."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, list)):
+        raise GraphdrawError(f"{what}: a value is a number or a nested list of numbers, "
+                             f"not {type(raw).__name__}")
+    stack = [raw]
+    while stack:                       # iterative: deep lists cannot hit the recursion limit
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, bool) or not isinstance(item, (int, float)):
+            raise GraphdrawError(f"{what}: {json.dumps(item)} is not a number")
+        elif not math.isfinite(float(item)):
+            raise GraphdrawError(f"{what}: NaN and infinity are not allowed as values")
+    try:
+        array = np.array(raw, dtype=float)
+    except (ValueError, OverflowError):
+        raise GraphdrawError(f"{what}: the nested lists are not rectangular") from None
+    if not np.all(np.isfinite(array)):
+        raise GraphdrawError(f"{what}: the value is too large for 64-bit floats")
+    return array
+
+
+def parse_set(items: tuple[str, ...]) -> dict:
+    """--set NAME=JSON options as {canonical name: array}."""
+    out = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise GraphdrawError(f"--set {item}: write NAME=VALUE, e.g. --set x=[1,0]")
+        out[canonical(name.strip())] = parse_json_value(text, f"--set {name.strip()}")
+    return out
+
+
+def load_values(path: str) -> dict:
+    """A --values file: a JSON object of name -> number or nested list."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = json.load(handle)
+    except FileNotFoundError:
+        raise GraphdrawError(f"no such values file: {path}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise GraphdrawError(f"{path} is not a JSON file: {exc}") from None
+    except OSError as exc:
+        raise GraphdrawError(f"cannot read the values file {path}: "
+                             f"{exc.strerror or type(exc).__name__}") from None
+    if not isinstance(raw, dict):
+        raise GraphdrawError(f"{path}: expected a JSON object of name -> value")
+    return {canonical(k): as_array(v, f"{path}: {k}") for k, v in raw.items()}
+
+
+def random_value(name: str, shape: tuple[int, ...], kind: str, seed: int):
+    """A reproducible value for a leaf: the same name and seed give the same numbers."""
+    rng = np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
+    if kind == "target":
+        return rng.uniform(0.0, 1.0, size=shape)
+    return rng.uniform(-1.0, 1.0, size=shape)
+
+
+def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
+    """A value for every leaf: given > declared > random from the seed (shape as declared)."""
+    leaves = {n.id: n for n in program.nodes.values() if n.is_leaf}
+    unknown = [name for name in given if name not in leaves]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], list(leaves), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"leaves: {', '.join(leaves)}"
+        raise GraphdrawError(f"'{unknown[0]}' is not a leaf of the model", hint=hint)
+    values = {}
+    samples = None
+    for node_id, node in leaves.items():
+        if node_id in given:
+            values[node_id] = given[node_id]
+        elif node.default is not None:
+            values[node_id] = np.array(node.default, dtype=float)
+        else:
+            kind = node.role or "param"
+            shape = node.shape or ()
+            if node.plate is not None:      # one value per sample: a leading axis of samples
+                if samples is None:
+                    from graphdraw.core.plates import default_count
+                    samples = default_count(program, given)
+                shape = (samples, *shape)
+            values[node_id] = random_value(node_id, shape, kind, seed)
+    return values
