@@ -1,0 +1,74 @@
+"""Options shared by the commands: where the model and the leaves' values come from."""
+
+from __future__ import annotations
+
+import click
+
+from graphdraw.errors import GraphdrawError
+from graphdraw.language import examples
+from graphdraw.language.source import read_model
+
+
+def _syntax_option(ctx: click.Context, param, value: str) -> str:
+    """Leave --syntax where parser.parse finds it (model.requested_syntax)."""
+    from graphdraw.language.source import SYNTAX_KEY
+    ctx.meta[SYNTAX_KEY] = value
+    return value
+
+
+def model_options(func):
+    """The ways to give a model, shared by every command that reads one."""
+    # --syntax reaches the parser through click's context (not a parameter of the command).
+    func = click.option("--syntax", type=click.Choice(["auto", "latex", "plain"]),
+                        default="auto", show_default=True, expose_value=False,
+                        callback=_syntax_option, is_eager=True,
+                        help="How the model is written: graphdraw's language (plain), LaTeX "
+                             r"such as \frac{1}{2}(\hat{y} - y)^2 (latex), or auto: LaTeX "
+                             "when the text has a LaTeX command or a $.")(func)
+    func = click.option("--example", "example", metavar="NAME",
+                        help=f"A built-in model: {', '.join(examples.names())}.")(func)
+    func = click.option("-e", "--expr", "inline", metavar="TEXT",
+                        help="The model given inline, e.g. -e 'L = (w x - y)^2'.")(func)
+    func = click.argument("model", required=False, metavar="[MODEL]")(func)
+    return func
+
+
+def value_options(func):
+    """Where the leaves' values come from, shared by the commands that compute."""
+    func = click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                        help="Seed for the random values of leaves given no value.")(func)
+    func = click.option("--values", "values_file", metavar="FILE.json",
+                        help="A JSON object of name -> number or nested list.")(func)
+    func = click.option("--set", "settings", multiple=True, metavar="NAME=JSON",
+                        help="A leaf's value, e.g. --set x=[1,0] (repeatable).")(func)
+    return func
+
+
+def load(model, inline, example, settings, values_file, seed):
+    """Parse the model and give every leaf a value; (source, program, leaf values)."""
+    from graphdraw.language import parser
+    from graphdraw.numeric import values as values_mod
+    source = read_model(model, inline, example)
+    program = parser.parse(source.text, source.name)
+    given = values_mod.load_values(values_file) if values_file else {}
+    given.update(values_mod.parse_set(settings))
+    return source, program, values_mod.leaf_values(program, given, seed)
+
+
+def wrt(program, names_text: str | None) -> list[str]:
+    """The leaves asked for with --wrt (default: every gradient leaf)."""
+    from graphdraw.numeric import evaluate
+    from graphdraw.language import names
+    leaves = evaluate.gradient_leaves(program)
+    if not names_text:
+        return leaves
+    chosen = [names.canonical(n.strip()) for n in names_text.split(",") if n.strip()]
+    all_leaves = [n.id for n in program.nodes.values() if n.is_leaf]
+    for name in chosen:
+        if name not in all_leaves:
+            import difflib
+            close = difflib.get_close_matches(name, all_leaves, n=1)
+            raise GraphdrawError(f"--wrt: '{name}' is not a leaf of the model",
+                                 hint=f"did you mean '{close[0]}'?" if close else
+                                 f"leaves: {', '.join(all_leaves)}")
+    return chosen
