@@ -1,0 +1,57 @@
+"""What a format module declares: what it needs from the model, and how it writes bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graphdraw.language.program import Program
+
+
+@dataclass
+class Job:
+    """One figure to write: the model, its graph, the drawing options and any numbers.
+
+    `options` are `render.to_dot`'s keyword options (rankdir, title, caption, theme, style,
+    font, edge_labels, shapes, numbers) plus the writer's own (`layout_timeout`, `snippet`).
+    `numbers` (values, gradients, local-derivative values; `render.numbers_for`) is set when
+    the user asked to show them; `leaf_values` and `note` whenever values were computed.
+    """
+
+    program: Program
+    graph: nx.MultiDiGraph
+    options: dict[str, Any] = field(default_factory=dict)
+    numbers: dict | None = None
+    leaf_values: dict | None = None
+    note: str = ""
+    _dot: str | None = field(default=None, repr=False)
+
+    def dot(self) -> str:
+        """The Graphviz source of the figure, made once and shared by every format."""
+        if self._dot is None:
+            from graphdraw.formats import render
+            self._dot = render.to_dot(self.graph, **self.dot_options())
+        return self._dot
+
+    def dot_options(self) -> dict[str, Any]:
+        """The options `render.to_dot` takes (the writer's own left out)."""
+        return {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
+
+
+WRITER_OPTIONS = ("layout_timeout", "snippet")
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its name, its file extension, what it needs, and its writer."""
+
+    name: str                         # as given to --format
+    extension: str                    # of the default output file, without the dot
+    summary: str                      # one line for --help and the README
+    write: Callable[[Job], bytes]
+    notations: tuple[str, ...] = ("pretty", "html")   # what core.graph.build must print
+    values: bool = False              # needs the leaves' values even without --show values
+    numbers: bool = True              # can show values/grads (--show values,grads)
