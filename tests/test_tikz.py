@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import os
+import pkgutil
 import re
 import shutil
 import subprocess
@@ -70,8 +72,10 @@ def unescaped_specials(text: str) -> set[str]:
 
 # --- text --------------------------------------------------------------------------------------
 
-def test_doctests():
-    assert doctest.testmod(tikz).failed == 0
+@pytest.mark.parametrize("module", [tikz.__name__] + [
+    f"{tikz.__name__}.{info.name}" for info in pkgutil.iter_modules(tikz.__path__)])
+def test_doctests(module):
+    assert doctest.testmod(importlib.import_module(module)).failed == 0
 
 
 @pytest.mark.parametrize("text", [EVIL, "a_b^c", "100%", r"\\", "{}", "~$#&"])
