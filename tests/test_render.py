@@ -17,6 +17,8 @@ from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
 from graphdraw.formats import render
+from graphdraw.formats import labels
+from graphdraw.formats import layout as layout_mod
 
 HAS_DOT = shutil.which("dot") is not None
 
@@ -407,12 +409,12 @@ def test_hostile_graph_cannot_add_nodes_or_attributes():
 
 
 def test_bad_fragment_falls_back_to_escaped_text():
-    assert render._fragment("<i>a</i>", "a") == "<i>a</i>"
-    assert render._fragment("<i>a", "a<") == "a&lt;"
-    assert render._fragment("<sub>a</sup>", "a") == "a"
-    assert render._fragment("a & b", "a & b") == "a &amp; b"
-    assert render._fragment("&amp; &#8722; &#x2212;", "x") == "&amp; &#8722; &#x2212;"
-    assert render._fragment("<img src=x>", "x") == "x"
+    assert labels.fragment("<i>a</i>", "a") == "<i>a</i>"
+    assert labels.fragment("<i>a", "a<") == "a&lt;"
+    assert labels.fragment("<sub>a</sup>", "a") == "a"
+    assert labels.fragment("a & b", "a & b") == "a &amp; b"
+    assert labels.fragment("&amp; &#8722; &#x2212;", "x") == "&amp; &#8722; &#x2212;"
+    assert labels.fragment("<img src=x>", "x") == "x"
 
 
 # --- imports --------------------------------------------------------------------------------
@@ -439,19 +441,19 @@ def test_missing_dot_is_tool_missing(monkeypatch, tmp_path):
 
 
 def test_vanished_dot_is_tool_missing(monkeypatch):
-    monkeypatch.setattr(render.shutil, "which", lambda name: "/nonexistent/dot")
+    monkeypatch.setattr(layout_mod.shutil, "which", lambda name: "/nonexistent/dot")
     with pytest.raises(errors.ToolMissing):
         render.layout("digraph {}", "svg")
 
 
 def test_timeout_is_limit_error(monkeypatch):
-    monkeypatch.setattr(render.shutil, "which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr(layout_mod.shutil, "which", lambda name: "/usr/bin/dot")
 
     def slow(cmd, **kwargs):
         assert kwargs["timeout"] == 2.5 and "shell" not in kwargs
         raise subprocess.TimeoutExpired(cmd, kwargs["timeout"])
 
-    monkeypatch.setattr(render.subprocess, "run", slow)
+    monkeypatch.setattr(layout_mod.subprocess, "run", slow)
     with pytest.raises(errors.LimitError) as info:
         render.layout(render.to_dot(build("xor")), "png", timeout=2.5)
     text = str(info.value)
@@ -467,8 +469,8 @@ def test_layout_command_line(monkeypatch):
         seen.update(cmd=cmd, **kwargs)
         return subprocess.CompletedProcess(cmd, 0, b"<svg/>", b"")
 
-    monkeypatch.setattr(render.shutil, "which", lambda name: f"/bin/{name}")
-    monkeypatch.setattr(render.subprocess, "run", fake)
+    monkeypatch.setattr(layout_mod.shutil, "which", lambda name: f"/bin/{name}")
+    monkeypatch.setattr(layout_mod.subprocess, "run", fake)
     assert render.layout("digraph { a }", "svg", timeout=7) == b"<svg/>"
     assert seen["cmd"] == ["/bin/dot", "-Tsvg"] and seen["input"] == b"digraph { a }"
     assert seen["timeout"] == 7 and not seen.get("shell")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
 from graphdraw.formats import render
+from graphdraw.formats import labels
 from graphdraw.numeric import values
 from graphdraw.cli import cli
 from test_render import (EVIL, assert_well_formed, edge_lines, hostile_graph, node_lines,
@@ -244,15 +246,15 @@ def test_numbers_pass_through_the_escaping_helper(monkeypatch):
     source = render.to_dot(g, numbers=numbers)
     assert_well_formed(source)
     assert "<script" not in source and "pwn" not in structure(source) and "\x07" not in source
-    # every line of numbers goes through render._text: make it mark what it escapes
+    # every line of numbers goes through labels.text: make it mark what it escapes
     seen = []
-    real = render._text
+    real = labels.text
 
     def spy(value):
         seen.append(str(value))
         return real(value)
 
-    monkeypatch.setattr(render, "_text", spy)
+    monkeypatch.setattr(labels, "text", spy)
     render.to_dot(g, numbers={"values": {"L": np.array(0.25)},
                               "grads": {"W_o": np.array([1e-5, -2.0])}})
     assert "0.25" in seen and "[1e−05, −2]" in seen
@@ -274,12 +276,12 @@ def test_hostile_graph_with_numbers_stays_well_formed():
 
 
 def test_number_lines():
-    assert render._number_lines(np.array(0.7310585786)) == ["0.731"]
-    assert render._number_lines(np.array(-0.0)) == ["0"]
-    assert render._number_lines(np.array([0.12, -0.5])) == ["[0.12, −0.5]"]
-    assert render._number_lines(np.array([[1.0, 2.0], [3.0, 4.0]])) == ["[1, 2]", "[3, 4]"]
-    assert render._number_lines(np.array([[1.0, 2.0, 3.0]])) == ["[[1, 2, 3]]"]
-    assert render._number_lines(np.arange(12.0).reshape(3, 4)) == \
+    assert render.number_lines(np.array(0.7310585786)) == ["0.731"]
+    assert render.number_lines(np.array(-0.0)) == ["0"]
+    assert render.number_lines(np.array([0.12, -0.5])) == ["[0.12, −0.5]"]
+    assert render.number_lines(np.array([[1.0, 2.0], [3.0, 4.0]])) == ["[1, 2]", "[3, 4]"]
+    assert render.number_lines(np.array([[1.0, 2.0, 3.0]])) == ["[[1, 2, 3]]"]
+    assert render.number_lines(np.arange(12.0).reshape(3, 4)) == \
         ["3×4 array, mean 5.5", "range [0, 11]"]
 
 
@@ -293,14 +295,16 @@ def test_parse_show():
         render.parse_show("grad")
 
 
-def test_doctests():
-    assert doctest.testmod(render).failed == 0
+@pytest.mark.parametrize("module", ["render", "labels", "themes", "nodes", "numbers_shown",
+                                    "legend", "layout"])
+def test_doctests(module):
+    assert doctest.testmod(importlib.import_module(f"graphdraw.formats.{module}")).failed == 0
 
 
 # --- stacked scripts ------------------------------------------------------------------------
 
 def test_script_pair_is_stacked_and_the_rest_stays_text():
-    line = render._line("<i>W</i><sub>o</sub><sup>T</sup> <i>z</i>", 12)
+    line = labels.line("<i>W</i><sub>o</sub><sup>T</sup> <i>z</i>", 12)
     assert "<sub>" not in line and "<sup>" not in line
     cells = re.findall(r"<TD>(<FONT[^>]*>.*?</FONT>)</TD>", line)
     assert cells == ['<FONT POINT-SIZE="12"><i>W</i></FONT>',
@@ -308,23 +312,23 @@ def test_script_pair_is_stacked_and_the_rest_stays_text():
     assert ('<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.4">T</FONT></TD></TR>'
             '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.4">o</FONT></TD></TR>') in line
     # no pair: exactly the old text
-    assert render._line("<i>x</i><sup>T</sup>", 11) == render._font("<i>x</i><sup>T</sup>", 11)
+    assert labels.line("<i>x</i><sup>T</sup>", 11) == labels.font("<i>x</i><sup>T</sup>", 11)
 
 
 def test_stacked_line_reopens_open_tags_and_merges_superscripts():
-    line = render._line("<b><i>W</i><sub>i</sub><sup>T</sup><sup>T</sup> x</b>", 10)
+    line = labels.line("<b><i>W</i><sub>i</sub><sup>T</sup><sup>T</sup> x</b>", 10)
     assert '<FONT POINT-SIZE="7"><b>TT</b></FONT>' in line          # Wᵢᵀᵀ: one stack
     assert '<FONT POINT-SIZE="7"><b>i</b></FONT>' in line
     assert "<b><i>W</i></b>" in line and "<b> x</b>" in line
     for cell in re.findall(r'<FONT POINT-SIZE="[\d.]+">(.*?)</FONT>', line):
-        assert render._balanced(cell), cell
+        assert labels.balanced(cell), cell
 
 
 def test_stacked_line_fills_wide_cells_with_empty_cells():
-    line = render._line("<i>W</i><sub>o</sub><sup>T</sup>", 12)
+    line = labels.line("<i>W</i><sub>o</sub><sup>T</sup>", 12)
     # twice wrapped with two empty cells each side: a wider cell's extra width goes there
     assert line.count("<TD></TD><TD></TD><TD>") == 2
-    right = render._line("<i>W</i><sub>o</sub><sup>T</sup>", 12, align="right")
+    right = labels.line("<i>W</i><sub>o</sub><sup>T</sup>", 12, align="right")
     assert right.count("<TD></TD><TD></TD><TD>") == 2
     assert not right.endswith("<TD></TD><TD></TD></TR></TABLE>")
 

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 
+import graphviz
 import networkx as nx
 import pytest
 from click.testing import CliRunner
@@ -19,6 +20,7 @@ from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
 from graphdraw.formats import render
+from graphdraw.formats import labels
 from test_render import (EVIL, assert_well_formed, build, edge_lines, hostile_graph,
                          html_strings, node_lines)
 
@@ -257,7 +259,7 @@ def test_op_symbols_come_from_the_op_table():
         symbol = render.op_symbol(row.name)
         assert symbol and symbol.strip() == symbol, row.name
         markup = render.op_symbol(row.name, markup=True)
-        assert markup and render._balanced(markup), row.name
+        assert markup and labels.balanced(markup), row.name
         assert html.unescape(re.sub(r"<[^>]*>", "", markup)).replace(" ", "") == \
             re.sub(r"[ᵀ_]", lambda m: "T" if m.group() == "ᵀ" else "", symbol).replace(" ", "")
         if row.style in ("infix", "prefix") and row.pretty.strip():
@@ -276,13 +278,13 @@ def test_ops_style_draws_each_operation_between_values(name):
     for op_name, node in op_names.items():
         assert op_name in nodes
         symbol = render.op_symbol(g.nodes[node]["op"], markup=True)
-        assert f"label=<{render._font(symbol, render.EXPR_SIZE + 2)}>" in nodes[op_name]
+        assert f"label=<{labels.font(symbol, render.EXPR_SIZE + 2)}>" in nodes[op_name]
         assert re.search(r"shape=(circle|ellipse)", nodes[op_name])
     value_names = {str(render.dot_id(n, i)) for i, n in enumerate(g.nodes)}
     assert not value_names & set(op_names)                       # no collisions
     edges = [ln.split(" [")[0].strip() for ln in edge_lines(source)]
     assert len(edges) == g.number_of_edges() + len(computed)
-    q = render.graphviz.quoting.quote
+    q = graphviz.quoting.quote
     for index, node in computed:
         # op -> value: unlabelled
         line = next(ln for ln in edge_lines(source) if ln.strip().startswith(
@@ -460,4 +462,4 @@ def test_the_parsers_sum_over_samples_is_drawn_in_a_plate(style):
     inside = set(lines_of(box))
     assert {"x_n", "y_n", "a_n", "z_n", "y_hat_n"} <= inside
     assert not {"W_i", "b_a", "W_o", "b_o", "L"} & inside
-    assert f">{render._text(plates.pop())}</FONT>" in box.splitlines()[1]
+    assert f">{labels.text(plates.pop())}</FONT>" in box.splitlines()[1]
