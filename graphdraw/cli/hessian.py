@@ -39,10 +39,10 @@ def hessian_command(model, inline, example, settings, values_file, seed, wrt, fu
       graphdraw hessian --check                # against torch.autograd.functional.hessian
       graphdraw hessian --json | jq .eigenvalues
     """
-    from graphdraw.numeric import hessian as hessian_mod
+    from graphdraw.analyses import curvature
     from graphdraw.errors import EXIT_CHECK
     source, program, leaf_values = load(model, inline, example, settings, values_file, seed)
-    report = hessian_mod.Report(program, leaf_values, wrt_leaves(program, wrt))
+    report = curvature.Report(program, leaf_values, wrt_leaves(program, wrt))
     if against_torch:
         report.compare_torch()
     if as_json:

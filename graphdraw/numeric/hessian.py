@@ -321,6 +321,12 @@ def entry_name(leaf: str, entry: tuple[int, ...]) -> str:
     return leaf if not entry else f"{leaf}[{','.join(str(i + 1) for i in entry)}]"
 
 
+def _pretty_entry(leaf: str, entry: tuple[int, ...]) -> str:
+    """An entry as the reports print it: 1-based, the leaf named by names.pretty."""
+    from graphdraw.language.names import pretty
+    return pretty(leaf) + (f"[{','.join(str(i + 1) for i in entry)}]" if entry else "")
+
+
 # -- the public interface -----------------------------------------------------------------
 
 def hessian(program: Program, leaf_values: dict, leaves: Iterable[str]):
@@ -397,185 +403,6 @@ def newton_direction(H, g, *, damping: float = 1e-3, absolute: bool = False):
         return np.linalg.lstsq(A, g.ravel(), rcond=None)[0]
 
 
-
-# -- the hessian command -------------------------------------------------------------------
-
-MAX_ENTRIES = 2000       # parameter entries: one Hessian-vector product each
-SHOW_MATRIX = 12         # the matrix is printed up to this many entries (--full: always)
-SHOW_EIGENVALUES = 16
-
-
-class Report:
-    """The Hessian at a point with what the command prints: eigenvalues, index, gradient."""
-
-    def __init__(self, program: Program, leaf_values: dict, leaves: list[str]) -> None:
-        from graphdraw.errors import GraphdrawError, LimitError
-        if not leaves:
-            why = ("every leaf is declared input, target or const"
-                   if any(n.is_leaf for n in program.nodes.values()) else "it has no leaves")
-            raise GraphdrawError(f"no leaf of this model gets a gradient: {why}",
-                                 hint="use a parameter in the equations ('param w'), or name "
-                                      "the leaves to differentiate with respect to: --wrt x")
-        point = Point(program, leaf_values, leaves)
-        self.entries = point.index()
-        if len(self.entries) > MAX_ENTRIES:
-            raise LimitError(f"the Hessian has {len(self.entries):,} rows; graphdraw computes "
-                             f"it for at most {MAX_ENTRIES:,} parameter entries",
-                             hint="choose fewer leaves with --wrt")
-        self.program, self.leaves, self.values = program, list(leaves), leaf_values
-        self.output = program.output
-        self.value = np.asarray(point.value, dtype=float)
-        self.shapes = point.shapes
-        self.gradient = flatten(point.gradient(), self.leaves)
-        self.H = point.hessian()
-        self.eigenvalues = eigenvalues(self.H)
-        self.tol = tolerance(self.eigenvalues)
-        self.negative = int(np.count_nonzero(self.eigenvalues < -self.tol))
-        self.positive = int(np.count_nonzero(self.eigenvalues > self.tol))
-        self.zero = len(self.eigenvalues) - self.negative - self.positive
-        self.index = self.negative / len(self.eigenvalues) if len(self.eigenvalues) else 0.0
-        self.asymmetry = float(np.abs(self.H - self.H.T).max()) if self.H.size else 0.0
-        self.torch: dict | None = None
-
-    @property
-    def names(self) -> list[str]:
-        return [entry_name(leaf, entry) for leaf, entry in self.entries]
-
-    def compare_torch(self, rtol: float = 1e-8, atol: float = 1e-12) -> dict:
-        """The Hessian against torch.autograd.functional.hessian (imports torch)."""
-        reference = torch_hessian(self.program, self.values, self.leaves)
-        diff = np.abs(self.H - reference)
-        scale = max(float(np.abs(reference).max()) if reference.size else 0.0, 1e-300)
-        ok = bool(np.all(diff <= atol + rtol * scale))
-        from graphdraw.analyses.check import _torch
-        self.torch = {"version": str(_torch().__version__),
-                      "max_abs": float(diff.max()) if diff.size else 0.0,
-                      "max_rel": float(diff.max() / scale) if diff.size else 0.0,
-                      "rtol": rtol, "atol": atol, "ok": ok}
-        return self.torch
-
-    def verdict(self) -> str:
-        P = len(self.eigenvalues)
-        flat = f", {self.zero} flat direction{'s' if self.zero != 1 else ''}" if self.zero else ""
-        if P == 0:
-            return "there are no parameter entries"
-        if self.negative == 0 and self.zero == 0:
-            return ("H is positive definite: the output curves upwards in every direction "
-                    "(where the gradient is 0, a minimum)")
-        if self.positive == 0 and self.zero == 0:
-            return "H is negative definite: the output curves downwards in every direction"
-        if self.negative == 0:
-            return f"H is positive semi-definite{flat}"
-        if self.positive == 0:
-            return f"H is negative semi-definite{flat}"
-        return (f"H is indefinite: the output curves downwards along {self.negative} "
-                f"direction{'s' if self.negative != 1 else ''}{flat} (where the gradient is 0, "
-                "a saddle)")
-
-    def to_json(self) -> dict:
-        from graphdraw.numeric.numbers import to_json as num
-        return {"output": self.output, "value": num(self.value),
-                "summed": self.value.ndim > 0, "wrt": self.leaves,
-                "parameters": self.names, "hessian": self.H.tolist(),
-                "eigenvalues": self.eigenvalues.tolist(), "index": self.index,
-                "negative": self.negative, "zero": self.zero, "positive": self.positive,
-                "zero_tolerance": self.tol, "gradient": self.gradient.tolist(),
-                "gradient_norm": float(np.linalg.norm(self.gradient)),
-                "symmetry_error": self.asymmetry, "torch": self.torch,
-                "values": {k: num(v) for k, v in self.values.items()}}
-
-    def format(self, name: str, note: str, full: bool = False) -> str:
-        from graphdraw.language.names import pretty
-        from graphdraw.ops.shapes import fmt
-        node = self.program.nodes[self.output]
-        out_name = pretty(node.name or node.id, node.version)
-        P = len(self.entries)
-        lines = [f"Hessian of {out_name} — {name}, {note}", ""]
-        value = (f"{float(self.value):.6g}" if self.value.ndim == 0 else
-                 f"sum of {self.value.size} entries = {float(self.value.sum()):.6g}")
-        parts = ", ".join(pretty(leaf) + (f" ({fmt(self.shapes[leaf])})" if self.shapes[leaf]
-                                          else "") for leaf in self.leaves)
-        lines.append(f"{out_name} = {value}; {P} parameter entr{'ies' if P != 1 else 'y'}: "
-                     f"{parts}")
-        labels = [_pretty_entry(leaf, entry) for leaf, entry in self.entries]
-        lines.append("")
-        if P and (P <= SHOW_MATRIX or full):
-            lines.append(f"∂²{out_name}/∂row ∂column:")
-            lines.extend(_matrix(self.H, labels))
-        elif P:
-            k, l = np.unravel_index(int(np.abs(self.H).argmax()), self.H.shape)
-            diag = np.diag(self.H)
-            lines.append(f"the {P}×{P} matrix is not shown (--full prints it, --json gives it); "
-                         f"its diagonal runs from {diag.min():.4g} to {diag.max():.4g}, its "
-                         f"largest entry is {self.H[k, l]:.4g} at ({labels[k]}, {labels[l]})")
-        lines.append("")
-        ev = self.eigenvalues
-        if P <= SHOW_EIGENVALUES or full:
-            shown = "  ".join(_g(v) for v in ev)
-        else:
-            shown = ("  ".join(_g(v) for v in ev[:5]) + "  …  " +
-                     "  ".join(_g(v) for v in ev[-5:]))
-        lines.append("eigenvalues, ascending:")
-        lines.append("  " + shown)
-        lines.append(f"index {self.index:.4g}: {self.negative} negative, {self.zero} zero, "
-                     f"{self.positive} positive of {P} (|λ| ≤ {self.tol:.1e} counts as zero)")
-        lines.append(self.verdict())
-        norm = float(np.linalg.norm(self.gradient))
-        lines.append(f"‖∇{out_name}‖ = {norm:.4g}" + (" here: a critical point" if norm < 1e-8
-                     else " here: not a critical point, the eigenvalues describe the "
-                          "curvature at this point"))
-        lines.append(f"symmetry: max |H − Hᵀ| = {self.asymmetry:.1e} (H is computed exactly by "
-                     "forward-over-reverse products, so only rounding is left)")
-        if self.torch is not None:
-            t = self.torch
-            mark = "✓" if t["ok"] else "✗"
-            lines.append(f"{mark} vs torch.autograd.functional.hessian (torch {t['version']}): "
-                         f"max abs {t['max_abs']:.1e}, max rel {t['max_rel']:.1e} "
-                         f"(rtol {t['rtol']:g})")
-        return "\n".join(lines) + "\n"
-
-
-def _g(v: float) -> str:
-    return f"{v:.4g}"
-
-
-def _pretty_entry(leaf: str, entry: tuple[int, ...]) -> str:
-    from graphdraw.language.names import pretty
-    return pretty(leaf) + (f"[{','.join(str(i + 1) for i in entry)}]" if entry else "")
-
-
-def _matrix(H, labels: list[str]) -> list[str]:
-    cells = [[_g(v) if v != 0 else "0" for v in row] for row in H]
-    width = max([len(s) for s in labels] + [len(c) for row in cells for c in row])
-    left = max(len(s) for s in labels)
-    lines = ["  " + " " * left + "  " + " ".join(s.rjust(width) for s in labels)]
-    for label, row in zip(labels, cells):
-        lines.append("  " + label.ljust(left) + "  " + " ".join(c.rjust(width) for c in row))
-    return lines
-
-
-def torch_hessian(program: Program, leaf_values: dict, leaves: Iterable[str]):
-    """torch.autograd.functional.hessian of the same model (built by check.py from each row's
-    torch forward), with respect to the same flattened entries: the reference."""
-    from graphdraw.analyses.check import _torch, torch_values
-    torch = _torch()
-    leaves = list(leaves)
-    program, leaf_values = plates.unroll(program, leaf_values)
-    shapes = {leaf: np.shape(leaf_values[leaf]) for leaf in leaves}
-    sizes = [int(np.prod(shapes[leaf], dtype=int)) for leaf in leaves]
-    fixed = {n.id: torch.tensor(np.asarray(leaf_values[n.id], dtype=float),
-                                dtype=torch.float64)
-             for n in program.nodes.values() if n.is_leaf}
-
-    def f(flat):
-        tensors = dict(fixed)
-        for leaf, part in zip(leaves, torch.split(flat, sizes)):
-            tensors[leaf] = part.reshape(shapes[leaf])
-        return torch_values(program, tensors)[program.output].sum()
-
-    start = torch.tensor(flatten(leaf_values, leaves), dtype=torch.float64)
-    return torch.autograd.functional.hessian(f, start).detach().numpy()
-
 __all__ = ["Point", "hessian", "gradient", "eigenvalues", "index", "newton_direction",
            "vjp_combine", "jvp_combine", "flat_index", "flatten", "unflatten", "entry_name",
-           "tolerance", "Report", "torch_hessian"]
+           "tolerance"]

@@ -18,14 +18,14 @@ command runs without them. `run_check` is the whole check; its parts are usable 
 
 from graphdraw.analyses.check.gradients import (ATOL, FD_ATOL, FD_MAX, FD_RTOL, FD_STEP, RTOL,
                                                 LeafReport, compare_gradients)
-from graphdraw.analyses.check.makedot import MAX_NODES
-from graphdraw.analyses.check.picture import BAD, OFF, PALETTE, side_by_side
+from graphdraw.analyses.check.picture import BAD, side_by_side
 from graphdraw.analyses.check.report import CheckReport, run_check
 from graphdraw.analyses.check.structure import (OpMatch, StructureReport, TorchEdge, TorchNode,
                                                 compare_structure)
-from graphdraw.analyses.check.torchmodel import (INSTALL_HINT, _torch, _torchviz, build_torch,
-                                                 torch_hessian, torch_values)
+from graphdraw.analyses.check.torchmodel import build_torch, torch_hessian, torch_values
+from graphdraw.analyses.check.torchmodel import _torch  # noqa: F401 - torch, for curvature.py
 
 __all__ = ["build_torch", "torch_values", "torch_hessian", "compare_gradients",
            "compare_structure", "run_check", "side_by_side", "CheckReport", "LeafReport",
-           "StructureReport", "OpMatch", "TorchNode", "TorchEdge"]
+           "StructureReport", "OpMatch", "TorchNode", "TorchEdge", "BAD", "RTOL", "ATOL",
+           "FD_RTOL", "FD_ATOL", "FD_STEP", "FD_MAX"]
