@@ -6,6 +6,7 @@ import json
 
 import networkx as nx
 
+from graphdraw.formats.base import Format, Job
 from graphdraw.lazy import gc_paused
 
 NODE_KEYS = ("kind", "op", "name", "version", "label", "forward", "forward_pretty", "shape",
@@ -45,3 +46,13 @@ def to_json(graph: nx.MultiDiGraph) -> str:
 
     head = json.dumps({"output": data["output"], "title": data["title"]}, ensure_ascii=False)
     return f'{head[:-1]},\n "nodes": {items("nodes")},\n "edges": {items("edges")}\n}}\n'
+
+
+def _write(job: Job) -> bytes:
+    """`render --format json`: the graph's structure and formulas (not --show's numbers)."""
+    return to_json(job.graph).encode("utf-8")
+
+
+FORMATS = {"json": Format("json", "json", "the graph as JSON: nodes, edges, formulas and "
+                          "local derivatives", write=_write, notations=("plain", "pretty"),
+                          numbers=False)}
