@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from graphdraw.analyses.check.report import _pretty
 from graphdraw.analyses.check.structure import StructureReport, compare_structure
+from graphdraw.formats import labels
+from graphdraw.formats.themes import FONT, INK, STYLES
 from graphdraw.language.program import Program
 
 # Ten distinct colours (Tableau's, without its red: red marks what does not match).
@@ -26,8 +28,6 @@ def side_by_side(program: Program, tensors: dict, report=None) -> str:
     """
     import graphviz
 
-    from graphdraw.formats import render
-
     if getattr(report, "program", None) is not None:
         program = report.program        # as checked: a plate written out sample by sample
     structure = getattr(report, "structure", report)
@@ -35,12 +35,12 @@ def side_by_side(program: Program, tensors: dict, report=None) -> str:
         structure = compare_structure(program, tensors)
     marks = _Marks.of(program, structure)
     dot = graphviz.Digraph(name="check")
-    dot.attr("graph", charset="UTF-8", rankdir="TB", fontname=render.FONT, bgcolor="white",
+    dot.attr("graph", charset="UTF-8", rankdir="TB", fontname=FONT, bgcolor="white",
              pad="0.25", nodesep="0.3", ranksep="0.35", newrank="true",
-             label=f"<{render._font(render._text(_caption(structure)), 12)}>", labelloc="b")
-    dot.attr("node", fontname=render.FONT, fontsize="12", color=render.INK, penwidth="1.2",
+             label=f"<{labels.font(labels.text(_caption(structure)), 12)}>", labelloc="b")
+    dot.attr("node", fontname=FONT, fontsize="12", color=INK, penwidth="1.2",
              margin="0.1,0.05")
-    dot.attr("edge", color=render.INK, arrowsize="0.7")
+    dot.attr("edge", color=INK, arrowsize="0.7")
     with dot.subgraph(name="cluster_graphdraw") as left:
         _graphdraw_side(left, program, marks)
     with dot.subgraph(name="cluster_torchviz") as right:
@@ -77,11 +77,10 @@ def _colour(k: int) -> str:
 
 def _tag(k: int | None, text: str | None = None) -> str:
     """A number cell in the pair's colour; a red ✗ for what did not match."""
-    from graphdraw.formats import render
     shown = text or ("✗" if k is None else str(k))
     background = BAD if k is None else _colour(k)
     return (f'<TD BGCOLOR="{background}">'
-            f'{render._font(render._text(shown), 10, "white")}</TD>')
+            f'{labels.font(labels.text(shown), 10, "white")}</TD>')
 
 
 def _wrap(inner: str, cell: str | None) -> str:
@@ -94,17 +93,17 @@ def _wrap(inner: str, cell: str | None) -> str:
 def _graphdraw_side(left, program: Program, marks: _Marks) -> None:
     """graphdraw's graph as `render` draws it, each node tagged with its number or a ✗."""
     from graphdraw.core import graph as graph_mod
-    from graphdraw.formats import render
+    from graphdraw.formats.nodes import node_label
 
-    left.attr(label=f"<{render._font('<B>graphdraw</B>', 16)}>", color="#999999",
+    left.attr(label=f"<{labels.font('<B>graphdraw</B>', 16)}>", color="#999999",
               style="rounded")
     g = graph_mod.build(program, notations=graph_mod.FOR_RENDER)
     gd_ids = {node: f"g{i + 1}" for i, node in enumerate(g.nodes)}
     numbers, bad = marks.numbers, marks.bad_ops | marks.bad_leaves
     for node, data in g.nodes(data=True):
         kind = data.get("kind", "intermediate")
-        label, extra = render._node_label(data, True)
-        attrs = {**render.STYLES.get(kind, render.STYLES["intermediate"])[0], **extra}
+        label, extra = node_label(data, True)
+        attrs = {**STYLES.get(kind, STYLES["intermediate"])[0], **extra}
         if node in numbers and node not in bad:
             cell = _tag(numbers[node])
             attrs.update(color=_colour(numbers[node]), penwidth="2.5")
@@ -131,16 +130,14 @@ def _graphdraw_side(left, program: Program, marks: _Marks) -> None:
 def _torchviz_side(right, program: Program, structure: StructureReport,
                    marks: _Marks) -> None:
     """torchviz's graph in its own colours, each node tagged with its owner's number."""
-    from graphdraw.formats import render
-
-    right.attr(label=f"<{render._font('<B>torchviz (autograd)</B>', 16)}>",
+    right.attr(label=f"<{labels.font('<B>torchviz (autograd)</B>', 16)}>",
                color="#999999", style="rounded")
     numbers = marks.numbers
     for n in structure.nodes:
         label = n.label.strip().replace("\n ", "\n")
         if n.kind == "output" and not n.name:      # torchviz leaves the output unnamed
             label = f"{_pretty(program, program.output)}\n{label}"
-        text = render._text(label)
+        text = labels.text(label)
         if n.role == "unmatched" or n.owner in marks.bad_ops:
             cell = _tag(None, f"✗ {numbers[n.owner]}" if n.owner in numbers else None)
             attrs = {"color": BAD, "penwidth": "2.5", "style": "filled,dashed"}
@@ -150,7 +147,7 @@ def _torchviz_side(right, program: Program, structure: StructureReport,
                      "style": "filled"}
         else:
             cell, attrs = None, {"style": "filled"}
-        right.node(n.key, label=_wrap(f"<{render._font(text, 11)}>", cell), shape="box",
+        right.node(n.key, label=_wrap(f"<{labels.font(text, 11)}>", cell), shape="box",
                    fillcolor=_FILLS.get(n.kind, "lightgrey"), **attrs)
     for e in structure.edges:
         attrs = {}
