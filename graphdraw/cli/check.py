@@ -73,12 +73,12 @@ def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rt
 def _write_diagram(path: str, dot: str) -> None:
     """Write DOT source to `path`, laid out by Graphviz unless the extension is .dot/.gv."""
     from graphdraw.formats import output as out
-    from graphdraw.formats import render as render_mod
+    from graphdraw.formats.layout import layout
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext in ("dot", "gv"):
         data = dot.encode("utf-8")
     elif ext in ("svg", "png", "pdf"):
-        data = render_mod.layout(dot, ext)
+        data = layout(dot, ext)
     else:
         raise GraphdrawError(f"--diagram {path}: use a .svg, .png, .pdf or .dot file name")
     out.write_atomic(path, data)
