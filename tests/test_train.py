@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from graphdraw.analyses import data as data_mod
 from graphdraw.language import examples
 from graphdraw.language import parser
 from graphdraw.analyses import train as T
+from graphdraw.analyses.train import data as data_mod
+from graphdraw.analyses.train import report as train_report
 from graphdraw.cli import cli
 
 XOR = examples.text("xor")
@@ -346,7 +347,7 @@ def test_no_progress_bar_when_standard_error_is_not_a_terminal():
 
 
 def test_a_progress_bar_on_a_terminal(monkeypatch):
-    monkeypatch.setattr(T, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(train_report, "_stderr_is_terminal", lambda: True)
     import click
     shown = []
     real = click.progressbar

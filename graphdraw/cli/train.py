@@ -63,10 +63,7 @@ from graphdraw.language.source import read_model
               help="Seeds per size for --sweep-hidden: --seed, --seed + 1, ... [default: 20]")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Processes for --sweep-hidden. [default: the CPUs, at most 4]")
-def train(model, inline, example, settings, values_file, seed, data_path, reduce, optimizer,
-          lr, steps, hidden, dim_items, momentum, damping, init_scale, predict, plot,
-          plot_taylor, track_hessian, diagram, save_params, no_files, as_json, sweep_hidden,
-          seeds, jobs) -> None:
+def train(model, inline, example, **options) -> None:
     """Train the model's parameters by gradient descent on graphdraw's own backprop.
 
     Minimises the output summed (or averaged) over the samples: the four XOR samples, or a
@@ -86,13 +83,5 @@ def train(model, inline, example, settings, values_file, seed, data_path, reduce
       graphdraw train model.gd --data samples.csv --reduce mean --json
       graphdraw train --sweep-hidden 2,3,4,8 --seeds 20   # 6.2(c): how often H units learn
     """
-    from graphdraw.analyses import train as train_mod
-    source = read_model(model, inline, example)
-    train_mod.command(source, settings=settings, values_file=values_file, seed=seed,
-                      data_path=data_path, reduce=reduce, hidden=hidden, dim_items=dim_items,
-                      lr=lr, steps=steps, optimizer=optimizer, momentum=momentum,
-                      damping=damping, init_scale=init_scale, predict=predict, plot=plot,
-                      plot_taylor=plot_taylor, track_hessian=track_hessian, diagram=diagram,
-                      save_params=save_params,
-                      no_files=no_files, as_json=as_json, sweep_hidden=sweep_hidden,
-                      seeds=seeds, jobs=jobs)
+    from graphdraw.analyses.train.command import command
+    command(read_model(model, inline, example), **options)

@@ -1,0 +1,148 @@
+"""The optimizers of `graphdraw train` (gd, momentum, newton, sfn) and the history they log.
+
+Each step logs the first-order Taylor prediction of the change in loss, g·Δθ (−ε‖g‖² for
+gradient descent), beside the actual change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+from graphdraw.analyses.train.objective import Objective, TrainingError
+from graphdraw.lazy import np
+from graphdraw.numeric import evaluate
+
+OPTIMIZERS = ("gd", "momentum", "newton", "sfn")
+OPTIMIZER_NAMES = {"gd": "gradient descent", "momentum": "momentum",
+                   "newton": "Newton", "sfn": "saddle-free Newton"}
+# Step sizes that learn XOR with the built-in network (loss summed over the 4 samples).
+DEFAULT_LR = {"gd": 2.0, "momentum": 0.5, "newton": 1.0, "sfn": 1.0}
+DEFAULT_STEPS = 5000
+MOMENTUM = 0.9
+DAMPING = 1e-2        # newton and sfn: λ added to H (|H|); learns XOR in 200 sfn steps
+
+
+@dataclass
+class History:
+    """What happened at each step: the loss before each step and after the last (steps + 1
+    numbers); each step's first-order prediction g·Δθ of the change in loss and the actual
+    change; the gradient's norm; every step's parameters when asked for (tests)."""
+
+    loss: list[float] = field(default_factory=list)
+    predicted: list[float] = field(default_factory=list)
+    actual: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+    params: list[dict] = field(default_factory=list)
+    tracked: list = field(default_factory=list)    # Objective.track's values at each point
+    hessian: list = field(default_factory=list)    # (step, loss, index of the Hessian)
+
+
+def flatten(arrays: dict, index: list) -> "np.ndarray":
+    """Parameters or gradients as one vector, in the order of a Hessian's `index`
+    (a list of (leaf, entry) pairs; the entry is a tuple, or () for a scalar)."""
+    return np.array([float(np.asarray(arrays[leaf])[tuple(entry)]) for leaf, entry in index])
+
+
+def unflatten(vector, index: list, like: dict) -> dict:
+    """A vector in the order of `index` as arrays shaped like `like`."""
+    out = {leaf: np.zeros_like(np.asarray(value, dtype=float)) for leaf, value in like.items()}
+    for number, (leaf, entry) in zip(vector, index):
+        out[leaf][tuple(entry)] = number
+    return out
+
+
+def train(objective: Objective, theta: dict, *, optimizer: str = "gd", lr: float = 1.0,
+          steps: int = DEFAULT_STEPS, momentum: float = MOMENTUM, damping: float | None = None,
+          on_step: Callable[[int], None] | None = None,
+          record: bool = False, hessian_every: int = 0) -> tuple[dict, History]:
+    """Run `steps` steps from `theta`; the final parameters and the history.
+
+    gd: θ ← θ − ε g.  momentum (as torch.optim.SGD): v ← μ v + g, θ ← θ − ε v.
+    newton: θ ← θ − ε H⁻¹g; sfn (saddle-free Newton): θ ← θ − ε |H|⁻¹g, both from
+    graphdraw.numeric.hessian.newton_direction with the given damping.
+    """
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}")
+    theta = {p: np.array(v, dtype=float) for p, v in theta.items()}
+    history = History()
+    velocity = {p: np.zeros_like(v) for p, v in theta.items()}
+    loss, grads = _evaluate(objective, theta, 0)
+    _log_point(history, objective, theta, 0, loss, record, hessian_every > 0)
+    for step in range(1, steps + 1):
+        if optimizer == "gd":
+            delta = {p: -lr * grads[p] for p in theta}
+        elif optimizer == "momentum":
+            for p in theta:
+                velocity[p] = momentum * velocity[p] + grads[p]
+            delta = {p: -lr * velocity[p] for p in theta}
+        else:
+            delta = _newton_step(objective, theta, grads, lr, damping, optimizer == "sfn",
+                                 step)
+        history.predicted.append(float(sum(np.sum(grads[p] * delta[p]) for p in theta)))
+        history.grad_norm.append(math.sqrt(float(sum(np.sum(grads[p] ** 2) for p in theta))))
+        theta = {p: theta[p] + delta[p] for p in theta}
+        new_loss, grads = _evaluate(objective, theta, step)
+        history.actual.append(new_loss - loss)
+        loss = new_loss
+        hessian = hessian_every and (step % hessian_every == 0 or step == steps)
+        _log_point(history, objective, theta, step, loss, record, bool(hessian))
+        if on_step is not None:
+            on_step(step)
+    return theta, history
+
+
+def _log_point(history: History, objective: Objective, theta: dict, step: int, loss: float,
+               record: bool, hessian: bool) -> None:
+    """Log the loss (and what else is asked for) at the point reached after `step` steps."""
+    history.loss.append(loss)
+    history.tracked.append(objective.tracked)
+    if record:
+        history.params.append({p: v.copy() for p, v in theta.items()})
+    if hessian:
+        _track_hessian(objective, theta, step, loss, history)
+
+
+def _track_hessian(objective: Objective, theta: dict, step: int, loss: float,
+                   history: History) -> None:
+    """Record the index of the Hessian (the fraction of negative eigenvalues) at this point."""
+    from graphdraw.numeric.hessian import index
+    h, _ = objective.hessian(theta)
+    history.hessian.append((step, loss, index(h)))
+
+
+def _evaluate(objective: Objective, theta: dict, step: int) -> tuple[float, dict]:
+    try:
+        loss, grads = objective(theta)
+    except evaluate.NumericError as exc:
+        where = "at the starting point" if step == 0 else f"after step {step}"
+        raise TrainingError(f"training stopped {where}: {exc.message}",
+                            hint="try a smaller --lr" if step else exc.hint) from None
+    if not math.isfinite(loss):
+        raise TrainingError(f"the loss is not finite after step {step}",
+                            hint="try a smaller --lr")
+    return loss, grads
+
+
+def _newton_step(objective: Objective, theta: dict, grads: dict, lr: float,
+                 damping: float | None, absolute: bool, step: int) -> dict:
+    try:
+        from graphdraw.numeric import hessian as hessian_mod
+    except ImportError:
+        raise TrainingError("--optimizer newton and sfn need graphdraw.numeric.hessian, which this "
+                            "installation does not have") from None
+    h, index = objective.hessian(theta)
+    g = flatten(grads, index)
+    try:
+        direction = hessian_mod.newton_direction(
+            h, g, absolute=absolute, damping=DAMPING if damping is None else damping)
+    except np.linalg.LinAlgError:
+        raise TrainingError(f"the Hessian is singular at step {step}; Newton's step does not "
+                            "exist there", hint="add --damping, e.g. --damping 1e-3") from None
+    direction = np.asarray(direction, dtype=float)
+    if not np.all(np.isfinite(direction)):
+        raise TrainingError(f"Newton's step is not finite at step {step}",
+                            hint="add --damping, e.g. --damping 1e-3")
+    return unflatten(-lr * direction, index, theta)
+
