@@ -8,7 +8,9 @@ their tooltips, and check that the MathML is laid out and the console stays clea
 from __future__ import annotations
 
 import doctest
+import importlib
 import os
+import pkgutil
 import re
 import shutil
 import tempfile
@@ -21,6 +23,7 @@ from click.testing import CliRunner
 
 from graphdraw.language import examples
 from graphdraw.formats import html as html_mod
+from graphdraw.formats.html import markup
 from graphdraw.language import parser
 from graphdraw.formats import render
 from graphdraw.numeric import values
@@ -120,7 +123,7 @@ HOSTILE_SVG = """<?xml version="1.0"?>
 
 
 def test_clean_svg_keeps_the_drawing_and_drops_everything_active():
-    text = html_mod._serialize(html_mod.clean_svg(HOSTILE_SVG), keep_ns=html_mod.SVG_NS)
+    text = markup.serialize(html_mod.clean_svg(HOSTILE_SVG), keep_ns=markup.SVG_NS)
     assert_inert(text)
     assert ">kept</text>" in text and "<path" in text and "<polygon" in text
     for bad in ("alert", "evil", "style", "foreignObject", "image", "DOCTYPE", "target"):
@@ -160,8 +163,10 @@ def test_value_tex_numbers_vectors_matrices_and_summaries():
     assert html_mod.value_tex(1.5e-7) == r"1.5 \times 10^{-7}"
 
 
-def test_doctests():
-    assert doctest.testmod(html_mod).failed == 0
+@pytest.mark.parametrize("module", [html_mod.__name__] + [
+    f"{html_mod.__name__}.{info.name}" for info in pkgutil.iter_modules(html_mod.__path__)])
+def test_doctests(module):
+    assert doctest.testmod(importlib.import_module(module)).failed == 0
 
 
 # --- the page as text -------------------------------------------------------------------------

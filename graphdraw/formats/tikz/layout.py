@@ -71,6 +71,7 @@ def label_text(ldraw: list) -> str:
 
 
 def node_look(obj: dict) -> Look:
+    """How dot drew a node: its TikZ shape, lines and fill, text colour."""
     style = str(obj.get("style", ""))
     shape_attr = str(obj.get("shape", "ellipse"))
     look = Look(shape=None if shape_attr in _TEXTLESS else _SHAPES.get(shape_attr, "rectangle"))
@@ -86,6 +87,7 @@ def node_look(obj: dict) -> Look:
 
 
 def to_float(value: object, default: float) -> float:
+    """A number from a layout attribute, `default` when it is missing or not one."""
     try:
         return float(value)
     except (TypeError, ValueError):

@@ -75,7 +75,7 @@ def draw_legend(scene: Scene, box: dict) -> list[str]:
         style = "gd " + kind
         if style not in scene.pic.styles:
             scene.pic.styles[style] = ", ".join(scene.pic.options(role_of(kind),
-                                                                node_look(obj)))
+                                                                  node_look(obj)))
         rows.append((f"\\node[{style}, gd legend shape] {{}};",
                      escape(label_text(obj.get("_ldraw_")) or kind)))
     notes = []
