@@ -124,11 +124,11 @@ def _prediction_table(setup: Setup, rows: list[Prediction], steps: int) -> list[
     verdict = learned(rows)
     if verdict is not None:
         right = sum(1 for r in rows if r.correct)
+        wider = ", or more hidden units: --hidden 4" if HIDDEN in setup.program.dims else ""
         out.append(f"learned: all {len(rows)} predictions are on the right side of 0.5"
                    if verdict else
                    f"not learned: {right} of {len(rows)} predictions are on the right side "
-                   f"of 0.5 (try another --seed, more --steps"
-                   f"{', or more hidden units: --hidden 4' if HIDDEN in setup.program.dims else ''})")
+                   f"of 0.5 (try another --seed, more --steps{wider})")
     return out
 
 
