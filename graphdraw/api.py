@@ -17,7 +17,7 @@ the annotated networkx graph, so attributes set there (a `plate`, a `title`) are
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import networkx as nx
 
@@ -25,13 +25,16 @@ from graphdraw import errors
 from graphdraw.core import graph as graph_mod
 from graphdraw.language import source as model
 from graphdraw.language import parser
-from graphdraw.formats import render
+from graphdraw.formats import registry, render
 from graphdraw.language.program import Program
+
+if TYPE_CHECKING:
+    from graphdraw.formats.base import Format, Job
 
 # What .dot(), .svg(), .render() and the notebook display accept, besides to_dot's own.
 DRAW_OPTIONS = ("rankdir", "title", "caption", "theme", "style", "font", "edge_labels",
                 "shapes", "show", "values", "seed")
-FILE_FORMATS = ("svg", "png", "pdf", "dot", "json", "tex", "html")
+FILE_FORMATS = registry.names()        # .render() also knows them by extension (tex, htm)
 
 
 class Graph:
@@ -150,36 +153,41 @@ class Graph:
              title: str = "", caption: str | None = None, **options: Any) -> str:
         """One self-contained HTML page: the picture with a tooltip on every node and edge,
         and the backward equations, at the leaves' values (as for `grads`)."""
-        from graphdraw.formats import html
-        leaf_values = self._leaf_values(dict(values or {}), seed)
-        opts = {k: v for k, v in self._render_options(options).items() if k != "caption"}
-        opts.pop("title", None)
-        return html.to_html(self.program, leaf_values, title=title, caption=caption,
-                            note=render.values_note(seed, bool(values)), **opts)
+        fmt = registry.get("html")
+        job = self._job(fmt, {**options, "values": values, "seed": seed, "title": title,
+                              "caption": caption})
+        return fmt.write(job).decode("utf-8")
 
     def render(self, path: str | os.PathLike, format: str | None = None,
                **options: Any) -> str:
         """Write the picture (svg, png, pdf, dot, tex, html) or the JSON to `path`; returns
-        the path. The format comes from the file's extension unless `format` says it.
+        the path. The format comes from the file's extension unless `format` says it (a
+        format's name or extension: "tikz" or "tex"); `options` as for `dot`, or for html
+        as for `html`.
         """
-        from graphdraw.formats.jsonout import to_json
         from graphdraw.formats.output import write_atomic
         path = os.fspath(path)
-        fmt = (format or os.path.splitext(path)[1].lstrip(".") or "svg").lower()
-        fmt = {"tikz": "tex", "htm": "html"}.get(fmt, fmt)
-        if fmt not in FILE_FORMATS:
-            raise ValueError(f"format must be one of {', '.join(FILE_FORMATS)}, not {fmt!r}")
-        if fmt == "json":
-            data = to_json(self.nx).encode("utf-8")
-        elif fmt == "tex":
-            data = self.tikz(**options).encode("utf-8")
-        elif fmt == "html":
-            data = self.html(**options).encode("utf-8")
-        else:
-            dot = self.dot(**options)
-            data = dot.encode("utf-8") if fmt == "dot" else render.layout(dot, fmt)
-        write_atomic(path, data)
+        word = format or registry.extension_of(path) or registry.DEFAULT
+        fmt = registry.find(word)
+        if fmt is None:
+            raise ValueError(f"format must be one of {', '.join(FILE_FORMATS)}, not "
+                             f"{word.lower()!r}")
+        write_atomic(path, fmt.write(self._job(fmt, options)))
         return path
+
+    def _job(self, fmt: Format, options: dict[str, Any]) -> Job:
+        """The `formats.base.Job` of a picture in format `fmt`: the graph `.nx`, the drawing
+        options, and for a format that needs them (html) the leaves' values, from
+        `values` and `seed` as for `grads`."""
+        from graphdraw.formats.base import Job
+        options, leaf_values, note = dict(options), None, ""
+        if fmt.values:
+            given, seed = options.pop("values", None), options.pop("seed", 0)
+            leaf_values = self._leaf_values(dict(given or {}), seed)
+            note = render.values_note(seed, bool(given))
+        opts = self._render_options(options)
+        return Job(self.program, self.nx, opts, numbers=opts.get("numbers"),
+                   leaf_values=leaf_values, note=note)
 
     def _render_options(self, options: dict[str, Any]) -> dict[str, Any]:
         """to_dot's keyword arguments from the object's options and a call's."""

@@ -16,8 +16,11 @@ def _syntax_option(ctx: click.Context, param, value: str) -> str:
     return value
 
 
-def model_options(func):
-    """The ways to give a model, shared by every command that reads one."""
+def model_options(func, *, many: bool = False):
+    """The ways to give a model, shared by every command that reads one.
+
+    With `many` the command takes any number of model files (`models`, a tuple).
+    """
     # --syntax reaches the parser through click's context (not a parameter of the command).
     func = click.option("--syntax", type=click.Choice(["auto", "latex", "plain"]),
                         default="auto", show_default=True, expose_value=False,
@@ -29,8 +32,14 @@ def model_options(func):
                         help=f"A built-in model: {', '.join(examples.names())}.")(func)
     func = click.option("-e", "--expr", "inline", metavar="TEXT",
                         help="The model given inline, e.g. -e 'L = (w x - y)^2'.")(func)
-    func = click.argument("model", required=False, metavar="[MODEL]")(func)
-    return func
+    if many:
+        return click.argument("models", nargs=-1, metavar="[MODEL]...")(func)
+    return click.argument("model", required=False, metavar="[MODEL]")(func)
+
+
+def models_options(func):
+    """`model_options` for a command that takes several model files."""
+    return model_options(func, many=True)
 
 
 def value_options(func):
@@ -50,9 +59,16 @@ def load(model, inline, example, settings, values_file, seed):
     from graphdraw.numeric import values as values_mod
     source = read_model(model, inline, example)
     program = parser.parse(source.text, source.name)
+    return source, program, values_mod.leaf_values(program, given_values(settings, values_file),
+                                                   seed)
+
+
+def given_values(settings, values_file: str | None) -> dict:
+    """The leaves' values given with --values FILE and --set NAME=JSON (--set wins)."""
+    from graphdraw.numeric import values as values_mod
     given = values_mod.load_values(values_file) if values_file else {}
     given.update(values_mod.parse_set(settings))
-    return source, program, values_mod.leaf_values(program, given, seed)
+    return given
 
 
 def wrt(program, names_text: str | None) -> list[str]:

@@ -1,14 +1,16 @@
-"""`graphdraw render`: the diagram, in every format."""
+"""`graphdraw render`: the diagram of one model or many, in any format of the registry."""
 
 from __future__ import annotations
 
 import click
 
+from graphdraw.cli import batch
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import load, model_options, value_options
+from graphdraw.cli.options import given_values, models_options, value_options
+from graphdraw.formats import registry
 from graphdraw.language.source import read_model
 
-FORMATS = ("svg", "png", "pdf", "dot", "json", "html", "tikz")
+FORMATS = registry.names()
 THEMES = ("default", "print", "colorblind")          # render.THEMES (a test keeps them equal)
 DRAW_STYLES = ("textbook", "ops")                    # render.DRAW_STYLES
 
@@ -25,14 +27,16 @@ def _font_option(ctx, param, value):
 
 
 @cli.command()
-@model_options
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="svg",
-              show_default=True, help="Output format.")
+@models_options
+@click.option("-f", "--format", "fmt_name", type=click.Choice(FORMATS),
+              help="Output format. [default: the one -o's extension names, else svg]")
 @click.option("-o", "--output", "output", metavar="PATH",
-              help="Where to write; '-' for standard output. [default: MODEL.FORMAT in the "
+              help="Where to write: a file, '-' for standard output, or a directory "
+                   "ending in / (each model to DIR/MODEL.EXT). [default: MODEL.EXT in the "
                    "current directory]")
-@click.option("--rankdir", type=click.Choice(["LR", "TB"]),
-              default="LR", show_default=True, help="Left to right or top to bottom.")
+@click.option("--rankdir", type=click.Choice(["LR", "TB"], case_sensitive=False),
+              metavar="[LR|TB]", default="LR", show_default=True,
+              help="Left to right or top to bottom (either case: tb works).")
 @click.option("--title", help="A title drawn above the graph.")
 @click.option("--caption", help="A caption drawn below the graph.")
 @click.option("--theme", type=click.Choice(THEMES), default="default", show_default=True,
@@ -59,20 +63,24 @@ def _font_option(ctx, param, value):
 @click.option("--snippet", is_flag=True, help="With --format tikz: only the tikzpicture, to "
               "\\input in a document (its preamble needs amsmath, tikz and "
               "\\usetikzlibrary{arrows.meta,shapes.geometric}).")
-def render(model, inline, example, fmt, output, rankdir, title, caption, theme, draw_style,
-           font, show, settings, values_file,
-           seed, no_edge_labels, no_shapes, layout_timeout, snippet) -> None:
-    """Draw the computation graph of a model.
+def render(models, inline, example, fmt_name, output, rankdir, title, caption, theme,
+           draw_style, font, show, settings, values_file, seed, no_edge_labels, no_shapes,
+           layout_timeout, snippet) -> None:
+    """Draw the computation graph of a model, or of several models in one run.
 
     Each node shows its name and its forward computation; each edge carries the local
     derivative of its result with respect to that operand. svg, png and pdf need Graphviz's
     dot; dot and json work without it. tikz writes a LaTeX document (MODEL.tex) with every
     label typeset by LaTeX, laid out by Graphviz as the SVG; --snippet writes just the
-    tikzpicture.
+    tikzpicture. Without --format, -o's extension says the format (fig.png: png).
 
     With --show values,grads the nodes also show their values and the gradient of the
     output, and the edges the value of each local derivative, at the leaves' values from
     --set/--values and, for the others, random ones from --seed (as `graphdraw grads`).
+
+    Several models (A.gd B.gd ... -o DIR/) are drawn in one run, each to DIR/A.svg, ...
+    (the current directory without -o). Every model is read and drawn before any file is
+    written: when one fails, its error is reported and no file is written.
 
     \b
     Examples:
@@ -80,82 +88,68 @@ def render(model, inline, example, fmt, output, rankdir, title, caption, theme, 
       graphdraw render --example micrograd -f png
       graphdraw render --show values,grads --rankdir TB -o xor-values.svg
       graphdraw render --show values --set x=[1,0] --set y=1
-      graphdraw render --theme print --style ops -f pdf --caption 'Figure 1: XOR'
+      graphdraw render --theme print --style ops -o fig1.pdf --caption 'Figure 1: XOR'
       graphdraw render --format html            # xor.html: tooltips, equations, numbers
       graphdraw render --format tikz            # xor.tex: pdflatex xor.tex
       graphdraw render -f tikz --snippet -o fig.tex   # for \\input{fig.tex} in a report
       graphdraw render model.gd -f json -o -    # JSON on standard output
+      graphdraw render figures/*.gd -f pdf -o build/   # build/NAME.pdf for each model
       echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
     """
-    from graphdraw.core import graph as graph_mod
     from graphdraw.formats import output as out
-    from graphdraw.language import parser
-    from graphdraw.formats import render as render_mod
-    from graphdraw.formats.jsonout import to_json
+    shown = _shown(show, no_shapes)
+    fmt = batch.choose_format(fmt_name, output)
+    numeric = _notes(fmt, shown, bool(settings or values_file), snippet)
+    sources = [read_model(model, inline, example) for model in models or (None,)]
+    paths = batch.targets(sources, fmt, output)
+    for source, path in zip(sources, paths):
+        if path is not None:
+            out.check_target(path, input_path=source.path)
+    options = {"rankdir": rankdir, "title": title or "", "caption": caption,
+               "edge_labels": not no_edge_labels, "shapes": "shapes" in shown, "theme": theme,
+               "style": draw_style, "font": font, "layout_timeout": layout_timeout,
+               "snippet": snippet}
+    values = None
+    if numeric or fmt.values:           # the leaves' values: for the numbers, or the format's
+        from graphdraw.formats.render import values_note
+        values = (given_values(settings, values_file), seed,
+                  values_note(seed, bool(settings or values_file)))
+    several, figures = len(sources) > 1, []
+    for source in sources:              # every model drawn before any file is written
+        with batch.naming(source, several):
+            job = batch.make_job(source, fmt, options, shown if numeric else frozenset(),
+                                 values)
+            figures.append((job, fmt.write(job)))
+    for source, path, (job, data) in zip(sources, paths, figures):
+        if path is None:
+            out.write_stdout(data)
+            continue
+        out.write_atomic(path, data, input_path=source.path)
+        click.echo(f"wrote {path} ({job.graph.number_of_nodes()} nodes, "
+                   f"{job.graph.number_of_edges()} edges, {fmt.name})", err=True)
 
+
+def _shown(show: str, no_shapes: bool) -> frozenset[str]:
+    """--show's items (less shapes with --no-shapes), or a usage error."""
+    from graphdraw.formats.render import parse_show
     try:
-        shown = render_mod.parse_show(show)
+        shown = parse_show(show)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx=click.get_current_context(),
                                  param_hint="'--show'") from None
-    if no_shapes:
-        shown -= {"shapes"}
+    return shown - {"shapes"} if no_shapes else shown
+
+
+def _notes(fmt, shown: frozenset[str], given: bool, snippet: bool) -> bool:
+    """Say which options the format will not use; whether it draws values or gradients."""
     numeric = bool(shown & {"values", "grads"})
-    if numeric and fmt == "json":
+    if numeric and not fmt.numbers:
         click.echo("graphdraw: note: --show values/grads only draw; for the numbers as JSON "
                    "use graphdraw grads --json", err=True)
         numeric = False
-    elif not numeric and fmt != "html" and (settings or values_file):
+    elif not numeric and not fmt.values and given:
         click.echo("graphdraw: note: --set and --values are used only with --show values "
                    "or grads", err=True)
-    if snippet and fmt != "tikz":
+    if snippet and fmt.extension != "tex":      # a snippet is a piece of a LaTeX document
         click.echo("graphdraw: note: --snippet is used only with --format tikz", err=True)
-
-    if numeric or fmt == "html":        # the page's tooltips and tables need the numbers
-        source, program, leaf_values = load(model, inline, example, settings, values_file,
-                                             seed)
-    else:
-        source = read_model(model, inline, example)
-    path = None if output == "-" else \
-        (output or f"{source.stem}.{'tex' if fmt == 'tikz' else fmt}")
-    if path is not None:
-        out.check_target(path, input_path=source.path)
-    if not (numeric or fmt == "html"):
-        program = parser.parse(source.text, source.name)
-    graph = graph_mod.build(program, title=title or "", notations=graph_mod.FOR_JSON
-                            if fmt == "json" else graph_mod.FOR_TIKZ if fmt == "tikz"
-                            else graph_mod.FOR_RENDER)
-    if fmt == "json":
-        data = to_json(graph).encode("utf-8")
-    else:
-        numbers = None
-        if numeric:
-            numbers = render_mod.numbers_for(program, leaf_values, values="values" in shown,
-                                             grads="grads" in shown, local=not no_edge_labels)
-            numbers["note"] = render_mod.values_note(seed, bool(settings or values_file))
-        page_text = (title, caption)
-        if fmt == "html":              # the page sets its title and caption as HTML text
-            title = caption = None
-        dot = render_mod.to_dot(graph, rankdir=rankdir.upper(), title=title or "",
-                                edge_labels=not no_edge_labels, shapes="shapes" in shown,
-                                numbers=numbers, caption=caption, theme=theme,
-                                style=draw_style, font=font)
-        data = dot.encode("utf-8") if fmt in ("dot", "tikz") else \
-            render_mod.layout(dot, "svg" if fmt == "html" else fmt, timeout=layout_timeout)
-        if fmt == "tikz":              # Graphviz lays this DOT out; LaTeX sets every label
-            from graphdraw.formats.tikz import from_dot
-            data = from_dot(graph, dot, snippet=snippet, timeout=layout_timeout,
-                            title=title or "", caption=caption,
-                            edge_labels=not no_edge_labels, shapes="shapes" in shown,
-                            numbers=numbers, theme=theme, style=draw_style).encode("utf-8")
-        if fmt == "html":
-            from graphdraw.formats.html import page
-            data = page(program, graph, data, leaf_values, title=page_text[0],
-                        caption=page_text[1], note=render_mod.values_note(
-                            seed, bool(settings or values_file))).encode("utf-8")
-    if path is None:
-        out.write_stdout(data)
-        return
-    out.write_atomic(path, data, input_path=source.path)
-    click.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} "
-               f"edges, {fmt})", err=True)
+    return numeric

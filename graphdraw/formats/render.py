@@ -31,9 +31,6 @@ from graphdraw.formats.themes import (DEFAULT_STYLE, DEFAULT_THEME, DRAW_STYLES,
                                       FONT, GRAD, INK, KIND_WORDS, KINDS, MUTED, STYLES,
                                       THEMES, Theme, font_name, theme_named)
 
-# analyses/check.py draws its side-by-side picture with these.
-_font, _text, _node_label = labels.font, labels.text, nodes.node_label
-
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
 def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None = None,

@@ -1,0 +1,110 @@
+"""The work behind `graphdraw render`: the format, where each figure goes, its Job, its bytes.
+
+Every model of a batch is read, parsed, computed and drawn before any file is written, so a
+batch with one bad model writes nothing; then each file is written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import TYPE_CHECKING, Iterator
+
+import click
+
+from graphdraw.errors import GraphdrawError, SourceError
+
+if TYPE_CHECKING:
+    from graphdraw.formats.base import Format, Job
+    from graphdraw.language.source import ModelText
+
+
+def choose_format(name: str | None, output: str | None) -> Format:
+    """--format's format, else the one -o's extension names, else svg; a usage error when
+    they disagree or when -o's extension names no format and --format is not given."""
+    from graphdraw.formats import registry
+    ext = "" if output in (None, "-") or _is_directory(output) else registry.extension_of(output)
+    named = registry.find(ext) if ext else None
+    if name is None:
+        if ext and named is None:
+            raise click.UsageError(f"no format writes .{ext} files (-o {output}); give "
+                                   f"--format, one of {', '.join(registry.names())}")
+        return named or registry.get(registry.DEFAULT)
+    fmt = registry.get(name)
+    if named is not None and named.name != fmt.name:
+        suggestion = os.path.splitext(output)[0] + "." + fmt.extension
+        raise click.UsageError(f"--format {name} disagrees with -o {output}, whose extension "
+                               f"says {named.name}: leave --format out, or write to "
+                               f"{suggestion}")
+    return fmt
+
+
+def _is_directory(output: str) -> bool:
+    """-o says it is a directory: it ends in a slash (DIR/)."""
+    return output.endswith(("/", os.sep))
+
+
+def targets(sources: list[ModelText], fmt: Format, output: str | None) -> list[str | None]:
+    """Where each model's figure goes (None: standard output); usage errors for -o's misuse.
+
+    One model: -o's path, or '-', or MODEL.EXT in the current directory. Several: each
+    MODEL.EXT in -o's directory (or the current one); two models may not share a file.
+    """
+    several = len(sources) > 1
+    if output == "-":
+        if several:
+            raise click.UsageError("-o - writes one model to standard output; give a "
+                                   "directory (-o DIR/) for several models")
+        return [None]
+    directory = None
+    if output is not None and (_is_directory(output) or (several and os.path.isdir(output))):
+        directory = output
+    elif output is not None:
+        if several:
+            raise click.UsageError(f"{len(sources)} models make {len(sources)} files: give "
+                                   f"a directory with -o DIR/, not the file {output}")
+        return [output]
+    paths = [os.path.join(directory or "", f"{source.stem}.{fmt.extension}")
+             for source in sources]
+    for path in paths:
+        if paths.count(path) > 1:
+            clash = [s.name for s, p in zip(sources, paths) if p == path]
+            raise click.UsageError(f"{' and '.join(clash)} would both be written to {path}; "
+                                   "render them in separate runs")
+    return paths
+
+
+@contextlib.contextmanager
+def naming(source: ModelText, several: bool) -> Iterator[None]:
+    """In a batch, an error that does not already point into the model names its file."""
+    try:
+        yield
+    except GraphdrawError as exc:
+        located = isinstance(exc, SourceError) and exc.source is not None and exc.line > 0
+        if several and not located and not exc.message.startswith(source.name):
+            exc.message = f"{source.name}: {exc.message}"
+        raise
+
+
+def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str],
+             values: tuple[dict, int, str] | None) -> Job:
+    """Parse a model and build what its figure needs: the graph, and the leaves' values and
+    the numbers `shown` when `values` (the values given, the seed, the note) is there."""
+    from graphdraw.core import graph as graph_mod
+    from graphdraw.formats import render
+    from graphdraw.formats.base import Job
+    from graphdraw.language import parser
+    from graphdraw.numeric import values as values_mod
+    program = parser.parse(source.text, source.name)
+    leaf_values = note = None
+    if values is not None:
+        given, seed, note = values
+        leaf_values = values_mod.leaf_values(program, given, seed)
+    graph = graph_mod.build(program, title=options["title"], notations=fmt.notations)
+    numbers = None
+    if shown & {"values", "grads"}:
+        numbers = render.numbers_for(program, leaf_values, values="values" in shown,
+                                     grads="grads" in shown, local=options["edge_labels"])
+        numbers["note"] = note
+    return Job(program, graph, {**options, "numbers": numbers}, numbers=numbers,
+               leaf_values=leaf_values, note=note or "")
