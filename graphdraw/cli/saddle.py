@@ -7,7 +7,7 @@ import json
 import click
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import load, model_options, value_options
+from graphdraw.cli.options import given_values, load, model_options, value_options
 
 
 @cli.command("saddle")
@@ -47,31 +47,17 @@ def saddle_command(model, inline, example, settings, values_file, seed, steps, l
     from graphdraw.formats import output as out
     from graphdraw.analyses import saddle as saddle_mod
     from graphdraw.analyses import taylor as taylor_mod
-    from graphdraw.errors import LimitError
     fmt = None
     if plot_path:
         fmt = taylor_mod.plot_format(plot_path)
         out.check_target(plot_path)
     if model is None and inline is None and example is None:
-        from graphdraw.language import parser
-        from graphdraw.numeric import values as values_mod
-        name = saddle_mod.MODEL_NAME
-        program = parser.parse(saddle_mod.MODEL, name)
-        given = values_mod.load_values(values_file) if values_file else {}
-        given.update(values_mod.parse_set(settings))
-        leaf_values = values_mod.leaf_values(program, given, seed)
+        name, program, leaf_values = _builtin(settings, values_file, seed)
     else:
         source, program, leaf_values = load(model, inline, example, settings, values_file,
                                              seed)
         name = source.name
-    from graphdraw.numeric import evaluate
-    from graphdraw.lazy import np
-    leaves = evaluate.gradient_leaves(program)
-    size = sum(int(np.size(leaf_values[leaf])) for leaf in leaves)
-    if size > 200:
-        raise LimitError(f"the model has {size} parameter entries; the demonstration computes "
-                         "the Hessian at every step and takes at most 200",
-                         hint="use a smaller model")
+    leaves = _parameters(program, leaf_values)
     demo = saddle_mod.Demo(program, leaf_values, leaves, steps=steps, lr_gd=lr_gd, lr=lr,
                            damping=damping)
     if as_json:
@@ -81,3 +67,28 @@ def saddle_command(model, inline, example, settings, values_file, seed, steps, l
     if plot_path:
         out.write_atomic(plot_path, demo.plot(fmt))
         click.echo(f"wrote {plot_path}", err=True)
+
+
+def _builtin(settings, values_file, seed):
+    """The built-in demonstration, its values changed by --set and --values; (name, program,
+    leaf values)."""
+    from graphdraw.analyses import saddle as saddle_mod
+    from graphdraw.language import parser
+    from graphdraw.numeric import values as values_mod
+    program = parser.parse(saddle_mod.MODEL, saddle_mod.MODEL_NAME)
+    leaf_values = values_mod.leaf_values(program, given_values(settings, values_file), seed)
+    return saddle_mod.MODEL_NAME, program, leaf_values
+
+
+def _parameters(program, leaf_values: dict) -> list[str]:
+    """The leaves the optimisers move; at most 200 entries, as each step takes the Hessian."""
+    from graphdraw.errors import LimitError
+    from graphdraw.lazy import np
+    from graphdraw.numeric import evaluate
+    leaves = evaluate.gradient_leaves(program)
+    size = sum(int(np.size(leaf_values[leaf])) for leaf in leaves)
+    if size > 200:
+        raise LimitError(f"the model has {size} parameter entries; the demonstration computes "
+                         "the Hessian at every step and takes at most 200",
+                         hint="use a smaller model")
+    return leaves
