@@ -13,6 +13,10 @@ machine; the ratios, not the seconds, are what the targets speak of.
       same model: a 1,000-layer chain of width 64, and the XOR model on a batch  target <= 2x
   (e) `graphdraw check` on the default model  vs  `python -c "import torch, torchviz"`
                                                                         target <= 1.3x
+  (f) `graphdraw render` of 10 models to SVG in one call (-o DIR/)  vs  10 separate calls
+                                                                        target >= 3x faster
+
+`--only f` (or any letters) runs just those parts.
 """
 
 from __future__ import annotations
@@ -209,6 +213,32 @@ def bench_check(repeat: int) -> dict:
     return {"floor_s": f, "graphdraw_s": g, "ratio": g / f}
 
 
+def bench_batch(tmp: str, repeat: int, count: int = 10) -> dict:
+    """(f) one `graphdraw render` of `count` models vs `count` calls of one model each."""
+    from graphdraw.language import examples
+    names = examples.names()
+    folder = os.path.join(tmp, "batch")
+    os.makedirs(os.path.join(folder, "one"), exist_ok=True)
+    os.makedirs(os.path.join(folder, "each"), exist_ok=True)
+    models = []
+    for i in range(count):           # the examples in turn, each under a name of its own
+        models.append(os.path.join(folder, f"m{i}.gd"))
+        with open(models[-1], "w", encoding="utf-8") as handle:
+            handle.write(examples.text(names[i % len(names)]))
+
+    def batch() -> float:
+        return run(GRAPHDRAW + ["render", *models, "-f", "svg", "-o",
+                                os.path.join(folder, "one") + os.sep])
+
+    def separate() -> float:
+        return sum(run(GRAPHDRAW + ["render", model, "-f", "svg", "-o",
+                                    os.path.join(folder, "each", f"m{i}.svg")])
+                   for i, model in enumerate(models))
+
+    b, s = median_of(batch, repeat), median_of(separate, repeat)
+    return {"count": count, "batch_s": b, "separate_s": s, "faster": s / b}
+
+
 def mark(met: bool) -> str:
     """✓ when a target is met, ✗ when it is missed."""
     return "✓" if met else "✗ missed"
@@ -218,16 +248,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
+    parser.add_argument("--only", default="abcdef", metavar="LETTERS",
+                        help="the parts to run, e.g. --only f")
     args = parser.parse_args()
     repeat = 3 if args.quick else args.repeat
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     with tempfile.TemporaryDirectory() as tmp:
         print("graphdraw benchmark (ratios measured in this run)\n")
+        run_parts(tmp, repeat, sizes, args.only)
+    return 0
+
+
+def run_parts(tmp: str, repeat: int, sizes: list[int], only: str) -> None:
+    """Run and print the parts named in `only` (letters a-f)."""
+    if "a" in only:
         a = bench_render(tmp, repeat)
         print(f"(a) render default model to SVG: graphdraw {a['graphdraw_s'] * 1e3:.0f} ms, "
               f"floor (import click+networkx+graphviz, then dot -Tsvg) "
               f"{a['floor_s'] * 1e3:.0f} ms -> {a['ratio']:.2f}x the floor (target <= 1.3x) "
               f"{mark(a['ratio'] <= 1.3)}")
+    if "b" in only:
         b = bench_chain(tmp, sizes)
         cells = ", ".join(f"{n:,}: {s * 1e3:.0f} ms" for n, s in b["seconds"].items())
         growth = ", ".join(f"{k} statements -> {v:.1f}x the time"
@@ -237,28 +277,42 @@ def main() -> int:
               f"    growth: {growth} (target <= 12x per 10x) {mark(linear)}; 10,000 "
               f"statements in {b['seconds'][10_000]:.2f} s (target < 1 s) "
               f"{mark(b['seconds'][10_000] < 1)}")
-        try:
-            import torch  # noqa: F401
-            import torchviz  # noqa: F401
-        except Exception:  # torchviz's import can fail without setuptools
-            print("(c) skipped: torch/torchviz not importable")
-        else:
-            c = bench_torchviz(tmp, repeat)
-            print(f"(c) default diagram: torchviz script {c['torchviz_s'] * 1e3:.0f} ms, "
-                  f"graphdraw {c['graphdraw_s'] * 1e3:.0f} ms -> graphdraw is "
-                  f"{c['faster']:.1f}x faster")
-            d = bench_backprop(repeat)
-            for key, label in (("chain", "1,000-layer chain of width 64"),
-                               ("xor", f"XOR model on a batch of {d['batch']:,}")):
-                ours, theirs = d[key]
-                print(f"(d) forward + backward, {label}: graphdraw {ours * 1e3:.1f} ms, torch "
-                      f"autograd {theirs * 1e3:.1f} ms -> {ours / theirs:.2f}x autograd's time "
-                      f"(target <= 2x) {mark(ours / theirs <= 2)}")
-            e = bench_check(repeat)
-            print(f"(e) graphdraw check (default model): {e['graphdraw_s'] * 1e3:.0f} ms, "
-                  f"import torch + torchviz {e['floor_s'] * 1e3:.0f} ms -> {e['ratio']:.2f}x "
-                  f"(target <= 1.3x) {mark(e['ratio'] <= 1.3)}")
-    return 0
+    if {"c", "d", "e"} & set(only):
+        run_torch_parts(tmp, repeat, only)
+    if "f" in only:
+        f = bench_batch(tmp, repeat)
+        print(f"(f) batch render of {f['count']} figures to SVG in one call: "
+              f"{f['batch_s'] * 1e3:.0f} ms, vs {f['count']} separate calls "
+              f"{f['separate_s'] * 1e3:.0f} ms -> {f['faster']:.1f}x faster (target >= 3x) "
+              f"{mark(f['faster'] >= 3)}")
+
+
+def run_torch_parts(tmp: str, repeat: int, only: str) -> None:
+    """(c), (d) and (e): the comparisons with torch, when torch and torchviz import."""
+    try:
+        import torch  # noqa: F401
+        import torchviz  # noqa: F401
+    except Exception:  # torchviz's import can fail without setuptools
+        print("(c) skipped: torch/torchviz not importable")
+        return
+    if "c" in only:
+        c = bench_torchviz(tmp, repeat)
+        print(f"(c) default diagram: torchviz script {c['torchviz_s'] * 1e3:.0f} ms, "
+              f"graphdraw {c['graphdraw_s'] * 1e3:.0f} ms -> graphdraw is "
+              f"{c['faster']:.1f}x faster")
+    if "d" in only:
+        d = bench_backprop(repeat)
+        for key, label in (("chain", "1,000-layer chain of width 64"),
+                           ("xor", f"XOR model on a batch of {d['batch']:,}")):
+            ours, theirs = d[key]
+            print(f"(d) forward + backward, {label}: graphdraw {ours * 1e3:.1f} ms, torch "
+                  f"autograd {theirs * 1e3:.1f} ms -> {ours / theirs:.2f}x autograd's time "
+                  f"(target <= 2x) {mark(ours / theirs <= 2)}")
+    if "e" in only:
+        e = bench_check(repeat)
+        print(f"(e) graphdraw check (default model): {e['graphdraw_s'] * 1e3:.0f} ms, "
+              f"import torch + torchviz {e['floor_s'] * 1e3:.0f} ms -> {e['ratio']:.2f}x "
+              f"(target <= 1.3x) {mark(e['ratio'] <= 1.3)}")
 
 
 if __name__ == "__main__":

@@ -108,3 +108,27 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
         numbers["note"] = note
     return Job(program, graph, {**options, "numbers": numbers}, numbers=numbers,
                leaf_values=leaf_values, note=note or "")
+
+
+def draw_all(fmt: Format, jobs: list[Job], sources: list[ModelText]) -> list[bytes]:
+    """Each job's bytes, in order; the first failure (in the models' order) is raised.
+
+    Several figures are written a few at a time by threads: most of a figure's time is
+    Graphviz's own process, which runs while another thread draws the next figure. (One
+    `dot` process for the whole batch would start once, but it writes the second graph on
+    differently, e.g. id="page0,1_graph0" in SVG, and a batch must give the same bytes as
+    single runs.)
+    """
+    several = len(jobs) > 1
+
+    def write(pair: tuple[Job, ModelText]) -> bytes:
+        job, source = pair
+        with naming(source, several):
+            return fmt.write(job)
+
+    workers = min(len(jobs), 2 * (os.cpu_count() or 1))
+    if workers <= 1:
+        return [write(pair) for pair in zip(jobs, sources)]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(write, zip(jobs, sources)))

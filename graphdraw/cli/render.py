@@ -114,13 +114,12 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
         from graphdraw.formats.render import values_note
         values = (given_values(settings, values_file), seed,
                   values_note(seed, bool(settings or values_file)))
-    several, figures = len(sources) > 1, []
+    jobs = []
     for source in sources:              # every model drawn before any file is written
-        with batch.naming(source, several):
-            job = batch.make_job(source, fmt, options, shown if numeric else frozenset(),
-                                 values)
-            figures.append((job, fmt.write(job)))
-    for source, path, (job, data) in zip(sources, paths, figures):
+        with batch.naming(source, len(sources) > 1):
+            jobs.append(batch.make_job(source, fmt, options,
+                                       shown if numeric else frozenset(), values))
+    for source, path, job, data in zip(sources, paths, jobs, batch.draw_all(fmt, jobs, sources)):
         if path is None:
             out.write_stdout(data)
             continue
