@@ -244,6 +244,21 @@ def test_tikz_and_html_through_the_api(tmp_path):
     assert path == str(tmp_path / "fig.tex")
 
 
+@pytest.mark.dot
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
+def test_render_finds_the_format_by_name_or_extension(tmp_path):
+    g = graphdraw.Graph.example("linear")
+    g.render(tmp_path / "a.tex")
+    g.render(tmp_path / "b.txt", format="tikz")
+    g.render(tmp_path / "c.txt", format="TEX")
+    texts = {(tmp_path / n).read_text(encoding="utf-8") for n in ("a.tex", "b.txt", "c.txt")}
+    assert texts == {g.tikz()}
+    g.render(tmp_path / "d.htm")
+    assert (tmp_path / "d.htm").read_text(encoding="utf-8") == g.html()
+    g.render(tmp_path / "e", show="values")              # no extension: SVG
+    assert (tmp_path / "e").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
 def test_latex_models_as_the_sheet_writes_them(tmp_path):
     sheet = (r"y = \sigma(\mathbf{W_o}^T(\sigma(\mathbf{W_i}^T \mathbf{x} + b_a)) + b_o)"
              "\n" r"L = \frac{1}{2}(\hat{y} - t)^2")
