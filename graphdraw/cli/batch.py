@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import click
 
+from graphdraw.cli.options import given_values
 from graphdraw.errors import GraphdrawError, SourceError
 
 if TYPE_CHECKING:
@@ -84,6 +85,15 @@ def naming(source: ModelText, several: bool) -> Iterator[None]:
         if several and not located and not exc.message.startswith(source.name):
             exc.message = f"{source.name}: {exc.message}"
         raise
+
+
+def values(settings: tuple[str, ...], values_file: str | None, seed: int
+           ) -> tuple[dict, int, str]:
+    """What `make_job` gives the leaves: the values given (--values, --set), the seed for
+    the others, and the legend's note on where they come from."""
+    from graphdraw.formats.render import values_note
+    return (given_values(settings, values_file), seed,
+            values_note(seed, bool(settings or values_file)))
 
 
 def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str],

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from graphdraw.cli import batch
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import given_values, models_options, value_options
+from graphdraw.cli.options import models_options, value_options
 from graphdraw.formats import registry
 from graphdraw.language.source import read_model
+
+if TYPE_CHECKING:
+    from graphdraw.formats.base import Format
 
 FORMATS = registry.names()
 THEMES = ("default", "print", "colorblind")          # render.THEMES (a test keeps them equal)
@@ -109,11 +114,8 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
                "edge_labels": not no_edge_labels, "shapes": "shapes" in shown, "theme": theme,
                "style": draw_style, "font": font, "layout_timeout": layout_timeout,
                "snippet": snippet}
-    values = None
-    if numeric or fmt.values:           # the leaves' values: for the numbers, or the format's
-        from graphdraw.formats.render import values_note
-        values = (given_values(settings, values_file), seed,
-                  values_note(seed, bool(settings or values_file)))
+    # The leaves' values, for the numbers drawn or for a format that shows them (html).
+    values = batch.values(settings, values_file, seed) if numeric or fmt.values else None
     jobs = []
     for source in sources:              # every model drawn before any file is written
         with batch.naming(source, len(sources) > 1):
@@ -139,7 +141,7 @@ def _shown(show: str, no_shapes: bool) -> frozenset[str]:
     return shown - {"shapes"} if no_shapes else shown
 
 
-def _notes(fmt, shown: frozenset[str], given: bool, snippet: bool) -> bool:
+def _notes(fmt: Format, shown: frozenset[str], given: bool, snippet: bool) -> bool:
     """Say which options the format will not use; whether it draws values or gradients."""
     numeric = bool(shown & {"values", "grads"})
     if numeric and not fmt.numbers:
