@@ -17,6 +17,7 @@ the annotated networkx graph, so attributes set there (a `plate`, a `title`) are
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 import networkx as nx
@@ -46,9 +47,11 @@ class Graph:
     """
 
     def __init__(self, program: Program, *, name: str = "<text>",
-                 options: dict[str, Any] | None = None) -> None:
+                 options: dict[str, Any] | None = None, text: str | None = None,
+                 syntax: str | None = None) -> None:
         self.program = program
         self.name = name
+        self.text, self.syntax = text, syntax     # the source, for train(dims=...)
         self.options = _check_options(options or {})
         self._nx: nx.MultiDiGraph | None = None
 
@@ -62,13 +65,15 @@ class Graph:
         `syntax` "plain" or "latex"; by default LaTeX when the text has a LaTeX command
         or a $ (as `graphdraw render --syntax auto`).
         """
-        return cls(parser.parse(text, name, syntax=syntax), name=name, options=options)
+        return cls(parser.parse(text, name, syntax=syntax), name=name, options=options,
+                   text=text, syntax=syntax)
 
     @classmethod
     def example(cls, name: str = "xor", **options: Any) -> "Graph":
         """A built-in example model (`graphdraw examples` lists them)."""
         source = model.read_model(None, None, name)
-        return cls(parser.parse(source.text, source.name), name=source.name, options=options)
+        return cls(parser.parse(source.text, source.name), name=source.name, options=options,
+                   text=source.text)
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, syntax: str | None = None,
@@ -76,11 +81,12 @@ class Graph:
         """The model in a file (UTF-8 text, any extension; `syntax` as for `from_text`)."""
         source = model.read_model(os.fspath(path), None, None)
         return cls(parser.parse(source.text, source.name, syntax=syntax), name=source.name,
-                   options=options)
+                   options=options, text=source.text, syntax=syntax)
 
     def with_options(self, **options: Any) -> "Graph":
         """The same graph, drawn with these options on top of this one's."""
-        copy = Graph(self.program, name=self.name, options={**self.options, **options})
+        copy = Graph(self.program, name=self.name, options={**self.options, **options},
+                     text=self.text, syntax=self.syntax)
         copy._nx = self._nx
         return copy
 
@@ -122,10 +128,57 @@ class Graph:
 
     def _leaf_values(self, given: dict[str, Any], seed: int) -> dict:
         from graphdraw.numeric import values as values_mod
+        return values_mod.leaf_values(self.program, self._given(given), seed)
+
+    # --- analyses, as the commands have them ------------------------------------------------
+
+    def check(self, values: dict[str, Any] | None = None, *, seed: int = 0,
+              rtol: float = 1e-7, atol: float = 1e-9, fd_rtol: float = 1e-5,
+              fd_atol: float = 1e-7, fd_step: float = 1e-6, structure: bool = True):
+        """`graphdraw check`: the gradients against torch autograd and finite differences,
+        and the graph against torchviz's. Needs torch and torchviz.
+
+        Returns the report: `.ok`, `.format()` (the command's text), `.to_json()`.
+        """
+        from graphdraw.analyses.check import run_check
+        return run_check(self.program, self._leaf_values(dict(values or {}), seed), rtol=rtol,
+                         atol=atol, fd_rtol=fd_rtol, fd_atol=fd_atol, fd_step=fd_step,
+                         structure=structure)
+
+    def train(self, data: str | os.PathLike | None = None, *, values: dict[str, Any] | None = None,
+              seed: int = 0, optimizer: str = "gd", lr: float | None = None,
+              steps: int | None = None, reduce: str = "sum", dims: dict[str, int] | None = None,
+              **settings: Any) -> "Trained":
+        """`graphdraw train`: fit the parameters on graphdraw's own backprop.
+
+        `data` a CSV file whose header names inputs and targets (default: the model's own
+        samples, else the four XOR samples); `values` starting values; `dims` sizes the model
+        declares (`{"H": 8}`); `settings` momentum, damping, init_scale, predict as the
+        command's options. Returns a `Trained`: params, loss, predictions, learned.
+        """
+        from graphdraw.analyses import train as train_mod
+        if self.text is None and dims:
+            raise errors.GraphdrawError("dims= needs the model's text: make the Graph with "
+                                        "from_text, example or load")
+        setup = train_mod.prepare(self.text if self.text is not None else "", self.name,
+                                  syntax=self.syntax, dims=dims,
+                                  data_path=None if data is None else os.fspath(data),
+                                  given=self._given(values), seed=seed, reduce=reduce,
+                                  **_pick(settings, ("init_scale", "predict")),
+                                  program=None if self.text is not None else self.program)
+        lr = train_mod.DEFAULT_LR[optimizer] if lr is None else lr
+        theta, history = train_mod.train(
+            setup.objective, setup.theta, optimizer=optimizer, lr=lr,
+            steps=train_mod.DEFAULT_STEPS if steps is None else steps,
+            **_pick(settings, ("momentum", "damping")))
+        rows = train_mod.predictions(setup.objective, theta, setup.node, setup.target)
+        return Trained(theta, history.loss, rows, train_mod.learned(rows), history)
+
+    def _given(self, values: dict[str, Any] | None) -> dict:
+        from graphdraw.numeric import values as values_mod
         from graphdraw.language.names import canonical
-        arrays = {canonical(str(name)): values_mod.as_array(_plain(value), f"value of {name}")
-                  for name, value in given.items()}
-        return values_mod.leaf_values(self.program, arrays, seed)
+        return {canonical(str(name)): values_mod.as_array(_plain(value), f"value of {name}")
+                for name, value in (values or {}).items()}
 
     # --- pictures ---------------------------------------------------------------------------
 
@@ -268,3 +321,25 @@ def _plain(value: Any) -> Any:
     """A number, nested list or numpy array as plain Python numbers and lists."""
     tolist = getattr(value, "tolist", None)
     return tolist() if callable(tolist) else value
+
+
+@dataclass
+class Trained:
+    """What `Graph.train` returns: the trained parameters, the loss before each step and
+    after the last, the predictions per sample, whether a 0/1 task is learned (None when
+    the targets are not 0 and 1), and the whole history of the run."""
+
+    params: dict[str, Any]
+    loss: list[float]
+    predictions: list
+    learned: bool | None
+    history: Any = field(repr=False, default=None)
+
+
+def _pick(settings: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The settings among `names`; any other is a TypeError, as for a misspelt keyword."""
+    known = ("momentum", "damping", "init_scale", "predict")
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise TypeError(f"train() got unexpected keyword arguments: {', '.join(unknown)}")
+    return {k: v for k, v in settings.items() if k in names}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 import graphdraw
 from graphdraw import api, errors
+from graphdraw import cli as cli_package
 from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
@@ -270,3 +272,47 @@ def test_latex_models_as_the_sheet_writes_them(tmp_path):
     path = tmp_path / "sheet.tex"
     path.write_text(sheet, encoding="utf-8")
     assert graphdraw.load(path).dot() == g.dot()
+
+
+# --- check() and train(), as the commands have them ------------------------------------------
+
+@pytest.mark.torch
+def test_check_is_the_command_s_report():
+    from click.testing import CliRunner
+    g = graphdraw.Graph.example("xor")
+    report = g.check(seed=3)
+    assert report.ok is True
+    result = CliRunner().invoke(cli_package.cli, ["check", "--seed", "3", "--json"])
+    assert json.loads(result.output) == report.to_json()
+
+
+def test_train_matches_the_command():
+    from click.testing import CliRunner
+    args = ["train", "--steps", "300", "--seed", "2", "--dim", "H=3", "--no-files", "--json"]
+    result = CliRunner().invoke(cli_package.cli, args)
+    assert result.exit_code == 0, result.output
+    command = json.loads(result.output)
+    trained = graphdraw.Graph.example("xor").train(steps=300, seed=2, dims={"H": 3})
+    assert len(trained.loss) == 301
+    assert trained.loss[-1] == pytest.approx(command["loss"]["final"], rel=1e-12)
+    assert trained.learned == command["learned"]
+    assert trained.params["W_i"].shape == (2, 3)
+
+
+def test_train_on_a_csv(tmp_path):
+    data = tmp_path / "line.csv"
+    data.write_text("x,y\n0,1\n1,3\n2,5\n3,7\n")
+    g = graphdraw.Graph.from_text("input x\ntarget y\nparam w, b\nL = (w x + b - y)^2")
+    trained = g.train(data, steps=2000, lr=0.02, reduce="mean")
+    assert trained.loss[-1] < 1e-6
+    assert trained.params["w"] == pytest.approx(2, abs=1e-3)
+    assert trained.params["b"] == pytest.approx(1, abs=1e-3)
+    assert trained.learned is None                       # not a 0/1 task
+
+
+def test_train_options_are_checked():
+    g = graphdraw.Graph.example("xor")
+    with pytest.raises(TypeError, match="lr_rate"):
+        g.train(lr_rate=1)
+    with pytest.raises(errors.GraphdrawError, match="dims= needs the model's text"):
+        graphdraw.Graph(g.program).train(dims={"H": 4}, steps=1)

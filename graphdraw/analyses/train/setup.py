@@ -72,12 +72,14 @@ class Setup:
 def prepare(text: str, name: str, *, syntax: str | None = None, dims: dict | None = None,
             data_path: str | None = None, given: dict | None = None, seed: int = 0,
             init_scale: float = 1.0, reduce: str = "sum", predict: str | None = None,
-            choose_layout: bool = True) -> Setup:
+            choose_layout: bool = True, program: Program | None = None) -> Setup:
     """Parse the model (with `dims` in place of its declared sizes), load the data (the
     XOR samples without `data_path`), and give the parameters their starting values: `given`,
-    else declared, else random from `seed` times `init_scale`."""
-    from graphdraw.language import parser
-    program = parser.parse(with_dims(text, dims or {}), name, syntax=syntax)
+    else declared, else random from `seed` times `init_scale`. A `program` already parsed
+    is used as it is, in place of `text`."""
+    if program is None:
+        from graphdraw.language import parser
+        program = parser.parse(with_dims(text, dims or {}), name, syntax=syntax)
     data = _data_set(program, data_path)
     values, params = _starting_values(program, data, dict(given or {}), seed, init_scale)
     fixed = {k: v for k, v in values.items() if k not in data.columns}
