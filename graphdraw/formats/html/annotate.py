@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from graphdraw.formats import render
+from graphdraw.formats import nodes
 from graphdraw.formats.html.hotspots import Frame, edge_anchor, edge_shapes, node_shapes
 from graphdraw.formats.html.markup import SVG_NS, local_name
 from graphdraw.formats.html.tex import Tex
@@ -76,12 +76,11 @@ def _frame(root: ET.Element) -> Frame:
 def _names(graph: nx.MultiDiGraph) -> tuple[dict, dict, dict]:
     """DOT name -> node for values and for operation nodes, and node -> its words."""
     order = {node: index for index, node in enumerate(graph.nodes)}
-    dot_names = {render.dot_id(node, index): node for node, index in order.items()}
-    # --style ops draws each operation as a node of its own (render.op_id), between the
+    dot_names = {nodes.dot_id(node, index): node for node, index in order.items()}
+    # --style ops draws each operation as a node of its own (nodes.op_id), between the
     # operands and the value it makes: its tooltip is the value's computation.
-    make_op_id = getattr(render, "op_id", None)
-    op_names = {make_op_id(node, index): node for node, index in order.items()
-                if graph.nodes[node].get("op") is not None} if make_op_id else {}
+    op_names = {nodes.op_id(node, index): node for node, index in order.items()
+                if graph.nodes[node].get("op") is not None}
     pretty = {node: (data.get("label") or data.get("forward_pretty") or str(node))
               for node, data in graph.nodes(data=True)}
     return dot_names, op_names, pretty

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graphdraw.formats import render
+from graphdraw.formats import themes
 from graphdraw.formats.tikz.layout import Look, colour
 from graphdraw.formats.tikz.text import comment, num
 
@@ -92,17 +92,9 @@ def role_of(kind: str) -> str:
 
 
 def theme_colours(theme: str | None) -> tuple[str, str, str]:
-    """The ink, muted and gradient colours (rrggbb) of render's theme."""
-    ink, muted, grad = (getattr(render, name, default) for name, default in
-                        (("INK", "#333333"), ("MUTED", "#6b6b6b"), ("GRAD", "#9c2f2f")))
-    named = getattr(render, "theme_named", None)
-    if named is not None:
-        try:
-            look = named(theme) if theme else named(getattr(render, "DEFAULT_THEME", "default"))
-            ink, muted, grad = look.ink, look.muted, look.grad
-        except (KeyError, ValueError, AttributeError):
-            pass
-    return (colour(ink) or "333333", colour(muted) or "6b6b6b", colour(grad) or "9c2f2f")
+    """The ink, muted and gradient colours (rrggbb) of the SVG's theme."""
+    look = themes.theme_named(theme or themes.DEFAULT_THEME)
+    return colour(look.ink), colour(look.muted), colour(look.grad)
 
 
 def assemble(pic: Picture, graph: nx.MultiDiGraph, body: list[str]) -> str:
