@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
-from graphdraw.numeric.hessian import (Point, _pretty_entry, eigenvalues, entry_name, flatten,
+from graphdraw.numeric.hessian import (Point, pretty_entry, eigenvalues, entry_name, flatten,
                                        tolerance)
 
 MAX_ENTRIES = 2000       # parameter entries: one Hessian-vector product each
@@ -119,7 +119,7 @@ class Report:
     def _matrix_lines(self, out_name: str, full: bool) -> list[str]:
         """The matrix when it is small (or --full), else its diagonal's range and largest entry."""
         P = len(self.entries)
-        labels = [_pretty_entry(leaf, entry) for leaf, entry in self.entries]
+        labels = [pretty_entry(leaf, entry) for leaf, entry in self.entries]
         if P and (P <= SHOW_MATRIX or full):
             return [f"∂²{out_name}/∂row ∂column:"] + _matrix(self.H, labels)
         if not P:

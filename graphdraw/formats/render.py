@@ -21,7 +21,6 @@ from graphdraw.formats import labels, nodes
 from graphdraw.formats.labels import (EDGE_NUMBER_SIZE, EXPR_SIZE, NAME_SIZE,  # noqa: F401
                                       NUMBER_SIZE, SMALL_SIZE)
 from graphdraw.formats.layout import ENGINES, count_nodes, layout  # noqa: F401
-from graphdraw.formats.layout import missing as _missing  # noqa: F401
 from graphdraw.formats.legend import LEGEND_ID, add_legend, key_table  # noqa: F401
 from graphdraw.formats.nodes import dot_id, op_id, op_symbol  # noqa: F401
 from graphdraw.formats.numbers_shown import (DIGITS, SHOW_ITEMS, SHOW_LIMIT,  # noqa: F401

@@ -266,7 +266,7 @@ def to_markdown(r: Gradients) -> str:
     out = [f"### {what} ${r.output_name('latex')}$", "",
            f"`{r.source_name}`, {r.note}.", ""]
     if r.summed:
-        out += [f"The output is not a scalar: these are the derivatives of the sum of its "
+        out += ["The output is not a scalar: these are the derivatives of the sum of its "
                 "entries.", ""]
     if r.sample_note():
         out += [r.sample_note() + ".", ""]

@@ -166,7 +166,7 @@ class _Template:
         self.program = _template_program(template)
         self.leaves = [n.id for n in self.program.nodes.values() if n.is_leaf]
         values = {name: operands[name] for name in self.leaves}
-        self.vals = _forward(self.program, values)
+        self.vals = forward_values(self.program, values)
         self.local = _local_values(self.program, self.vals)
 
     def tangent(self, seeds: dict):
@@ -177,7 +177,7 @@ class _Template:
         return _tangents(self.program, self.vals, self.local, seeds)[self.program.output]
 
 
-def _forward(program: Program, values: dict) -> dict:
+def forward_values(program: Program, values: dict) -> dict:
     """A template's forward pass (no shape checks: its operands come from a checked model)."""
     out: dict = {}
     with np.errstate(all="ignore"):
@@ -321,7 +321,7 @@ def entry_name(leaf: str, entry: tuple[int, ...]) -> str:
     return leaf if not entry else f"{leaf}[{','.join(str(i + 1) for i in entry)}]"
 
 
-def _pretty_entry(leaf: str, entry: tuple[int, ...]) -> str:
+def pretty_entry(leaf: str, entry: tuple[int, ...]) -> str:
     """An entry as the reports print it: 1-based, the leaf named by names.pretty."""
     from graphdraw.language.names import pretty
     return pretty(leaf) + (f"[{','.join(str(i + 1) for i in entry)}]" if entry else "")

@@ -74,7 +74,7 @@ class Problem:
         if scalar:
             try:
                 with np.errstate(all="ignore"):
-                    vals = hessian._forward(self.program, values)
+                    vals = hessian.forward_values(self.program, values)
                 return np.broadcast_to(vals[self.program.output], W1.shape).astype(float)
             except (ValueError, TypeError):
                 pass

@@ -34,7 +34,7 @@ def checkpoints(steps: int) -> list[int]:
 
 def _start_line(problem: Problem, start_loss: float, L: str) -> str:
     """The start, its loss and the Hessian's eigenvalues there."""
-    start = ", ".join(f"{hessian._pretty_entry(leaf, e)} = {v:.4g}" for (leaf, e), v in
+    start = ", ".join(f"{hessian.pretty_entry(leaf, e)} = {v:.4g}" for (leaf, e), v in
                       zip(problem.entries(), problem.start))
     H = problem.point(problem.start).hessian()
     ev = hessian.eigenvalues(H)

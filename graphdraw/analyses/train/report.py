@@ -88,8 +88,8 @@ def _loss_table(history: History, optimizer: str) -> list[str]:
                      f"{history.actual[step]:.4g}")
         lines.append(f"  {step:>6}   {history.loss[step]:<12.6g} {extra}".rstrip())
     formula = "−ε‖g‖²" if optimizer == "gd" else "g·Δθ"
-    lines.append(f"  ‖g‖, predicted Δ and actual Δ are of the step from that point: the "
-                 f"first-order")
+    lines.append("  ‖g‖, predicted Δ and actual Δ are of the step from that point: the "
+                 "first-order")
     lines.append(f"  Taylor prediction {formula} of the change in loss, and the change")
     ratios = [a / p for a, p in zip(history.actual, history.predicted) if p != 0]
     if ratios:
