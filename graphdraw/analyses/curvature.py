@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
+from graphdraw.numeric import evaluate
 from graphdraw.numeric.hessian import (Point, pretty_entry, eigenvalues, entry_name, flatten,
                                        tolerance)
 
@@ -20,13 +21,8 @@ class Report:
     """The Hessian at a point with what the command prints: eigenvalues, index, gradient."""
 
     def __init__(self, program: Program, leaf_values: dict, leaves: list[str]) -> None:
-        from graphdraw.errors import GraphdrawError, LimitError
-        if not leaves:
-            why = ("every leaf is declared input, target or const"
-                   if any(n.is_leaf for n in program.nodes.values()) else "it has no leaves")
-            raise GraphdrawError(f"no leaf of this model gets a gradient: {why}",
-                                 hint="use a parameter in the equations ('param w'), or name "
-                                      "the leaves to differentiate with respect to: --wrt x")
+        from graphdraw.errors import LimitError
+        evaluate.require_leaves(program, leaves)
         point = Point(program, leaf_values, leaves)
         self.entries = point.index()
         if len(self.entries) > MAX_ENTRIES:

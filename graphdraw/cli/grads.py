@@ -6,7 +6,6 @@ import click
 
 from graphdraw.cli.group import cli
 from graphdraw.cli.options import load, model_options, value_options, wrt as wrt_leaves
-from graphdraw.errors import GraphdrawError
 
 
 @cli.command()
@@ -40,6 +39,7 @@ def grads(model, inline, example, settings, values_file, seed, wrt, scalar, fmt,
       graphdraw grads --set x=[1,0] --set y=1 --wrt W_o,b_o
       graphdraw grads --example micrograd --json
     """
+    from graphdraw.numeric import evaluate
     from graphdraw.numeric.derivatives import Gradients, write
     if as_json and fmt not in (None, "json"):
         raise click.BadParameter(f"--json asks for JSON, --format for {fmt}: give one",
@@ -49,11 +49,6 @@ def grads(model, inline, example, settings, values_file, seed, wrt, scalar, fmt,
     note = (f"values from {'--set/--values and ' if settings or values_file else ''}"
             f"seed {seed}")
     leaves = wrt_leaves(program, wrt)
-    if not leaves:
-        why = ("every leaf is declared input, target or const"
-               if any(n.is_leaf for n in program.nodes.values()) else "it has no leaves")
-        raise GraphdrawError(f"no leaf of this model gets a gradient: {why}",
-                             hint="use a parameter in the equations ('param w'), or name the "
-                                  "leaves to differentiate with respect to: --wrt x")
+    evaluate.require_leaves(program, leaves)
     result = Gradients(program, source.name, leaf_values, leaves, scalar=scalar, note=note)
     click.echo(write(result, fmt), nl=False)

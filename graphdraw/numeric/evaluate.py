@@ -114,6 +114,17 @@ def gradient_leaves(program: Program) -> list[str]:
             and n.plate is None]
 
 
+def require_leaves(program: Program, leaves: list[str]) -> list[str]:
+    """`leaves`, or an error that says why no leaf gets a gradient and what to write."""
+    if not leaves:
+        why = ("every leaf is declared input, target or const"
+               if any(n.is_leaf for n in program.nodes.values()) else "it has no leaves")
+        raise GraphdrawError(f"no leaf of this model gets a gradient: {why}",
+                             hint="use a parameter in the equations ('param w'), or name the "
+                                  "leaves to differentiate with respect to: --wrt x")
+    return leaves
+
+
 def needs_grad(program: Program, leaves: set[str] | None = None) -> set[str]:
     """Nodes whose value depends on one of `leaves` (default: every gradient leaf)."""
     leaves = set(gradient_leaves(program)) if leaves is None else leaves
