@@ -15,7 +15,7 @@ from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.formats import jsonout
 from graphdraw.language import parser
-from graphdraw.language import printing
+from graphdraw.language import printer, printing
 from graphdraw.language.program import Program
 
 MATH = "a = W_iᵀ x + b_a; z = σ(a); ŷ = σ(W_oᵀ z + b_o); L = 1/2 (ŷ − y)²"
@@ -208,13 +208,13 @@ def _check_local_grads_numerically(text: str, values: dict) -> int:
 @pytest.mark.parametrize("row", [r for r in ROWS if r.name not in ("matmul",)],
                          ids=lambda r: r.name)
 def test_each_ops_plain_label_is_its_derivative(row, monkeypatch):
-    monkeypatch.setattr(printing, "INLINE_LIMIT", 10**6)
+    monkeypatch.setattr(printer, "INLINE_LIMIT", 10**6)
     checked = _check_local_grads_numerically(_one_op_model(row), {"x": 0.7, "y": 1.3})
     assert checked == (row.arity if row.differentiable else 0)
 
 
 def test_labels_of_a_whole_model_are_its_derivatives(monkeypatch):
-    monkeypatch.setattr(printing, "INLINE_LIMIT", 10**6)
+    monkeypatch.setattr(printer, "INLINE_LIMIT", 10**6)
     text = ("a = w x + b\nz = σ(a)\nh = tanh(2 z - 1)\np = h^3 / (1 + exp(-a)) + 1/4\n"
             "L = -(t log(p) + (1 - t) log(1 - p)) + sqrt(z) + abs(a - 1) + relu(a)"
             " + softplus(b) - z / a + 3^a + a^z + mean(h) * sum(z) + x^-2 + 2^3 a")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from graphdraw import ops
 from graphdraw.language import parser
-from graphdraw.language import printing
+from graphdraw.language import printer, printing, templates
 from graphdraw.errors import SourceError
 from graphdraw.language.program import Program
 
@@ -30,13 +30,13 @@ def shape_of(program: Program, node_id: str | None = None):
 def plain(text: str) -> str:
     """Parse one statement and print its output node back in plain notation."""
     program = parser.parse(text)
-    with mock.patch.object(printing, "INLINE_LIMIT", 10**9):
-        return printing.Printer(program, "plain").forward(program.nodes[program.output])
+    with mock.patch.object(printer, "INLINE_LIMIT", 10**9):
+        return printer.Printer(program, "plain").forward(program.nodes[program.output])
 
 
 def printed(text: str, mode: str) -> str:
     program = parser.parse(text)
-    return printing.Printer(program, mode).forward(program.nodes[program.output])
+    return printer.Printer(program, mode).forward(program.nodes[program.output])
 
 
 # -- the round trip, with random expressions ---------------------------------------------------
@@ -97,11 +97,11 @@ def _parse_generated(text: str) -> Program:
 @given(EXPRESSIONS)
 def test_plain_printing_round_trips(tree):
     first = _parse_generated("r = " + source(tree))
-    with mock.patch.object(printing, "INLINE_LIMIT", 10**9):
-        text = printing.Printer(first, "plain").forward(first.nodes[first.output])
+    with mock.patch.object(printer, "INLINE_LIMIT", 10**9):
+        text = printer.Printer(first, "plain").forward(first.nodes[first.output])
         second = parser.parse(text)
         assert shape_of(second) == shape_of(first), text
-        again = printing.Printer(second, "plain").forward(second.nodes[second.output])
+        again = printer.Printer(second, "plain").forward(second.nodes[second.output])
     assert again == text
 
 
@@ -110,7 +110,7 @@ def test_plain_printing_round_trips(tree):
 def test_every_notation_prints_without_error(tree):
     program = _parse_generated("r = " + source(tree))
     for mode in printing.MODES:
-        text = printing.Printer(program, mode).forward(program.nodes[program.output])
+        text = printer.Printer(program, mode).forward(program.nodes[program.output])
         assert text.startswith("r = " if mode == "plain" else "")
 
 
@@ -260,25 +260,25 @@ def test_constant_left_factor_is_juxtaposed_in_pretty():
     ("b^T", {"a": ("W", A), "b": ("2", A)}, {"b": 2.0}, "2^T"),
 ])
 def test_print_template(template, operands, values, shown):
-    assert printing.print_template(template, operands, "plain", values)[0] == shown
+    assert templates.print_template(template, operands, "plain", values)[0] == shown
 
 
 # -- long expressions --------------------------------------------------------------------------
 
 def test_long_unnamed_operands_are_shown_by_id():
     program = parser.parse("a = " + " + ".join(f"x{i}" for i in range(40)))
-    forward = printing.Printer(program, "plain").forward(program.nodes["a"])
+    forward = printer.Printer(program, "plain").forward(program.nodes["a"])
     assert len(forward) < 120 and "%" in forward
 
 
 def test_printing_fifty_thousand_terms_stays_short_and_does_not_recurse():
     program = parser.parse("a = " + " + ".join(["x"] * 50_000))
     for mode in printing.MODES:
-        forward = printing.Printer(program, mode).forward(program.nodes["a"])
+        forward = printer.Printer(program, mode).forward(program.nodes["a"])
         assert len(forward) < 300
 
 
 def test_printing_a_deep_chain_of_unary_ops():
     program = parser.parse("a = " + "-" * 3000 + "x")
-    forward = printing.Printer(program, "pretty").forward(program.nodes["a"])
+    forward = printer.Printer(program, "pretty").forward(program.nodes["a"])
     assert forward.startswith("a = −(") and len(forward) < 300

@@ -26,7 +26,7 @@ def ops_command(as_json: bool) -> None:
       graphdraw ops
       graphdraw ops --json | jq '.[] | select(.name == "sigmoid")'
     """
-    from graphdraw.language.printing import print_template
+    from graphdraw.language.templates import print_template
     rows = []
     for row in ops.ROWS:
         if row.style == "copy":

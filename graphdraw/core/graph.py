@@ -10,7 +10,8 @@ import networkx as nx
 
 from graphdraw import ops
 from graphdraw.lazy import gc_paused
-from graphdraw.language.printing import Printer, name as print_name
+from graphdraw.language.printer import Printer
+from graphdraw.language.printing import name as print_name
 from graphdraw.language.program import Program
 
 KINDS = ("input", "param", "target", "constant", "intermediate", "output")

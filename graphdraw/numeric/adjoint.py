@@ -14,7 +14,8 @@ from fractions import Fraction
 
 from graphdraw import ops
 from graphdraw.lazy import scalar_op
-from graphdraw.language.printing import Piece, Printer, apply, name as print_name, number
+from graphdraw.language.printer import Printer
+from graphdraw.language.printing import Piece, apply, name as print_name, number
 from graphdraw.language.program import Program
 
 Term = tuple[float, tuple[Piece, ...]]

@@ -15,7 +15,7 @@ def derivative_identity(function: Function) -> dict:
     {"template": "out (1 − out)", "pretty": "σ (1 − σ)", "expanded": "σ − σ²" (when a
     polynomial in the output), "agrees": bool}.
     """
-    from graphdraw.language.printing import print_template
+    from graphdraw.language.templates import print_template
     sp = load_sympy()
     row, x = function.row, function.symbol
     template = row.derivs[0]

@@ -1,0 +1,189 @@
+"""Adding nodes to the Program as statements are read: leaves, numbers, ops and bound names.
+
+Ops get their shapes checked here, and ops over constants are folded into one constant.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from graphdraw import ops
+from graphdraw.language import names
+from graphdraw.language.declarations import Declarations
+from graphdraw.language.juxtaposition import SCALAR, Info, leaf_info, result_info
+from graphdraw.language.lexer import Token
+from graphdraw.language.printing import constant_text
+from graphdraw.language.program import Node
+from graphdraw.language.reading import SAMPLE_SUM, Reading
+from graphdraw.lazy import scalar_op
+from graphdraw.ops import shapes
+
+
+class Builder:
+    """The nodes of one model and the names bound to them so far."""
+
+    def __init__(self, reading: Reading, declarations: Declarations, *,
+                 allow_ids: bool = False) -> None:
+        self.reading = reading
+        self.error = reading.error
+        self.nodes = reading.program.nodes
+        self.declarations = declarations
+        self.allow_ids = allow_ids
+        self.bound: dict[str, str] = {}           # user name -> id of its newest version
+        self.versions: dict[str, int] = {}
+        self.leaf_use: dict[str, Token] = {}      # leaf name -> first use
+        self.assigned_at: dict[str, Token] = {}
+        self.info: dict[str, Info] = {}
+        self.counter = 0
+
+    def knows(self, tok: Token) -> bool:
+        """Whether a name is a variable of the model (bound, used, or declared)."""
+        name = names.canonical(tok.text)
+        return name in self.bound or name in self.nodes or name in self.declarations.declared
+
+    # -- operands ----------------------------------------------------------------------------
+    def operand(self, tok: Token) -> str:
+        """The node a name refers to: its newest binding, else a leaf (added on first use)."""
+        if self.allow_ids and (tok.text in self.nodes):
+            return tok.text
+        name = self.reading.name(tok)
+        if name in self.bound:
+            return self.bound[name]
+        if name in self.nodes:      # a leaf seen before
+            return name
+        role, shape, _ = self.declarations.declared.get(name, (None, None, None))
+        plate = self.reading.sample_index if self.reading.per_sample(name, role) else None
+        if plate is not None and role is None:
+            role = "input"              # data given per sample: no gradient unless asked
+        node = self._add(Node(name, role=role, shape=shape, name=name, line=tok.line,
+                              col=tok.col, default=self.declarations.defaults.get(name),
+                              plate=plate))
+        self.info[name] = leaf_info(name, shape)
+        self.leaf_use[name] = tok
+        return node.id
+
+    def number(self, tok: Token) -> str:
+        """A constant as written: 2, 1e-5, ½."""
+        if "/" in tok.text:                       # ½ and friends
+            num, den = tok.text.split("/")
+            value = float(num) / float(den)
+        else:
+            try:
+                value = float(tok.text)
+            except ValueError:
+                raise self.error(f"'{tok.text}' is not a number", tok) from None
+        if not math.isfinite(value):
+            raise self.error(f"the number {tok.text} is too large for 64-bit floats", tok)
+        node = self._add(Node(self._tmp(), value=value, text=tok.text, shape=(),
+                              line=tok.line, col=tok.col))
+        return node.id
+
+    def _tmp(self) -> str:
+        self.counter += 1
+        return f"%{self.counter}"
+
+    def _add(self, node: Node, ref_info: Info | None = None) -> Node:
+        self.nodes[node.id] = node
+        if ref_info is not None:
+            self.info[node.id] = ref_info
+        elif node.is_const:
+            self.info[node.id] = SCALAR
+        return node
+
+    # -- ops ---------------------------------------------------------------------------------
+    def apply(self, op_name: str, args: list[str], tok: Token) -> str:
+        """The node of an op over operands; shapes are checked, constants folded."""
+        row = ops.OPS[op_name]
+        nodes = [self.nodes[a] for a in args]
+        infos = [self.info[a] for a in args]
+        try:
+            shape = row.shape(*[i.shape for i in infos])
+        except shapes.ShapeMismatch as exc:
+            both = " and ".join(shapes.fmt(i.shape) for i in infos)
+            raise self.error(f"{row.name} cannot combine shapes {both}: {exc}", tok) from None
+        if nodes[0].value is not None and all(n.is_const and n.name is None for n in nodes):
+            folded = self._fold(row, nodes, tok)
+            if folded is not None:
+                return folded
+        plate = next((n.plate for n in nodes if n.plate is not None), None)
+        if "plate" in row.extra:
+            if plate != row.extra["plate"]:
+                index = row.extra["plate"]
+                raise self.error(f"{tok.text} sums over the samples {index}, but the term after "
+                                 f"it has no value per sample", tok,
+                                 hint=f"values per sample have {index} in their subscript: "
+                                      f"x_{index}, y_{index}")
+            plate = None
+        node = self._add(Node(self._tmp(), op=op_name, args=tuple(args), shape=shape,
+                              line=tok.line, col=tok.col, plate=plate))
+        self.info[node.id] = result_info(op_name, row, shape, infos)
+        return node.id
+
+    def _fold(self, row: ops.Op, nodes: list[Node], tok: Token) -> str | None:
+        """Compute an op on constants now, in float64 (never exact big integers).
+
+        None when the op does not work on plain numbers (a transpose): it stays a node.
+        """
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")     # a non-finite result is reported below
+                value = scalar_op(row.forward, *[n.value for n in nodes])
+        except (AttributeError, TypeError):
+            return None
+        text = constant_text(row, nodes)
+        if not math.isfinite(value):
+            raise self.error(f"the constant {text} is not a finite 64-bit number", tok)
+        for n in nodes:
+            del self.nodes[n.id]
+        node = self._add(Node(self._tmp(), value=value, text=text, shape=(), line=tok.line,
+                              col=tok.col))
+        return node.id
+
+    # -- names -------------------------------------------------------------------------------
+    def bind(self, target: str, tok: Token, ref: str) -> None:
+        """`target = ...`: the name's next version is the node `ref`."""
+        self._check_assignable(target, tok)
+        version = self.versions.get(target, -1) + 1
+        new_id = target + "'" * version
+        node = self.nodes.get(ref)
+        fresh = node is not None and node.name is None and ref.startswith("%") \
+            and ref == next(reversed(self.nodes))
+        if fresh:
+            del self.nodes[ref]
+            node.id = new_id
+            self.nodes[new_id] = node
+            self.info[new_id] = self.info.pop(ref)
+        else:
+            node = self._copy(new_id, tok, ref)
+        node.name, node.version = target, version
+        self.versions[target] = version
+        self.bound[target] = new_id
+        self.assigned_at[target] = tok
+
+    def _check_assignable(self, target: str, tok: Token) -> None:
+        if SAMPLE_SUM.fullmatch(tok.text):
+            raise self.error(f"'{tok.text}' is the sum over samples and cannot be assigned", tok,
+                             hint="choose another name")
+        if target in self.leaf_use:
+            use = self.leaf_use[target]
+            raise self.error(f"'{tok.text}' is assigned on line {tok.line} but already used as "
+                             f"a leaf (a value given from outside) on line {use.line}", tok,
+                             hint="assign a name before its first use, or use another name")
+        if target in self.declarations.declared:
+            role, _, decl = self.declarations.declared[target]
+            raise self.error(f"'{tok.text}' is declared as {role} on line {decl.line}, so it "
+                             "cannot be assigned", tok)
+
+    def _copy(self, new_id: str, tok: Token, ref: str) -> Node:
+        """`b = a` or a constant used before: a named copy of node `ref`."""
+        src = self.nodes[ref]
+        constant = ref.startswith("%") and src.is_const
+        node = self._add(Node(new_id, op=None if constant else "id", line=tok.line,
+                              col=tok.col), ref_info=self.info[ref])
+        node.plate = src.plate
+        if node.op is None:
+            node.value, node.text, node.shape = src.value, src.text, src.shape
+        else:
+            node.args, node.shape = (ref,), src.shape
+        return node

@@ -1,0 +1,233 @@
+"""The right-hand side of a statement, read by operator precedence (shunting-yard).
+
+The reader keeps its own stacks, so thousands of nested parentheses or tens of thousands of
+terms never touch Python's recursion limit. Nothing the user writes is evaluated as Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphdraw import ops
+from graphdraw.language import names
+from graphdraw.language.builder import Builder
+from graphdraw.language.juxtaposition import looks_like_call, product, unknown_function
+from graphdraw.language.lexer import SUPERSCRIPTS, Token
+from graphdraw.language.reading import SAMPLE_SUM
+
+JUXT = "juxt"   # implicit product: matmul or mul, decided from shapes (see README)
+SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPTS)
+BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "^": "pow"}
+# What may follow an operand and start another one: a product written by juxtaposition.
+OPERAND_START = ("NAME", "NUMBER", "(", "√")
+
+
+@dataclass
+class _Frame:
+    """An open parenthesis on the operator stack."""
+
+    tok: Token
+    call: ops.Op | None
+    out_len: int
+    argc: int = 1
+
+
+class ExpressionReader:
+    """Reads right-hand sides into nodes of the builder, one statement at a time."""
+
+    def __init__(self, builder: Builder) -> None:
+        self.builder = builder
+        self.error = builder.error
+        self.out: list[tuple[str, Token]] = []   # operands read: (node id, where it starts)
+        self.stack: list = []      # entries: _Frame, or (op_key, tok, prec, right_assoc, arity)
+        self.last_op: Token | None = None
+
+    def read(self, toks: list[Token]) -> str:
+        """The id of the node of an expression (its tokens end with NL)."""
+        self.out, self.stack, self.last_op = [], [], None
+        expect = True             # expecting an operand
+        i = 0
+        while i < len(toks):
+            kind = toks[i].kind
+            if not expect:
+                if kind == "NL":
+                    break
+                i, expect = self._after_operand(toks, i)
+            elif kind == "NAME" and not SAMPLE_SUM.fullmatch(toks[i].text):
+                i, expect = self._name(toks, i)
+            else:
+                i, expect = self._operand(toks, i)
+        self._pop_while(0, False)
+        if self.stack:
+            raise self.error("this '(' is never closed", self.stack[-1].tok)
+        return self.out[-1][0]
+
+    # -- expecting an operand ----------------------------------------------------------------
+    def _operand(self, toks: list[Token], i: int) -> tuple[int, bool]:
+        """Read at toks[i] where an operand is due (not a name); returns (next index, still
+        expecting an operand)."""
+        tok = toks[i]
+        kind = tok.kind
+        if kind == "NAME":                      # names are read by _name; this one is Σ_n
+            self.last_op = tok
+            return self._sample_sum(toks, i), True
+        if kind == "NUMBER":
+            self.out.append((self.builder.number(tok), tok))
+            return i + 1, False
+        if kind == "(":
+            self.stack.append(_Frame(tok, None, len(self.out)))
+        elif kind == "√":
+            if toks[i + 1].kind != "(":
+                raise self.error("write √ with parentheses: √(x)", tok)
+            self.stack.append(_Frame(toks[i + 1], ops.OPS["sqrt"], len(self.out)))
+            return i + 2, True
+        elif kind == "-":
+            self.stack.append(("neg", tok, ops.NEG, True, 1))
+            self.last_op = tok
+        elif kind != "+":
+            raise self._missing_operand(tok)
+        return i + 1, True
+
+    def _name(self, toks: list[Token], i: int) -> tuple[int, bool]:
+        """A name: a call `f(` (a function, or a word that looks like one), else an operand."""
+        tok, nxt = toks[i], toks[i + 1]
+        builder = self.builder
+        row = ops.FUNCTIONS.get(tok.text)
+        if nxt.kind == "(" and (row is not None or (
+                not nxt.spaced and looks_like_call(tok, builder.knows(tok)))):
+            if row is None:
+                unknown_function(builder.reading, tok)
+            self.stack.append(_Frame(nxt, row, len(self.out)))
+            return i + 2, True
+        if row is not None and names.canonical(tok.text) not in builder.bound:
+            raise self.error(f"'{tok.text}' is a function: write {tok.text}(...)", tok)
+        self.out.append((builder.operand(tok), tok))
+        return i + 1, False
+
+    def _missing_operand(self, tok: Token) -> Exception:
+        """The error for a token where an operand should be."""
+        if tok.kind == "NL":
+            last_op = self.last_op
+            after = f" after '{last_op.text}'" if last_op else ""
+            return self.error(f"the expression ends{after}; an operand is missing",
+                              last_op or tok)
+        stack = self.stack
+        if tok.kind == ")" and stack and isinstance(stack[-1], _Frame) \
+                and stack[-1].out_len == len(self.out):
+            frame = stack[-1]
+            what = f"{frame.call.name}() needs an argument" if frame.call \
+                else "empty parentheses"
+            return self.error(what, tok)
+        return self.error(f"expected a name, a number or '(' before '{tok.text}'", tok)
+
+    def _sample_sum(self, toks: list[Token], i: int) -> int:
+        """`Σ_n` or `Σ_n^N` before a term: push the sum over samples as a prefix operator.
+
+        It binds looser than products and tighter than + and −, as in mathematics:
+        `Σ_n (ŷ_n − y_n)²` sums the squares and `Σ_n a_n + b` is (Σ_n a_n) + b.
+        """
+        tok = toks[i]
+        index = SAMPLE_SUM.fullmatch(tok.text).group(1)
+        upper, i = index.upper(), i + 1
+        if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
+            upper, i = toks[i + 1].text, i + 2
+        elif toks[i].kind == "TRANSPOSE" and toks[i].text == "^T":
+            upper, i = "T", i + 1             # Σ_t^T: T samples, not a transpose
+        if upper.isdigit() and int(upper) < 1 or not (upper.isdigit() or upper.isidentifier()):
+            raise self.error(f"the number of samples of {tok.text} is a name or a positive "
+                             "whole number", tok)
+        plates = self.builder.reading.program.plates
+        known = plates.get(index)
+        if known is not None and known != upper:
+            raise self.error(f"{tok.text}^{upper} and {tok.text}^{known} disagree on the number "
+                             "of samples", tok)
+        plates[index] = upper
+        if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
+            raise self.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
+        row = ops.sample_sum(index)
+        self.stack.append((row.name, tok, row.prec, True, 1))
+        return i
+
+    # -- after an operand --------------------------------------------------------------------
+    def _after_operand(self, toks: list[Token], i: int) -> tuple[int, bool]:
+        """Read at toks[i] after an operand; returns (next index, expecting an operand)."""
+        tok = toks[i]
+        kind = tok.kind
+        out = self.out
+        if kind in BINARY:
+            op_key = BINARY[kind]
+            prec = ops.OPS[op_key].prec
+            right = kind == "^"
+            self._pop_while(prec, right)
+            self.stack.append((op_key, tok, prec, right, 2))
+            self.last_op = tok
+            return i + 1, True
+        if kind == "TRANSPOSE":
+            ref, at = out.pop()
+            out.append((self.builder.apply("transpose", [ref], tok), at))
+        elif kind == "SUPER":
+            ref, at = out.pop()
+            digits = tok.text.translate(SUPERSCRIPT_DIGITS)
+            exponent = self.builder.number(Token("NUMBER", digits, tok.line, tok.col))
+            out.append((self.builder.apply("pow", [ref, exponent], tok), at))
+        elif kind == ")" or kind == ",":
+            return i + 1, self._close(tok)
+        elif kind in OPERAND_START:
+            self._pop_while(ops.MUL, False)
+            self.stack.append((JUXT, tok, ops.MUL, False, 2))
+            return i, True       # read the same token again as an operand
+        else:
+            raise self._unexpected(tok)
+        return i + 1, False
+
+    def _close(self, tok: Token) -> bool:
+        """A ')' or ',' after an operand; returns whether an operand is expected next."""
+        self._pop_while(0, False)
+        if not self.stack:
+            raise self.error(f"'{tok.text}' without a matching '('", tok)
+        frame = self.stack[-1]
+        if tok.kind == ",":
+            if frame.call is None:
+                raise self.error("',' outside a function's argument list", tok)
+            frame.argc += 1
+            self.last_op = tok
+            return True
+        self.stack.pop()
+        call = frame.call
+        if call is not None:
+            if frame.argc != call.arity:
+                raise self.error(f"{call.name}() takes {call.arity} "
+                                 f"argument{'s' * (call.arity > 1)}, "
+                                 f"not {frame.argc}", frame.tok)
+            out = self.out
+            args = [r for r, _ in out[len(out) - frame.argc:]]
+            del out[len(out) - frame.argc:]
+            out.append((self.builder.apply(call.name, args, frame.tok), frame.tok))
+        return False
+
+    def _unexpected(self, tok: Token) -> Exception:
+        """The error for a token that cannot follow an operand."""
+        if tok.kind == "=":
+            frames = [f for f in self.stack if isinstance(f, _Frame)]
+            if frames and frames[-1].tok.line < tok.line:
+                # An open '(' ran on into the next statement: that '(' is the mistake.
+                return self.error("this '(' is never closed", frames[-1].tok)
+            return self.error("only one '=' per statement", tok,
+                              hint="write 'x = y' and 'y = z' on separate lines; '==' is "
+                                   "not an equation")
+        return self.error(f"unexpected '{tok.text}' after an operand", tok)
+
+    def _pop_while(self, prec: int, right: bool) -> None:
+        """Apply the operators on the stack that bind at least as tightly as `prec`."""
+        stack, out, builder = self.stack, self.out, self.builder
+        while stack and not isinstance(stack[-1], _Frame):
+            op_key, tok, top_prec, _, arity = stack[-1]
+            if top_prec < prec or (top_prec == prec and right):
+                return
+            stack.pop()
+            args = [r for r, _ in out[len(out) - arity:]]
+            at = out[len(out) - arity][1]
+            del out[len(out) - arity:]
+            if op_key == JUXT:
+                op_key = product(builder.info[args[0]], builder.info[args[1]])
+            out.append((builder.apply(op_key, args, tok), at))

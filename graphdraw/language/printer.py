@@ -1,0 +1,91 @@
+"""The Printer: every node of a Program in one notation, and derivative templates over them."""
+
+from __future__ import annotations
+
+import html as _html
+
+from graphdraw import ops
+from graphdraw.language.printing import Piece, apply, name, number
+from graphdraw.language.program import Node, Program
+from graphdraw.language.templates import NUMBERS, Product, print_product, print_template
+
+INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
+
+
+class Printer:
+    """Prints every node of a program inline (unnamed nodes as their expression)."""
+
+    def __init__(self, program: Program, mode: str, shapes: dict | None = None) -> None:
+        self.program, self.mode, self.shapes = program, mode, shapes
+        self.pieces: dict[str, Piece] = {}
+        for node in program.nodes.values():     # definition order is topological
+            self.pieces[node.id] = self._inline(node)
+
+    def _inline(self, node: Node) -> Piece:
+        if node.is_const:
+            return number(node.text, self.mode) if node.name is None else name(node, self.mode)
+        if node.name is not None:
+            return name(node, self.mode)
+        return self.expression(node)
+
+    def ref(self, node_id: str) -> Piece:
+        """How a node is referred to inside another node's expression."""
+        piece = self.pieces[node_id]
+        if len(piece[0]) > INLINE_LIMIT * (4 if self.mode in ("html", "latex") else 1):
+            node = self.program.nodes[node_id]
+            shown = {"plain": node.id, "html": _html.escape(node.id),
+                     "latex": node.id.replace("%", r"\%")}.get(self.mode, node.id)
+            return shown, ops.ATOM
+        return piece
+
+    def expression(self, node: Node) -> Piece:
+        """The node's own computation over its operands, e.g. 'W_iᵀ x + b_a'."""
+        if node.op is None:
+            return self._inline(node)
+        if node.op == "id":
+            return self.ref(node.args[0])
+        row = ops.OPS[node.op]
+        first = self.program.nodes[node.args[0]]
+        return apply(row, [self.ref(a) for a in node.args], self.mode,
+                     const_left=first.is_const and first.name is None)
+
+    def forward(self, node: Node) -> str:
+        """'a = W_iᵀ x + b_a' for named nodes, the expression alone for unnamed ones."""
+        if node.is_leaf or node.name is None:
+            return self.pieces[node.id][0]
+        lhs = self.pieces[node.id][0]
+        rhs = self.expression(node)[0] if not node.is_const else number(node.text, self.mode)[0]
+        return lhs + " = " + rhs
+
+    def template(self, text: str, operands: dict[str, str]) -> Piece:
+        """Print a derivative template over a, b, out, given the node ids to put in."""
+        if text in operands:                  # the common one-name templates: a, b, out
+            return self.ref(operands[text])
+        if text in NUMBERS:                   # and constants: 1, -1, 0
+            return number(text, self.mode)
+        pieces, values, shapes = self._operands(operands)
+        return print_template(text, pieces, self.mode, values, shapes)
+
+    def _operands(self, operands: dict[str, str]) -> tuple[dict, dict, dict | None]:
+        """Pieces, known constant values and known shapes of a template's operands."""
+        pieces, values = {}, {}
+        for key, node_id in operands.items():
+            pieces[key] = self.ref(node_id)
+            node = self.program.nodes[node_id]
+            if node.value is not None and node.name is None:
+                values[key] = node.value
+        shapes = None
+        if self.shapes is not None:
+            shapes = {k: self.shapes[v] for k, v in operands.items() if v in self.shapes}
+        return pieces, values, shapes
+
+    def template_product(self, text: str, operands: dict[str, str]) -> tuple[Piece, Product]:
+        """A derivative template as (piece, (number, factors)); see print_product."""
+        if text in operands:
+            piece = self.ref(operands[text])
+            node = self.program.nodes[operands[text]]
+            if node.value is not None and node.name is None:
+                return piece, (node.value, ())
+            return piece, (1.0, (piece,))
+        pieces, values, shapes = self._operands(operands)
+        return print_product(text, pieces, self.mode, values, shapes)

@@ -1,0 +1,73 @@
+"""What every part of the parser shares while reading one model: its source, names and errors."""
+
+from __future__ import annotations
+
+import re
+
+from graphdraw.errors import Source, SourceError
+from graphdraw.language import names
+from graphdraw.language.lexer import Token
+from graphdraw.language.program import Program
+
+# `Σ_n TERM` / `sum_n TERM`: the sum over the samples n of a plate (see README, "Sums over
+# samples"); one letter after the underscore.
+SAMPLE_SUM = re.compile(r"(?:sum|Σ)_([A-Za-z])")
+
+
+class Reading:
+    """One model being read: the Program so far, the scripts of its names, its sample index."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.program = Program(source)
+        self.scripts: dict[str, tuple[str, Token]] = {}
+        self.sample_index: str | None = None      # the index of Σ_n, when the model has one
+
+    def error(self, msg: str, tok: Token, hint: str | None = None) -> SourceError:
+        """An error at a token of the model."""
+        return SourceError(msg, source=self.source, line=tok.line, col=tok.col, hint=hint)
+
+    def name(self, tok: Token) -> str:
+        """The canonical name of a NAME token, remembering the script it is written in."""
+        name = names.canonical(tok.text)
+        if name.startswith("__"):
+            raise self.error(f"'{tok.text}': names may not start with '__'", tok)
+        if name not in self.scripts:
+            self.scripts[name] = (names.script_of(tok.text), tok)
+        return name
+
+    def per_sample(self, name: str, role: str | None) -> bool:
+        """Whether a leaf holds one value per sample: a subscript is the index of Σ_n.
+
+        Declared parameters never do (W_n stays one parameter when declared `param`).
+        """
+        return (self.sample_index is not None and role != "param"
+                and self.sample_index in name.split("_")[1:])
+
+    def find_sample_index(self, tokens: list[Token]) -> None:
+        """The index n of the sums over samples (Σ_n), read before any statement.
+
+        Leaves whose subscripts hold it (x_n, y_n) are then values per sample.
+        """
+        first: Token | None = None
+        for tok in tokens:
+            match = SAMPLE_SUM.fullmatch(tok.text) if tok.kind == "NAME" else None
+            if match is None:
+                continue
+            if first is not None and match.group(1) != self.sample_index:
+                raise self.error(f"'{tok.text}' sums over '{match.group(1)}', but "
+                                 f"'{first.text}' (line {first.line}) over "
+                                 f"'{self.sample_index}': a model has one index of samples",
+                                 tok)
+            first, self.sample_index = first or tok, match.group(1)
+
+    def check_scripts(self) -> None:
+        """Refuse look-alike letters: a Cyrillic х next to Latin names makes a second name."""
+        latin = {n: t for n, (s, t) in self.scripts.items() if s == "Latin"}
+        for name, (script, tok) in self.scripts.items():
+            if script != "Latin" and latin:
+                other = latin.get(names.latin_lookalike(name), next(iter(latin.values())))
+                raise self.error(f"'{tok.text}' is written in {script} letters while "
+                                 f"'{other.text}' (line {other.line}) is Latin: look-alike "
+                                 "letters make different names", tok,
+                                 hint="retype the name with Latin letters")

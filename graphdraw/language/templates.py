@@ -1,0 +1,186 @@
+"""Derivative templates (`out (1 - out)`, `a^T`): parsed once, printed over any operands.
+
+A template is an expression in the language over the names a, b and out; printing puts
+printed operands in their place and folds what known constant values allow.
+"""
+
+from __future__ import annotations
+
+import math
+
+from graphdraw import ops
+from graphdraw.language.lexer import reads_as_transpose
+from graphdraw.language.parser import parse
+from graphdraw.language.printing import Piece, apply, name, number
+from graphdraw.lazy import scalar_op
+
+NUMBERS = ("0", "1", "-1")      # templates that are a constant, printed without parsing
+Product = tuple[float, tuple[Piece, ...]]   # a number times printed factors
+
+_TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
+_SHAPED: dict[tuple, Piece] = {}
+
+
+def print_template(text: str, operands: dict[str, Piece], mode: str,
+                   values: dict[str, float] | None = None, shapes: dict | None = None) -> Piece:
+    """Print an expression in the language with some of its names replaced by pieces.
+
+    Operands with a known constant value (`values`) are folded where that simplifies the
+    text: 2^(2 - 1) prints as 2, 1 · x as x, x^1 as x.
+    """
+    if text in operands:                   # the common one-name templates: a, b, out
+        return operands[text]
+    if text in NUMBERS:                    # and constants: 1, -1, 0
+        return number(text, mode)
+    if not values and not shapes and all(_plain_piece(p) for p in operands.values()):
+        # The printed form depends only on the operands' precedences: print it once with
+        # placeholders, then fill in (large models print the same template thousands of times).
+        key = (text, mode, tuple((k, p[1]) for k, p in sorted(operands.items())))
+        shaped = _SHAPED.get(key)
+        if shaped is None:
+            marks = {k: (f"\x00{k}\x00", p[1]) for k, p in operands.items()}
+            shaped = _SHAPED[key] = _Steps(text, marks, mode, {}).piece()
+        out = shaped[0]
+        for k, p in operands.items():
+            out = out.replace(f"\x00{k}\x00", p[0])
+        return out, shaped[1]
+    return _Steps(text, operands, mode, dict(values or {}), shapes).piece()
+
+
+def print_product(text: str, operands: dict[str, Piece], mode: str,
+                  values: dict[str, float], shapes: dict | None = None) -> tuple[Piece, Product]:
+    """A template printed as print_template does, and read as (number, factors).
+
+    Callers multiply the numbers out: ½ · 2 (ŷ − y) = ŷ − y.
+    """
+    return _Steps(text, operands, mode, values, shapes, product=True).product()
+
+
+def _plain_piece(piece: Piece) -> bool:
+    """Whether printing decisions about this operand depend only on its precedence."""
+    text = piece[0]
+    return not text[:1].isdigit() and not reads_as_transpose(text)
+
+
+def _compiled(text: str) -> tuple[list[tuple], str]:
+    """A template as a list of steps (id, kind, payload) and its output id, parsed once."""
+    compiled = _TEMPLATES.get(text)
+    if compiled is not None:
+        return compiled
+    program = parse("t_ = " + text, syntax="plain")
+    steps = []
+    for node in program.nodes.values():
+        if node.is_leaf:
+            steps.append((node.id, "leaf", node))
+        elif node.is_const:
+            steps.append((node.id, "const", (node.text, node.value)))
+        elif node.op == "id":
+            steps.append((node.id, "copy", node.args[0]))
+        else:
+            steps.append((node.id, "op", (ops.OPS[node.op], node.args)))
+    compiled = _TEMPLATES[text] = steps, program.output
+    return compiled
+
+
+class _Steps:
+    """One printing of a template, step by step, folding what `known` values allow."""
+
+    def __init__(self, text: str, operands: dict[str, Piece], mode: str,
+                 known: dict[str, float], shapes: dict | None = None,
+                 product: bool = False) -> None:
+        self.operands, self.mode, self.known, self.shapes = operands, mode, known, shapes
+        self.pieces: dict[str, Piece] = {}
+        self.prods: dict[str, Product] = {}   # with `product`: each step as number × factors
+        steps, self.output = _compiled(text)
+        for node_id, kind, payload in steps:
+            if kind == "op":
+                self._op(node_id, *payload, product)
+            else:
+                self._operand(node_id, kind, payload)
+
+    def piece(self) -> Piece:
+        return self.pieces[self.output]
+
+    def product(self) -> tuple[Piece, Product]:
+        output, piece = self.output, self.pieces[self.output]
+        if output in self.known:
+            return piece, (self.known[output], ())
+        return piece, self.prods.get(output, (1.0, (piece,)))
+
+    def _operand(self, node_id: str, kind: str, payload) -> None:
+        pieces, known = self.pieces, self.known
+        if kind == "leaf":
+            pieces[node_id] = self.operands.get(node_id) or name(payload, self.mode)
+        elif kind == "const":
+            pieces[node_id], known[node_id] = number(payload[0], self.mode), payload[1]
+        else:                                   # a copy
+            pieces[node_id] = pieces[payload]
+            if payload in known:
+                known[node_id] = known[payload]
+
+    def _op(self, node_id: str, row: ops.Op, args: tuple[str, ...], product: bool) -> None:
+        pieces, known, prods, shapes = self.pieces, self.known, self.prods, self.shapes
+        if row.shape_value is not None and shapes and args[0] in shapes:
+            known[node_id] = row.shape_value(shapes[args[0]])
+            pieces[node_id] = number(_format_value(known[node_id]), self.mode)
+        elif known and all(a in known for a in args) and row.style != "call":
+            value = _fold(row, [known[a] for a in args])
+            if math.isfinite(value):
+                known[node_id] = value
+                pieces[node_id] = number(_format_value(value), self.mode)
+        if node_id in known:
+            prods[node_id] = (known[node_id], ())
+            return
+        simple = _simplify(row.name, args, known) if known else None
+        if simple is not None:
+            pieces[node_id] = pieces[simple]
+            if simple in known:
+                known[node_id] = known[simple]
+            elif simple in prods:
+                prods[node_id] = prods[simple]
+            return
+        pieces[node_id] = apply(row, [pieces[a] for a in args], self.mode,
+                                const_left=args[0] in known)
+        if product:
+            prods[node_id] = self._product(row.name, args, pieces[node_id])
+
+    def _product(self, op: str, args: tuple[str, ...], piece: Piece) -> Product:
+        """A step read as number × factors, from its operands read the same way."""
+        known = self.known
+        if op == "mul":
+            (c1, f1), (c2, f2) = self._factors(args[0]), self._factors(args[1])
+            return c1 * c2, f1 + f2
+        if op == "div" and args[1] in known and known[args[1]] != 0:
+            c1, f1 = self._factors(args[0])
+            return c1 / known[args[1]], f1
+        if op == "neg":
+            c1, f1 = self._factors(args[0])
+            return -c1, f1
+        return 1.0, (piece,)
+
+    def _factors(self, arg: str) -> Product:
+        if arg in self.known:
+            return self.known[arg], ()
+        return self.prods.get(arg, (1.0, (self.pieces[arg],)))
+
+
+def _format_value(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _fold(row: ops.Op, values: list[float]) -> float:
+    """An op on known numbers; nan when it does not work on plain numbers (a transpose)."""
+    try:
+        return scalar_op(row.forward, *values)
+    except (AttributeError, TypeError):
+        return math.nan
+
+
+def _simplify(op: str, args: tuple[str, ...], known: dict[str, float]) -> str | None:
+    """The operand an op reduces to when another operand is 1 (or 0 for +), else None."""
+    one = [known.get(a) == 1.0 for a in args]
+    if op == "mul":
+        return args[1] if one[0] else args[0] if one[1] else None
+    if op in ("div", "pow") and one[1]:
+        return args[0]
+    return None
