@@ -218,3 +218,27 @@ def test_batch_in_a_real_process(models, tmp_path):
     assert done.returncode == 0, done.stderr
     assert sorted(os.listdir(out)) == ["linear.pdf", "tanh2.pdf", "xor.pdf"]
     assert all((out / name).read_bytes().startswith(b"%PDF") for name in os.listdir(out))
+
+
+def test_the_readme_s_new_format_is_one_module_and_one_registry_line(tmp_path, monkeypatch):
+    """The README's Design section shows how to add a format: that exact code works."""
+    import re
+    import sys
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    from graphdraw.formats import registry
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"# graphdraw/formats/mermaid.py\n(.*?)\n# graphdraw/formats/registry.py",
+                      readme, re.S).group(1)
+    (tmp_path / "readme_mermaid.py").write_text(block, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(registry.MODULES, "mermaid", "readme_mermaid")
+    out = tmp_path / "xor.mmd"
+    result = CliRunner().invoke(cli, ["render", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("flowchart LR\n") and "  W_i --> " in text
+    sys.modules.pop("readme_mermaid", None)
