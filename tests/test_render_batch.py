@@ -242,3 +242,22 @@ def test_the_readme_s_new_format_is_one_module_and_one_registry_line(tmp_path, m
     text = out.read_text(encoding="utf-8")
     assert text.startswith("flowchart LR\n") and "  W_i --> " in text
     sys.modules.pop("readme_mermaid", None)
+
+
+def test_a_new_folder_given_as_dir_slash_is_made_after_drawing(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.gd").write_text("y = tanh(w x + b)\n")
+    (tmp_path / "b.gd").write_text("L = (w x - y)^2\n")
+    (tmp_path / "bad.gd").write_text("L = (w x - \n")
+    failed = CliRunner().invoke(cli, ["render", "a.gd", "bad.gd", "-f", "dot", "-o", "new/"])
+    assert failed.exit_code != 0 and "bad.gd:1:" in failed.output
+    assert not (tmp_path / "new").exists()              # a failing batch leaves no folder
+    done = CliRunner().invoke(cli, ["render", "a.gd", "b.gd", "-f", "dot", "-o", "new/deep/"])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in (tmp_path / "new" / "deep").iterdir()) == ["a.dot", "b.dot"]
+    (tmp_path / "afile").write_text("")
+    blocked = CliRunner().invoke(cli, ["render", "a.gd", "-f", "dot", "-o", "afile/sub/"])
+    assert blocked.exit_code != 0 and "is a file, not a folder" in blocked.output

@@ -75,6 +75,36 @@ def targets(sources: list[ModelText], fmt: Format, output: str | None) -> list[s
     return paths
 
 
+def check_targets(sources: list[ModelText], paths: list[str | None],
+                  output: str | None) -> None:
+    """Refuse now, before any work, a path that cannot be written; a folder given as -o DIR/
+    that does not exist yet is made once every figure is drawn (make_directory)."""
+    from graphdraw.formats import output as out
+    new_folder = output is not None and _is_directory(output) and not os.path.exists(output)
+    if new_folder:
+        parent = os.path.dirname(os.path.abspath(output.rstrip("/" + os.sep))) or "."
+        while not os.path.exists(parent):
+            parent = os.path.dirname(parent)
+        if not os.path.isdir(parent):
+            from graphdraw.errors import OutputError
+            raise OutputError(f"cannot make the folder {output}: {parent} is a file, not a "
+                              "folder; choose another -o DIR/")
+        return
+    for source, path in zip(sources, paths):
+        if path is not None:
+            out.check_target(path, input_path=source.path)
+
+
+def make_directory(output: str | None) -> None:
+    """Make -o DIR/ (and its parents) when it does not exist yet."""
+    if output is not None and _is_directory(output):
+        try:
+            os.makedirs(output, exist_ok=True)
+        except OSError as exc:
+            from graphdraw.errors import OutputError
+            raise OutputError(f"cannot make the folder {output}: {exc.strerror}") from None
+
+
 @contextlib.contextmanager
 def naming(source: ModelText, several: bool) -> Iterator[None]:
     """In a batch, an error that does not already point into the model names its file."""

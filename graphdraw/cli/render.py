@@ -107,9 +107,7 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
     numeric = _notes(fmt, shown, bool(settings or values_file), snippet)
     sources = [read_model(model, inline, example) for model in models or (None,)]
     paths = batch.targets(sources, fmt, output)
-    for source, path in zip(sources, paths):
-        if path is not None:
-            out.check_target(path, input_path=source.path)
+    batch.check_targets(sources, paths, output)
     options = {"rankdir": rankdir, "title": title or "", "caption": caption,
                "edge_labels": not no_edge_labels, "shapes": "shapes" in shown, "theme": theme,
                "style": draw_style, "font": font, "layout_timeout": layout_timeout,
@@ -121,7 +119,9 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
         with batch.naming(source, len(sources) > 1):
             jobs.append(batch.make_job(source, fmt, options,
                                        shown if numeric else frozenset(), values))
-    for source, path, job, data in zip(sources, paths, jobs, batch.draw_all(fmt, jobs, sources)):
+    drawn = batch.draw_all(fmt, jobs, sources)
+    batch.make_directory(output)
+    for source, path, job, data in zip(sources, paths, jobs, drawn):
         if path is None:
             out.write_stdout(data)
             continue
