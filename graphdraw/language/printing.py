@@ -1,4 +1,4 @@
-"""Printed pieces in four notations: plain (parseable), pretty (terminal), html (Graphviz), latex.
+"""Printed pieces: numbers, names and one op over its operands, in plain, pretty, html, latex.
 
 Every printed piece is a (text, precedence) pair; an op row says how to join its operands'
 pieces, so one function prints every op in every notation. Names and numbers are escaped for

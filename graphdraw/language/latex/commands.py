@@ -1,0 +1,142 @@
+r"""LaTeX commands: what each one the reader knows writes (\frac, \sigma, \mathbf, \left, ...)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graphdraw.errors import SourceError
+from graphdraw.language.latex.groups import Groups
+from graphdraw.language.latex.mathmode import MathMode
+from graphdraw.language.latex.output import Output
+from graphdraw.language.latex.sums import read_bounds, sample_sum
+from graphdraw.language.latex.table import (ACCENTS, DELIMITERS, FONTS, FRACS, FUNCTIONS,
+                                            GREEK, OPERATORS, SIZES, SKIPPED, SPACES,
+                                            SUPPORTED, TRANSPOSES, shown)
+from graphdraw.language.latex.tokens import Tokens
+
+
+class Commands:
+    """Writes each command; `handlers` is the table from a command's name to its handler."""
+
+    def __init__(self, tokens: Tokens, out: Output, groups: Groups, math: MathMode,
+                 error: Callable[..., SourceError]) -> None:
+        self.tokens, self.out, self.groups, self.math = tokens, out, groups, math
+        self.error = error
+        self.handlers = self._table()
+
+    def _table(self) -> dict[str, Callable[[str, int], None]]:
+        emit = self.out.emit
+        table: dict[str, Callable[[str, int], None]] = {}
+        for names, handler in [
+                (GREEK, self.greek),
+                (TRANSPOSES - {"T"}, lambda name, off: emit("ᵀ", off)),
+                (SPACES, lambda name, off: emit(SPACES[name], off)),
+                (OPERATORS, lambda name, off: emit(OPERATORS[name], off)),
+                (FRACS, lambda name, off: self.groups.argument("num", "\\" + name, off)),
+                (FONTS, lambda name, off: self.groups.argument("font", "\\" + name, off)),
+                (("operatorname", "operatorname*"),
+                 lambda name, off: self.groups.argument("opname", r"\operatorname", off)),
+                (ACCENTS, lambda name, off: self.groups.argument(
+                    "accent", "\\" + name, off, extra=ACCENTS[name])),
+                (FUNCTIONS, lambda name, off: self.function(FUNCTIONS[name], "\\" + name, off)),
+                (SIZES, self.delimiter),
+                (("\\",), lambda name, off: self.math.end_statement(off)),
+                (("[", "(", "]", ")"), self.math.bracket),
+                (("begin", "end"), self.math.environment),
+                (SKIPPED, self.skipped),
+                (("cdot",), self.cdot), (("sqrt",), self.sqrt), (("sum",), self.sum)]:
+            table.update(dict.fromkeys(names, handler))
+        return table
+
+    def command(self, name: str, off: int) -> None:
+        """The command \\name at `off`."""
+        handler = self.handlers.get(name)
+        if handler is None:
+            raise self.error(f"the LaTeX command {shown(name)} is not supported", off,
+                             hint="supported: " + SUPPORTED)
+        handler(name, off)
+
+    def greek(self, name: str, off: int) -> None:
+        letter = GREEK[name]
+        if letter in ("σ", "Σ") and self.calls():
+            self.out.emit(letter, off)                  # σ(x): the sigmoid; Σ(x): a sum
+            self.call_argument("\\" + name, off)
+        elif letter in ("σ", "Σ"):
+            self.out.emit(name, off)                    # the letter as a name: σ alone is a call
+        else:
+            self.out.emit(letter, off)
+
+    def cdot(self, name: str, off: int) -> None:
+        nxt = self.tokens.peek()
+        # a product, decided as juxtaposition is (matrix product or scaling)
+        sign = nxt is not None and nxt[0] == "lit" and nxt[1].lstrip()[:1] in ("-", "+")
+        self.out.emit(" * " if sign else " ", off)
+
+    def sqrt(self, name: str, off: int) -> None:
+        nxt = self.tokens.peek()
+        if nxt and nxt[0] == "lit" and nxt[1].lstrip().startswith("["):
+            raise self.error(r"only square roots are supported: \sqrt{x}", nxt[2])
+        self.out.emit("sqrt", off)
+        self.groups.argument("func", r"\sqrt", off)
+
+    def skipped(self, name: str, off: int) -> None:
+        r"""\label{...} and \tag{...}: dropped with their argument."""
+        tokens = self.tokens
+        end = tokens.matching_brace(tokens.i) if not tokens.queue else None
+        if end is None:
+            raise self.error(f"\\{name} needs an argument in braces", off)
+        tokens.i = end + 1
+
+    def calls(self) -> bool:
+        """Whether the next token starts a function's argument: (, \\left(, {."""
+        tok = self.tokens.peek()
+        if tok is None:
+            return False
+        if tok[0] == "lit":
+            return tok[1].lstrip()[:1] == "("
+        return tok[0] == "{" or (tok[0] == "cmd" and tok[1] in SIZES)
+
+    def call_argument(self, cmd: str, off: int) -> None:
+        self.tokens.skip_blank()
+        tok = self.tokens.peek()
+        if tok is not None and tok[0] == "{":
+            self.groups.argument("func", cmd, off)
+
+    def function(self, name: str, cmd: str, off: int) -> None:
+        if not self.calls():
+            raise self.error(f"{cmd} needs its argument in parentheses: {cmd}(x) or {cmd}{{x}}",
+                             off)
+        self.out.emit(name, off)
+        self.call_argument(cmd, off)
+
+    def delimiter(self, name: str, off: int) -> None:
+        r"""\left( \right) and the other sizes; \left| ... \right| is abs(...)."""
+        self.tokens.skip_blank()
+        tok = self.tokens.peek()
+        if tok is not None and tok[0] == "lit" and tok[1][0] in DELIMITERS:
+            ch, _ = self.tokens.take_char()
+            self.out.emit(DELIMITERS[ch], off)
+            return
+        if tok is not None and tok[0] == "lit" and tok[1][0] == "|" and name in (
+                "left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr"):
+            self.tokens.take_char()
+            self.out.emit("abs(" if name.startswith("left") or name.endswith("l") else ")", off)
+            return
+        raise self.error(f"\\{name} works with ( ) [ ] | and . here", off,
+                         hint="write \\left( ... \\right)")
+
+    def sum(self, name: str, off: int) -> None:
+        r"""\sum_{n=1}^{N} TERM: a sum over the samples n; \sum(x): the sum of x's entries."""
+        pos = self.tokens.after_command()
+        if pos is None:
+            raise self.error(r"write \sum_{n=1}^{N} (...) on its own", off)
+        bounds, pos = read_bounds(self.tokens.text, pos + len(name), off, self.error)
+        if "_" not in bounds:
+            if "^" in bounds or not self.calls():
+                raise self.error(r"a sum over samples names its index: \sum_{n=1}^{N} (...)",
+                                 off, hint=r"\sum(x) with parentheses sums the entries of x")
+            self.out.emit("Σ", off)
+            self.call_argument(r"\sum", off)
+            return
+        self.out.emit(sample_sum(bounds, self.error) + " ", off)
+        self.tokens.skip_to(pos)        # the tokens the bounds were read from

@@ -1,0 +1,148 @@
+"""Groups: `{...}` and command arguments, opened on a stack and rewritten when they close.
+
+Each open group remembers what it is for (a subscript, a fraction's numerator, a font, ...);
+at its closing brace its output becomes a name, a number or a parenthesised expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graphdraw.errors import SourceError
+from graphdraw.language.latex.output import Output
+from graphdraw.language.latex.table import FONTS, GREEK, TRANSPOSES, example, shown
+from graphdraw.language.latex.tokens import Tokens
+
+_SUBSCRIPT = re.compile(r"[^\W_][\w,]*")
+# What a group's placeholder will become, so that no space is put after it: W^T, \exp{a}.
+_OPENS_AS = {"func": "(", "num": "(", "den": "(", "sup": "^"}
+
+
+@dataclass
+class Frame:
+    """An open group: what to do at its closing brace."""
+
+    kind: str           # group, sub, sup, font, opname, accent, func, num, den
+    start: int          # index of its placeholder piece in the output
+    off: int            # where it opened in the LaTeX (for errors)
+    cmd: str = ""
+    extra: str = ""
+
+
+class Groups:
+    """The stack of open groups."""
+
+    def __init__(self, tokens: Tokens, out: Output,
+                 error: Callable[..., SourceError]) -> None:
+        self.tokens, self.out, self.error = tokens, out, error
+        self.stack: list[Frame] = []
+        self._closers = {"group": self._group, "font": self._group, "sub": self._sub,
+                         "sup": self._sup, "opname": self._opname, "accent": self._accent,
+                         "func": self._func, "num": self._num, "den": self._den}
+
+    def open(self, kind: str, off: int, cmd: str = "", extra: str = "") -> Frame:
+        frame = Frame(kind, self.out.placeholder(off), off, cmd, extra)
+        self.stack.append(frame)
+        self.out.last = _OPENS_AS.get(kind, self.out.last)
+        return frame
+
+    def argument(self, kind: str, cmd: str, off: int, extra: str = "") -> None:
+        """Open the argument of a command: a {group}, one character, or one command."""
+        tokens = self.tokens
+        tokens.skip_blank()
+        tok = tokens.peek()
+        if tok is None or tok[0] in ("}", "&", "$", "\n"):
+            raise self.error(f"{shown(cmd)} needs an argument, e.g. {example(cmd)}", off)
+        if tok[0] == "{":
+            tokens.next()
+            self.open(kind, tok[2], cmd, extra)
+            return
+        frame_off = tok[2]
+        if tok[0] == "lit":
+            self.open(kind, frame_off, cmd, extra)
+            tokens.skip_space()
+            ch, at = tokens.take_char()
+            tokens.queue.append(("}", "", at))
+            tokens.queue.append(("lit", ch, at))
+            return
+        if tok[0] == "cmd" and (tok[1] in GREEK or tok[1] in TRANSPOSES):
+            self.open(kind, frame_off, cmd, extra)
+            tokens.next()
+            tokens.queue.append(("}", "", tok[2]))
+            tokens.queue.append(tok)
+            return
+        if tok[0] == "cmd" and (tok[1] in FONTS or tok[1] == "operatorname") \
+                and not tokens.queue:
+            # \hat\mathbf{y}, ^\mathsf{T}: the argument is the command with its group.
+            self.open(kind, frame_off, cmd, extra)
+            end = tokens.matching_brace(tokens.i + 1)
+            if end is None:
+                raise self.error(f"{shown(tok[1])} needs an argument in braces", tok[2])
+            tokens.extra_close[end] = tokens.extra_close.get(end, 0) + 1
+            return
+        raise self.error(f"put the argument of {shown(cmd)} in braces: {example(cmd)}", off)
+
+    def close(self, off: int) -> None:
+        """The closing brace at `off` of the innermost group."""
+        frame = self.stack.pop()
+        atom = self.out.small(frame.start)
+        if atom == "" and frame.kind not in ("group", "font"):
+            raise self.error(f"{shown(frame.cmd or '_')} has an empty argument", frame.off)
+        self._closers[frame.kind](frame, atom, off)
+
+    def _collapse(self, frame: Frame, text: str) -> None:
+        self.out.collapse(frame.start, frame.off, text)
+
+    def _group(self, frame: Frame, atom: str | None, off: int) -> None:
+        if atom is None:
+            self.out.wrap(frame.start, "(", ")", off)
+        else:
+            self._collapse(frame, atom)
+
+    def _sub(self, frame: Frame, atom: str | None, off: int) -> None:
+        content = self.out.content(frame.start).strip()
+        if atom is None and not _SUBSCRIPT.fullmatch(content):
+            raise self.error("a subscript is a name or a number, such as x_{n} or W_{io}",
+                             frame.off)
+        self._collapse(frame, content.replace(",", "_"))
+
+    def _sup(self, frame: Frame, atom: str | None, off: int) -> None:
+        if atom in ("T", "ᵀ"):
+            self._collapse(frame, "ᵀ")
+        elif atom:
+            self._collapse(frame, "^" + atom)
+        else:
+            self.out.wrap(frame.start, "^(", ")", off)
+
+    def _opname(self, frame: Frame, atom: str | None, off: int) -> None:
+        if not atom or not atom[0].isalpha():
+            raise self.error(r"\operatorname takes a function's name, such as "
+                             r"\operatorname{ReLU}", frame.off)
+        self._collapse(frame, atom)
+
+    def _accent(self, frame: Frame, atom: str | None, off: int) -> None:
+        if not atom or not atom[0].isalpha():
+            raise self.error(f"{shown(frame.cmd)} goes over a name, such as "
+                             f"{shown(frame.cmd)}{{y}}", frame.off)
+        head, sep, tail = atom.partition("_")
+        self._collapse(frame, f"{head}_{frame.extra}{sep}{tail}")
+
+    def _func(self, frame: Frame, atom: str | None, off: int) -> None:
+        self.out.wrap(frame.start, "(", ")", off)
+
+    def _num(self, frame: Frame, atom: str | None, off: int) -> None:
+        """A fraction's numerator closed: (a/ or ((a + b)/, then its denominator opens."""
+        if atom:
+            self.out.pieces[frame.start][0] = "("
+        else:
+            self.out.wrap(frame.start, "((", ")", off)
+        self.out.emit("/", off)
+        self.argument("den", frame.cmd, frame.off)
+
+    def _den(self, frame: Frame, atom: str | None, off: int) -> None:
+        if atom:
+            self.out.emit(")", off)
+        else:
+            self.out.wrap(frame.start, "(", "))", off)
