@@ -87,56 +87,54 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
                                   source=source, line=line_no, col=col,
                                   hint="write one equation per line, such as 'a = W^T x + b'")
             out.append(Token("NAME", word, line_no, col, spaced))
-            i, spaced = j, False
-            continue
-        if ch in DIGITS or (ch == "." and i + 1 < n and line[i + 1] in DIGITS):
+        elif ch in DIGITS or (ch == "." and i + 1 < n and line[i + 1] in DIGITS):
             j = _number_end(line, i)
             out.append(Token("NUMBER", line[i:j], line_no, col, spaced))
-            i, spaced = j, False
-            continue
-        if ch in FRACTIONS:
-            out.append(Token("NUMBER", FRACTIONS[ch], line_no, col, spaced))
-            i, spaced = i + 1, False
-            continue
-        if ch in TRANSPOSE_MARKS:
-            out.append(Token("TRANSPOSE", ch, line_no, col, spaced))
-            i, spaced = i + 1, False
-            continue
-        if ch in SUPERSCRIPTS:
-            j = i
-            while j < n and line[j] in SUPERSCRIPTS:
-                j += 1
-            out.append(Token("SUPER", line[i:j], line_no, col, spaced))
-            i, spaced = j, False
-            continue
-        if ch == ".":
+        elif ch in SYMBOL_KIND and ch != "^" and not line.startswith("**", i):
             j = i + 1
-            while j < n and _is_name_char(line[j]):
-                j += 1
-            if line[i + 1:j] == "T":
-                out.append(Token("TRANSPOSE", ".T", line_no, col, spaced))
-                i, spaced = j, False
-                continue
-            attr = line[i + 1:j] or line[i + 1:i + 2]
-            raise SourceError(f"'.{attr}' is attribute access; only '.T' (transpose) is allowed",
-                              source=source, line=line_no, col=col)
-        if ch == "^" and not line.startswith("**", i):
-            # `^T` is a transpose when T stands alone (not `^Tx`, which would be a name).
-            j = i + 1
-            while j < n and line[j] in " \t":
-                j += 1
-            if j < n and line[j] in "T⊤ᵀ" and (j + 1 >= n or not _is_name_char(line[j + 1])):
-                out.append(Token("TRANSPOSE", "^T", line_no, col, spaced))
-                i, spaced = j + 1, False
-                continue
-        text = "**" if line.startswith("**", i) else ch
-        kind = SYMBOL_KIND.get(text, "^" if text == "**" else None)
-        if kind is not None:
-            out.append(Token(kind, text, line_no, col, spaced))
-            i, spaced = i + len(text), False
+            out.append(Token(SYMBOL_KIND[ch], ch, line_no, col, spaced))
         else:
-            raise SourceError(f"unexpected character {_describe(ch)}", source=source,
-                              line=line_no, col=col, hint=_char_hint(ch))
+            kind, text, j = _mark(source, line, i, line_no)
+            out.append(Token(kind, text, line_no, col, spaced))
+        i, spaced = j, False
+
+
+def _mark(source: Source, line: str, i: int, line_no: int) -> tuple[str, str, int]:
+    """The token at line[i] that is no name, number or one-character symbol: (kind, text, end).
+
+    Fractions (½), transposes (ᵀ, .T, ^T), superscript powers (²), '^' and '**'.
+    """
+    ch, n = line[i], len(line)
+    if ch in FRACTIONS:
+        return "NUMBER", FRACTIONS[ch], i + 1
+    if ch in TRANSPOSE_MARKS:
+        return "TRANSPOSE", ch, i + 1
+    if ch in SUPERSCRIPTS:
+        j = i
+        while j < n and line[j] in SUPERSCRIPTS:
+            j += 1
+        return "SUPER", line[i:j], j
+    if ch == ".":
+        j = i + 1
+        while j < n and _is_name_char(line[j]):
+            j += 1
+        if line[i + 1:j] == "T":
+            return "TRANSPOSE", ".T", j
+        attr = line[i + 1:j] or line[i + 1:i + 2]
+        raise SourceError(f"'.{attr}' is attribute access; only '.T' (transpose) is allowed",
+                          source=source, line=line_no, col=i + 1)
+    if line.startswith("**", i):
+        return "^", "**", i + 2
+    if ch == "^":
+        # `^T` is a transpose when T stands alone (not `^Tx`, which would be a name).
+        j = i + 1
+        while j < n and line[j] in " \t":
+            j += 1
+        if j < n and line[j] in "T⊤ᵀ" and (j + 1 >= n or not _is_name_char(line[j + 1])):
+            return "TRANSPOSE", "^T", j + 1
+        return "^", "^", i + 1
+    raise SourceError(f"unexpected character {_describe(ch)}", source=source,
+                      line=line_no, col=i + 1, hint=_char_hint(ch))
 
 
 def reads_as_transpose(text: str) -> bool:
