@@ -12,7 +12,7 @@ from graphdraw import ops
 from graphdraw.lazy import gc_paused
 from graphdraw.language.printer import Printer
 from graphdraw.language.printing import name as print_name
-from graphdraw.language.program import Program
+from graphdraw.language.program import Node, Program
 
 KINDS = ("input", "param", "target", "constant", "intermediate", "output")
 _ROLE_KIND = {None: "param", "param": "param", "input": "input", "target": "target",
@@ -41,52 +41,70 @@ def build(program: Program, *, title: str | None = None,
 def _build(program: Program, title: str | None, notations: tuple[str, ...]) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(output=program.output, title=title or "", source=program.source.name)
     printers = {mode: Printer(program, mode) for mode in notations}
+    texts = _Texts(printers)
     for node in program.nodes.values():
-        if node.id == program.output:
-            kind = "output"
-        elif node.is_leaf:
-            kind = _ROLE_KIND[node.role]
-        elif node.is_const:
-            kind = "constant"
-        else:
-            kind = "intermediate"
-        attrs = {
-            "kind": kind,
-            "op": node.op,
-            "name": node.name,
-            "version": node.version,
-            "shape": None if node.shape is None else list(node.shape),
-            "line": node.line,
-            "label": print_name(node, "pretty")[0] if node.name else None,
-        }
-        for mode, printer in printers.items():
-            attrs["forward" + _SUFFIX[mode]] = printer.forward(node)
-        if "html" in printers:
-            attrs["label_html"] = print_name(node, "html")[0] if node.name else None
-        if "latex" in printers:
-            attrs["label_latex"] = print_name(node, "latex")[0] if node.name else None
-        if node.is_const:
-            attrs["value"] = node.value
-        if node.default is not None:
-            attrs["default"] = node.default
-        if node.plate is not None:      # one value per sample: drawn inside the plate
-            attrs["plate"] = program.plate_label(node.plate)
-        graph.add_node(node.id, **attrs)
-        if node.op is None:
-            continue
-        row = ops.OPS[node.op]
-        for position, (arg, combine) in enumerate(zip(node.args, row.combines())):
-            graph.add_edge(arg, node.id, key=position, arg=position, combine=combine,
-                           **_local_grads(row, position, node, printers))
+        graph.add_node(node.id, **_node_attrs(node, program, texts))
+    for node in program.nodes.values():       # edges after nodes: the same order either way
+        if node.op is not None:
+            _add_edges(graph, node, texts)
     return graph
 
 
-def _local_grads(row: ops.Op, position: int, node, printers: dict[str, Printer]) -> dict:
-    """The local derivative of `node` with respect to operand `position`, in each notation."""
+class _Texts:
+    """The printers of a build, with the attribute names they fill."""
+
+    def __init__(self, printers: dict[str, Printer]) -> None:
+        self.forward = [("forward" + _SUFFIX[m], p) for m, p in printers.items()]
+        self.local_grad = [("local_grad" + _SUFFIX[m], p) for m, p in printers.items()]
+        self.pretty = printers.get("pretty")
+        self.labels = [("label" + _SUFFIX[m], printers[m], m)
+                       for m in ("html", "latex") if m in printers]
+
+    def label(self, node: Node, printer: Printer | None, mode: str) -> str | None:
+        """A named node's name in `mode` (None for an unnamed node)."""
+        if node.name is None:
+            return None
+        # A printer shows every named node by its name: reuse the text it made.
+        return printer.pieces[node.id][0] if printer else print_name(node, mode)[0]
+
+
+def _node_attrs(node: Node, program: Program, texts: _Texts) -> dict:
+    """A node's attributes, the ones JSON writes first and in its order (jsonout.NODE_KEYS)."""
+    if node.id == program.output:
+        kind = "output"
+    elif node.is_leaf:
+        kind = _ROLE_KIND[node.role]
+    elif node.is_const:
+        kind = "constant"
+    else:
+        kind = "intermediate"
+    attrs = {"kind": kind, "op": node.op, "name": node.name, "version": node.version,
+             "label": texts.label(node, texts.pretty, "pretty")}
+    for key, printer in texts.forward:
+        attrs[key] = printer.forward(node)
+    attrs["shape"] = None if node.shape is None else list(node.shape)
+    attrs["line"] = node.line
+    for key, printer, mode in texts.labels:
+        attrs[key] = texts.label(node, printer, mode)
+    if node.is_const:
+        attrs["value"] = node.value
+    if node.default is not None:
+        attrs["default"] = node.default
+    if node.plate is not None:      # one value per sample: drawn inside the plate
+        attrs["plate"] = program.plate_label(node.plate)
+    return attrs
+
+
+def _add_edges(graph: nx.MultiDiGraph, node: Node, texts: _Texts) -> None:
+    """An edge from each operand: its position, combine rule and local derivative texts."""
+    row = ops.OPS[node.op]
     operands = dict(zip("ab", node.args), out=node.id)
-    template = row.derivs[position]
-    return {"local_grad" + _SUFFIX[mode]: printer.template(template, operands)[0]
-            for mode, printer in printers.items()}
+    for position, (arg, combine) in enumerate(zip(node.args, row.combines())):
+        template = row.derivs[position]
+        attrs = {"arg": position, "combine": combine}
+        for key, printer in texts.local_grad:
+            attrs[key] = printer.template(template, operands)[0]
+        graph.add_edge(arg, node.id, key=position, **attrs)
 
 
 def leaves(graph: nx.MultiDiGraph) -> list[str]:

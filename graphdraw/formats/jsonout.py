@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Callable
 
 import networkx as nx
 
@@ -15,18 +16,34 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)      # one encoder: dumps() make
 EDGE_KEYS = ("arg", "combine", "local_grad", "local_grad_pretty")
 
 
+def _fields(keys: tuple[str, ...]) -> Callable[[dict], dict]:
+    """A function giving the fields of an attribute dict that JSON writes, in `keys`' order.
+
+    core.graph.build makes its attribute dicts in that order, so for a graph built with the
+    JSON notations the dict itself is the answer; whether a dict's keys are just so is
+    decided once for each sequence of keys (a graph has a handful).
+    """
+    written: dict[tuple, bool] = {}
+
+    def fields(data: dict) -> dict:
+        found = tuple(data)
+        exact = written.get(found)
+        if exact is None:
+            exact = written[found] = found == tuple(k for k in keys if k in data)
+        return data if exact else {k: data[k] for k in keys if k in data}
+    return fields
+
+
+_node_fields, _edge_fields = _fields(NODE_KEYS), _fields(EDGE_KEYS)
+
+
 def to_data(graph: nx.MultiDiGraph) -> dict:
     """A plain dict of the graph, nodes and edges in definition order."""
-    nodes = []
-    for node_id, data in graph.nodes(data=True):
-        item = {"id": node_id}
-        item.update({k: data[k] for k in NODE_KEYS if k in data})
-        nodes.append(item)
-    edges = []
-    for source, target, data in graph.edges(data=True):
-        item = {"source": source, "target": target}
-        item.update({k: data[k] for k in EDGE_KEYS if k in data})
-        edges.append(item)
+    nodes = [{"id": node_id, **_node_fields(data)} for node_id, data in graph.nodes(data=True)]
+    # The edges in graph.edges' order, read from the adjacency dicts without its views.
+    edges = [{"source": source, "target": target, **_edge_fields(data)}
+             for source, targets in graph.adjacency() for target, keyed in targets.items()
+             for data in keyed.values()]
     return {"output": graph.graph["output"], "title": graph.graph.get("title", ""),
             "nodes": nodes, "edges": edges}
 
