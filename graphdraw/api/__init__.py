@@ -17,28 +17,21 @@ the annotated networkx graph, so attributes set there (a `plate`, a `title`) are
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any
 
 import networkx as nx
 
 from graphdraw import errors
+from graphdraw.api.pictures import DRAW_OPTIONS, FILE_FORMATS, Pictures, check_options
 from graphdraw.core import graph as graph_mod
-from graphdraw.language import source as model
 from graphdraw.language import parser
-from graphdraw.formats import registry, render
+from graphdraw.language import source as model
 from graphdraw.language.program import Program
 
-if TYPE_CHECKING:
-    from graphdraw.formats.base import Format, Job
-
-# What .dot(), .svg(), .render() and the notebook display accept, besides to_dot's own.
-DRAW_OPTIONS = ("rankdir", "title", "caption", "theme", "style", "font", "edge_labels",
-                "shapes", "show", "values", "seed")
-FILE_FORMATS = registry.names()        # .render() also knows them by extension (tex, htm)
+__all__ = ["DRAW_OPTIONS", "FILE_FORMATS", "Graph", "load"]
 
 
-class Graph:
+class Graph(Pictures):
     """A parsed model and its computation graph.
 
     Make one with `Graph.from_text`, `Graph.example` or `graphdraw.load`. `options` are
@@ -52,7 +45,7 @@ class Graph:
         self.program = program
         self.name = name
         self.text, self.syntax = text, syntax     # the source, for train(dims=...)
-        self.options = _check_options(options or {})
+        self.options = check_options(options or {})
         self._nx: nx.MultiDiGraph | None = None
 
     # --- making one ---------------------------------------------------------------------------
@@ -146,33 +139,25 @@ class Graph:
                          structure=structure)
 
     def train(self, data: str | os.PathLike | None = None, *, values: dict[str, Any] | None = None,
-              seed: int = 0, optimizer: str = "gd", lr: float | None = None,
-              steps: int | None = None, reduce: str = "sum", dims: dict[str, int] | None = None,
-              **settings: Any) -> "Trained":
+              seed: int = 0, reduce: str = "sum", dims: dict[str, int] | None = None,
+              init_scale: float = 1.0, predict: str | None = None, **settings: Any):
         """`graphdraw train`: fit the parameters on graphdraw's own backprop.
 
         `data` a CSV file whose header names inputs and targets (default: the model's own
         samples, else the four XOR samples); `values` starting values; `dims` sizes the model
-        declares (`{"H": 8}`); `settings` momentum, damping, init_scale, predict as the
-        command's options. Returns a `Trained`: params, loss, predictions, learned.
+        declares (`{"H": 8}`); `settings` optimizer, lr, steps, momentum, damping as the
+        command's options. Returns a `Trained`: params, loss, predictions, learned, history.
         """
-        from graphdraw.analyses import train as train_mod
+        from graphdraw.analyses.train import fit, prepare
         if self.text is None and dims:
             raise errors.GraphdrawError("dims= needs the model's text: make the Graph with "
                                         "from_text, example or load")
-        setup = train_mod.prepare(self.text if self.text is not None else "", self.name,
-                                  syntax=self.syntax, dims=dims,
-                                  data_path=None if data is None else os.fspath(data),
-                                  given=self._given(values), seed=seed, reduce=reduce,
-                                  **_pick(settings, ("init_scale", "predict")),
-                                  program=None if self.text is not None else self.program)
-        lr = train_mod.DEFAULT_LR[optimizer] if lr is None else lr
-        theta, history = train_mod.train(
-            setup.objective, setup.theta, optimizer=optimizer, lr=lr,
-            steps=train_mod.DEFAULT_STEPS if steps is None else steps,
-            **_pick(settings, ("momentum", "damping")))
-        rows = train_mod.predictions(setup.objective, theta, setup.node, setup.target)
-        return Trained(theta, history.loss, rows, train_mod.learned(rows), history)
+        setup = prepare(self.text or "", self.name, syntax=self.syntax, dims=dims,
+                        data_path=None if data is None else os.fspath(data),
+                        given=self._given(values), seed=seed, reduce=reduce,
+                        init_scale=init_scale, predict=predict,
+                        program=None if self.text is not None else self.program)
+        return fit(setup, **settings)
 
     def _given(self, values: dict[str, Any] | None) -> dict:
         from graphdraw.numeric import values as values_mod
@@ -180,141 +165,10 @@ class Graph:
         return {canonical(str(name)): values_mod.as_array(_plain(value), f"value of {name}")
                 for name, value in (values or {}).items()}
 
-    # --- pictures ---------------------------------------------------------------------------
-
-    def dot(self, **options: Any) -> str:
-        """The Graphviz DOT source of the picture; needs no Graphviz.
-
-        Options: rankdir ("LR", "TB"), title, caption, theme ("default", "print",
-        "colorblind"), style ("textbook", "ops"), font, edge_labels, shapes, and
-        show ("values,grads" or a list of values/grads/shapes) with values (a dict of leaf
-        values) and seed for the numbers, as `graphdraw render` has them.
-        """
-        return render.to_dot(self.nx, **self._render_options(options))
-
-    def svg(self, **options: Any) -> str:
-        """The picture as SVG text (needs Graphviz's dot)."""
-        return render.layout(self.dot(**options), "svg").decode("utf-8")
-
-    def tikz(self, *, snippet: bool = False, **options: Any) -> str:
-        """The picture as a standalone LaTeX document with TikZ (with `snippet`, only the
-        tikzpicture), laid out by Graphviz exactly as the SVG (needs Graphviz's dot)."""
-        from graphdraw.formats import tikz
-        return tikz.to_tikz(self.nx, snippet=snippet, **self._render_options(options))
-
-    def html(self, values: dict[str, Any] | None = None, *, seed: int = 0,
-             title: str = "", caption: str | None = None, **options: Any) -> str:
-        """One self-contained HTML page: the picture with a tooltip on every node and edge,
-        and the backward equations, at the leaves' values (as for `grads`)."""
-        fmt = registry.get("html")
-        job = self._job(fmt, {**options, "values": values, "seed": seed, "title": title,
-                              "caption": caption})
-        return fmt.write(job).decode("utf-8")
-
-    def render(self, path: str | os.PathLike, format: str | None = None,
-               **options: Any) -> str:
-        """Write the picture (svg, png, pdf, dot, tex, html) or the JSON to `path`; returns
-        the path. The format comes from the file's extension unless `format` says it (a
-        format's name or extension: "tikz" or "tex"); `options` as for `dot`, or for html
-        as for `html`.
-        """
-        from graphdraw.formats.output import write_atomic
-        path = os.fspath(path)
-        word = format or registry.extension_of(path) or registry.DEFAULT
-        fmt = registry.find(word)
-        if fmt is None:
-            raise ValueError(f"format must be one of {', '.join(FILE_FORMATS)}, not "
-                             f"{word.lower()!r}")
-        write_atomic(path, fmt.write(self._job(fmt, options)))
-        return path
-
-    def _job(self, fmt: Format, options: dict[str, Any]) -> Job:
-        """The `formats.base.Job` of a picture in format `fmt`: the graph `.nx`, the drawing
-        options, and for a format that needs them (html) the leaves' values, from
-        `values` and `seed` as for `grads`."""
-        from graphdraw.formats.base import Job
-        options, leaf_values, note = dict(options), None, ""
-        if fmt.values:
-            given, seed = options.pop("values", None), options.pop("seed", 0)
-            leaf_values = self._leaf_values(dict(given or {}), seed)
-            note = render.values_note(seed, bool(given))
-        opts = self._render_options(options)
-        return Job(self.program, self.nx, opts, numbers=opts.get("numbers"),
-                   leaf_values=leaf_values, note=note)
-
-    def _render_options(self, options: dict[str, Any]) -> dict[str, Any]:
-        """to_dot's keyword arguments from the object's options and a call's."""
-        opts = _check_options({**self.options, **options})
-        show = opts.pop("show", None)
-        given = opts.pop("values", None)
-        seed = opts.pop("seed", 0)
-        shown = _shown(show)
-        if show is not None and "shapes" not in opts:
-            opts["shapes"] = "shapes" in shown
-        if shown & {"values", "grads"}:
-            numbers = render.numbers_for(self.program, self._leaf_values(dict(given or {}),
-                                                                         seed),
-                                         values="values" in shown, grads="grads" in shown,
-                                         local=opts.get("edge_labels", True))
-            numbers["note"] = render.values_note(seed, bool(given))
-            opts["numbers"] = numbers
-        elif given:
-            raise ValueError("values are drawn only with show='values' or 'grads'")
-        return opts
-
-    # --- display --------------------------------------------------------------------------------
-
-    def __repr__(self) -> str:
-        g = self.nx
-        return (f"<graphdraw.Graph {self.name}: {g.number_of_nodes()} nodes, "
-                f"{g.number_of_edges()} edges, output {self.program.output}>")
-
-    def _repr_svg_(self) -> str | None:
-        """The SVG a notebook shows; None (the text form) when Graphviz is missing."""
-        try:
-            return self.svg()
-        except errors.ToolMissing:
-            return None
-
-    def _repr_mimebundle_(self, include: Iterable[str] | None = None,
-                          exclude: Iterable[str] | None = None, **kwargs: Any) -> dict:
-        """{"image/svg+xml": the picture, "text/plain": the summary} for Jupyter.
-
-        Without Graphviz's dot only the text, with a note on how to get the picture.
-        """
-        bundle = {"text/plain": repr(self)}
-        try:
-            bundle["image/svg+xml"] = self.svg()
-        except errors.ToolMissing as exc:
-            bundle["text/plain"] += (f"\n(no picture: {exc.message}; {exc.hint}. "
-                                     ".dot() gives the DOT source without it.)")
-        if include is not None:
-            bundle = {k: v for k, v in bundle.items() if k in set(include)}
-        if exclude is not None:
-            bundle = {k: v for k, v in bundle.items() if k not in set(exclude)}
-        return bundle
-
 
 def load(path: str | os.PathLike, *, syntax: str | None = None, **options: Any) -> Graph:
     """The Graph of the model in a file: `graphdraw.load("model.gd")`."""
     return Graph.load(path, syntax=syntax, **options)
-
-
-def _check_options(options: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(options) - set(DRAW_OPTIONS))
-    if unknown:
-        raise TypeError(f"unknown drawing option {unknown[0]!r}; the options are "
-                        f"{', '.join(DRAW_OPTIONS)}")
-    return dict(options)
-
-
-def _shown(show: Any) -> frozenset[str]:
-    """`show` as a set: None, "values,grads", or an iterable of items."""
-    if show is None:
-        return frozenset({"shapes"})
-    if isinstance(show, str):
-        return render.parse_show(show)
-    return render.parse_show(",".join(str(item) for item in show) or "none")
 
 
 def _plain(value: Any) -> Any:
@@ -322,24 +176,3 @@ def _plain(value: Any) -> Any:
     tolist = getattr(value, "tolist", None)
     return tolist() if callable(tolist) else value
 
-
-@dataclass
-class Trained:
-    """What `Graph.train` returns: the trained parameters, the loss before each step and
-    after the last, the predictions per sample, whether a 0/1 task is learned (None when
-    the targets are not 0 and 1), and the whole history of the run."""
-
-    params: dict[str, Any]
-    loss: list[float]
-    predictions: list
-    learned: bool | None
-    history: Any = field(repr=False, default=None)
-
-
-def _pick(settings: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """The settings among `names`; any other is a TypeError, as for a misspelt keyword."""
-    known = ("momentum", "damping", "init_scale", "predict")
-    unknown = sorted(set(settings) - set(known))
-    if unknown:
-        raise TypeError(f"train() got unexpected keyword arguments: {', '.join(unknown)}")
-    return {k: v for k, v in settings.items() if k in names}

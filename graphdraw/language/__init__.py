@@ -1,1 +1,1 @@
-"""The equation language: lexer, parser, LaTeX reader, names, printing and the Program."""
+"""The equation language: tokens, names, the Program, parsing (plain and LaTeX) and printing."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from graphdraw.analyses.train.command import Options
 from graphdraw.analyses.train.data import DataError, DataSet
+from graphdraw.analyses.train.fit import Trained, fit
 from graphdraw.analyses.train.gallery import GALLERY_SWEEP, gallery_pictures, gallery_sources
 from graphdraw.analyses.train.objective import Objective, TrainingError
 from graphdraw.analyses.train.optimizers import (DAMPING, DEFAULT_LR, DEFAULT_STEPS, MOMENTUM,
@@ -36,7 +37,7 @@ __all__ = [
     "DAMPING", "DEFAULT_LR", "DEFAULT_STEPS", "GALLERY_SWEEP", "HIDDEN", "MOMENTUM",
     "OPTIMIZERS", "OPTIMIZER_NAMES", "PLOT_FORMATS",
     "DataError", "DataSet", "History", "Objective", "Options", "Prediction", "Setup",
-    "SweepRow", "TrainingError",
+    "SweepRow", "Trained", "TrainingError", "fit",
     "binary", "declared_dims", "describe_run", "diagram_dot", "draw_hessian",
     "draw_loss", "draw_sweep", "draw_taylor", "flatten", "gallery_pictures", "gallery_sources",
     "learned", "parse_dims", "plot_format", "prediction_node", "predictions", "prepare",

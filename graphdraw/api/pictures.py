@@ -1,0 +1,152 @@
+"""The pictures of a Graph: DOT, SVG, TikZ, HTML, files in any format, and Jupyter's display."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Iterable
+
+from graphdraw import errors
+from graphdraw.formats import registry, render
+
+if TYPE_CHECKING:
+    from graphdraw.formats.base import Format, Job
+
+# What .dot(), .svg(), .render() and the notebook display accept, besides to_dot's own.
+DRAW_OPTIONS = ("rankdir", "title", "caption", "theme", "style", "font", "edge_labels",
+                "shapes", "show", "values", "seed")
+FILE_FORMATS = registry.names()        # .render() also knows them by extension (tex, htm)
+
+
+class Pictures:
+    """What a Graph draws: mixed into `graphdraw.Graph`, which holds `program`, `nx`,
+    `options` and `_leaf_values`."""
+
+    def dot(self, **options: Any) -> str:
+        """The Graphviz DOT source of the picture; needs no Graphviz.
+
+        Options: rankdir ("LR", "TB"), title, caption, theme ("default", "print",
+        "colorblind"), style ("textbook", "ops"), font, edge_labels, shapes, and
+        show ("values,grads" or a list of values/grads/shapes) with values (a dict of leaf
+        values) and seed for the numbers, as `graphdraw render` has them.
+        """
+        return render.to_dot(self.nx, **self._render_options(options))
+
+    def svg(self, **options: Any) -> str:
+        """The picture as SVG text (needs Graphviz's dot)."""
+        return render.layout(self.dot(**options), "svg").decode("utf-8")
+
+    def tikz(self, *, snippet: bool = False, **options: Any) -> str:
+        """The picture as a standalone LaTeX document with TikZ (with `snippet`, only the
+        tikzpicture), laid out by Graphviz exactly as the SVG (needs Graphviz's dot)."""
+        from graphdraw.formats import tikz
+        return tikz.to_tikz(self.nx, snippet=snippet, **self._render_options(options))
+
+    def html(self, values: dict[str, Any] | None = None, *, seed: int = 0,
+             title: str = "", caption: str | None = None, **options: Any) -> str:
+        """One self-contained HTML page: the picture with a tooltip on every node and edge,
+        and the backward equations, at the leaves' values (as for `grads`)."""
+        fmt = registry.get("html")
+        job = self._job(fmt, {**options, "values": values, "seed": seed, "title": title,
+                              "caption": caption})
+        return fmt.write(job).decode("utf-8")
+
+    def render(self, path: str | os.PathLike, format: str | None = None,
+               **options: Any) -> str:
+        """Write the picture (svg, png, pdf, dot, tex, html) or the JSON to `path`; returns
+        the path. The format comes from the file's extension unless `format` says it (a
+        format's name or extension: "tikz" or "tex"); `options` as for `dot`, or for html
+        as for `html`.
+        """
+        from graphdraw.formats.output import write_atomic
+        path = os.fspath(path)
+        word = format or registry.extension_of(path) or registry.DEFAULT
+        fmt = registry.find(word)
+        if fmt is None:
+            raise ValueError(f"format must be one of {', '.join(FILE_FORMATS)}, not "
+                             f"{word.lower()!r}")
+        write_atomic(path, fmt.write(self._job(fmt, options)))
+        return path
+
+    def _job(self, fmt: Format, options: dict[str, Any]) -> Job:
+        """The `formats.base.Job` of a picture in format `fmt`: the graph `.nx`, the drawing
+        options, and for a format that needs them (html) the leaves' values, from
+        `values` and `seed` as for `grads`."""
+        from graphdraw.formats.base import Job
+        options, leaf_values, note = dict(options), None, ""
+        if fmt.values:
+            given, seed = options.pop("values", None), options.pop("seed", 0)
+            leaf_values = self._leaf_values(dict(given or {}), seed)
+            note = render.values_note(seed, bool(given))
+        opts = self._render_options(options)
+        return Job(self.program, self.nx, opts, numbers=opts.get("numbers"),
+                   leaf_values=leaf_values, note=note)
+
+    def _render_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        """to_dot's keyword arguments from the object's options and a call's."""
+        opts = check_options({**self.options, **options})
+        show = opts.pop("show", None)
+        given = opts.pop("values", None)
+        seed = opts.pop("seed", 0)
+        shown = _shown(show)
+        if show is not None and "shapes" not in opts:
+            opts["shapes"] = "shapes" in shown
+        if shown & {"values", "grads"}:
+            numbers = render.numbers_for(self.program, self._leaf_values(dict(given or {}),
+                                                                         seed),
+                                         values="values" in shown, grads="grads" in shown,
+                                         local=opts.get("edge_labels", True))
+            numbers["note"] = render.values_note(seed, bool(given))
+            opts["numbers"] = numbers
+        elif given:
+            raise ValueError("values are drawn only with show='values' or 'grads'")
+        return opts
+
+    # --- display --------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        g = self.nx
+        return (f"<graphdraw.Graph {self.name}: {g.number_of_nodes()} nodes, "
+                f"{g.number_of_edges()} edges, output {self.program.output}>")
+
+    def _repr_svg_(self) -> str | None:
+        """The SVG a notebook shows; None (the text form) when Graphviz is missing."""
+        try:
+            return self.svg()
+        except errors.ToolMissing:
+            return None
+
+    def _repr_mimebundle_(self, include: Iterable[str] | None = None,
+                          exclude: Iterable[str] | None = None, **kwargs: Any) -> dict:
+        """{"image/svg+xml": the picture, "text/plain": the summary} for Jupyter.
+
+        Without Graphviz's dot only the text, with a note on how to get the picture.
+        """
+        bundle = {"text/plain": repr(self)}
+        try:
+            bundle["image/svg+xml"] = self.svg()
+        except errors.ToolMissing as exc:
+            bundle["text/plain"] += (f"\n(no picture: {exc.message}; {exc.hint}. "
+                                     ".dot() gives the DOT source without it.)")
+        if include is not None:
+            bundle = {k: v for k, v in bundle.items() if k in set(include)}
+        if exclude is not None:
+            bundle = {k: v for k, v in bundle.items() if k not in set(exclude)}
+        return bundle
+
+
+def check_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The drawing options, or a TypeError naming the one that is not known."""
+    unknown = sorted(set(options) - set(DRAW_OPTIONS))
+    if unknown:
+        raise TypeError(f"unknown drawing option {unknown[0]!r}; the options are "
+                        f"{', '.join(DRAW_OPTIONS)}")
+    return dict(options)
+
+
+def _shown(show: Any) -> frozenset[str]:
+    """`show` as a set: None, "values,grads", or an iterable of items."""
+    if show is None:
+        return frozenset({"shapes"})
+    if isinstance(show, str):
+        return render.parse_show(show)
+    return render.parse_show(",".join(str(item) for item in show) or "none")
