@@ -40,13 +40,23 @@ def build(program: Program, *, title: str | None = None,
 
 def _build(program: Program, title: str | None, notations: tuple[str, ...]) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(output=program.output, title=title or "", source=program.source.name)
-    printers = {mode: Printer(program, mode) for mode in notations}
-    texts = _Texts(printers)
+    texts = _Texts({mode: Printer(program, mode) for mode in notations})
+    # networkx's add_node and add_edge check and copy their arguments on every call, which
+    # costs large models more than printing does. The graph is new and every operand is
+    # defined before its use, so its dicts are filled directly, as those calls fill them:
+    # node -> attributes, and successor / predecessor -> edge key -> attributes.
+    attributes, succ, pred = graph._node, graph._succ, graph._pred
     for node in program.nodes.values():
-        graph.add_node(node.id, **_node_attrs(node, program, texts))
-    for node in program.nodes.values():       # edges after nodes: the same order either way
-        if node.op is not None:
-            _add_edges(graph, node, texts)
+        attributes[node.id] = _node_attrs(node, program, texts)
+        succ[node.id], pred[node.id] = {}, {}
+    for node in program.nodes.values():
+        if node.op is None:
+            continue
+        for arg, key, attrs in _edges(node, texts):
+            keyed = succ[arg].get(node.id)
+            if keyed is None:               # x * x: two edges (keys 0 and 1) share this dict
+                keyed = succ[arg][node.id] = pred[node.id][arg] = {}
+            keyed[key] = attrs
     return graph
 
 
@@ -95,16 +105,19 @@ def _node_attrs(node: Node, program: Program, texts: _Texts) -> dict:
     return attrs
 
 
-def _add_edges(graph: nx.MultiDiGraph, node: Node, texts: _Texts) -> None:
-    """An edge from each operand: its position, combine rule and local derivative texts."""
+def _edges(node: Node, texts: _Texts) -> list[tuple[str, int, dict]]:
+    """An edge from each operand: (operand, position, its attributes: the position, the
+    combine rule and the local derivative in each notation)."""
     row = ops.OPS[node.op]
     operands = dict(zip("ab", node.args), out=node.id)
+    edges = []
     for position, (arg, combine) in enumerate(zip(node.args, row.combines())):
         template = row.derivs[position]
         attrs = {"arg": position, "combine": combine}
         for key, printer in texts.local_grad:
             attrs[key] = printer.template(template, operands)[0]
-        graph.add_edge(arg, node.id, key=position, **attrs)
+        edges.append((arg, position, attrs))
+    return edges
 
 
 def leaves(graph: nx.MultiDiGraph) -> list[str]:
