@@ -36,7 +36,8 @@ def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rt
 
     Builds the same model from torch ops and compares, leaf by leaf, graphdraw's own
     gradients with torch autograd and with central finite differences (largest absolute and
-    relative error against the tolerances), then compares graphdraw's graph with the autograd
+    relative error against the tolerances; an entry whose step crosses a kink, such as
+    relu at 0, is skipped by the finite differences only and listed), then compares graphdraw's graph with the autograd
     graph that torchviz draws: every op must meet an autograd node the op table allows,
     every leaf an AccumulateGrad, every torchviz edge a graphdraw edge. Exit 0 when all
     agree, 6 when something differs. Needs torch and torchviz.

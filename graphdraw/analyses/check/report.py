@@ -204,6 +204,7 @@ def _gradient_lines(report: CheckReport) -> list[str]:
                     + (f"  ({r.fd_checked} of {math.prod(r.shape)} entries)"
                        if r.fd_checked < math.prod(r.shape) else ""))
         lines.append(row)
+        lines.extend(_kink_lines(program, r))
         if r.note:
             lines.append(f"      note: {r.note}")
     tol_text = f"  tolerances: torch rtol {tol['rtol']:g}, atol {tol['atol']:g}"
@@ -212,6 +213,37 @@ def _gradient_lines(report: CheckReport) -> list[str]:
                      f"step {tol['fd_step']:g}")
     lines.append(tol_text)
     return lines
+
+
+def _kink_lines(program: Program, r: LeafReport) -> list[str]:
+    """Which entries of a leaf the finite differences skipped, each with the op at its kink."""
+    if not r.fd_skipped:
+        return []
+    count = len(r.fd_skipped)
+    lines = [f"      {count} entr{'y' if count == 1 else 'ies'} at a kink, skipped by finite "
+             "differences (torch autograd still compares them):"]
+    for skip in r.fd_skipped[:KINKS_SHOWN]:
+        lines.append(f"        {kink_text(program, r.leaf, skip)}")
+    if count > KINKS_SHOWN:
+        lines.append(f"        … and {count - KINKS_SHOWN} more (--json lists them all)")
+    return lines
+
+
+KINKS_SHOWN = 8
+
+
+def kink_text(program: Program, leaf: str, skip: dict) -> str:
+    """'c[1]: relu at 0 in h₁', entries 1-based as the report prints them."""
+    index = f"[{','.join(str(i + 1) for i in skip['index'])}]" if skip["index"] else ""
+    known = [v for v in skip["operands"] if v is not None]
+    at = (f" at {', '.join(f'{v:.6g}' for v in known)}"
+          if known and len(known) == len(skip["operands"]) else "")
+    node = program.nodes[skip["node"]]
+    line = f"line {node.line}" if node.line else ""
+    where = (f" in {_pretty(program, skip['node'])}" + (f" ({line})" if line else "")
+             if node.name is not None else f" on {line}" if line else "")
+    more = f" (and {skip['kinks'] - 1} more)" if skip["kinks"] > 1 else ""
+    return f"{_pretty(program, leaf)}{index}: {skip['op']}{at}{where}{more}"
 
 
 def _structure_lines(program: Program, s: StructureReport) -> list[str]:

@@ -1,0 +1,75 @@
+"""Which ops of the graph a finite-difference step crosses at a kink (relu at 0, abs at 0, …).
+
+Central differences average the two one-sided slopes, so at a kink they give a value that
+neither graphdraw nor torch computes (relu'(0) = 0 in both, the differences 0.5). gradcheck
+users skip such entries; `kinks_crossed` finds them without asking the op table for its
+non-differentiable points: for each op node downstream of the moved leaf it takes the step
+the node's operands actually make (d, half the change from the step back to the step forward)
+and compares the op's own one-sided changes f(a + d) − f(a) and f(a) − f(a − d). A
+differentiable op makes them differ by O(|d|²); a kink by O(|d|), the jump of its slope.
+Looking at each op by itself, not at the model's output, also finds kinks that the output
+smooths to second order (a relu at 0 under a squared error that is 0 there).
+"""
+
+from __future__ import annotations
+
+from graphdraw import ops
+from graphdraw.language.program import Program
+from graphdraw.lazy import np
+
+SLOPE_JUMP = 0.25     # a kink: the one-sided slopes differ by this much of |d| …
+RELATIVE = 0.25       # … and by this much of the one-sided changes' mean size
+ROUNDOFF = 1e3        # … and by more than this many ulps of the op's value
+
+
+def node_value(program: Program, node_id: str, args: list):
+    """One op node's value from its operands' values (float64)."""
+    node = program.nodes[node_id]
+    return np.asarray(ops.OPS[node.op].forward(*args), dtype=float)
+
+
+def kinks_crossed(program: Program, base: dict, ahead: dict, behind: dict,
+                  order: list[str]) -> list[tuple[str, tuple]]:
+    """The (node id, result index) of every op element at a kink along this step.
+
+    `base`, `ahead` and `behind` hold every node's value at the point, one step forward and
+    one step back; `order` lists the op nodes the step changes, in evaluation order.
+    """
+    found = []
+    with np.errstate(all="ignore"):
+        for node_id in order:
+            node = program.nodes[node_id]
+            if node.is_leaf or node.is_const:
+                continue
+            at = [np.asarray(base[a], dtype=float) for a in node.args]
+            step = [(np.asarray(ahead[a], dtype=float) - np.asarray(behind[a], dtype=float)) / 2
+                    for a in node.args]
+            index = _jumps(program, node_id, at, step)
+            found.extend((node_id, i) for i in index)
+    return found
+
+
+def _jumps(program: Program, node_id: str, at: list, step: list) -> list[tuple]:
+    """The result entries where the op's one-sided changes along `step` disagree like a kink."""
+    value = node_value(program, node_id, at)
+    forward = node_value(program, node_id, [a + d for a, d in zip(at, step)]) - value
+    backward = value - node_value(program, node_id, [a - d for a, d in zip(at, step)])
+    size = _step_size(step, value.shape)
+    if not np.any(size > 0):
+        return []
+    gap = np.abs(forward - backward)
+    mean = (np.abs(forward) + np.abs(backward)) / 2
+    ulps = ROUNDOFF * np.finfo(float).eps * np.maximum(np.abs(value), 1e-300)
+    kink = ((size > 0) & np.isfinite(gap) & (gap > SLOPE_JUMP * size)
+            & (gap > RELATIVE * mean) & (gap > ulps))
+    return [tuple(int(i) for i in index) for index in np.argwhere(kink)]
+
+
+def _step_size(step: list, shape: tuple):
+    """|d| per result entry: the largest operand step there, or over all when shapes differ."""
+    try:
+        parts = [np.abs(np.broadcast_to(d, shape)) for d in step]
+    except ValueError:         # not elementwise (a product, a sum): the step's largest entry
+        return np.full(shape, max((float(np.max(np.abs(d))) for d in step if np.size(d)),
+                                  default=0.0))
+    return np.maximum.reduce(parts) if len(parts) > 1 else parts[0]
