@@ -26,6 +26,8 @@ SYNTAX = {
     "attribute": ("a = x.foo", 1, 6),
     "dunder call": ("a = __import__('os').system('touch pwned')", 1, None),
     "unknown function": ("a = sigma(x)", 1, 5),
+    "unknown name before a parenthesis": ("p = my_layer(z)", 1, 5),
+    "short unknown name before a parenthesis": ("y = x + z(1 - z)", 1, 9),
     "arity": ("a = sigmoid(x, y)", 1, None),
     "empty call": ("a = exp()", 1, None),
     "leaf assigned later": ("a = x + 1\nx = 2", 2, 1),
@@ -84,6 +86,21 @@ def test_line_numbers_survive_crlf_tabs_and_bom(tmp_path):
 def test_unknown_function_suggests_the_closest_name():
     result = render(["-e", "a = sigma(x)", "-f", "json", "-o", "-"])
     assert "did you mean 'sigmoid'" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["p = my_layer(z)", "L = nll_loss_of(p)", "y = g(x)"])
+def test_an_unknown_name_before_a_parenthesis_is_never_a_product(text):
+    result = render(["-e", text, "-f", "json", "-o", "-"])
+    assert result.exit_code == EXIT_INPUT and result.stdout == ""
+    assert "<-e>:1:5: error: unknown function" in result.stderr
+    assert "^" in result.stderr and "with a space" in result.stderr
+
+
+def test_products_before_a_parenthesis_written_on_purpose_still_render():
+    for text in ["z = 2 x\ny = z(1 - z)", "y = W_o (a - t)", "y = W_o * (a - t)",
+                 "param w\ny = w(x + 1)"]:
+        result = render(["-e", text, "-f", "json", "-o", "-"])
+        assert result.exit_code == 0, result.stderr
 
 
 def test_look_alike_names_are_explained():

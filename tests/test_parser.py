@@ -270,9 +270,9 @@ def test_shapes_follow_the_ops():
     ("W 2", ("mul", "W", 2.0)),
     ("2 W", ("mul", 2.0, "W")),
     ("z (1 − z)", ("mul", "z", ("sub", 1.0, "z"))),
-    ("z(1 - z)", ("mul", "z", ("sub", 1.0, "z"))),
-    ("W_i(x)", ("matmul", "W_i", "x")),
-    ("uv(x)", ("mul", "uv", "x")),
+    ("W_i (x)", ("matmul", "W_i", "x")),
+    ("uv (x)", ("mul", "uv", "x")),
+    ("uv * (x)", ("mul", "uv", "x")),
     ("xᵀ y", ("matmul", ("transpose", "x"), "y")),
     ("x y z", ("mul", ("mul", "x", "y"), "z")),
     ("(x)(y)", ("mul", "x", "y")),
@@ -310,8 +310,37 @@ def test_a_transposed_scalar_stays_a_scalar_in_juxtaposition():
 
 
 def test_unknown_long_names_before_parentheses_are_unknown_functions():
-    e = err("a = softmax(x)")
-    assert (e.line, e.col) == (1, 5) and "unknown function 'softmax'" in e.message
+    e = err("a = frobnicate(x)")
+    assert (e.line, e.col) == (1, 5) and "unknown function 'frobnicate'" in e.message
+
+
+@pytest.mark.parametrize("text", [
+    "p = my_softmax(z)", "y = leaky_rectifier(z)", "L = nll_loss_fn(p)", "r = l2_normal(w)",
+    "y = z(1 - z)", "y = W_i(x)", "y = uv(x)", "y = f(x)", "y = W(x + 1)",
+    "y = 2 + g(x)", "z = 1\ny = w(z)",
+])
+def test_an_unknown_name_before_parentheses_is_an_error_never_a_product(text):
+    e = err(text)
+    assert "unknown function" in e.message and e.col > 1
+    assert "with a space" in e.hint and "* (…)" in e.hint and "param " in e.hint
+
+
+def test_an_unknown_function_names_the_closest_functions():
+    assert "'sigmoid'" in err("a = sigmoidd(x)").hint
+    assert "'tanh'" in err("a = tahn(x)").hint
+    assert "functions: sigmoid" in err("a = q(x)").hint
+
+
+@pytest.mark.parametrize("text, target, expected", [
+    ("z = 2 x\ny = z(1 - z)", "y", ("mul", ("mul", 2.0, "x"), ("sub", 1.0, ("mul", 2.0, "x")))),
+    ("param w\ny = w(x + 1)", "y", ("mul", "w", ("add", "x", 1.0))),
+    ("param W[2, 2]\ny = W(x)", "y", ("matmul", "W", "x")),
+    ("y = x + 1\nq = x(y)", "q", ("mul", "x", ("add", "x", 1.0))),   # x: a leaf seen before
+    ("y = W_o (a - t)", "y", ("matmul", "W_o", ("sub", "a", "t"))),
+    ("y = z (1 - z)", "y", ("mul", "z", ("sub", 1.0, "z"))),
+])
+def test_products_written_on_purpose_before_parentheses(text, target, expected):
+    assert tree(parse(text), target) == expected
 
 
 def test_a_function_name_with_a_space_before_parentheses_is_still_a_call():

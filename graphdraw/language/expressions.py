@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from graphdraw import ops
 from graphdraw.language import names
 from graphdraw.language.builder import Builder
-from graphdraw.language.juxtaposition import looks_like_call, product, unknown_function
+from graphdraw.language.juxtaposition import product, unknown_function
 from graphdraw.language.lexer import SUPERSCRIPTS, Token
 from graphdraw.language.reading import SAMPLE_SUM
 
@@ -94,8 +94,8 @@ class ExpressionReader:
         builder = self.builder
         row = ops.FUNCTIONS.get(tok.text)
         if nxt.kind == "(" and (row is not None or (
-                not nxt.spaced and looks_like_call(tok, builder.knows(tok)))):
-            if row is None:
+                not nxt.spaced and not builder.knows(tok))):
+            if row is None:           # never a silent product: see juxtaposition.py
                 unknown_function(builder.reading, tok)
             self.stack.append(_Frame(nxt, row, len(self.out)))
             return i + 2, True
@@ -195,6 +195,7 @@ class ExpressionReader:
         self.stack.pop()
         call = frame.call
         if call is not None:
+            call = ops.call(call, frame.argc)       # max(z) is a reduction, max(a, b) is not
             if frame.argc != call.arity:
                 raise self.error(f"{call.name}() takes {call.arity} "
                                  f"argument{'s' * (call.arity > 1)}, "

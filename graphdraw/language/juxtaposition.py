@@ -53,27 +53,33 @@ def result_info(op_name: str, row: ops.Op, shape: shapes.Shape | None,
                 else any(i.matrix for i in infos), scalar=all(i.scalar for i in infos))
 
 
-def looks_like_call(tok: Token, known: bool) -> bool:
-    """`name(` is a call of an unknown function unless `name` reads as a variable.
-
-    Known variables (`known`) and short or subscripted names (W(x + 1), z(1 - z), W_i(x))
-    are products; a word such as `sigma(` or `softmax(` is a function the table lacks.
-    """
-    if known:
-        return False
-    if difflib.get_close_matches(tok.text, ops.function_names(), n=1, cutoff=0.6):
-        return True
-    return len(tok.text) > 2 and "_" not in tok.text and tok.text.isascii()
-
-
 def unknown_function(reading: Reading, tok: Token) -> None:
-    """Raise the error for `name(` where name is no function, with the closest one."""
+    """Raise the error for `name(` where name is no function and no variable of the model.
+
+    graphdraw never guesses a product here: the hint names the closest functions and the
+    ways to write a product on purpose.
+    """
     # Aliases spelt out as names are (`sigma` for σ) lead to their function's own name.
     spelt = {names.canonical(alias): row.name for alias, row in ops.FUNCTIONS.items()}
     spelt.update({alias: row.name for alias, row in ops.FUNCTIONS.items()})
-    close = difflib.get_close_matches(tok.text, spelt, n=1, cutoff=0.5)
-    close = [spelt[c] for c in close]
-    hint = f"did you mean '{close[0]}'?" if close else \
-        f"for a product write '{tok.text} (...)' or '{tok.text} * (...)'; " \
-        f"functions: {', '.join(r.name for r in ops.ROWS if r.style == 'call')}"
-    raise reading.error(f"unknown function '{tok.text}'", tok, hint=hint)
+    close = list(dict.fromkeys(spelt[c] for c in difflib.get_close_matches(
+        tok.text, spelt, n=6, cutoff=0.6)))[:3]
+    if tok.text in spelt:                   # `sigma(` is σ spelt out: only that one
+        close = [spelt[tok.text]]
+    name = tok.text
+    product = (f"for a product write '{name} * (…)' or '{name} (…)' with a space, or "
+               f"declare 'param {name}' first")
+    if close:
+        quoted = [f"'{c}'" for c in close]
+        listed = ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
+        hint = f"did you mean {listed}?\n  {product}"
+    else:
+        known = function_list()
+        hint = (f"{product}\n  functions: {', '.join(known[:12])}"
+                f"{', …' if len(known) > 12 else ''} (graphdraw ops lists them all)")
+    raise reading.error(f"unknown function '{name}'", tok, hint=hint)
+
+
+def function_list() -> list[str]:
+    """The op table's functions by their own names, in table order."""
+    return [r.name for r in ops.ROWS if r.style == "call" and r.name in ops.FUNCTIONS]
