@@ -47,7 +47,8 @@ CASES = {
     shapes.matmul: [((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((3,), (3,))],
     shapes.outer: [((3,), (4,))],
 }
-POSITIVE = {("log", 0), ("sqrt", 0), ("pow", 0)}
+POSITIVE = {("log", 0), ("sqrt", 0), ("pow", 0), ("log1p", 0)}
+INTERVAL = {("bce", 0): (0.05, 0.95), ("bce", 1): (0.0, 1.0)}     # probabilities
 
 
 def row_cases():
@@ -59,6 +60,9 @@ def row_cases():
 def operands(row, shape, rng):
     args = []
     for position, s in enumerate(shape):
+        if (row.name, position) in INTERVAL:
+            args.append(rng.uniform(*INTERVAL[row.name, position], size=s).astype(float))
+            continue
         magnitude = rng.uniform(0.3, 2.0, size=s)
         sign = 1.0 if (row.name, position) in POSITIVE else rng.choice([-1.0, 1.0], size=s)
         args.append(np.asarray(magnitude * sign, dtype=float))

@@ -26,7 +26,10 @@ POINTS = 3
 
 # Operands that must be positive (the rest are drawn away from 0, and a from b, so that
 # relu, abs, sign, step, max and min are evaluated away from their kinks and ties).
-POSITIVE = {("log", 0), ("sqrt", 0), ("pow", 0)}
+POSITIVE = {("log", 0), ("sqrt", 0), ("pow", 0), ("log1p", 0)}
+# Operands drawn from an interval of their own: probabilities (bce's prediction, and its
+# target, which torch checks lies in [0, 1]).
+INTERVAL = {("bce", 0): (0.05, 0.95), ("bce", 1): (0.0, 1.0)}
 
 # Shapes to try, by the row's shape rule (numpy's conventions for vectors).
 CASES = {
@@ -37,6 +40,8 @@ CASES = {
     shapes.transpose: [((),), ((3,),), ((2, 3),)],
     shapes.matmul: [((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((3,), (3,))],
     shapes.outer: [((3,), (4,))],
+    shapes.same_pair: [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
+    shapes.classes: [((3,), (3,)), ((5,), (5,))],
 }
 
 
@@ -56,6 +61,9 @@ def operands(row, shape, rng):
     while True:
         args = []
         for position, s in enumerate(shape):
+            if (row.name, position) in INTERVAL:
+                args.append(rng.uniform(*INTERVAL[row.name, position], size=s).astype(float))
+                continue
             magnitude = rng.uniform(0.3, 2.0, size=s)
             sign = 1.0 if (row.name, position) in POSITIVE else rng.choice([-1.0, 1.0], size=s)
             args.append(np.asarray(magnitude * sign, dtype=float))

@@ -132,7 +132,7 @@ def _domain_points(row, position_count, rng):
         args = []
         for position in range(position_count):
             v = float(rng.uniform(0.2, 2.5) * rng.choice([-1.0, 1.0]))
-            if (row.name, position) in {("log", 0), ("sqrt", 0), ("pow", 0)}:
+            if (row.name, position) in {("log", 0), ("sqrt", 0), ("pow", 0), ("log1p", 0)}:
                 v = abs(v)
             args.append(v)
         points.append(args)

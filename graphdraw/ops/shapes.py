@@ -60,6 +60,23 @@ def reduce(a: Shape | None) -> Shape | None:
     return ()
 
 
+def same_pair(a: Shape | None, b: Shape | None) -> Shape | None:
+    """A loss of two operands of one shape (prediction and target), reduced to a scalar."""
+    if a is not None and b is not None and tuple(a) != tuple(b):
+        raise ShapeMismatch("the two operands need the same shape")
+    return ()
+
+
+def classes(a: Shape | None, b: Shape | None) -> Shape | None:
+    """A loss over the classes of one sample: two vectors of one length, to a scalar (for a
+    batch, sum or average over the samples: 1/N Σ_n cross_entropy(z_n, y_n))."""
+    for s in (a, b):
+        if s is not None and len(s) != 1:
+            raise ShapeMismatch("the scores and the targets of one sample are vectors "
+                                "(for a batch, write 1/N Σ_n cross_entropy(z_n, y_n))")
+    return same_pair(a, b)
+
+
 def fmt(shape: Shape | None) -> str:
     """A shape for messages and labels: 'scalar', '2', '2×3', '?'."""
     if shape is None:

@@ -10,35 +10,14 @@ torch autograd gives the node it creates. Backprop, printing and checking read o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Callable
 
-from graphdraw.ops import shapes
-from graphdraw.lazy import LazyModule, np
+from graphdraw.lazy import np
+from graphdraw.ops import elementwise, losses, reductions, shapes
+from graphdraw.ops.row import (ADD, ATOM, COMBINES, MUL, NEG, POSTFIX, POW, SUM, T, Op,
+                               elementwise as _elementwise, sigmoid as _sigmoid, unbroadcast)
 
-T = LazyModule("torch")      # used only by `graphdraw check` and the tests
-
-# How a local derivative D combines with the adjoint ḡ of the result (see README, "Edges"):
-#   elementwise   ∂L/∂operand = ḡ ⊙ D, summed over broadcast axes
-#   matmul_left   ∂L/∂A = ḡ D        (for A @ B; D is Bᵀ)
-#   matmul_right  ∂L/∂B = Dᵀ ḡ       (for A @ B; D is A)
-#   transpose     ∂L/∂A = (ḡ ⊙ D)ᵀ
-COMBINES = ("elementwise", "matmul_left", "matmul_right", "transpose")
-
-# Printing precedence, loosest first; ATOM binds tightest (names, numbers, calls).
-ADD, MUL, NEG, POW, POSTFIX, ATOM = 1, 2, 3, 4, 5, 6
-SUM = 1.5      # Σ_n TERM: looser than a product, tighter than + and − (as in mathematics)
-
-
-def unbroadcast(g, shape: tuple[int, ...]):
-    """Sum a gradient over the axes that broadcasting added or stretched."""
-    g = np.asarray(g, dtype=float)
-    while g.ndim > len(shape):
-        g = g.sum(axis=0)
-    for axis, size in enumerate(shape):
-        if size == 1 and g.shape[axis] != 1:
-            g = g.sum(axis=axis, keepdims=True)
-    return np.broadcast_to(g, shape).copy() if g.shape != shape else g
+__all__ = ["ADD", "ATOM", "COMBINES", "MUL", "NEG", "POSTFIX", "POW", "SUM", "T", "Op", "ROWS",
+           "OPS", "FUNCTIONS", "CALLS", "call", "function_names", "sample_sum", "unbroadcast"]
 
 
 def _matmul_vjp(g, out, a, b):
@@ -62,58 +41,11 @@ def _tie_vjp(g, a, b, sign: float):
     return unbroadcast(g * share, a.shape), unbroadcast(g * (1 - share), b.shape)
 
 
-def _elementwise(d: Callable) -> Callable:
-    """A unary VJP from the derivative d(out, a): ḡ ⊙ d."""
-    return lambda g, out, a: (g * d(out, a),)
-
-
-@dataclass(frozen=True)
-class Op:
-    """One row of the op table."""
-
-    name: str
-    arity: int
-    doc: str
-    derivs: tuple[str, ...]
-    forward: Callable
-    vjp: Callable
-    shape: Callable
-    aliases: tuple[str, ...] = ()
-    style: str = "call"                 # call | infix | prefix | postfix | copy
-    plain: str = ""                     # symbol in the language (infix/prefix/postfix)
-    pretty: str = ""                    # symbol for terminals ("" = juxtaposition)
-    html: str = ""                      # symbol for Graphviz HTML labels
-    latex: str = ""                     # symbol or command for LaTeX
-    prec: int = ATOM
-    right_assoc: bool = False
-    combine: tuple[str, ...] = ()
-    torch: tuple[str, ...] = ()         # autograd node names this op may appear as
-    torch_forward: Callable | None = None   # the same op on torch tensors (None: as forward)
-    shape_value: Callable | None = None     # value known from the operand's shape alone
-    domain: str = ""                    # why a NaN or infinity can appear, for messages
-    differentiable: bool = True
-    extra: dict = field(default_factory=dict)
-
-    def combines(self) -> tuple[str, ...]:
-        """The combine rule of each operand's local derivative."""
-        return self.combine or ("elementwise",) * self.arity
-
-    @property
-    def symbol_pretty(self) -> str:
-        return self.pretty if self.pretty or self.style != "call" else self.name
-
-
-def _sigmoid(a):
-    # exp of a non-positive number never overflows: stable for any a
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0, e) / (1.0 + e)
-
-
 def _softplus(a):
     return np.logaddexp(0.0, a)
 
 
-ROWS: tuple[Op, ...] = (
+FIRST_ROWS: tuple[Op, ...] = (
     Op("add", 2, "sum of two operands", ("1", "1"),
        lambda a, b: a + b, lambda g, out, a, b: (unbroadcast(g, a.shape), unbroadcast(g, b.shape)),
        shapes.broadcast, style="infix", plain="+", pretty="+", html="+", latex="+", prec=ADD,
@@ -220,12 +152,29 @@ ROWS: tuple[Op, ...] = (
        shape_value=lambda shape: float(math.prod(shape)), torch_forward=lambda a: T.tensor(float(a.numel()), dtype=a.dtype)),
 )
 
+# The whole table, family by family; a name claimed by two rows (max, min) belongs to the
+# first in FUNCTIONS and is told apart by its number of arguments (`call`).
+ROWS: tuple[Op, ...] = FIRST_ROWS + elementwise.ROWS + reductions.ROWS + losses.ROWS
+
 OPS: dict[str, Op] = {row.name: row for row in ROWS}
 FUNCTIONS: dict[str, Op] = {}
+CALLS: dict[tuple[str, int], Op] = {}       # (name or alias, number of arguments) -> row
 for _row in ROWS:
     if _row.style == "call":
         for _alias in (_row.name, *_row.aliases):
-            FUNCTIONS[_alias] = _row
+            FUNCTIONS.setdefault(_alias, _row)
+            CALLS.setdefault((_alias, _row.arity), _row)
+
+
+def call(row: Op, argc: int) -> Op:
+    """The row a call `name(…)` with `argc` arguments means, where `row` is FUNCTIONS[name]:
+    `max(z)` is the reduction amax, `max(a, b)` the elementwise maximum. Any other count
+    gives `row` back, for the caller's error about the number of arguments."""
+    for alias in (row.name, *row.aliases):
+        found = CALLS.get((alias, argc))
+        if found is not None and found.arity == argc:
+            return found
+    return row
 
 
 def function_names() -> list[str]:

@@ -29,7 +29,10 @@ def sympy_functions() -> dict:
     their scalar forms, so that any scalar expression in the language translates.
     """
     sp = load_sympy()
-    return {
+    # rows that carry their sympy form (`Op.sympy`), then the first rows of the table
+    from_rows = {row.name: (lambda row: lambda *xs: row.sympy(sp, *xs))(row)
+                 for row in ops.ROWS if row.sympy is not None}
+    return from_rows | {
         "add": lambda a, b: a + b,
         "sub": lambda a, b: a - b,
         "mul": lambda a, b: a * b,
