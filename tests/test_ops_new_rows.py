@@ -185,3 +185,11 @@ def test_model_with_every_new_row_matches_torch_autograd_and_hessian():
     assert np.abs(H - reference).max() <= 1e-9 * np.abs(reference).max()
     report = check.run_check(program, VALUES)
     assert report.structure.ok and all(r.ok for r in report.leaves), report.format()
+
+
+@pytest.mark.parametrize("text", ["L = mse(a, b)", "L = logsumexp(a)", "L = max(a)"])
+def test_grads_scalar_refuses_rows_it_cannot_expand(text):
+    result = CliRunner().invoke(cli, ["grads", "--scalar", "-e", text, "--set", "a=[1,2]",
+                                      "--set", "b=[0,1]"])
+    assert result.exit_code != 0 and "cannot expand" in result.output
+    assert "internal error" not in result.output

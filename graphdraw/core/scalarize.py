@@ -74,6 +74,8 @@ class _Expander:
             return self._products(node, shape, args, arg_shapes)
         if row.shape is shape_rules.reduce:
             return {(): self._reduce(node, args[0])}
+        if row.shape not in (shape_rules.same, shape_rules.broadcast):     # losses, …
+            raise LimitError(f"--scalar cannot expand {node.op} (line {node.line}) into entries")
         out = {}
         for idx in _indices(shape):
             operand_ids = tuple(a[_broadcast_index(idx, s)] for a, s in zip(args, arg_shapes))
