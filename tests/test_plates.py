@@ -169,11 +169,12 @@ def test_set_gives_the_batch():
 def test_random_values_per_sample_take_the_declared_number_of_samples():
     program = parser.parse("dim N = 7\n" + PLAIN_SUM)
     leaf = values.leaf_values(program, {}, 0)
-    assert leaf["x_n"].shape == (7,) and leaf["y_n"].shape == (7,)
+    # x_n is a vector (W_iᵀ x_n is a matrix product): 3 entries by default (core/infer.py)
+    assert leaf["x_n"].shape == (7, 3) and leaf["y_n"].shape == (7,)
     program = parser.parse(PLAIN_SUM)
-    assert values.leaf_values(program, {}, 0)["x_n"].shape == (plates.DEFAULT_SAMPLES,)
+    assert values.leaf_values(program, {}, 0)["x_n"].shape[0] == plates.DEFAULT_SAMPLES
     leaf = values.leaf_values(program, {"y_n": np.zeros(3)}, 0)
-    assert leaf["x_n"].shape == (3,)
+    assert leaf["x_n"].shape == (3, 3)
 
 
 def test_backward_equations_name_the_sum():

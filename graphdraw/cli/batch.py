@@ -140,7 +140,8 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
     if values is not None:
         given, seed, note = values
         leaf_values = values_mod.leaf_values(program, given, seed)
-    graph = graph_mod.build(program, title=options["title"], notations=fmt.notations)
+    graph = graph_mod.build(program, title=options["title"], notations=fmt.notations,
+                            values=leaf_values)
     numbers = None
     if shown & {"values", "grads"}:
         numbers = render.numbers_for(program, leaf_values, values="values" in shown,

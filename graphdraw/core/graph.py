@@ -27,18 +27,37 @@ _SUFFIX = {"plain": "", "pretty": "_pretty", "html": "_html", "latex": "_latex"}
 
 
 def build(program: Program, *, title: str | None = None,
-          notations: tuple[str, ...] = NOTATIONS) -> nx.MultiDiGraph:
+          notations: tuple[str, ...] = NOTATIONS, values: dict | None = None
+          ) -> nx.MultiDiGraph:
     """The annotated graph of a program: kinds, ops, forward text, shapes, local derivatives.
+
+    A shape nobody declared is the one shape inference finds (core/infer.py), from the model
+    and the shapes of the leaves' `values` when given (else sizes may take their default).
 
     Texts are made in each of `notations` (attribute suffixes: none for plain, `_pretty`,
     `_html`, `_latex`); a caller that needs fewer asks for fewer, which matters for large
     models. Named nodes also get `label_html` / `label_latex` with the html / latex notations.
     """
     with gc_paused():
-        return _build(program, title, notations)
+        return _build(program, title, notations, _inferred(program, values))
 
 
-def _build(program: Program, title: str | None, notations: tuple[str, ...]) -> nx.MultiDiGraph:
+def _inferred(program: Program, values: dict | None) -> dict:
+    """The inferred shapes of the nodes without one ({} when every shape is known or when
+    nothing can make a value more than a scalar, as in most scalar models)."""
+    if all(node.shape is not None for node in program.nodes.values()):
+        return {}
+    from graphdraw.core import infer
+    given = infer.given_shapes(program, values or {})
+    if infer.trivial(program, given):
+        return {}
+    inferred = infer.infer(program, given)
+    infer.say(program, inferred)
+    return inferred.shapes
+
+
+def _build(program: Program, title: str | None, notations: tuple[str, ...],
+           inferred: dict) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(output=program.output, title=title or "", source=program.source.name)
     texts = _Texts({mode: Printer(program, mode) for mode in notations})
     # networkx's add_node and add_edge check and copy their arguments on every call, which
@@ -47,7 +66,7 @@ def _build(program: Program, title: str | None, notations: tuple[str, ...]) -> n
     # node -> attributes, and successor / predecessor -> edge key -> attributes.
     attributes, succ, pred = graph._node, graph._succ, graph._pred
     for node in program.nodes.values():
-        attributes[node.id] = _node_attrs(node, program, texts)
+        attributes[node.id] = _node_attrs(node, program, texts, inferred)
         succ[node.id], pred[node.id] = {}, {}
     for node in program.nodes.values():
         if node.op is None:
@@ -78,7 +97,7 @@ class _Texts:
         return printer.pieces[node.id][0] if printer else print_name(node, mode)[0]
 
 
-def _node_attrs(node: Node, program: Program, texts: _Texts) -> dict:
+def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> dict:
     """A node's attributes, the ones JSON writes first and in its order (jsonout.NODE_KEYS)."""
     if node.id == program.output:
         kind = "output"
@@ -92,7 +111,8 @@ def _node_attrs(node: Node, program: Program, texts: _Texts) -> dict:
              "label": texts.label(node, texts.pretty, "pretty")}
     for key, printer in texts.forward:
         attrs[key] = printer.forward(node)
-    attrs["shape"] = None if node.shape is None else list(node.shape)
+    shape = node.shape if node.shape is not None else inferred.get(node.id)
+    attrs["shape"] = None if shape is None else list(shape)
     attrs["line"] = node.line
     for key, printer, mode in texts.labels:
         attrs[key] = texts.label(node, printer, mode)

@@ -7,7 +7,7 @@ its result into contributions to its operands, which add up where a value is use
 from __future__ import annotations
 
 from graphdraw import ops
-from graphdraw.core import plates
+from graphdraw.core import infer, plates
 from graphdraw.ops import shapes
 from graphdraw.errors import GraphdrawError
 from graphdraw.lazy import np
@@ -18,6 +18,10 @@ class NumericError(GraphdrawError):
     """A shape that does not fit, or a NaN or infinity, at a node of the model."""
 
 
+class ShapeMismatchError(infer.ShapeError, NumericError):
+    """Values whose shapes an op cannot combine: at the op, with both shapes."""
+
+
 def _where(program: Program, node_id: str) -> str:
     node = program.nodes[node_id]
     label = f"'{node.name}'" if node.name else f"the value {node_id}"
@@ -25,7 +29,8 @@ def _where(program: Program, node_id: str) -> str:
 
 
 def check_shapes(program: Program, values: dict) -> dict:
-    """The shape of every node from the leaves' values; a mismatch names op, line and shapes.
+    """The shape of every node from the leaves' values; a mismatch is a ShapeMismatchError at
+    the op's position (file:line:col and a caret) with both shapes.
 
     Values per sample (in a plate) have the shape of one sample: their leading axis of
     samples is checked here (plates.sample_count) and left out.
@@ -36,8 +41,11 @@ def check_shapes(program: Program, values: dict) -> dict:
         if node.is_leaf:
             shape = tuple(np.shape(values[node.id]))[1 if node.plate else 0:]
             if node.shape is not None and node.role is not None and shape != node.shape:
-                raise NumericError(f"'{node.id}' is declared {shapes.fmt(node.shape)} on line "
-                                   f"{node.line} but its value is {shapes.fmt(shape)}")
+                raise ShapeMismatchError(
+                    f"'{node.id}' is declared {shapes.fmt(node.shape)} on line {node.line} "
+                    f"but its value is {shapes.fmt(shape)}", source=program.source,
+                    line=node.line, col=node.col,
+                    hint="give a value of the declared shape, or change the declaration")
             known[node.id] = shape
         elif node.is_const:
             known[node.id] = ()
@@ -47,11 +55,10 @@ def check_shapes(program: Program, values: dict) -> dict:
             try:
                 known[node.id] = row.shape(*args)
             except shapes.ShapeMismatch as exc:
-                both = " and ".join(shapes.fmt(s) for s in args)
-                raise NumericError(f"{row.name} on line {node.line} cannot combine shapes "
-                                   f"{both}: {exc}",
-                                   hint="check the values given with --set/--values, or "
-                                        "declare shapes: param W[2, 2]") from None
+                error = infer.shape_error(program, node, [shapes.fmt(s) for s in args],
+                                          str(exc))
+                raise ShapeMismatchError(error.message, source=error.source, line=error.line,
+                                         col=error.col, hint=error.hint) from None
     return known
 
 

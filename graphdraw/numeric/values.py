@@ -84,7 +84,8 @@ def random_value(name: str, shape: tuple[int, ...], kind: str, seed: int):
 
 
 def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
-    """A value for every leaf: given > declared > random from the seed (shape as declared)."""
+    """A value for every leaf: given > declared > random from the seed (shape as declared,
+    else as shape inference finds it from the model and the given values: core/infer.py)."""
     leaves = {n.id: n for n in program.nodes.values() if n.is_leaf}
     unknown = [name for name in given if name not in leaves]
     if unknown:
@@ -93,14 +94,18 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
         raise GraphdrawError(f"'{unknown[0]}' is not a leaf of the model", hint=hint)
     values = {}
     samples = None
+    shapes = _inferred_shapes(program, given)
     for node_id, node in leaves.items():
-        if node_id in given:
+        if node.counts is not None:         # N of 1/N Σ_n: the number of samples
+            from graphdraw.core.plates import count_value
+            values[node_id] = count_value(program, given, node)
+        elif node_id in given:
             values[node_id] = given[node_id]
         elif node.default is not None:
             values[node_id] = np.array(node.default, dtype=float)
         else:
             kind = node.role or "param"
-            shape = node.shape or ()
+            shape = node.shape if node.shape is not None else shapes.get(node_id) or ()
             if node.plate is not None:      # one value per sample: a leading axis of samples
                 if samples is None:
                     from graphdraw.core.plates import default_count
@@ -108,3 +113,15 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
                 shape = (samples, *shape)
             values[node_id] = random_value(node_id, shape, kind, seed)
     return values
+
+
+def _inferred_shapes(program: Program, given: dict) -> dict:
+    """The leaves' shapes that inference finds (a contradiction is an error here, before any
+    number is computed); the note about sizes chosen by default goes to stderr."""
+    from graphdraw.core import infer
+    shapes = infer.given_shapes(program, given)
+    if infer.trivial(program, shapes):
+        return {}
+    inferred = infer.infer(program, shapes)
+    infer.say(program, inferred)
+    return inferred.shapes

@@ -1,0 +1,259 @@
+"""Shape inference over a whole program, before any number is computed.
+
+Every node gets a shape variable (core/unify.py). Declared shapes, constants (scalars) and the
+shapes of the values given (--set, --values, data files) fix some of them; each op adds the
+constraints of its row's shape rule (core/shape_forms.py, keyed by the rule). Solving merges
+what must be equal; a contradiction is reported at the op that meets it, with its position
+and both shapes. What nothing fixes is chosen in this order, one step at a time, solving again
+after each (each step only when the ones before it have nothing left to do):
+
+  1. an operand of a matrix product of unknown rank is a matrix if its name starts with a
+     capital letter (as juxtaposition reads it: `W x`), else a vector (`wᵀ x`);
+  2. an elementwise result of known rank needs an operand of that rank: the operand that
+     looks like one (by step 1's rule), else the first, gets the result's shape;
+  3. every leaf whose rank nothing fixes is a scalar (the sheet's `b_a`, added to a vector);
+  4. broadcast sizes that could be 1 or equal are equal;
+  5. every size still free is DEFAULT_SIZE, and a note says which leaves got it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from graphdraw import ops
+from graphdraw.core import shape_forms
+from graphdraw.core.shape_forms import FORCED, RANKS, RESULTS, SIZES
+from graphdraw.core.unify import Contradiction, Solver
+from graphdraw.errors import SourceError
+from graphdraw.language.program import Node, Program
+from graphdraw.ops import shapes
+
+DEFAULT_SIZE = 3        # a size that nothing in the model or the values fixes
+_RANK_MAKERS = (shapes.matmul, shapes.outer)     # rules that give operands a rank above 0
+
+
+class ShapeError(SourceError):
+    """Shapes that cannot fit together, at the op (or leaf) where they meet."""
+
+
+@dataclass
+class Inferred:
+    """The outcome: every node's shape (None: not known), and what was chosen by default."""
+
+    shapes: dict[str, tuple[int, ...] | None]
+    defaulted: list[str] = field(default_factory=list)      # leaves with a default size
+    unknown_rules: list[str] = field(default_factory=list)  # ops whose rule has no form
+    roles: dict[str, str | None] = field(default_factory=dict)   # leaves' declared roles
+
+    def note(self) -> str | None:
+        """The note for the sizes that were chosen by default, or None."""
+        if not self.defaulted:
+            return None
+        said = []
+        for leaf in self.defaulted:
+            shape = self.shapes[leaf] or ()
+            what = f"a vector of {shape[0]}" if len(shape) == 1 else shapes.fmt(shape)
+            said.append(f"{leaf} is {what}")
+        first = self.defaulted[0]
+        declared = ", ".join(map(str, self.shapes[first] or ()))
+        vectors = [x for x in self.defaulted if len(self.shapes[x] or ()) == 1]
+        given = ""
+        if vectors:
+            value = ", ".join(str(i + 1) for i in range(self.shapes[vectors[0]][0]))
+            given = f" or give a value (--set {vectors[0]}=[{value}])"
+        return (f"sizes not fixed by the model: {', '.join(said)} ({DEFAULT_SIZE} is the "
+                f"default size); declare shapes (`{self.roles.get(first) or 'param'} "
+                f"{first}[{declared}]`){given}")
+
+
+def given_shapes(program: Program, values: dict) -> dict[str, tuple[int, ...]]:
+    """The shapes of given leaf values, per sample for a leaf in a plate."""
+    out = {}
+    for name, value in values.items():
+        node = program.nodes.get(name)
+        if node is None or not node.is_leaf:
+            continue
+        shape = tuple(getattr(value, "shape", ()))
+        out[name] = shape[1:] if node.plate is not None and shape else shape
+    return out
+
+
+def trivial(program: Program, given: dict | None = None) -> bool:
+    """Whether nothing can give any value a rank above 0 (then every shape is a scalar, or
+    unknown and read as one): no known non-scalar leaf, no matrix or outer product, no rule
+    without a form."""
+    if any(s for s in (given or {}).values()):
+        return False
+    for node in program.nodes.values():
+        if node.is_leaf:
+            if node.shape:
+                return False
+        elif node.op is not None:
+            rule = ops.OPS[node.op].shape
+            if rule in _RANK_MAKERS or rule not in shape_forms.FORMS:
+                return False
+    return True
+
+
+def infer(program: Program, given: dict | None = None) -> Inferred:
+    """Every node's shape, from the declarations, the given shapes (name -> shape, per sample
+    in a plate) and the ops' rules; ShapeError at the first contradiction."""
+    problem = _Problem(program, given or {})
+    problem.solve()
+    return problem.result()
+
+
+def say(program: Program, inferred: Inferred) -> None:
+    """Print the note about default sizes on stderr, once per program and note."""
+    text = inferred.note()
+    if text is None:
+        return
+    said = program.__dict__.setdefault("_shape_notes", set())
+    if text not in said:
+        said.add(text)
+        sys.stderr.write(f"graphdraw: note: {text}\n")
+
+
+@dataclass
+class _Constraint:
+    node: Node
+    form: shape_forms.Form
+    out: int
+    args: tuple[int, ...]
+
+
+class _Problem:
+    """The shape variables and constraints of one program, and the order of the defaults."""
+
+    def __init__(self, program: Program, given: dict) -> None:
+        self.program = program
+        self.s = s = Solver()
+        self.term: dict[str, int] = {}
+        self.pending: list[_Constraint] = []
+        self.unknown_rules: list[str] = []
+        self.defaulted_sizes: set[int] = set()
+        hints: dict[str, int | None] = {}
+        for node in program.nodes.values():
+            t = self.term[node.id] = s.shape()
+            if node.is_leaf:
+                self._leaf(node, t, given.get(node.id))
+                shape = s.concrete(t)
+                capital = (node.name or node.id)[:1].isupper()
+                hints[node.id] = len(shape) if shape is not None else (2 if capital else 1)
+            elif node.is_const:
+                s.unify(t, s.shape(()))
+                hints[node.id] = 0
+            else:
+                row = ops.OPS[node.op]
+                form, symbolic = shape_forms.form_of(row.shape)
+                if not symbolic and row.name not in self.unknown_rules:
+                    self.unknown_rules.append(row.name)
+                args = tuple(self.term[a] for a in node.args)
+                self.pending.append(_Constraint(node, form, t, args))
+                hints[node.id] = _hint(row, [hints[a] for a in node.args])
+            if hints[node.id] is not None:
+                s.hints[t] = hints[node.id]
+
+    def _leaf(self, node: Node, t: int, value_shape) -> None:
+        """A leaf's shape as declared, or as its given value has it (they must agree)."""
+        declared = node.shape
+        if value_shape is not None and declared is not None \
+                and tuple(value_shape) != tuple(declared):
+            raise self._error(node, f"'{node.id}' is declared {shapes.fmt(declared)} on line "
+                                    f"{node.line} but its value is "
+                                    f"{shapes.fmt(tuple(value_shape))}",
+                              "give a value of the declared shape, or change the declaration")
+        shape = value_shape if value_shape is not None else declared
+        if shape is not None:
+            self.s.unify(t, self.s.known(tuple(shape)))
+
+    # -- solving -----------------------------------------------------------------------------
+    def solve(self) -> None:
+        steps = (lambda: self.sweep(RANKS), lambda: self.sweep(RESULTS), self.scalar_leaves,
+                 lambda: self.sweep(SIZES), self.default_sizes)
+        while True:
+            while self.sweep(FORCED):
+                pass
+            if not any(step() for step in steps):
+                return
+
+    def sweep(self, level: int) -> bool:
+        """Run the pending constraints once, in program order; whether anything was learnt."""
+        s = self.s
+        s.changed = False
+        left = []
+        for c in self.pending:
+            try:
+                done = c.form(s, c.out, c.args, level)
+            except Contradiction as exc:
+                raise self._op_error(c, str(exc)) from None
+            if not done:
+                left.append(c)
+        progress = s.changed or len(left) != len(self.pending)
+        self.pending = left
+        return progress
+
+    def scalar_leaves(self) -> bool:
+        """Step 3: every leaf of unknown rank is a scalar."""
+        s = self.s
+        found = False
+        for node in self.program.nodes.values():
+            if node.is_leaf and s.dims(self.term[node.id]) is None:
+                s.unify(self.term[node.id], s.shape(()))
+                found = True
+        return found
+
+    def default_sizes(self) -> bool:
+        """Step 5: every free size is DEFAULT_SIZE."""
+        s = self.s
+        free = set()
+        for t in self.term.values():
+            for d in s.dims(t) or ():
+                if s.size_value(d) is None:
+                    free.add(s.find_size(d))
+        for root in free:
+            s.set_size(root, DEFAULT_SIZE)
+        self.defaulted_sizes |= free
+        return bool(free)
+
+    def result(self) -> Inferred:
+        s, program = self.s, self.program
+        found = {node_id: s.concrete(t) for node_id, t in self.term.items()}
+        defaulted = [n.id for n in program.nodes.values() if n.is_leaf and any(
+            s.find_size(d) in self.defaulted_sizes for d in s.dims(self.term[n.id]) or ())]
+        roles = {n.id: n.role for n in program.nodes.values() if n.is_leaf}
+        return Inferred(found, defaulted, self.unknown_rules, roles)
+
+    # -- errors ------------------------------------------------------------------------------
+    def _op_error(self, c: _Constraint, reason: str) -> ShapeError:
+        texts = [self.s.text(t) for t in c.args]
+        return shape_error(self.program, c.node, texts, reason)
+
+    def _error(self, node: Node, message: str, hint: str) -> ShapeError:
+        return ShapeError(message, source=self.program.source, line=node.line, col=node.col,
+                          hint=hint)
+
+
+def _hint(row: ops.Op, ranks: list) -> int | None:
+    """The rank an op's result would have if each leaf had the rank its name suggests."""
+    if None in ranks:
+        return None
+    try:
+        shape = row.shape(*[(1,) * r for r in ranks])
+    except Exception:  # noqa: BLE001 - a rule that refuses these shapes suggests nothing
+        return None
+    return None if shape is None else len(shape)
+
+
+def shape_error(program: Program, node: Node, texts: list[str], reason: str) -> ShapeError:
+    """The error for an op that cannot combine shapes (texts: its operands', as fmt writes
+    them), at the op's position with a caret."""
+    name = ops.OPS[node.op].name
+    if len(texts) == 1:
+        message = f"{name} cannot take shape {texts[0]}: {reason}"
+    else:
+        message = f"{name} cannot combine shapes {' and '.join(texts)}: {reason}"
+    return ShapeError(message, source=program.source, line=node.line, col=node.col,
+                      hint="declare the shapes (param W[3, 2]) or give values of matching "
+                           "shapes (--set x=[1, 2])")

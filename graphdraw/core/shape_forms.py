@@ -1,0 +1,193 @@
+"""The symbolic form of each shape rule of ops/shapes.py: constraints for the solver.
+
+A rule of the op table (`shapes.broadcast`, `shapes.matmul`, ...) computes a result's shape
+from known operand shapes. Its form here states the same rule as constraints between shape
+variables (core/unify.py), so that sizes flow both ways and unknown sizes stay variables.
+Forms are keyed by the rule, never by an op's name: a new row that uses an existing rule is
+inferred at once; a row with a rule that has no form is inferred only once its operands'
+shapes are known (core/infer.py, `concrete_form`).
+
+A form is called as `form(solver, out, args, level)` and returns True once the constraint
+holds for good, False while it waits for more knowledge. `level` says which defaults the form
+may choose when nothing forces a choice (see core/infer.py for the order):
+  FORCED   only what the constraint implies
+  RANKS    an operand of a matrix product of unknown rank takes the rank its names suggest
+           (a capital name reads as a matrix, as in juxtaposition; solver.hints)
+  RESULTS  an elementwise result whose rank is known needs an operand of that rank: the
+           operand that looks like it (solver.hints), else the first, takes the result's shape
+  SIZES    broadcast sizes that could be 1 or equal are taken equal
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from graphdraw.core.unify import Contradiction, Solver
+from graphdraw.ops import shapes
+
+FORCED, RANKS, RESULTS, SIZES = 0, 1, 2, 4
+MATMUL_RANKS = (1, 2)       # as shapes.matmul: vectors and matrices only
+
+Form = Callable[[Solver, int, tuple, int], bool]
+
+
+def same(s: Solver, out: int, args: tuple, level: int) -> bool:
+    s.unify(out, args[0])
+    return True
+
+
+def reduce(s: Solver, out: int, args: tuple, level: int) -> bool:
+    s.unify(out, s.shape(()))
+    return True
+
+
+def transpose(s: Solver, out: int, args: tuple, level: int) -> bool:
+    for src, dst in ((args[0], out), (out, args[0])):
+        dims = s.dims(src)
+        if dims is not None:
+            s.unify(dst, s.shape(tuple(reversed(dims))))
+            return True
+    return False
+
+
+def outer(s: Solver, out: int, args: tuple, level: int) -> bool:
+    a, b = s.fresh(1), s.fresh(1)
+    try:
+        s.unify(args[0], a)
+        s.unify(args[1], b)
+    except Contradiction:
+        raise Contradiction("an outer product needs two vectors") from None
+    s.unify(out, s.shape(s.dims(a) + s.dims(b)))
+    return True
+
+
+def matmul(s: Solver, out: int, args: tuple, level: int) -> bool:
+    for t in args:
+        if s.rank(t) is not None and s.rank(t) not in MATMUL_RANKS:
+            raise Contradiction("a matrix product needs vectors or matrices")
+    if level >= RANKS:
+        for t in args:
+            if s.rank(t) is None:
+                hint = s.hints.get(t) or 1
+                s.unify(t, s.fresh(min(max(hint, MATMUL_RANKS[0]), MATMUL_RANKS[-1])))
+    da, db = s.dims(args[0]), s.dims(args[1])
+    if da is None or db is None:
+        return False
+    try:
+        s.unify_sizes(da[-1], db[0] if len(db) == 1 else db[-2])
+    except Contradiction:
+        raise Contradiction("inner sizes differ") from None
+    s.unify(out, s.shape(da[:-1] + (db[1:] if len(db) == 2 else ())))
+    return True
+
+
+def broadcast(s: Solver, out: int, args: tuple, level: int) -> bool:
+    """numpy broadcasting: shapes align from the right, a size 1 stretches."""
+    ranks = [s.rank(t) for t in args]
+    if None in ranks:
+        return _broadcast_ranks(s, out, args, ranks, level)
+    rank = max(ranks)
+    if s.dims(out) is None:
+        s.unify(out, s.fresh(rank))
+    out_dims = s.dims(out)
+    if len(out_dims) != rank:
+        raise Contradiction("cannot broadcast")
+    settled = True
+    for pos in range(1, rank + 1):
+        column = [s.dims(t)[-pos] for t in args if len(s.dims(t)) >= pos]
+        settled &= _broadcast_size(s, out_dims[-pos], column, level)
+    return settled
+
+
+def _broadcast_ranks(s: Solver, out: int, args: tuple, ranks: list, level: int) -> bool:
+    """Broadcasting while some operand's rank is unknown: scalars drop out (a scalar with X
+    gives X); a result of known rank may, at level RESULTS, give its shape to an operand."""
+    rest = [t for t, r in zip(args, ranks) if r != 0]
+    if len(rest) == 1:
+        s.unify(out, rest[0])
+        return True
+    out_rank = s.rank(out)
+    if level >= RESULTS and out_rank is not None and out_rank not in ranks:
+        unknown = [t for t, r in zip(args, ranks) if r is None]
+        alike = [t for t in unknown if s.hints.get(t) == out_rank]
+        s.unify((alike or unknown)[0], out)
+        return broadcast(s, out, args, FORCED) if None not in map(s.rank, args) else False
+    return False
+
+
+def _broadcast_size(s: Solver, out: int, column: list[int], level: int) -> bool:
+    """One aligned position: the operands' sizes `column` give the result's size `out`."""
+    known = {s.size_value(d) for d in column} - {None}
+    unknown = [d for d in column if s.size_value(d) is None]
+    stretched = known - {1}
+    if len(stretched) > 1:
+        raise Contradiction("cannot broadcast")
+    if stretched:
+        s.set_size(out, stretched.pop())
+    elif not unknown:
+        s.set_size(out, 1)
+    elif len({s.find_size(d) for d in unknown}) == 1:
+        s.unify_sizes(out, unknown[0])
+        return True
+    if not unknown:
+        return True
+    if level >= SIZES:                 # 1 or equal: taken equal
+        for d in unknown:
+            s.unify_sizes(out, d)
+        return True
+    return False
+
+
+def same_pair(s: Solver, out: int, args: tuple, level: int) -> bool:
+    try:
+        s.unify(args[0], args[1])
+    except Contradiction:
+        raise Contradiction("the two operands need the same shape") from None
+    s.unify(out, s.shape(()))
+    return True
+
+
+def classes(s: Solver, out: int, args: tuple, level: int) -> bool:
+    try:
+        s.unify(args[0], s.fresh(1))
+        s.unify(args[1], s.fresh(1))
+    except Contradiction:
+        raise Contradiction("the scores and the targets of one sample are vectors") from None
+    return same_pair(s, out, args, level)
+
+
+def concrete_form(rule: Callable) -> Form:
+    """The form of a rule that has none here: once every operand's shape is known, the rule
+    itself gives the result's shape; until then the result stays unknown."""
+    def form(s: Solver, out: int, args: tuple, level: int) -> bool:
+        known = [s.concrete(t) for t in args]
+        if None in known:
+            return False
+        try:
+            result = rule(*known)
+        except shapes.ShapeMismatch as exc:
+            raise Contradiction(str(exc)) from None
+        if result is None:
+            return False
+        s.unify(out, s.known(tuple(result)))
+        return True
+    return form
+
+
+FORMS: dict[Callable, Form] = {
+    shapes.same: same,
+    shapes.reduce: reduce,
+    shapes.transpose: transpose,
+    shapes.outer: outer,
+    shapes.matmul: matmul,
+    shapes.broadcast: broadcast,
+}
+for _name, _form in (("same_pair", same_pair), ("classes", classes)):
+    if hasattr(shapes, _name):          # rules of the loss rows (ops/losses.py)
+        FORMS[getattr(shapes, _name)] = _form
+
+
+def form_of(rule: Callable) -> tuple[Form, bool]:
+    """The form of a rule and whether it is symbolic (False: the concrete fallback)."""
+    form = FORMS.get(rule)
+    return (form, True) if form is not None else (concrete_form(rule), False)
