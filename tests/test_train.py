@@ -381,10 +381,11 @@ def test_a_progress_bar_on_a_terminal(monkeypatch):
     (["--set", "x=[1,0]"], 3, "'x' is data"),
     (["--set", "W_x=1"], 3, "not a leaf"),
     (["--predict", "nope"], 3, "no value named 'nope'"),
-    (["--example", "micrograd"], 3, "training stopped after step"),
+    (["--example", "micrograd"], 3, "training diverges at --lr 2: the loss grew from 24.7"),
     (["-e", "input u\nL = (w - u)^2"], 3, "built-in XOR data fits"),
     (["--example", "xor-sum", "--data", "x.csv"], 3, "holds its own samples"),
-    (["--lr", "1e6", "--example", "logistic", "--data", "LOGISTIC"], 3, "training stopped"),
+    (["--lr", "1e6", "--example", "logistic", "--data", "LOGISTIC"], 3,
+     "training diverges at --lr 1e+06: after 1 step, "),
 ])
 def test_bad_options_are_one_clear_message(tmp_path, monkeypatch, args, code, message):
     monkeypatch.chdir(tmp_path)

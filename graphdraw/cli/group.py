@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 import click
 
@@ -14,6 +15,15 @@ class _Group(click.Group):
     """A click group that turns graphdraw's errors into one message and an exit code."""
 
     def invoke(self, ctx: click.Context):
+        if os.environ.get("GRAPHDRAW_DEBUG"):       # Python's own warnings (-W error works)
+            return self._invoke(ctx)
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                return self._invoke(ctx)
+            finally:
+                _notes(caught)
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except GraphdrawError as exc:
@@ -45,6 +55,22 @@ class _Group(click.Group):
                        "  please report it with the model; GRAPHDRAW_DEBUG=1 shows the "
                        "traceback", err=True)
             ctx.exit(1)
+
+
+def _notes(caught: list) -> None:
+    """A warning that escaped the places where numbers are computed, as one note each.
+
+    Those places silence numpy (np.errstate) and report NaN and infinity themselves, naming
+    the node and the line; this is the last guard, so no raw warning reaches the user.
+    """
+    seen = set()
+    for w in caught:
+        text = str(w.message).strip()
+        if text in seen:
+            continue
+        seen.add(text)
+        click.echo(f"graphdraw: note: a computation reported '{text}'; the numbers above may "
+                   "hold a NaN or an infinity (please report it with the model)", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,6 +22,22 @@ DEFAULT_LR = {"gd": 2.0, "momentum": 0.5, "newton": 1.0, "sfn": 1.0}
 DEFAULT_STEPS = 5000
 MOMENTUM = 0.9
 DAMPING = 1e-2        # newton and sfn: λ added to H (|H|); learns XOR in 200 sfn steps
+# Divergence is looked for in the first DIVERGE_STEPS steps: a loss that is not finite, or
+# one that rose by more than DIVERGE_GROWTH times its starting size. The step size then
+# suggested is the largest of ε/10, ε/100, … (at most SUGGEST_TRIES) whose first
+# DIVERGE_STEPS steps from the same start do not diverge.
+DIVERGE_STEPS = 20
+DIVERGE_GROWTH = 1e3
+SUGGEST_TRIES = 8
+
+
+class Diverged(TrainingError):
+    """Training diverged in its first steps; `suggested` is a step size that does not."""
+
+    def __init__(self, message: str, *, hint: str, lr: float, step: int,
+                 suggested: float | None) -> None:
+        super().__init__(message, hint=hint)
+        self.lr, self.step, self.suggested = lr, step, suggested
 
 
 @dataclass
@@ -65,6 +81,29 @@ def train(objective: Objective, theta: dict, *, optimizer: str = "gd", lr: float
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}")
+    settings = dict(optimizer=optimizer, lr=lr, momentum=momentum, damping=damping)
+    try:
+        # Every non-finite number is found and reported below: none reaches numpy's warnings.
+        with np.errstate(all="ignore"):
+            return _steps(objective, theta, steps, settings, on_step, record, hessian_every)
+    except _Diverging as exc:
+        raise _diverged(objective, theta, settings, exc) from None
+
+
+class _Diverging(Exception):
+    """Raised inside the steps: the loss exploded at `step` (None: not finite)."""
+
+    def __init__(self, step: int, start: float, loss: float | None, why: str = "") -> None:
+        super().__init__(step)
+        self.step, self.start, self.loss, self.why = step, start, loss, why
+
+
+def _steps(objective: Objective, theta: dict, steps: int, settings: dict,
+           on_step: Callable[[int], None] | None, record: bool,
+           hessian_every: int) -> tuple[dict, History]:
+    """The loop of `train`, raising _Diverging when the first steps explode."""
+    optimizer, lr = settings["optimizer"], settings["lr"]
+    momentum, damping = settings["momentum"], settings["damping"]
     theta = {p: np.array(v, dtype=float) for p, v in theta.items()}
     history = History()
     velocity = {p: np.zeros_like(v) for p, v in theta.items()}
@@ -83,7 +122,8 @@ def train(objective: Objective, theta: dict, *, optimizer: str = "gd", lr: float
         history.predicted.append(float(sum(np.sum(grads[p] * delta[p]) for p in theta)))
         history.grad_norm.append(math.sqrt(float(sum(np.sum(grads[p] ** 2) for p in theta))))
         theta = {p: theta[p] + delta[p] for p in theta}
-        new_loss, grads = _evaluate(objective, theta, step)
+        new_loss, grads = _evaluate(objective, theta, step,
+                                    start=history.loss[0] if step <= DIVERGE_STEPS else None)
         history.actual.append(new_loss - loss)
         loss = new_loss
         hessian = hessian_every and (step % hessian_every == 0 or step == steps)
@@ -112,17 +152,56 @@ def _track_hessian(objective: Objective, theta: dict, step: int, loss: float,
     history.hessian.append((step, loss, index(h)))
 
 
-def _evaluate(objective: Objective, theta: dict, step: int) -> tuple[float, dict]:
+def _evaluate(objective: Objective, theta: dict, step: int,
+              start: float | None = None) -> tuple[float, dict]:
+    """Loss and gradients at `theta`; with `start` (the first steps) divergence raises
+    _Diverging."""
     try:
         loss, grads = objective(theta)
     except evaluate.NumericError as exc:
+        if start is not None:
+            raise _Diverging(step, start, None, exc.message) from None
         where = "at the starting point" if step == 0 else f"after step {step}"
         raise TrainingError(f"training stopped {where}: {exc.message}",
                             hint="try a smaller --lr" if step else exc.hint) from None
+    if start is not None and (not math.isfinite(loss) or
+                              loss - start > DIVERGE_GROWTH * max(abs(start), 1e-300)):
+        raise _Diverging(step, start, loss if math.isfinite(loss) else None)
     if not math.isfinite(loss):
         raise TrainingError(f"the loss is not finite after step {step}",
                             hint="try a smaller --lr")
     return loss, grads
+
+
+def _diverged(objective: Objective, theta: dict, settings: dict, exc: _Diverging) -> Diverged:
+    """The error for a divergence, naming the largest ε/10ᵏ whose first steps do not
+    diverge."""
+    lr = settings["lr"]
+    suggested = None
+    for k in range(1, SUGGEST_TRIES + 1):
+        trial = lr / 10 ** k
+        try:
+            with np.errstate(all="ignore"):
+                _steps(objective, theta, DIVERGE_STEPS, {**settings, "lr": trial}, None,
+                       False, 0)
+        except (_Diverging, TrainingError):
+            continue
+        suggested = float(f"{trial:.3g}")
+        break
+    steps = f"{exc.step} step{'s' if exc.step != 1 else ''}"
+    if exc.loss is not None:
+        grew = f"the loss grew from {exc.start:.4g} to {exc.loss:.4g} in {steps}"
+    else:
+        grew = f"after {steps}, {exc.why or 'the loss is no longer finite'}"
+    message = f"training diverges at --lr {lr:g}: {grew}"
+    if suggested is not None:
+        hint = (f"try --lr {suggested:g}, the largest of --lr/10, --lr/100, … whose first "
+                f"{DIVERGE_STEPS} steps do not diverge")
+    else:
+        hint = (f"no step size down to --lr {lr / 10 ** SUGGEST_TRIES:g} keeps the first "
+                f"{DIVERGE_STEPS} steps from diverging: look at the model's scale and the "
+                "data (--reduce mean averages the samples)")
+    return Diverged(message, hint=hint, lr=lr, step=exc.step, suggested=suggested)
 
 
 def _newton_step(objective: Objective, theta: dict, grads: dict, lr: float,

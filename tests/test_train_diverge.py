@@ -1,0 +1,135 @@
+"""graphdraw train stops a run that diverges in its first steps with one message that names a
+step size to try, and no raw warning of numpy ever reaches the user, from any command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from graphdraw.analyses.train import optimizers
+from graphdraw.analyses.train.setup import prepare
+from graphdraw.cli import cli
+from graphdraw.errors import EXIT_INPUT
+
+LINE = "L = (w x + b - y)^2"
+
+
+def line_csv(folder) -> str:
+    """x = 0 … 10, y = 2x + 1: the gradient's curvature is ≈ 786, so gd needs ε < 0.0025."""
+    path = folder / "line.csv"
+    path.write_text("x,y\n" + "".join(f"{x},{2 * x + 1}\n" for x in range(11)),
+                    encoding="utf-8")
+    return str(path)
+
+
+def train_cli(*args: str):
+    return CliRunner().invoke(cli, ["train", "--no-files", *args], catch_exceptions=False)
+
+
+def line_setup(tmp_path):
+    return prepare(LINE, "<-e>", data_path=line_csv(tmp_path))
+
+
+def test_diverging_run_names_the_step_size_to_try(tmp_path):
+    result = train_cli("-e", LINE, "--data", line_csv(tmp_path))
+    assert result.exit_code == EXIT_INPUT
+    assert result.output.startswith("graphdraw: error: training diverges at --lr 2: the loss "
+                                    "grew from 872.2 to ")
+    assert "in 1 step\n" in result.output
+    assert "hint: try --lr 0.002, the largest of --lr/10, --lr/100" in result.output
+    assert "Warning" not in result.output and "Traceback" not in result.output
+    learned = train_cli("-e", LINE, "--data", line_csv(tmp_path), "--lr", "0.002")
+    assert learned.exit_code == 0, learned.output
+    assert "  w = 2\n  b = 1\n" in learned.output          # the suggestion works as pasted
+
+
+def test_the_suggestion_is_the_largest_power_of_ten_below_that_does_not_diverge(tmp_path):
+    setup = line_setup(tmp_path)
+    with pytest.raises(optimizers.Diverged) as caught:
+        optimizers.train(setup.objective, setup.theta, lr=2.0, steps=100)
+    assert caught.value.suggested == 0.002 and caught.value.step == 1
+    for lr in (0.2, 0.02):
+        with pytest.raises(optimizers.Diverged):
+            optimizers.train(setup.objective, setup.theta, lr=lr,
+                             steps=optimizers.DIVERGE_STEPS)
+    _, history = optimizers.train(setup.objective, setup.theta, lr=0.002,
+                                  steps=optimizers.DIVERGE_STEPS)
+    assert history.loss[-1] < history.loss[0]
+
+
+def test_momentum_gets_its_own_suggestion(tmp_path):
+    setup = line_setup(tmp_path)
+    with pytest.raises(optimizers.Diverged) as caught:
+        optimizers.train(setup.objective, setup.theta, optimizer="momentum", lr=0.5, steps=50)
+    suggested = caught.value.suggested
+    assert suggested is not None and suggested < 0.5
+    optimizers.train(setup.objective, setup.theta, optimizer="momentum", lr=suggested,
+                     steps=optimizers.DIVERGE_STEPS)                    # does not raise
+    with pytest.raises(optimizers.Diverged):
+        optimizers.train(setup.objective, setup.theta, optimizer="momentum",
+                         lr=suggested * 10, steps=optimizers.DIVERGE_STEPS)
+
+
+def test_a_slowly_falling_loss_is_not_divergence(tmp_path):
+    setup = line_setup(tmp_path)
+    theta, history = optimizers.train(setup.objective, setup.theta, lr=0.0001, steps=30)
+    assert history.loss[-1] < history.loss[0]
+
+
+def test_no_suggestion_when_no_step_size_helps(monkeypatch, tmp_path):
+    setup = line_setup(tmp_path)
+    monkeypatch.setattr(optimizers, "SUGGEST_TRIES", 1)
+    with pytest.raises(optimizers.Diverged) as caught:
+        optimizers.train(setup.objective, setup.theta, lr=2.0, steps=5)
+    assert caught.value.suggested is None
+    assert "no step size down to --lr 0.2" in caught.value.hint
+
+
+def test_the_api_raises_the_same_error(tmp_path):
+    from graphdraw.api import Graph
+    graph = Graph.from_text(LINE)
+    with pytest.raises(optimizers.Diverged, match="training diverges at --lr 2"):
+        graph.train(data=line_csv(tmp_path))
+
+
+def test_a_warning_that_escapes_becomes_one_note(monkeypatch):
+    """The click group's last guard: numpy's warning text in a note, never the raw warning."""
+    import graphdraw.cli.info as info
+
+    def overflowing(*args, **kwargs):
+        np.array([1e308]) * 10                       # RuntimeWarning: overflow
+        return "x"
+    monkeypatch.setattr(info, "_usage", overflowing)
+    monkeypatch.delenv("GRAPHDRAW_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, ["ops"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "graphdraw: note: a computation reported 'overflow encountered in multiply'" \
+        in result.stderr
+    assert result.stderr.count("graphdraw: note:") == 1
+    assert "RuntimeWarning" not in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["train", "-e", LINE, "--data", "LINE", "--no-files"],
+    ["train", "-e", LINE, "--data", "LINE", "--no-files", "--optimizer", "momentum"],
+    ["train", "--example", "micrograd", "--no-files"],
+    ["grads", "-e", "L = exp(x) + log(y) + 1/z", "--set", "x=800", "--set", "y=0"],
+    ["hessian", "-e", "L = exp(x) * x", "--set", "x=800"],
+    ["render", "-f", "dot", "-o", "-", "--show", "values,grads", "-e", "L = log(x) / x",
+     "--set", "x=0"],
+])
+def test_no_raw_warning_reaches_the_user(tmp_path, args):
+    """Each command run as a user runs it, with Python's -W error: a warning would be a
+    traceback (GRAPHDRAW_DEBUG lets it through instead of the last guard)."""
+    args = [line_csv(tmp_path) if a == "LINE" else a for a in args]
+    env = {**os.environ, "GRAPHDRAW_DEBUG": "1"}
+    done = subprocess.run([sys.executable, "-W", "error", "-m", "graphdraw", *args],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert done.returncode == EXIT_INPUT, done.stderr
+    assert done.stderr.startswith("graphdraw: error: ")
+    assert "Warning" not in done.stderr and "Traceback" not in done.stderr
