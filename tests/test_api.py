@@ -166,7 +166,7 @@ def test_render_without_dot(tmp_path, fmt, monkeypatch):
     assert path == str(tmp_path / f"out.{fmt}")
     assert data.startswith("digraph" if fmt == "dot" else "{")
     assert g.render(tmp_path / "other.txt", format=fmt) == str(tmp_path / "other.txt")
-    with pytest.raises(ValueError, match="format must be one of"):
+    with pytest.raises(ValueError, match=r"no format writes \.gif files"):
         g.render(tmp_path / "x.gif")
 
 
@@ -316,3 +316,52 @@ def test_train_options_are_checked():
         g.train(lr_rate=1)
     with pytest.raises(errors.GraphdrawError, match="dims= needs the model's text"):
         graphdraw.Graph(g.program).train(dims={"H": 4}, steps=1)
+
+
+def test_render_decides_the_format_as_the_command_line(tmp_path):
+    g = graphdraw.Graph.from_text("y = tanh(w x + b)")
+    with pytest.raises(ValueError, match="disagrees with .*x.png.*png"):
+        g.render(tmp_path / "x.png", format="dot")
+    with pytest.raises(ValueError, match=r"no format writes \.jpg files"):
+        g.render(tmp_path / "x.jpg")
+    assert not list(tmp_path.iterdir())
+    g.render(tmp_path / "x.gv.txt", format="dot")            # a format given: any extension
+    assert (tmp_path / "x.gv.txt").read_text().startswith("digraph graphdraw {")
+    g.render(tmp_path / "noext", format="json")
+    assert json.loads((tmp_path / "noext").read_text())["output"] == "y"
+
+
+def test_rankdir_in_either_case_and_a_bad_one_said_at_once():
+    g = graphdraw.Graph.from_text("y = tanh(w x + b)", rankdir="tb")
+    assert "rankdir=TB" in g.dot()
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        graphdraw.Graph.from_text("y = w", rankdir="up")
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz's dot")
+def test_render_takes_the_tikz_snippet_option(tmp_path):
+    g = graphdraw.Graph.from_text("y = tanh(w x + b)")
+    g.render(tmp_path / "fig.tex", snippet=True)
+    text = (tmp_path / "fig.tex").read_text()
+    assert text.lstrip().startswith("%") and "\\documentclass" not in text
+    assert "\\begin{tikzpicture}" in text
+
+
+def test_train_refuses_an_unknown_optimizer_or_setting():
+    g = graphdraw.Graph.example("xor")
+    with pytest.raises(ValueError, match="optimizer must be one of gd, momentum, newton, sfn"):
+        g.train(optimizer="adam", steps=1)
+    with pytest.raises(TypeError, match="train.. got an unexpected keyword argument "
+                                        "'learning_rate'"):
+        g.train(learning_rate=0.1)
+
+
+@pytest.mark.torch
+def test_check_takes_leaf_values_as_keywords_like_grads():
+    g = graphdraw.Graph.from_text("input x; target y; param w; L = (w x - y)^2")
+    report = g.check(x=2.0, y=1.0, w=0.5, structure=False)
+    assert report.ok
+    leaves = report.to_json()["leaves"]
+    assert [leaf["leaf"] for leaf in leaves] == ["w"] and leaves[0]["ok"]
+    with pytest.raises(errors.GraphdrawError, match="value of x"):     # the value reached the model
+        g.check(x=[[1.0, 2.0], [3.0]], structure=False)

@@ -127,14 +127,16 @@ class Graph(Pictures):
 
     def check(self, values: dict[str, Any] | None = None, *, seed: int = 0,
               rtol: float = 1e-7, atol: float = 1e-9, fd_rtol: float = 1e-5,
-              fd_atol: float = 1e-7, fd_step: float = 1e-6, structure: bool = True):
+              fd_atol: float = 1e-7, fd_step: float = 1e-6, structure: bool = True,
+              **named: Any):
         """`graphdraw check`: the gradients against torch autograd and finite differences,
         and the graph against torchviz's. Needs torch and torchviz.
 
         Returns the report: `.ok`, `.format()` (the command's text), `.to_json()`.
         """
         from graphdraw.analyses.check import run_check
-        return run_check(self.program, self._leaf_values(dict(values or {}), seed), rtol=rtol,
+        given = {**(values or {}), **named}          # leaf values also as keywords, as grads
+        return run_check(self.program, self._leaf_values(given, seed), rtol=rtol,
                          atol=atol, fd_rtol=fd_rtol, fd_atol=fd_atol, fd_step=fd_step,
                          structure=structure)
 
@@ -157,7 +159,7 @@ class Graph(Pictures):
                         given=self._given(values), seed=seed, reduce=reduce,
                         init_scale=init_scale, predict=predict,
                         program=None if self.text is not None else self.program)
-        return fit(setup, **settings)
+        return fit(setup, **_train_settings(settings))
 
     def _given(self, values: dict[str, Any] | None) -> dict:
         from graphdraw.numeric import values as values_mod
@@ -176,3 +178,17 @@ def _plain(value: Any) -> Any:
     tolist = getattr(value, "tolist", None)
     return tolist() if callable(tolist) else value
 
+
+def _train_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """train()'s optimizer settings, checked as the command checks its options."""
+    from graphdraw.analyses.train import OPTIMIZERS
+    known = ("optimizer", "lr", "steps", "momentum", "damping")
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise TypeError(f"train() got an unexpected keyword argument {unknown[0]!r}; "
+                        f"it takes data, values, seed, reduce, dims, init_scale, predict, "
+                        f"{', '.join(known)}")
+    if settings.get("optimizer", "gd") not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not "
+                         f"{settings['optimizer']!r}")
+    return settings

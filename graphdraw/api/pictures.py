@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 # What .dot(), .svg(), .render() and the notebook display accept, besides to_dot's own.
 DRAW_OPTIONS = ("rankdir", "title", "caption", "theme", "style", "font", "edge_labels",
                 "shapes", "show", "values", "seed")
-FILE_FORMATS = registry.names()        # .render() also knows them by extension (tex, htm)
+FILE_FORMATS = registry.names()
+RANKDIRS = ("LR", "TB", "RL", "BT")        # .render() also knows them by extension (tex, htm)
 
 
 class Pictures:
@@ -59,12 +60,11 @@ class Pictures:
         """
         from graphdraw.formats.output import write_atomic
         path = os.fspath(path)
-        word = format or registry.extension_of(path) or registry.DEFAULT
-        fmt = registry.find(word)
-        if fmt is None:
-            raise ValueError(f"format must be one of {', '.join(FILE_FORMATS)}, not "
-                             f"{word.lower()!r}")
-        write_atomic(path, fmt.write(self._job(fmt, options)))
+        fmt = _file_format(path, format)
+        writer = {k: options.pop(k) for k in ("snippet", "layout_timeout") if k in options}
+        job = self._job(fmt, options)
+        job.options.update(writer)
+        write_atomic(path, fmt.write(job))
         return path
 
     def _job(self, fmt: Format, options: dict[str, Any]) -> Job:
@@ -135,12 +135,37 @@ class Pictures:
 
 
 def check_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The drawing options, or a TypeError naming the one that is not known."""
+    """The drawing options, or a TypeError naming the one that is not known; rankdir in
+    either case ("tb" is "TB"), as on the command line."""
     unknown = sorted(set(options) - set(DRAW_OPTIONS))
     if unknown:
         raise TypeError(f"unknown drawing option {unknown[0]!r}; the options are "
                         f"{', '.join(DRAW_OPTIONS)}")
-    return dict(options)
+    options = dict(options)
+    if isinstance(options.get("rankdir"), str):
+        options["rankdir"] = options["rankdir"].upper()
+        if options["rankdir"] not in RANKDIRS:
+            raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not "
+                             f"{options['rankdir']!r}")
+    return options
+
+
+def _file_format(path: str, name: str | None) -> Format:
+    """The format of `render(path, format)`: as the command line decides it, from the
+    extension unless `format` is given, and an error when the two disagree."""
+    ext = registry.extension_of(path)
+    by_ext = registry.find(ext) if ext else None
+    fmt = registry.find(name) if name else by_ext or (None if ext else
+                                                      registry.get(registry.DEFAULT))
+    if fmt is None:
+        word = name or ext
+        raise ValueError(f"no format writes .{word} files; give format=, one of "
+                         f"{', '.join(FILE_FORMATS)}" if not name else
+                         f"format must be one of {', '.join(FILE_FORMATS)}, not {word!r}")
+    if name and by_ext is not None and by_ext.name != fmt.name:
+        raise ValueError(f"format {name!r} disagrees with {path}, whose extension says "
+                         f"{by_ext.name}: leave format out, or change the extension")
+    return fmt
 
 
 def _shown(show: Any) -> frozenset[str]:
