@@ -1,6 +1,6 @@
 """graphdraw: a model equation in, a named computation-graph diagram out.
 
-The Python API (graphdraw/api.py): `graphdraw.Graph.from_text(...)`, `graphdraw.Graph.example
+The Python API (graphdraw/api/): `graphdraw.Graph.from_text(...)`, `graphdraw.Graph.example
 ("xor")`, `graphdraw.load(path)`. It is imported on first use, so the command line does not
 pay for it.
 """

@@ -1,4 +1,5 @@
-"""numpy, imported on first use, so that drawing a diagram never pays for it."""
+"""numpy imported on first use (drawing never pays for it), folding on plain floats, and
+pausing the garbage collector while large models are built."""
 
 from __future__ import annotations
 

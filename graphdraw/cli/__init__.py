@@ -25,5 +25,3 @@ def main() -> None:
         click.echo("graphdraw: interrupted", err=True)
         sys.exit(130)
 
-
-__all__ = ["cli", "main", "OutputError"]

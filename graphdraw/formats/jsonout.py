@@ -1,4 +1,4 @@
-"""The JSON form of a graph (design.md §5): {"output", "nodes": [...], "edges": [...]}."""
+"""The JSON form of a graph (README, "JSON output"): {"output", "nodes": [...], "edges": [...]}."""
 
 from __future__ import annotations
 
