@@ -24,6 +24,15 @@ class GraphdrawError(Exception):
         return self.message + (f"\n  hint: {self.hint}" if self.hint else "")
 
 
+def user_message(exc: GraphdrawError) -> str:
+    """The message a command prints for an error: `graphdraw: error: ...`, or for an error
+    at a place in the model, `file:line:col: error: ...` with the line and a caret."""
+    message = str(exc)
+    if not isinstance(exc, SourceError) or ": error: " not in message:
+        message = "graphdraw: error: " + message
+    return message
+
+
 class SourceError(GraphdrawError):
     """An error at a place in the model text: shows file:line:col, the line and a caret."""
 

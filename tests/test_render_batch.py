@@ -261,3 +261,32 @@ def test_a_new_folder_given_as_dir_slash_is_made_after_drawing(tmp_path, monkeyp
     (tmp_path / "afile").write_text("")
     blocked = CliRunner().invoke(cli, ["render", "a.gd", "-f", "dot", "-o", "afile/sub/"])
     assert blocked.exit_code != 0 and "is a file, not a folder" in blocked.output
+
+
+def test_every_broken_model_of_a_batch_is_named(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.gd").write_text("y = tanh(w x + b)\n")
+    (tmp_path / "bad1.gd").write_text("L = (w x - \n")
+    (tmp_path / "bad2.gd").write_text("y = w +* x\n")
+    result = CliRunner().invoke(cli, ["render", "bad1.gd", "good.gd", "bad2.gd", "-f", "dot",
+                                      "-o", "out/"])
+    assert result.exit_code == 3
+    assert "bad1.gd:1:" in result.output and "bad2.gd:1:" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_model_into_an_existing_folder(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "figs").mkdir()
+    (tmp_path / "m.gd").write_text("y = tanh(w x + b)\n")
+    result = CliRunner().invoke(cli, ["render", "m.gd", "-f", "dot", "-o", "figs"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "figs" / "m.dot").read_text().startswith("digraph")
+    gv = CliRunner().invoke(cli, ["render", "m.gd", "-o", "m.gv"])
+    assert gv.exit_code == 0 and (tmp_path / "m.gv").read_text().startswith("digraph")

@@ -48,8 +48,9 @@ def _is_directory(output: str) -> bool:
 def targets(sources: list[ModelText], fmt: Format, output: str | None) -> list[str | None]:
     """Where each model's figure goes (None: standard output); usage errors for -o's misuse.
 
-    One model: -o's path, or '-', or MODEL.EXT in the current directory. Several: each
-    MODEL.EXT in -o's directory (or the current one); two models may not share a file.
+    One model: -o's path, or '-', or MODEL.EXT in the current directory. Several, or -o a
+    folder (DIR/ or one that exists): each MODEL.EXT in it (or in the current directory);
+    two models may not share a file.
     """
     several = len(sources) > 1
     if output == "-":
@@ -58,7 +59,7 @@ def targets(sources: list[ModelText], fmt: Format, output: str | None) -> list[s
                                    "directory (-o DIR/) for several models")
         return [None]
     directory = None
-    if output is not None and (_is_directory(output) or (several and os.path.isdir(output))):
+    if output is not None and (_is_directory(output) or os.path.isdir(output)):
         directory = output
     elif output is not None:
         if several:
@@ -124,6 +125,28 @@ def values(settings: tuple[str, ...], values_file: str | None, seed: int
     from graphdraw.formats.render import values_note
     return (given_values(settings, values_file), seed,
             values_note(seed, bool(settings or values_file)))
+
+
+def make_jobs(sources: list[ModelText], fmt: Format, options: dict, shown: frozenset[str],
+              values: tuple[dict, int, str] | None) -> list[Job]:
+    """Every model's Job, all made before any file is written. Each model that fails is
+    reported (a batch with three broken models names all three); the last error ends the
+    command with its exit code."""
+    import click
+
+    from graphdraw.errors import user_message
+    jobs, failed = [], []
+    for source in sources:
+        try:
+            with naming(source, len(sources) > 1):
+                jobs.append(make_job(source, fmt, options, shown, values))
+        except GraphdrawError as exc:
+            failed.append(exc)
+    for exc in failed[:-1]:
+        click.echo(user_message(exc), err=True)
+    if failed:
+        raise failed[-1]
+    return jobs
 
 
 def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str],

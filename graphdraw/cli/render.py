@@ -114,11 +114,7 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
                "snippet": snippet}
     # The leaves' values, for the numbers drawn or for a format that shows them (html).
     values = batch.values(settings, values_file, seed) if numeric or fmt.values else None
-    jobs = []
-    for source in sources:              # every model drawn before any file is written
-        with batch.naming(source, len(sources) > 1):
-            jobs.append(batch.make_job(source, fmt, options,
-                                       shown if numeric else frozenset(), values))
+    jobs = batch.make_jobs(sources, fmt, options, shown if numeric else frozenset(), values)
     drawn = batch.draw_all(fmt, jobs, sources)
     batch.make_directory(output)
     for source, path, job, data in zip(sources, paths, jobs, drawn):

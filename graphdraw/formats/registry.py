@@ -24,7 +24,7 @@ MODULES: dict[str, str] = {
 }
 DEFAULT = "svg"
 # File extensions that name a format besides each format's own (Format.extension).
-OTHER_EXTENSIONS = {"htm": "html"}
+OTHER_EXTENSIONS = {"htm": "html", "gv": "dot"}
 
 
 def names() -> tuple[str, ...]:
@@ -42,8 +42,8 @@ def get(name: str) -> Format:
 def find(word: str) -> Format | None:
     """The format a name or a file extension stands for (svg, tikz, tex, htm), or None.
 
-    >>> find("SVG").name, find(".tex").name, find("htm").name, find("gif")
-    ('svg', 'tikz', 'html', None)
+    >>> find("SVG").name, find(".tex").name, find("htm").name, find("gv").name, find("gif")
+    ('svg', 'tikz', 'html', 'dot', None)
     """
     word = word.lower().lstrip(".")
     if word in OTHER_EXTENSIONS:
