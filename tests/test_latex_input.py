@@ -219,7 +219,7 @@ def error_of(text: str, **kw) -> SourceError:
     (r"y = \frac{1}{2", 1, 13, "never closed"),
     (r"y = x } + 1 \alpha", 1, 7, "without a matching '{'"),
     (r"$$ y = \alpha x", 1, 1, "$$ is never closed"),
-    (r"y = x_{n + 1} \alpha", 1, 7, "a subscript is a name or a number"),
+    (r"y = x_{n + m} \alpha", 1, 7, "a subscript is a name or a number"),
     (r"y = \hat{x + 1}", 1, 9, r"\hat goes over a name"),
     (r"y = \sqrt[3]{x}", 1, 10, "only square roots"),
     (r"L = \sum_{n=0}^{N} x_n", 1, 11, "from 1"),
@@ -242,7 +242,7 @@ def test_unsupported_command_hint_lists_what_is_supported():
 @pytest.mark.parametrize("text, line, col, words", [
     # found by the parser in the translation, moved back to the LaTeX
     (r"L = \frac{1}{2}(\hat{y} - )^2", 1, 27, "before ')'"),
-    (r"y = \operatorname{softmax}(x)", 1, 19, "unknown function 'softmax'"),
+    (r"y = \operatorname{frobnicate}(x)", 1, 19, "unknown function 'frobnicate'"),
     ("a = x\n  b = \\mathbf{W}^T \\mathbf{x} + * \\alpha", 2, 33, "'*'"),
     ("$$\n a = \\alpha x \\\\\n b = \\sigma(a) (1 - \n$$", 3, 19, "'-'"),
     (r"\begin{align*} a &= x \\ b &= \alpha + \end{align*}", 1, 38, "after '+'"),

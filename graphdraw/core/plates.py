@@ -68,6 +68,16 @@ def default_count(program: Program, given: dict) -> int:
     return DEFAULT_SAMPLES
 
 
+def count_value(program: Program, given: dict, node: Node):
+    """The value of a count leaf, N in `1/N Σ_n`: the number of samples, never set by hand."""
+    if node.id in given:
+        raise GraphdrawError(f"'{node.id}' is the number of samples {node.counts} (of "
+                             f"Σ_{node.counts}): it follows from the values per sample",
+                             hint=f"give the values per sample instead, or declare "
+                                  f"'dim {node.id} = 4'")
+    return np.asarray(float(default_count(program, given)))
+
+
 def has_plates(program: Program) -> bool:
     return any(node.plate is not None for node in program.nodes.values())
 

@@ -36,6 +36,27 @@ class Builder:
         self.assigned_at: dict[str, Token] = {}
         self.info: dict[str, Info] = {}
         self.counter = 0
+        self.euler_at: Token | None = None        # the first e^x read as exp(x)
+
+    def euler(self, tok: Token) -> bool:
+        """Whether `e` before '^' is Euler's number: when e is no variable of the model."""
+        if "e" in self.bound or "e" in self.declarations.declared:
+            return False
+        if "e" in self.leaf_use:
+            raise self._two_es(self.leaf_use["e"], tok)
+        self.euler_at = self.euler_at or tok
+        self.reading.note("euler", "read 'e^x' as exp(x), e being Euler's number; declare "
+                          "'param e' for a variable named e", tok)
+        return True
+
+    def _two_es(self, leaf: Token, power: Token) -> Exception:
+        """The error for e used both as a leaf and as Euler's number in e^x."""
+        return self.error(f"'e' is a variable on line {leaf.line} but e^… on line "
+                          f"{power.line} reads as exp(…), e being Euler's number",
+                          leaf if leaf.line > power.line or (leaf.line == power.line and
+                                                             leaf.col > power.col) else power,
+                          hint="declare 'param e' (then e^x is a power of that variable), "
+                               "or write exp(x) and rename the variable")
 
     def knows(self, tok: Token) -> bool:
         """Whether a name is a variable of the model (bound, used, or declared)."""
@@ -53,12 +74,20 @@ class Builder:
         if name in self.nodes:      # a leaf seen before
             return name
         role, shape, _ = self.declarations.declared.get(name, (None, None, None))
+        if name == "e" and self.euler_at is not None and role is None:
+            raise self._two_es(tok, self.euler_at)
         plate = self.reading.sample_index if self.reading.per_sample(name, role) else None
         if plate is not None and role is None:
             role = "input"              # data given per sample: no gradient unless asked
+        counts = self.reading.counts.get(name) if role is None else None
+        if counts is not None:
+            role, shape = "const", ()
+            self.reading.note(f"count:{name}", f"read '{tok.text}' as the number of samples "
+                              f"{counts} of Σ_{counts} (the values per sample say how many); "
+                              f"declare 'param {tok.text}' for a variable", tok)
         node = self._add(Node(name, role=role, shape=shape, name=name, line=tok.line,
                               col=tok.col, default=self.declarations.defaults.get(name),
-                              plate=plate))
+                              plate=plate, counts=counts))
         self.info[name] = leaf_info(name, shape)
         self.leaf_use[name] = tok
         return node.id

@@ -16,6 +16,7 @@ from graphdraw.language.lexer import SUPERSCRIPTS, Token
 from graphdraw.language.reading import SAMPLE_SUM
 
 JUXT = "juxt"   # implicit product: matmul or mul, decided from shapes (see README)
+EULER = "%e"    # Euler's number as the base of e^x: the power becomes exp(x)
 SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPTS)
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "^": "pow"}
 # What may follow an operand and start another one: a product written by juxtaposition.
@@ -92,6 +93,9 @@ class ExpressionReader:
         """A name: a call `f(` (a function, or a word that looks like one), else an operand."""
         tok, nxt = toks[i], toks[i + 1]
         builder = self.builder
+        if tok.text == "e" and nxt.kind == "^" and builder.euler(tok):
+            self.out.append((EULER, tok))       # e^x: exp(x), made when the power is
+            return i + 1, False
         row = ops.FUNCTIONS.get(tok.text)
         if nxt.kind == "(" and (row is not None or (
                 not nxt.spaced and not builder.knows(tok))):
@@ -229,6 +233,9 @@ class ExpressionReader:
             args = [r for r, _ in out[len(out) - arity:]]
             at = out[len(out) - arity][1]
             del out[len(out) - arity:]
-            if op_key == JUXT:
-                op_key = product(builder.info[args[0]], builder.info[args[1]])
+            if op_key == "pow" and args[0] == EULER:
+                op_key, args = "exp", args[1:]
+            elif op_key == JUXT:
+                op_key = product(builder.info[args[0]], builder.info[args[1]],
+                                 builder.reading, tok)
             out.append((builder.apply(op_key, args, tok), at))

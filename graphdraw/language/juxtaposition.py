@@ -23,20 +23,36 @@ class Info(NamedTuple):
     shape: shapes.Shape | None
     matrix: bool        # looks like a matrix (declared 2-D, transposed, or a capital name)
     scalar: bool        # known to be a scalar
+    guess: str = ""     # the capital name that alone makes it look like a matrix (a note)
 
 
 SCALAR = Info((), matrix=False, scalar=True)
 
 
-def product(left: Info, right: Info) -> str:
-    """The op of `left right` written side by side: a matrix times a non-scalar is matmul."""
-    return "matmul" if left.matrix and not right.scalar else "mul"
+def product(left: Info, right: Info, reading: Reading | None = None,
+            tok: Token | None = None) -> str:
+    """The op of `left right` written side by side: a matrix times a non-scalar is matmul.
+
+    When only a capital letter made `left` look like a matrix, the reading notes it.
+    """
+    if not (left.matrix and not right.scalar):
+        return "mul"
+    if left.guess and reading is not None and tok is not None:
+        name = names.pretty(left.guess)
+        shown = names.pretty(names.canonical(tok.text)) if tok.kind == "NAME" else \
+            "(…)" if tok.kind == "(" else tok.text
+        reading.note(f"matrix:{left.guess}",
+                     f"read '{name} {shown}' as a matrix product because {name} looks like a "
+                     f"matrix (capital letter); write {name} * {shown} for a scaling, or "
+                     "declare its shape", tok)
+    return "matmul"
 
 
 def leaf_info(name: str, shape: shapes.Shape | None) -> Info:
     """A leaf: its declared shape, else a capital first letter reads as a matrix."""
-    return Info(shape, matrix=(len(shape) == 2) if shape is not None else name[:1].isupper(),
-                scalar=shape == ())
+    guess = name if shape is None and name[:1].isupper() else ""
+    return Info(shape, matrix=(len(shape) == 2) if shape is not None else bool(guess),
+                scalar=shape == (), guess=guess)
 
 
 def result_info(op_name: str, row: ops.Op, shape: shapes.Shape | None,
@@ -46,11 +62,13 @@ def result_info(op_name: str, row: ops.Op, shape: shapes.Shape | None,
         return Info(shape, matrix=shape != (), scalar=shape == ())
     if row.shape is shapes.reduce:
         return SCALAR
+    guess = "" if shape is not None else next((i.guess for i in infos if i.matrix), "")
     if op_name == "matmul":
         return Info(shape, matrix=len(shape) == 2 if shape is not None
-                    else infos[0].matrix and infos[1].matrix, scalar=shape == ())
+                    else infos[0].matrix and infos[1].matrix, scalar=shape == (), guess=guess)
     return Info(shape, matrix=len(shape) == 2 if shape is not None
-                else any(i.matrix for i in infos), scalar=all(i.scalar for i in infos))
+                else any(i.matrix for i in infos), scalar=all(i.scalar for i in infos),
+                guess=guess)
 
 
 def unknown_function(reading: Reading, tok: Token) -> None:

@@ -19,6 +19,7 @@ HAT = "\u0302"
 PRIMES = ["", "′", "″", "‴"]
 LOOKALIKES = str.maketrans("аеорсхуіјѕԁһԛԝАВЕКМНОРСТХІЈЅ", "aeopcxyijsdhqwABEKMHOPCTXIJS")
 SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SHIFTS = {"minus": "−", "plus": "+"}      # h_t_minus_1 is shown h with subscript t−1
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -79,7 +80,25 @@ def _parts(ident: str) -> tuple[str, bool, list[str]]:
     subs = [p for p in rest if p != "hat"]
     if base == "" and rest:  # a name such as `_x`
         base, subs = "_" + rest[0], rest[1:]
-    return base, hat, subs
+    return base, hat, _shifts(subs)
+
+
+def _shifts(subs: list[str]) -> list[str]:
+    """`t_minus_1` in a subscript is t−1 (LaTeX h_{t-1}), `t_plus_1` is t+1.
+
+    >>> _shifts(["t", "minus", "1"]), _shifts(["minus", "1"])
+    (['t−1'], ['minus', '1'])
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(subs):
+        if subs[i] in SHIFTS and out and i + 1 < len(subs):
+            out[-1] += SHIFTS[subs[i]] + subs[i + 1]
+            i += 2
+        else:
+            out.append(subs[i])
+            i += 1
+    return out
 
 
 def _greek(word: str) -> str:
@@ -137,7 +156,11 @@ def latex_name(ident: str, version: int = 0) -> str:
 
 
 def _latex_word(word: str) -> str:
-    """One part of a name: a Greek letter's command, a letter, or upright text."""
+    """One part of a name: a Greek letter's command, a letter, or upright text; t−1 as t-1."""
+    for sign, shown in (("−", "-"), ("+", "+")):
+        if sign in word:
+            left, _, right = word.partition(sign)
+            return _latex_word(left) + shown + _latex_word(right)
     if word in GREEK_BY_NAME:
         return "\\" + word
     if len(word) == 1 or word.isdigit():

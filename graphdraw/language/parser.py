@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 
 from graphdraw.errors import LimitError, Source, SourceError
-from graphdraw.language import latex, names
+from graphdraw.language import latex, names, notes
 from graphdraw.language.builder import Builder
 from graphdraw.language.declarations import Declarations, is_declaration
 from graphdraw.language.expressions import ExpressionReader
@@ -166,17 +166,31 @@ def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
         syntax = latex.detect(source.text)
     with gc_paused():
         if syntax == "plain":
-            return Parser(source, allow_ids=allow_ids).parse()
-        translation = latex.translate(source)
-        inner = Source(translation.text, name)
-        try:
-            program = Parser(inner, allow_ids=allow_ids, latex=True).parse()
-        except SourceError as exc:
-            raise _into_latex(exc, inner, translation) from None
-        program.source = source
-        for node in program.nodes.values():
-            node.line, node.col = translation.position(node.line, node.col)
-        return program
+            reader = Parser(source, allow_ids=allow_ids)
+            program = reader.parse()
+            program.notes = [f"{text} (line {tok.line})"
+                             for text, tok in reader.reading.notes.values()]
+        else:
+            program = _parse_latex(source, allow_ids)
+    notes.report(source.name, source.text, program.notes)
+    return program
+
+
+def _parse_latex(source: Source, allow_ids: bool) -> Program:
+    """Parse LaTeX: translate, parse the translation, move positions back into the LaTeX."""
+    translation = latex.translate(source)
+    inner = Source(translation.text, source.name)
+    try:
+        reader = Parser(inner, allow_ids=allow_ids, latex=True)
+        program = reader.parse()
+    except SourceError as exc:
+        raise _into_latex(exc, inner, translation) from None
+    program.source = source
+    for node in program.nodes.values():
+        node.line, node.col = translation.position(node.line, node.col)
+    program.notes = [f"{text} (line {translation.position(tok.line, tok.col)[0]})"
+                     for text, tok in reader.reading.notes.values()]
+    return program
 
 
 def _into_latex(exc: SourceError, inner: Source, translation: latex.Translation) -> SourceError:

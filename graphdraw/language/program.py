@@ -28,6 +28,7 @@ class Node:
     col: int = 0
     index: tuple[int, ...] | None = None   # an entry of a tensor (scalarize.py), 0-based
     plate: str | None = None         # the index n when the node has one value per sample
+    counts: str | None = None        # a const leaf that is the number of samples n (N of 1/N Σ_n)
 
     @property
     def is_leaf(self) -> bool:
@@ -47,6 +48,7 @@ class Program:
     output: str = ""
     dims: dict[str, int] = field(default_factory=dict)
     plates: dict[str, str] = field(default_factory=dict)   # index n -> number of samples N
+    notes: list[str] = field(default_factory=list)   # readings among several (notes.py)
 
     def plate_label(self, index: str) -> str:
         """How a plate is labelled: 'n = 1…N'."""

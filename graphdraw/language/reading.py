@@ -22,10 +22,16 @@ class Reading:
         self.program = Program(source)
         self.scripts: dict[str, tuple[str, Token]] = {}
         self.sample_index: str | None = None      # the index of Σ_n, when the model has one
+        self.notes: dict[str, tuple[str, Token]] = {}     # rule key -> (note, first place)
+        self.counts: dict[str, str] = {}   # N of Σ_n^N (or of Σ_n) -> n: 1/N is 1/(samples)
 
     def error(self, msg: str, tok: Token, hint: str | None = None) -> SourceError:
         """An error at a token of the model."""
         return SourceError(msg, source=self.source, line=tok.line, col=tok.col, hint=hint)
+
+    def note(self, key: str, text: str, tok: Token) -> None:
+        """Say how the text was read where it could be read another way (once per key)."""
+        self.notes.setdefault(key, (text, tok))
 
     def name(self, tok: Token) -> str:
         """The canonical name of a NAME token, remembering the script it is written in."""
@@ -50,10 +56,14 @@ class Reading:
         Leaves whose subscripts hold it (x_n, y_n) are then values per sample.
         """
         first: Token | None = None
-        for tok in tokens:
+        for at, tok in enumerate(tokens):
             match = SAMPLE_SUM.fullmatch(tok.text) if tok.kind == "NAME" else None
             if match is None:
                 continue
+            nxt, upper = tokens[at + 1], tokens[at + 2] if at + 2 < len(tokens) else tok
+            count = upper.text if nxt.kind == "^" and upper.kind == "NAME" else \
+                "T" if nxt.kind == "TRANSPOSE" and nxt.text == "^T" else match.group(1).upper()
+            self.counts.setdefault(count, match.group(1))
             if first is not None and match.group(1) != self.sample_index:
                 raise self.error(f"'{tok.text}' sums over '{match.group(1)}', but "
                                  f"'{first.text}' (line {first.line}) over "

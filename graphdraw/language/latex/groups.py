@@ -16,6 +16,8 @@ from graphdraw.language.latex.table import FONTS, GREEK, TRANSPOSES, example, sh
 from graphdraw.language.latex.tokens import Tokens
 
 _SUBSCRIPT = re.compile(r"[^\W_][\w,]*")
+_SHIFTED = re.compile(r"([^\W\d_]\w*)\s*([-−+])\s*(\d+)")     # t-1, t+1: a name plus or minus
+_FROM_ONE = re.compile(r"([A-Za-z])\s*=\s*1")                  # n=1 of Σ_{n=1}^N
 # What a group's placeholder will become, so that no space is put after it: W^T, \exp{a}.
 _OPENS_AS = {"func": "(", "num": "(", "den": "(", "sup": "^"}
 
@@ -103,10 +105,28 @@ class Groups:
 
     def _sub(self, frame: Frame, atom: str | None, off: int) -> None:
         content = self.out.content(frame.start).strip()
+        sample = _FROM_ONE.fullmatch(content)
+        if sample and self._before(frame).endswith(("Σ_", "sum_")):
+            self._collapse(frame, sample.group(1))        # Σ_{n=1}^N: the sum over samples
+            return
+        shifted = _SHIFTED.fullmatch(content)
+        if shifted:                                       # h_{t-1}: the name h_t_minus_1
+            sign = "minus" if shifted.group(2) in "-−" else "plus"
+            self._collapse(frame, f"{shifted.group(1)}_{sign}_{shifted.group(3)}")
+            return
         if atom is None and not _SUBSCRIPT.fullmatch(content):
-            raise self.error("a subscript is a name or a number, such as x_{n} or W_{io}",
-                             frame.off)
+            raise self.error("a subscript is a name or a number, such as x_{n}, W_{io} or "
+                             "h_{t-1}", frame.off)
         self._collapse(frame, content.replace(",", "_"))
+
+    def _before(self, frame: Frame) -> str:
+        """The last few characters written before a group."""
+        tail = ""
+        for piece in reversed(self.out.pieces[:frame.start]):
+            tail = piece[0] + tail
+            if len(tail) >= 4:
+                break
+        return tail
 
     def _sup(self, frame: Frame, atom: str | None, off: int) -> None:
         if atom in ("T", "ᵀ"):
