@@ -285,7 +285,9 @@ def test_one_model_into_an_existing_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "figs").mkdir()
     (tmp_path / "m.gd").write_text("y = tanh(w x + b)\n")
-    result = CliRunner().invoke(cli, ["render", "m.gd", "-f", "dot", "-o", "figs"])
+    refused = CliRunner().invoke(cli, ["render", "m.gd", "-f", "dot", "-o", "figs"])
+    assert refused.exit_code == 5 and "write -o figs/ to put m.dot in it" in refused.output
+    result = CliRunner().invoke(cli, ["render", "m.gd", "-f", "dot", "-o", "figs/"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "figs" / "m.dot").read_text().startswith("digraph")
     gv = CliRunner().invoke(cli, ["render", "m.gd", "-o", "m.gv"])

@@ -48,9 +48,9 @@ def _is_directory(output: str) -> bool:
 def targets(sources: list[ModelText], fmt: Format, output: str | None) -> list[str | None]:
     """Where each model's figure goes (None: standard output); usage errors for -o's misuse.
 
-    One model: -o's path, or '-', or MODEL.EXT in the current directory. Several, or -o a
-    folder (DIR/ or one that exists): each MODEL.EXT in it (or in the current directory);
-    two models may not share a file.
+    One model: -o's path, or '-', or MODEL.EXT in the current directory (a folder only as
+    DIR/, so that a mistyped file name never lands inside one). Several: each MODEL.EXT in
+    -o's folder (or the current one); two models may not share a file.
     """
     several = len(sources) > 1
     if output == "-":
@@ -59,6 +59,13 @@ def targets(sources: list[ModelText], fmt: Format, output: str | None) -> list[s
                                    "directory (-o DIR/) for several models")
         return [None]
     directory = None
+    if output is not None and not several and not _is_directory(output) \
+            and os.path.isdir(output):
+        from graphdraw.errors import OutputError
+        name = f"{sources[0].stem}.{fmt.extension}"
+        raise OutputError(f"{output} is a folder: write -o {os.path.join(output, '')} to put "
+                          f"{name} in it, or give a file name such as "
+                          f"-o {os.path.join(output, name)}")
     if output is not None and (_is_directory(output) or os.path.isdir(output)):
         directory = output
     elif output is not None:
