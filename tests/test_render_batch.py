@@ -240,7 +240,8 @@ def test_the_readme_s_new_format_is_one_module_and_one_registry_line(tmp_path, m
     result = CliRunner().invoke(cli, ["render", "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("flowchart LR\n") and "  W_i --> " in text
+    assert text.startswith("flowchart LR\n") and text.endswith("\n")
+    assert '"W_iᵀ"' in text and '["a = W_iᵀ x + b_a"]' in text
     sys.modules.pop("readme_mermaid", None)
 
 
@@ -292,3 +293,16 @@ def test_one_model_into_an_existing_folder(tmp_path, monkeypatch):
     assert (tmp_path / "figs" / "m.dot").read_text().startswith("digraph")
     gv = CliRunner().invoke(cli, ["render", "m.gd", "-o", "m.gv"])
     assert gv.exit_code == 0 and (tmp_path / "m.gv").read_text().startswith("digraph")
+
+
+def test_formats_lists_the_registry():
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    from graphdraw.formats import registry
+    listed = json.loads(CliRunner().invoke(cli, ["formats", "--json"]).output)
+    assert [row["name"] for row in listed] == list(registry.names())
+    assert {row["name"]: row["extension"] for row in listed}["tikz"] == "tex"
+    assert all(row["summary"] for row in listed)
+    text = CliRunner().invoke(cli, ["formats"]).output
+    assert text.splitlines()[0].startswith("svg    .svg")

@@ -10,7 +10,8 @@ import sys
 
 import click
 
-from graphdraw.cli import check, grads, hessian, info, render, saddle, taylor, train  # noqa: F401
+from graphdraw.cli import (check, formats, grads, hessian, info, render, saddle,  # noqa: F401
+                           taylor, train)
 from graphdraw.cli.group import cli
 from graphdraw.cli.render import DRAW_STYLES, THEMES
 
