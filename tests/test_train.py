@@ -16,6 +16,7 @@ from graphdraw.analyses import train as T
 from graphdraw.analyses.train import data as data_mod
 from graphdraw.analyses.train import report as train_report
 from graphdraw.cli import cli
+from graphdraw.errors import GraphdrawError
 
 XOR = examples.text("xor")
 
@@ -152,7 +153,7 @@ def test_with_dims_replaces_only_the_declaration():
     out = T.with_dims(text, {"H": 8})
     assert out.startswith("dim H = 8; dim N = 3")
     assert "dim H = 7 in a comment" in out
-    with pytest.raises(T.TrainingError, match="declares no size 'K'"):
+    with pytest.raises(GraphdrawError, match="declares no size 'K'"):
         T.with_dims(text, {"K": 2})
 
 

@@ -16,11 +16,26 @@ def _syntax_option(ctx: click.Context, param, value: str) -> str:
     return value
 
 
+def _dim_option(ctx: click.Context, param, value: tuple) -> tuple:
+    """Leave --dim's sizes where source.read_model finds them (sizes.requested_dims)."""
+    from graphdraw.language.sizes import DIMS_KEY, parse_dims
+    try:
+        ctx.meta[DIMS_KEY] = parse_dims(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
 def model_options(func, *, many: bool = False):
     """The ways to give a model, shared by every command that reads one.
 
     With `many` the command takes any number of model files (`models`, a tuple).
     """
+    # --dim, like --syntax, reaches the model's text through click's context.
+    func = click.option("--dim", "dims", multiple=True, metavar="NAME=N", expose_value=False,
+                        callback=_dim_option, is_eager=True,
+                        help="Set a size the model declares (dim NAME = ...), e.g. --dim H=8 "
+                             "(repeatable).")(func)
     # --syntax reaches the parser through click's context (not a parameter of the command).
     func = click.option("--syntax", type=click.Choice(["auto", "latex", "plain"]),
                         default="auto", show_default=True, expose_value=False,

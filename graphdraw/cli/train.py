@@ -28,9 +28,6 @@ from graphdraw.language.source import read_model
 @click.option("--hidden", type=click.IntRange(min=1), metavar="H",
               help="Hidden units: sets the model's size H (dim H = 2 in the built-in XOR "
                    "network); the same as --dim H=N.")
-@click.option("--dim", "dim_items", multiple=True, metavar="NAME=N",
-              help="Set a size the model declares (dim NAME = ...), e.g. --dim H=8 "
-                   "(repeatable).")
 @click.option("--momentum", type=click.FloatRange(min=0, max=1, max_open=True), default=0.9,
               show_default=True, metavar="μ", help="Momentum of --optimizer momentum.")
 @click.option("--damping", type=click.FloatRange(min=0), metavar="λ",
@@ -84,4 +81,5 @@ def train(model, inline, example, **options) -> None:
       graphdraw train --sweep-hidden 2,3,4,8 --seeds 20   # 6.2(c): how often H units learn
     """
     from graphdraw.analyses.train.command import command
-    command(read_model(model, inline, example), **options)
+    from graphdraw.language.sizes import requested_dims
+    command(read_model(model, inline, example), dims_given=requested_dims(), **options)

@@ -34,7 +34,17 @@ class ModelText:
 
 
 def read_model(path: str | None, inline: str | None, example: str | None) -> ModelText:
-    """Read the model the user named; with none, the built-in default."""
+    """Read the model the user named; with none, the built-in default. The sizes given
+    with --dim (sizes.requested_dims) replace the declared ones."""
+    from graphdraw.language import sizes
+    source = _read_model(path, inline, example)
+    dims = sizes.requested_dims()
+    if not dims:
+        return source
+    return ModelText(sizes.with_dims(source.text, dims), source.name, source.stem, source.path)
+
+
+def _read_model(path: str | None, inline: str | None, example: str | None) -> ModelText:
     given = [x for x in (path, inline, example) if x is not None]
     if len(given) > 1:
         raise GraphdrawError("give the model one way: a file, '-', -e TEXT or --example NAME")

@@ -13,7 +13,7 @@ from graphdraw.analyses.train.objective import TrainingError
 from graphdraw.analyses.train.optimizers import (DAMPING, DEFAULT_LR, DEFAULT_STEPS,
                                                  OPTIMIZER_NAMES, History, train)
 from graphdraw.analyses.train.predictions import binary, predictions, solved_at
-from graphdraw.analyses.train.setup import HIDDEN, Setup, parse_dims, prepare_run, targets_of
+from graphdraw.analyses.train.setup import HIDDEN, Setup, prepare_run, targets_of
 from graphdraw.analyses.train.sweep import sweep
 from graphdraw.errors import GraphdrawError
 
@@ -33,7 +33,7 @@ class Options:
     lr: float | None             # None: DEFAULT_LR of the optimizer
     steps: int | None            # None: DEFAULT_STEPS, or 2000 for a sweep
     hidden: int | None
-    dim_items: tuple
+    dims_given: dict             # --dim NAME=N (language.sizes, read by cli.options)
     momentum: float
     damping: float | None
     init_scale: float
@@ -90,10 +90,7 @@ def _usage(message: str, option: str):
 
 def _sizes(opts: Options) -> tuple[dict[str, int], list[int] | None]:
     """The sizes set by --dim and --hidden, and the hidden sizes of --sweep-hidden."""
-    try:
-        dims = parse_dims(opts.dim_items)
-    except ValueError as exc:
-        _usage(str(exc), "--dim")
+    dims = dict(opts.dims_given)
     if opts.hidden is not None:
         if HIDDEN in dims and dims[HIDDEN] != opts.hidden:
             _usage(f"--hidden {opts.hidden} and --dim {HIDDEN}={dims[HIDDEN]} disagree",
@@ -171,7 +168,7 @@ def _can_draw(path: str, *, asked: bool) -> bool:
     if ext in ("dot", "gv") or shutil.which("dot") is not None:
         return True
     if asked:
-        from graphdraw.formats.layout import missing
+        from graphdraw.formats.graphviz.layout import missing
         raise missing("dot")
     click.echo("graphdraw: note: Graphviz's dot is not installed; the trained "
                "diagram is not drawn (--diagram NAME.dot works without it)", err=True)
@@ -225,7 +222,7 @@ def _single_run(source, syntax: str | None, opts: Options, settings: dict,
     for line in written:
         _echo(f"wrote {line}")
     if "params" in files and setup.data.columns:
-        _echo(_draw_it_with(source, setup, files["params"]))
+        _echo(_draw_it_with(source, setup, files["params"], settings["dims"]))
 
 
 def _echo(line: str) -> None:
@@ -264,7 +261,7 @@ def _write_pictures(source, opts: Options, trained: _Trained,
 
 def _write_diagram(source, opts: Options, trained: _Trained, path: str) -> str:
     """The trained model with its values and gradients: what was written."""
-    from graphdraw.formats.layout import layout
+    from graphdraw.formats.graphviz.layout import layout
     setup = trained.setup
     dot = report.diagram_dot(setup, trained.theta,
                              f"{report.display_name(source)}{report.dims_text(setup)} after "
@@ -302,13 +299,19 @@ def _print_run(opts: Options, trained: _Trained, rows: list, header: str, run: d
               f"leaf of the model: {', '.join(setup.data.ignored)}")
 
 
-def _draw_it_with(source, setup: Setup, params_path: str) -> str:
-    """The command line that draws the trained model at the first sample."""
+def _draw_it_with(source, setup: Setup, params_path: str, dims: dict) -> str:
+    """The command line that draws the trained model at the first sample, as it can be
+    pasted: the model as given (a path, --example, -e TEXT quoted), its sizes and syntax."""
+    import shlex
+    from graphdraw.language.sizes import dims_args
+    from graphdraw.language.source import requested_syntax
     sets = " ".join(f"--set {leaf}="
                     f"{json.dumps(report.to_json_compact(col[0]), separators=(',', ':'))}"
                     for leaf, col in setup.data.columns.items())
-    return (f"draw it with: graphdraw render{report.model_args(source)} --show values,grads "
-            f"--values {params_path} {sets}")
+    syntax = requested_syntax()
+    return (f"draw it with: graphdraw render{report.model_args(source)}{dims_args(dims)}"
+            + (f" --syntax {syntax}" if syntax != "auto" else "")
+            + f" --show values,grads --values {shlex.quote(params_path)} {sets}")
 
 
 # -- the sweep -------------------------------------------------------------------------------

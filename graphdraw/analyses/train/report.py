@@ -180,14 +180,14 @@ def sweep_json(rows: list[SweepRow], run: dict, files: dict, dim: str = HIDDEN) 
 def diagram_dot(setup: Setup, theta: dict, title: str) -> str:
     """The trained model drawn with values and gradients at the first sample."""
     from graphdraw.core import graph as graph_mod
-    from graphdraw.formats import render
+    from graphdraw.formats.graphviz import draw
     values = {**setup.objective.values(theta, 0 if setup.data.columns else None)}
     graph = graph_mod.build(setup.program, title=title, notations=graph_mod.FOR_RENDER)
-    numbers = render.numbers_for(setup.program, values)
+    numbers = draw.numbers_for(setup.program, values)
     where = (f"{', '.join(setup.data.columns)}: sample 1 of {setup.data.origin}"
              if setup.data.columns else setup.data.origin)
     numbers["note"] = f"leaf values: the trained parameters; {where}"
-    return render.to_dot(graph, rankdir="TB", title=title, numbers=numbers)
+    return draw.to_dot(graph, rankdir="TB", title=title, numbers=numbers)
 
 
 def to_json_compact(value):
@@ -210,12 +210,16 @@ def _example_name(source) -> str | None:
 
 
 def model_args(source) -> str:
-    """How a command line names the model again: ' PATH', ' --example NAME', '' for xor."""
+    """How a command line names the model again: ' PATH', ' --example NAME', '' for xor,
+    " -e 'TEXT'" for a model given inline (quoted for a POSIX shell)."""
+    import shlex
     if source.path:
-        return f" {source.path}"
+        return f" {shlex.quote(source.path)}"
     name = _example_name(source)
     if name is not None:
         return "" if name == "xor" else f" --example {name}"
+    if source.name == "<-e>":
+        return f" -e {shlex.quote(source.text)}"
     return " MODEL"
 
 

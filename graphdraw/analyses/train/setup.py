@@ -3,7 +3,6 @@ the starting parameters."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from graphdraw.analyses.train import data as data_mod
@@ -11,49 +10,13 @@ from graphdraw.analyses.train.data import DataSet
 from graphdraw.analyses.train.objective import Objective, TrainingError
 from graphdraw.analyses.train.predictions import prediction_node, target_leaf
 from graphdraw.language.program import Program
+from graphdraw.language.sizes import declared_dims, parse_dims, with_dims  # noqa: F401
 from graphdraw.lazy import np
 from graphdraw.numeric import evaluate
 
 HIDDEN = "H"          # the size --hidden sets: `dim H = 2` in the built-in networks
 # The options of prepare() that a command or a sweep passes on as they are.
 RUN_OPTIONS = ("data_path", "given", "init_scale", "reduce", "predict")
-
-_DIM = r"((?:^|;)[ \t]*dim[ \t]+{name}[ \t]*=[ \t]*)(\d+)"
-
-
-def declared_dims(text: str) -> list[str]:
-    """The sizes a model's text declares (`dim H = 2` -> ['H'])."""
-    return re.findall(r"(?m)(?:^|;)[ \t]*dim[ \t]+(\w+)[ \t]*=", text)
-
-
-def with_dims(text: str, dims: dict[str, int]) -> str:
-    """The model's text with the sizes `dims` in place of the declared ones.
-
-    >>> with_dims("dim H = 2\\nparam W[2, H]", {"H": 8})
-    'dim H = 8\\nparam W[2, H]'
-    """
-    for name, size in dims.items():
-        pattern = re.compile(_DIM.format(name=re.escape(name)), re.MULTILINE)
-        text, found = pattern.subn(lambda m: m.group(1) + str(size), text)
-        if not found:
-            sizes = declared_dims(text)
-            raise TrainingError(
-                f"the model declares no size '{name}' to set",
-                hint=(f"its sizes are {', '.join(sizes)}: --dim {sizes[0]}=N" if sizes else
-                      "declare one in the model, e.g. 'dim H = 2' with 'param W_i[2, H]'"))
-    return text
-
-
-def parse_dims(items: tuple[str, ...]) -> dict[str, int]:
-    """--dim NAME=N options as {NAME: N}."""
-    out = {}
-    for item in items:
-        name, sep, size = item.partition("=")
-        if not sep or not name.strip() or not size.strip().isdigit() or int(size) < 1:
-            raise ValueError(f"'{item}': write NAME=N with N a positive whole number, "
-                             "e.g. --dim H=8")
-        out[name.strip()] = int(size)
-    return out
 
 
 @dataclass
