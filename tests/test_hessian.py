@@ -46,6 +46,7 @@ CASES = {
     shapes.transpose: [((),), ((3,),), ((2, 3),)],
     shapes.matmul: [((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((3,), (3,))],
     shapes.outer: [((3,), (4,))],
+    shapes.vector: [((3,),)],
 }
 POSITIVE = {("log", 0), ("sqrt", 0), ("pow", 0), ("log1p", 0)}
 INTERVAL = {("bce", 0): (0.05, 0.95), ("bce", 1): (0.0, 1.0)}     # probabilities

@@ -42,6 +42,7 @@ CASES = {
     shapes.outer: [((3,), (4,))],
     shapes.same_pair: [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
     shapes.classes: [((3,), (3,)), ((5,), (5,))],
+    shapes.vector: [((1,),), ((3,),), ((5,),)],
 }
 
 
@@ -97,6 +98,10 @@ def combine(row, position, d, g, args):
         return ops.unbroadcast(g * d, target)
     if kind == "transpose":
         return np.asarray(g * d).T
+    if kind == "softmax":                        # D ⊙ (ḡ − ⟨ḡ, D⟩)
+        return d * (g - np.sum(g * d))
+    if kind == "log_softmax":                    # ḡ − D ⟨ḡ, 1⟩
+        return g - d * np.sum(g)
     a2, b2 = promoted(row, *args)
     g2 = np.reshape(g, (a2[0], b2[1]))
     if kind == "matmul_left":                    # ḡ D, D = Bᵀ

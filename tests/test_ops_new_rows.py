@@ -22,13 +22,16 @@ from graphdraw.numeric import evaluate
 
 ELEMENTWISE = ("leaky_relu", "elu", "erf", "gelu", "silu", "sin", "cos", "log1p", "expm1")
 REDUCTIONS = ("amax", "amin", "logsumexp", "norm")
+SOFTMAX = ("softmax", "log_softmax")
 LOSSES = ("cross_entropy", "mse", "bce", "bce_with_logits")
-NEW = ELEMENTWISE + REDUCTIONS + LOSSES
+NEW = ELEMENTWISE + REDUCTIONS + SOFTMAX + LOSSES
 
 MODEL = """param z[4], w[4], y[4]
 h = leaky_relu(z) + elu(w) + gelu(z) * silu(w) + sin(z) cos(w) + log1p(z^2) + expm1(tanh(w))
 L = max(h) + min(h) + logsumexp(h) + norm(h) + cross_entropy(h, y) + mse(h, w)
 L2 = L + bce(sigmoid(z), sigmoid(w)) + bce_with_logits(z, sigmoid(y)) + erf(sum(w))
+p = softmax(h)
+L3 = L2 + sum(p * y) + sum(log_softmax(z * w) * y)
 """
 VALUES = {"z": np.array([0.3, -1.2, 0.8, 2.1]), "w": np.array([-0.4, 0.9, 1.7, -2.2]),
           "y": np.array([0.1, 0.2, 0.3, 0.4])}
@@ -136,7 +139,10 @@ def central_differences(text: str, values: dict, leaf: str, step: float = 1e-6):
 def test_gradients_match_central_differences(name):
     row = ops.OPS[name]
     if row.arity == 1:
-        text, values = f"L = {name}(a)", {"a": np.array([0.7, -0.6, 0.4])}
+        text = f"L = sum({name}(a) * c)" if row.combine else f"L = {name}(a)"
+        values = {"a": np.array([0.7, -0.6, 0.4])}
+        if row.combine:
+            values["c"] = np.array([0.2, -1.1, 0.5])
     else:
         text = f"L = {name}(a, b)"
         values = {"a": np.array([0.3, 0.6, 0.2]), "b": np.array([0.1, 0.5, 0.4])}
@@ -193,3 +199,32 @@ def test_grads_scalar_refuses_rows_it_cannot_expand(text):
     result = CliRunner().invoke(cli, ["grads", "--scalar", "-e", text, *given])
     assert result.exit_code != 0 and "cannot expand" in result.output
     assert "internal error" not in result.output
+
+
+def test_backward_equations_of_softmax_evaluate_to_the_gradients():
+    """The printed equations (plain) parse back and give graphdraw's gradients: softmax's
+    and log_softmax's combine rules as formulas."""
+    from graphdraw.numeric import adjoint
+    program = parser.parse(MODEL)
+    vals = evaluate.forward(program, VALUES)
+    grads = evaluate.backward(program, vals)
+    shapes = evaluate.check_shapes(program, VALUES)
+    eqs = adjoint.equations(program, shapes, "plain", wants=evaluate.needs_grad(program))
+    out = program.output
+    bindings = {k: v for k, v in vals.items() if not k.startswith("%")}
+    bindings.update({f"d{out}_d{k}": g for k, g in grads.items() if not k.startswith("%")})
+    shown = {eq.node: eq.rhs for eq in eqs}
+    assert "sum(" in shown["p"] or "sum(" in shown["h"]
+    for eq in eqs:
+        formula = parser.parse("r_ = " + eq.rhs)
+        given = {n.id: bindings[n.id] for n in formula.nodes.values() if n.is_leaf}
+        got = evaluate.forward(formula, given)[formula.output]
+        np.testing.assert_allclose(np.broadcast_to(got, np.shape(grads[eq.node])),
+                                   grads[eq.node], rtol=1e-10, atol=1e-12,
+                                   err_msg=f"{eq.lhs} = {eq.rhs}")
+
+
+def test_softmax_of_a_matrix_says_to_write_it_per_sample():
+    with pytest.raises(GraphdrawError, match="softmax.*per sample"):
+        program = parser.parse("param Z[2, 3]\nL = sum(softmax(Z))")
+        evaluate.forward(program, {"Z": np.ones((2, 3))})

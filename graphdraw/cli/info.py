@@ -19,7 +19,8 @@ def ops_command(as_json: bool) -> None:
 
     Local derivatives are written over the operands a, b and the result out, in the
     equation language; 'combine' says how each meets the adjoint ḡ of the result
-    (elementwise: ḡ ⊙ D; matmul_left: ḡ D; matmul_right: Dᵀ ḡ; transpose: (ḡ ⊙ D)ᵀ).
+    (elementwise: ḡ ⊙ D; matmul_left: ḡ D; matmul_right: Dᵀ ḡ; transpose: (ḡ ⊙ D)ᵀ;
+    softmax: D ⊙ (ḡ − ⟨ḡ, D⟩); log_softmax: ḡ − D ⟨ḡ, 1⟩).
 
     \b
     Examples:

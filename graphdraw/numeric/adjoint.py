@@ -186,6 +186,8 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
     if g_shape != out_shape and combine != "transpose":
         g = apply(ops.OPS["mul"], [g, apply(ops.OPS["ones"], [printer.ref(node.id)], mode)],
                   mode)
+    if combine in ("softmax", "log_softmax"):
+        return [(1.0, (_softmax_piece(combine, g, local, mode),))], out_shape
     a_shape, b_shape = shapes[node.args[0]], shapes[node.args[-1]]
     if combine == "transpose":
         if len(arg_shape) < 2:          # a vector's transpose is the vector itself
@@ -203,6 +205,15 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
             piece = apply(ops.OPS["matmul"], [_transposed(printer, node.args[0], local, mode), g],
                           mode)
     return [(1.0, (piece,))], arg_shape
+
+
+def _softmax_piece(combine: str, g: Piece, d: Piece, mode: str) -> Piece:
+    """softmax's rule D ⊙ (ḡ − sum(ḡ ⊙ D)) and log_softmax's ḡ − D sum(ḡ), printed."""
+    mul, sub, total = ops.OPS["mul"], ops.OPS["sub"], ops.OPS["sum"]
+    if combine == "softmax":
+        inner = apply(sub, [g, apply(total, [apply(mul, [g, d], mode)], mode)], mode)
+        return apply(mul, [d, inner], mode)
+    return apply(sub, [g, apply(mul, [d, apply(total, [g], mode)], mode)], mode)
 
 
 def _transposed(printer, node_id: str, local: Piece, mode: str) -> Piece:

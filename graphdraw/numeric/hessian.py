@@ -7,6 +7,9 @@ every quantity of that walk gets a tangent (written with a dot), and by the prod
 
     d/dt combine(ḡ, D) = combine(ġ, D) + combine(ḡ, Ḋ)
 
+(softmax's and log_softmax's rules are not linear in D: their second term is
+`vjp_combine_tangent`.)
+
 The first term is the row's own VJP applied to the adjoint's tangent ġ, which flows back
 exactly like the adjoint. The second needs Ḋ, the tangent of the local derivative. D is
 text in the equation language over `a`, `b` and `out`, so it is a small program of its own,
@@ -58,9 +61,25 @@ def vjp_combine(kind: str, g, d, target_shape: tuple[int, ...]):
             result = np.multiply.outer(d, g)
         else:
             result = d.T @ g
+    elif kind == "softmax":                # D ⊙ (ḡ − ⟨ḡ, D⟩), D = softmax(a)
+        result = d * (g - np.sum(g * d))
+    elif kind == "log_softmax":            # ḡ − D ⟨ḡ, 1⟩, D = softmax(a)
+        result = g - d * np.sum(g)
     else:
         raise ValueError(f"unknown combine rule {kind!r}")
     return np.reshape(result, target_shape)
+
+
+def vjp_combine_tangent(kind: str, g, d, d_dot, target_shape: tuple[int, ...]):
+    """How an edge's message moves when its local derivative moves by Ḋ (ḡ held): for the
+    rules linear in D, vjp_combine(ḡ, Ḋ); softmax's and log_softmax's are not linear in D."""
+    g = np.asarray(g, dtype=float)
+    d, d_dot = np.asarray(d, dtype=float), np.asarray(d_dot, dtype=float)
+    if kind == "softmax":
+        return np.reshape(d_dot * (g - np.sum(g * d)) - d * np.sum(g * d_dot), target_shape)
+    if kind == "log_softmax":
+        return np.reshape(-d_dot * np.sum(g), target_shape)
+    return vjp_combine(kind, g, d_dot, target_shape)
 
 
 def jvp_combine(kind: str, d, t, out_shape: tuple[int, ...]):
@@ -87,6 +106,10 @@ def jvp_combine(kind: str, d, t, out_shape: tuple[int, ...]):
             result = np.multiply.outer(d, t)
         else:
             result = d @ t
+    elif kind == "softmax":                # (diag(D) − D Dᵀ) ṫ: the Jacobian is symmetric
+        result = d * (t - np.sum(t * d))
+    elif kind == "log_softmax":            # (I − 1 Dᵀ) ṫ
+        result = t - np.sum(d * t)
     else:
         raise ValueError(f"unknown combine rule {kind!r}")
     return np.reshape(result, out_shape)
@@ -269,8 +292,9 @@ class Point:
                     d_dot = (self._template(node, position).tangent(seeds_d)
                              if any(v is not None for v in seeds_d.values()) else None)
                     if d_dot is not None:
-                        extra = vjp_combine(kinds[position], self.adjoints[node.id], d_dot,
-                                            np.shape(vals[arg]))
+                        extra = vjp_combine_tangent(
+                            kinds[position], self.adjoints[node.id],
+                            self.local[(arg, node.id, position)], d_dot, np.shape(vals[arg]))
                         part = extra if part is None else part + extra
                     if part is not None:
                         adj_t[arg] = adj_t[arg] + part if arg in adj_t else part
@@ -404,5 +428,5 @@ def newton_direction(H, g, *, damping: float = 1e-3, absolute: bool = False):
 
 
 __all__ = ["Point", "hessian", "gradient", "eigenvalues", "index", "newton_direction",
-           "vjp_combine", "jvp_combine", "flat_index", "flatten", "unflatten", "entry_name",
-           "tolerance"]
+           "vjp_combine", "vjp_combine_tangent", "jvp_combine", "flat_index", "flatten",
+           "unflatten", "entry_name", "tolerance"]

@@ -55,6 +55,15 @@ def same(a: Shape | None) -> Shape | None:
     return a
 
 
+def vector(a: Shape | None) -> Shape | None:
+    """A function of a whole vector that keeps its shape (softmax): one sample's scores."""
+    if a is not None and len(a) != 1:
+        raise ShapeMismatch(f"it works on a vector (one sample's scores), not a "
+                            f"{'scalar' if a == () else f'{len(a)}-D tensor'}; for a batch, "
+                            "write it per sample: softmax(z_n)")
+    return a
+
+
 def reduce(a: Shape | None) -> Shape | None:
     """Reductions to a scalar."""
     return ()

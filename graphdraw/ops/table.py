@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from graphdraw.lazy import np
-from graphdraw.ops import elementwise, losses, reductions, shapes
+from graphdraw.ops import elementwise, losses, reductions, shapes, softmax
 from graphdraw.ops.row import (ADD, ATOM, COMBINES, MUL, NEG, POSTFIX, POW, SUM, T, Op,
                                elementwise as _elementwise, sigmoid as _sigmoid, unbroadcast)
 
@@ -29,7 +29,8 @@ def _matmul_vjp(g, out, a, b):
 
 def _pow_vjp(g, out, a, b):
     with np.errstate(divide="ignore", invalid="ignore"):
-        ga = g * b * np.power(a, b - 1)
+        # torch: the exponent 0 gives the base a gradient of 0, also at 0 (not 0 * 0^-1).
+        ga = np.where(b == 0, 0.0, g * b * np.power(a, b - 1))
         # torch: d/db 0**b = 0 where the base is 0 (instead of 0 * log 0 = nan).
         gb = np.where(a == 0, 0.0, g * out * np.log(np.where(a == 0, 1.0, a)))
     return unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)
@@ -154,7 +155,8 @@ FIRST_ROWS: tuple[Op, ...] = (
 
 # The whole table, family by family; a name claimed by two rows (max, min) belongs to the
 # first in FUNCTIONS and is told apart by its number of arguments (`call`).
-ROWS: tuple[Op, ...] = FIRST_ROWS + elementwise.ROWS + reductions.ROWS + losses.ROWS
+ROWS: tuple[Op, ...] = (FIRST_ROWS + elementwise.ROWS + reductions.ROWS + softmax.ROWS
+                         + losses.ROWS)
 
 OPS: dict[str, Op] = {row.name: row for row in ROWS}
 FUNCTIONS: dict[str, Op] = {}

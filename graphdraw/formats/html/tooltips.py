@@ -19,10 +19,14 @@ KIND_WORDS = {"input": "input (data)", "target": "target", "param": "parameter",
               "output": "output"}
 # How the adjoint ḡ = ∂L/∂head meets an edge's local derivative D (see `graphdraw ops`).
 COMBINE_TEX = {"elementwise": r"{g} \odot D", "matmul_left": r"{g} \, D",
-               "matmul_right": r"D^\top \, {g}", "transpose": r"\left({g} \odot D\right)^\top"}
+               "matmul_right": r"D^\top \, {g}", "transpose": r"\left({g} \odot D\right)^\top",
+               "softmax": r"D \odot \left({g} - \langle {g}, D \rangle\right)",
+               "log_softmax": r"{g} - D \, \langle {g}, \mathbf{{1}} \rangle"}
 COMBINE_WORDS = {"elementwise": "; ⊙ multiplies entry by entry",
                  "matmul_left": "; a matrix product", "matmul_right": "; a matrix product",
-                 "transpose": "; ⊙ multiplies entry by entry"}
+                 "transpose": "; ⊙ multiplies entry by entry",
+                 "softmax": "; ⟨ , ⟩ sums over the vector",
+                 "log_softmax": "; ⟨ , ⟩ sums over the vector"}
 
 
 def node_tip(program: Program, graph: nx.MultiDiGraph, node_id: str, numbers: dict,
