@@ -32,7 +32,8 @@ def build(program: Program, *, title: str | None = None,
     """The annotated graph of a program: kinds, ops, forward text, shapes, local derivatives.
 
     A shape nobody declared is the one shape inference finds (core/infer.py), from the model
-    and the shapes of the leaves' `values` when given (else sizes may take their default).
+    and the shapes of the leaves' `values` (default: the values last given for the program;
+    without any, sizes may take their default).
 
     Texts are made in each of `notations` (attribute suffixes: none for plain, `_pretty`,
     `_html`, `_latex`); a caller that needs fewer asks for fewer, which matters for large
@@ -48,12 +49,7 @@ def _inferred(program: Program, values: dict | None) -> dict:
     if all(node.shape is not None for node in program.nodes.values()):
         return {}
     from graphdraw.core import infer
-    given = infer.given_shapes(program, values or {})
-    if infer.trivial(program, given):
-        return {}
-    inferred = infer.infer(program, given)
-    infer.say(program, inferred)
-    return inferred.shapes
+    return infer.shapes_for(program, values)
 
 
 def _build(program: Program, title: str | None, notations: tuple[str, ...],

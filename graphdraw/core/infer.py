@@ -26,11 +26,12 @@ from graphdraw.core import shape_forms
 from graphdraw.core.shape_forms import FORCED, RANKS, RESULTS, SIZES
 from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.errors import SourceError
+from graphdraw.lazy import gc_paused
 from graphdraw.language.program import Node, Program
 from graphdraw.ops import shapes
 
 DEFAULT_SIZE = 3        # a size that nothing in the model or the values fixes
-_RANK_MAKERS = (shapes.matmul, shapes.outer)     # rules that give operands a rank above 0
+_RANK_MAKERS = ("matmul", "outer", "vector", "classes")   # rules that give operands a rank
 
 
 class ShapeError(SourceError):
@@ -91,7 +92,7 @@ def trivial(program: Program, given: dict | None = None) -> bool:
                 return False
         elif node.op is not None:
             rule = ops.OPS[node.op].shape
-            if rule in _RANK_MAKERS or rule not in shape_forms.FORMS:
+            if rule.__name__ in _RANK_MAKERS or shape_forms.symbolic(rule) is None:
                 return False
     return True
 
@@ -99,9 +100,29 @@ def trivial(program: Program, given: dict | None = None) -> bool:
 def infer(program: Program, given: dict | None = None) -> Inferred:
     """Every node's shape, from the declarations, the given shapes (name -> shape, per sample
     in a plate) and the ops' rules; ShapeError at the first contradiction."""
-    problem = _Problem(program, given or {})
-    problem.solve()
-    return problem.result()
+    with gc_paused():          # many small acyclic objects: the collector only slows it
+        problem = _Problem(program, given or {})
+        problem.solve()
+        return problem.result()
+
+
+def shapes_for(program: Program, values: dict | None = None) -> dict:
+    """Every node's inferred shape given the leaves' `values` (name -> array), with the note
+    on default sizes said; {} when nothing can be more than a scalar (`trivial`).
+
+    Without `values`, the values last given for this program are used (numeric/values.py
+    gives them when the numbers are made), so that a diagram drawn after them, such as
+    train's, shows the shapes the numbers have.
+    """
+    if values is None:
+        given = program.__dict__.get("_given_shapes", {})
+    else:
+        given = program.__dict__["_given_shapes"] = given_shapes(program, values)
+    if trivial(program, given):
+        return {}
+    inferred = infer(program, given)
+    say(program, inferred)
+    return inferred.shapes
 
 
 def say(program: Program, inferred: Inferred) -> None:
@@ -133,17 +154,12 @@ class _Problem:
         self.pending: list[_Constraint] = []
         self.unknown_rules: list[str] = []
         self.defaulted_sizes: set[int] = set()
-        hints: dict[str, int | None] = {}
         for node in program.nodes.values():
             t = self.term[node.id] = s.shape()
             if node.is_leaf:
                 self._leaf(node, t, given.get(node.id))
-                shape = s.concrete(t)
-                capital = (node.name or node.id)[:1].isupper()
-                hints[node.id] = len(shape) if shape is not None else (2 if capital else 1)
             elif node.is_const:
                 s.unify(t, s.shape(()))
-                hints[node.id] = 0
             else:
                 row = ops.OPS[node.op]
                 form, symbolic = shape_forms.form_of(row.shape)
@@ -151,9 +167,7 @@ class _Problem:
                     self.unknown_rules.append(row.name)
                 args = tuple(self.term[a] for a in node.args)
                 self.pending.append(_Constraint(node, form, t, args))
-                hints[node.id] = _hint(row, [hints[a] for a in node.args])
-            if hints[node.id] is not None:
-                s.hints[t] = hints[node.id]
+        s.hints = _Hints(self)
 
     def _leaf(self, node: Node, t: int, value_shape) -> None:
         """A leaf's shape as declared, or as its given value has it (they must agree)."""
@@ -179,11 +193,18 @@ class _Problem:
                 return
 
     def sweep(self, level: int) -> bool:
-        """Run the pending constraints once, in program order; whether anything was learnt."""
+        """Run the pending constraints once, in program order; whether anything was learnt.
+
+        A step of defaults runs only the constraints that can choose at that step."""
         s = self.s
         s.changed = False
         left = []
+        chooses = _CHOOSERS.get(level)
         for c in self.pending:
+            if chooses is not None and c.form is not chooses or \
+                    level == RESULTS and s.rank(c.out) is None:
+                left.append(c)
+                continue
             try:
                 done = c.form(s, c.out, c.args, level)
             except Contradiction as exc:
@@ -233,6 +254,45 @@ class _Problem:
     def _error(self, node: Node, message: str, hint: str) -> ShapeError:
         return ShapeError(message, source=self.program.source, line=node.line, col=node.col,
                           hint=hint)
+
+
+_CHOOSERS = {RANKS: shape_forms.matmul, RESULTS: shape_forms.broadcast}
+
+
+class _Hints:
+    """The rank each value would have if every leaf of unknown rank had the rank its name
+    suggests (a capital first letter: a matrix, else a vector), by shape variable; worked
+    out only for the values a default asks about."""
+
+    def __init__(self, problem: _Problem) -> None:
+        self.problem = problem
+        self.node_of = {t: node_id for node_id, t in problem.term.items()}
+        self.known: dict[str, int | None] = {}
+
+    def get(self, t: int) -> int | None:
+        node_id = self.node_of.get(t)
+        if node_id is None:
+            return None
+        nodes, known = self.problem.program.nodes, self.known
+        stack = [node_id]
+        while stack:                    # operands first, without recursion
+            node = nodes[stack[-1]]
+            todo = [a for a in node.args if a not in known]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            known[node.id] = self._own(node)
+        return known[node_id]
+
+    def _own(self, node: Node) -> int | None:
+        if node.is_const:
+            return 0
+        if node.is_leaf:
+            rank = self.problem.s.rank(self.problem.term[node.id])
+            capital = (node.name or node.id)[:1].isupper()
+            return rank if rank is not None else (2 if capital else 1)
+        return _hint(ops.OPS[node.op], [self.known[a] for a in node.args])
 
 
 def _hint(row: ops.Op, ranks: list) -> int | None:

@@ -174,20 +174,32 @@ def concrete_form(rule: Callable) -> Form:
     return form
 
 
-FORMS: dict[Callable, Form] = {
-    shapes.same: same,
-    shapes.reduce: reduce,
-    shapes.transpose: transpose,
-    shapes.outer: outer,
-    shapes.matmul: matmul,
-    shapes.broadcast: broadcast,
+def vector(s: Solver, out: int, args: tuple, level: int) -> bool:
+    """A function of a whole vector that keeps its shape (softmax)."""
+    try:
+        s.unify(args[0], s.fresh(1))
+    except Contradiction:
+        raise Contradiction("it works on a vector (one sample's scores)") from None
+    s.unify(out, args[0])
+    return True
+
+
+# The form of each rule of ops/shapes.py, by the rule's name there (a rule added to shapes.py
+# later is found as soon as its form is written here; until then it is inferred concretely).
+_FORMS: dict[str, Form] = {
+    "same": same, "reduce": reduce, "transpose": transpose, "outer": outer, "matmul": matmul,
+    "broadcast": broadcast, "same_pair": same_pair, "classes": classes, "vector": vector,
 }
-for _name, _form in (("same_pair", same_pair), ("classes", classes)):
-    if hasattr(shapes, _name):          # rules of the loss rows (ops/losses.py)
-        FORMS[getattr(shapes, _name)] = _form
+
+
+def symbolic(rule: Callable) -> Form | None:
+    """The symbolic form of a shape rule of ops/shapes.py, or None when it has none."""
+    name = getattr(rule, "__name__", "")
+    form = _FORMS.get(name)
+    return form if form is not None and getattr(shapes, name, None) is rule else None
 
 
 def form_of(rule: Callable) -> tuple[Form, bool]:
     """The form of a rule and whether it is symbolic (False: the concrete fallback)."""
-    form = FORMS.get(rule)
+    form = symbolic(rule)
     return (form, True) if form is not None else (concrete_form(rule), False)

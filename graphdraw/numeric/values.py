@@ -119,9 +119,4 @@ def _inferred_shapes(program: Program, given: dict) -> dict:
     """The leaves' shapes that inference finds (a contradiction is an error here, before any
     number is computed); the note about sizes chosen by default goes to stderr."""
     from graphdraw.core import infer
-    shapes = infer.given_shapes(program, given)
-    if infer.trivial(program, shapes):
-        return {}
-    inferred = infer.infer(program, shapes)
-    infer.say(program, inferred)
-    return inferred.shapes
+    return infer.shapes_for(program, given)
