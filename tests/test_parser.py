@@ -146,6 +146,28 @@ def test_a_leaf_assigned_later_names_both_lines():
     assert "line 4" in e.message and "line 1" in e.message and "'a'" in e.message
 
 
+@pytest.mark.parametrize("text, name", [("a = a*3/(a-1)", "a"),
+                                        ("param a = -4\na = a*3/(a-1)", "a"),
+                                        ("y = 2 x\nx = x + 1\nz = x + y", "x")])
+def test_a_statement_that_reads_a_leaf_and_assigns_it_makes_a_new_version(text, name):
+    program = parse(text)
+    leaf, new = program.nodes[name], program.nodes[name + "'"]
+    assert leaf.is_leaf and new.op is not None and new.version == 1 and new.name == name
+
+
+def test_later_lines_see_the_new_version_of_a_rebound_leaf():
+    program = parse("y = 2 x\nx = x + 1\nx = x * 2\nz = x + y\nx = 3")
+    assert program.nodes["z"].args == ("x''", "y")
+    assert program.nodes["y"].args[1] == "x" and program.nodes["x" + "'" * 3].value == 3
+
+
+@pytest.mark.parametrize("text, line", [("a = b + 1\nb = a * 2", 2), ("y = x\nx = 5", 2),
+                                        ("param a\nb = 1\na = b", 3)])
+def test_assigning_a_used_leaf_without_reading_it_names_both_lines(text, line):
+    e = err(text)
+    assert (e.line, e.col) == (line, 1) and "line 1" in e.message
+
+
 def test_a_declared_leaf_cannot_be_assigned():
     e = err("input x[2]\nparam W[2, 2]\n\nW = x + 1")
     assert (e.line, e.col) == (4, 1)

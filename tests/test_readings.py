@@ -191,3 +191,50 @@ def test_a_subscript_expression_renders():
     assert result.exit_code == 0, result.stderr
     labels = {n["id"]: n["label"] for n in json.loads(result.stdout)["nodes"]}
     assert labels["h_t_minus_1"] == "h_t−1"
+
+
+# -- smaller breaks: x^0, a leaf rebound by a statement that reads it ---------------------------
+
+POWERS_OF_ZERO = [
+    ("y = x^0", 0.0, lambda x: x ** 0),
+    ("y = x^0 + 3 x^2", [0.0, 1.0, -2.0], lambda x: x ** 0 + 3 * x ** 2),
+    ("y = (x - 1)^0 * x", 1.0, lambda x: (x - 1) ** 0 * x),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("text, value, torch_form", POWERS_OF_ZERO)
+def test_a_power_zero_at_a_zero_base_is_one_with_gradient_zero_as_torch(text, value,
+                                                                        torch_form):
+    import torch
+    data, _ = grads_json(text, f"x={value}")
+    x = torch.tensor(value, dtype=torch.float64, requires_grad=True)
+    y = torch_form(x)
+    y.sum().backward()
+    assert data["value"] == pytest.approx(y.detach().squeeze().tolist(), rel=1e-12)
+    assert data["grads"]["x"] == pytest.approx(x.grad.squeeze().tolist(), rel=1e-12)
+
+
+def test_check_passes_at_a_power_zero_of_zero():
+    result = run("check", "-e", "y = x^0 + x^2", "--set", "x=0")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.torch
+def test_a_rebound_leaf_agrees_with_torch():
+    import torch
+    data, _ = grads_json("a = a*3/(a-1)\nb = a + a^2", "a=-4")
+    a = torch.tensor(-4.0, dtype=torch.float64, requires_grad=True)
+    a1 = a * 3 / (a - 1)
+    b = a1 + a1 ** 2
+    b.backward()
+    assert data["value"] == pytest.approx(b.item(), rel=1e-12)
+    assert data["grads"]["a"] == pytest.approx(a.grad.item(), rel=1e-12)
+    result = run("check", "-e", "a = a*3/(a-1)", "--set", "a=-4")
+    assert result.exit_code == 0, result.output
+
+
+def test_assigning_a_used_leaf_without_reading_it_is_an_error_on_the_cli():
+    result = run("render", "-f", "json", "-o", "-", "-e", "a = b + 1\nb = a * 2")
+    assert result.exit_code == EXIT_INPUT and result.stdout == ""
+    assert "<-e>:2:1:" in result.stderr and "line 1" in result.stderr

@@ -33,6 +33,7 @@ class Builder:
         self.bound: dict[str, str] = {}           # user name -> id of its newest version
         self.versions: dict[str, int] = {}
         self.leaf_use: dict[str, Token] = {}      # leaf name -> first use
+        self.reads: set[str] = set()              # the leaves the current statement reads
         self.assigned_at: dict[str, Token] = {}
         self.info: dict[str, Info] = {}
         self.counter = 0
@@ -71,6 +72,7 @@ class Builder:
         name = self.reading.name(tok)
         if name in self.bound:
             return self.bound[name]
+        self.reads.add(name)
         if name in self.nodes:      # a leaf seen before
             return name
         role, shape, _ = self.declarations.declared.get(name, (None, None, None))
@@ -173,7 +175,8 @@ class Builder:
     def bind(self, target: str, tok: Token, ref: str) -> None:
         """`target = ...`: the name's next version is the node `ref`."""
         self._check_assignable(target, tok)
-        version = self.versions.get(target, -1) + 1
+        # A leaf the statement reads (a = a*3/(a - 1)) is version 0: the result is a′.
+        version = self.versions.get(target, 0 if target in self.reads else -1) + 1
         new_id = target + "'" * version
         node = self.nodes.get(ref)
         fresh = node is not None and node.name is None and ref.startswith("%") \
@@ -194,11 +197,15 @@ class Builder:
         if SAMPLE_SUM.fullmatch(tok.text):
             raise self.error(f"'{tok.text}' is the sum over samples and cannot be assigned", tok,
                              hint="choose another name")
+        if target in self.reads or target in self.bound:
+            return                  # x = x + 1: a new version of the leaf, as in Python
         if target in self.leaf_use:
             use = self.leaf_use[target]
             raise self.error(f"'{tok.text}' is assigned on line {tok.line} but already used as "
                              f"a leaf (a value given from outside) on line {use.line}", tok,
-                             hint="assign a name before its first use, or use another name")
+                             hint="assign a name before its first use, or use another name; "
+                                  f"a statement that reads it ({tok.text} = {tok.text} + 1) "
+                                  "makes a new version")
         if target in self.declarations.declared:
             role, _, decl = self.declarations.declared[target]
             raise self.error(f"'{tok.text}' is declared as {role} on line {decl.line}, so it "

@@ -72,6 +72,7 @@ class Parser:
         target = self.reading.name(head)
         if len(stmt) == 3:
             raise self.error("missing expression after '='", stmt[2])
+        self.builder.reads.clear()
         ref = self.expressions.read(stmt[2:])
         self.builder.bind(target, head, ref)
 
