@@ -228,3 +228,31 @@ def test_softmax_of_a_matrix_says_to_write_it_per_sample():
     with pytest.raises(GraphdrawError, match="softmax.*per sample"):
         program = parser.parse("param Z[2, 3]\nL = sum(softmax(Z))")
         evaluate.forward(program, {"Z": np.ones((2, 3))})
+
+
+@pytest.mark.parametrize("latex, op", [
+    (r"$L = \sin(x)$", "sin"), (r"$L = \cos(x)$", "cos"), (r"$L = \max(z)$", "amax"),
+    (r"$L = \left\lVert z \right\rVert$", "norm"), (r"$L = \lVert z\rVert$", "norm"),
+    (r"$L = \operatorname{GELU}(x)$", "gelu"), (r"$L = \operatorname{softmax}(z)$", "softmax"),
+    (r"$L = \operatorname{CE}(z, y)$", "cross_entropy"),
+])
+def test_latex_input_reaches_the_rows(latex, op):
+    program = parser.parse(latex)
+    assert program.nodes[program.output].op == op
+
+
+@pytest.mark.parametrize("name", [n for n in NEW if "{0}" in ops.OPS[n].latex
+                                  or ops.OPS[n].latex.startswith(("\\operatorname", "\\sin",
+                                                                  "\\cos", "\\max", "\\min"))])
+def test_latex_printing_reads_back(name):
+    """What graphdraw prints for LaTeX, read by its LaTeX reader, computes the same."""
+    row = ops.OPS[name]
+    text = "L = " + ("f(a)" if row.arity == 1 else "f(a, b)").replace("f", name)
+    program = parser.parse(text)
+    printed = expression(program, program.output, "latex")
+    again = parser.parse(f"$L = {printed}$")
+    values = {"a": np.array([0.3, 0.6, 0.2]), "b": np.array([0.1, 0.5, 0.4])}
+    given = {n.id: values[n.id] for n in again.nodes.values() if n.is_leaf}
+    first = evaluate.forward(program, {k: values[k] for k in given})[program.output]
+    second = evaluate.forward(again, given)[again.output]
+    np.testing.assert_allclose(second, first, rtol=1e-12)

@@ -14,6 +14,8 @@ from graphdraw.language.latex.table import (ACCENTS, DELIMITERS, FONTS, FRACS, F
                                             SUPPORTED, TRANSPOSES, shown)
 from graphdraw.language.latex.tokens import Tokens
 
+NORM_BARS = {"lVert": "norm(", "rVert": ")"}      # ‖x‖: the Euclidean norm
+
 
 class Commands:
     """Writes each command; `handlers` is the table from a command's name to its handler."""
@@ -44,7 +46,8 @@ class Commands:
                 (("[", "(", "]", ")"), self.math.bracket),
                 (("begin", "end"), self.math.environment),
                 (SKIPPED, self.skipped),
-                (("cdot",), self.cdot), (("sqrt",), self.sqrt), (("sum",), self.sum)]:
+                (("cdot",), self.cdot), (("sqrt",), self.sqrt), (("sum",), self.sum),
+                (("lVert", "rVert"), lambda name, off: emit(NORM_BARS[name], off))]:
             table.update(dict.fromkeys(names, handler))
         return table
 
@@ -113,6 +116,11 @@ class Commands:
         r"""\left( \right) and the other sizes; \left| ... \right| is abs(...)."""
         self.tokens.skip_blank()
         tok = self.tokens.peek()
+        if tok is not None and tok[0] == "cmd" and tok[1] in NORM_BARS:   # \left\lVert x
+            self.tokens.skip_blank()
+            self.tokens.next()
+            self.out.emit(NORM_BARS[tok[1]], off)
+            return
         if tok is not None and tok[0] == "lit" and tok[1][0] in DELIMITERS:
             ch, _ = self.tokens.take_char()
             self.out.emit(DELIMITERS[ch], off)

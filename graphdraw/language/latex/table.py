@@ -9,7 +9,7 @@ GREEK = dict(GREEK_BY_NAME)
 GREEK.update({"varepsilon": "ε", "vartheta": "θ", "varphi": "φ", "varrho": "ρ",
               "varpi": "π", "ell": "ℓ"})
 FUNCTIONS = {"exp": "exp", "log": "log", "ln": "log", "tanh": "tanh", "max": "max",
-             "min": "min"}
+             "min": "min", "sin": "sin", "cos": "cos", "erf": "erf"}
 FONTS = {"mathbf", "boldsymbol", "bm", "mathrm", "mathit", "mathsf", "mathnormal", "mathbfit",
          "pmb", "text", "textbf", "textit", "textrm", "vec", "mathcal"}
 ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar",
@@ -30,7 +30,7 @@ MATH_ENVS = {"equation", "equation*", "align", "align*", "aligned", "gather", "g
              "displaymath", "math", "flalign", "flalign*"}
 STARRED = {"operatorname", "tag"}
 SUPPORTED = (r"\frac{a}{b}, \sqrt{x}, \left( \right), \cdot, \times, ^\top, ^{T}, "
-             r"\sigma(...), \exp, \log, \ln, \tanh, \max, \min, \operatorname{ReLU}, "
+             r"\sigma(...), \exp, \log, \ln, \tanh, \sin, \cos, \max, \min, \operatorname{ReLU}, "
              r"\mathbf, \boldsymbol, \mathrm, \hat{y}, \bar, \tilde, Greek letters (\alpha "
              r"... \Omega), \sum_{n=1}^{N}, spaces (\, \; \quad), $...$, $$...$$, \[ \], "
              r"align environments with & and \\")
