@@ -214,7 +214,7 @@ def error_of(text: str, **kw) -> SourceError:
     ("a = x\n\n$$ b = \\partial x $$", 3, 8, r"\partial is not supported"),
     ("a = 1\n\\begin{matrix} 1 & 2 \\end{matrix}", 2, 1, "{matrix} is not supported"),
     (r"y = \mathbb{E}[x]", 1, 5, r"\mathbb is not supported"),
-    (r"y = \cos(x)", 1, 5, r"\cos is not supported"),
+    (r"y = \cosh(x)", 1, 5, r"\cosh is not supported"),
     (r"y = \exp x", 1, 5, r"\exp needs its argument in parentheses"),
     (r"y = \frac{1}{2", 1, 13, "never closed"),
     (r"y = x } + 1 \alpha", 1, 7, "without a matching '{'"),
