@@ -26,6 +26,7 @@ from graphdraw import ops
 from graphdraw.analyses import check
 from graphdraw.numeric import evaluate
 from graphdraw.language import parser
+from graphdraw.ops import shapes
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
@@ -87,7 +88,55 @@ def _extend(children):
     )
 
 
-TREES = st.recursive(LEAF, _extend, max_leaves=8)
+# The rows above are written out by hand; every other differentiable row of the table joins
+# the trees through the rules below, read from the row itself, so a new row is drawn here
+# without editing this file: a kink (a derivative with step or sign) sees leaves only, a
+# domain (row.domain) sees tanh(...) + 1.5 in (0.5, 2.5), probabilities are sigmoid(...).
+WRITTEN = {"add", "sub", "mul", "div", "matmul", "outer", "sum", "mean", "max", "min", "relu",
+           "abs", "sigmoid", "tanh", "softplus", "pow", "neg", "exp", "log", "sqrt",
+           "transpose", "id", "ones", "step", "sign", "size"}
+TABLE_ROWS = [row for row in ops.ROWS if row.name not in WRITTEN and row.differentiable
+              and row.style == "call"]
+
+
+def _kinked(row) -> bool:
+    return any("step(" in d or "sign(" in d for d in row.derivs)
+
+
+def _operand(row, e):
+    """An operand for `row`: the expression itself, or one kept inside the row's domain."""
+    if "probabilit" in row.domain:
+        return f"sigmoid({e[0]})"
+    return f"(tanh({e[0]}) + 1.5)" if row.domain else e[0]
+
+
+def _table_rule(row, children):
+    """Trees through one row of the table, by its shape rule; None if it has no rule here."""
+    source = LEAF if _kinked(row) else children
+    if row.arity == 1 and row.shape in (shapes.same, shapes.reduce, shapes.vector):
+        kinds = {shapes.vector: {"v"}}.get(row.shape, {"s", "v", "m"})
+        result = "s" if row.shape is shapes.reduce else None
+        return source.filter(lambda e: e[1] in kinds).map(
+            lambda e: (f"{row.name}({_operand(row, e)})", result or e[1]))
+    if row.arity == 2 and row.shape in (shapes.same_pair, shapes.classes):
+        kinds = {"v"} if row.shape is shapes.classes else {"s", "v", "m"}
+        return st.tuples(source, source).filter(
+            lambda t: t[0][1] == t[1][1] and t[0][1] in kinds).map(
+            lambda t: (f"{row.name}({_operand(row, t[0])}, {_operand(row, t[1])})", "s"))
+    return None
+
+
+def _extend_all(children):
+    rules = [_table_rule(row, children) for row in TABLE_ROWS]
+    return st.one_of(_extend(children), *[r for r in rules if r is not None])
+
+
+def test_every_differentiable_row_is_drawn_by_the_trees():
+    missing = [row.name for row in TABLE_ROWS if _table_rule(row, LEAF) is None]
+    assert not missing, f"give these rows a rule in _table_rule: {missing}"
+
+
+TREES = st.recursive(LEAF, _extend_all, max_leaves=8)
 
 
 def leaf_values(seed: int) -> dict:
