@@ -219,6 +219,15 @@ def test_commands_compute_without_declarations(command, model, extra, tmp_path, 
     assert ("note: sizes not fixed" in result.stderr) == (not extra or model == MLP)
 
 
+@pytest.mark.torch
+@pytest.mark.parametrize("model", [MLP, README])
+@pytest.mark.parametrize("extra", [[], ["--set", "x=[1,2,3]"]])
+def test_check_agrees_with_torch_without_declarations(model, extra):
+    result = run("check", "-e", model, *extra)
+    assert result.exit_code == 0, result.output
+    assert "✓ x    3" in result.stdout
+
+
 def test_render_shows_the_inferred_shapes(tmp_path):
     out = tmp_path / "m.json"
     result = run("render", "-e", MLP, "-f", "json", "-o", str(out))

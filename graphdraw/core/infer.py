@@ -314,6 +314,8 @@ def shape_error(program: Program, node: Node, texts: list[str], reason: str) -> 
         message = f"{name} cannot take shape {texts[0]}: {reason}"
     else:
         message = f"{name} cannot combine shapes {' and '.join(texts)}: {reason}"
+    named = [f"{program.nodes[a].name} is {text}" for a, text in zip(node.args, texts)
+             if program.nodes[a].name is not None and program.nodes[a].op is None]
+    hint = "declare shapes that fit (param W[3, 2]) or give values that do (--set x=[1, 2])"
     return ShapeError(message, source=program.source, line=node.line, col=node.col,
-                      hint="declare the shapes (param W[3, 2]) or give values of matching "
-                           "shapes (--set x=[1, 2])")
+                      hint="; ".join(named) + ": " + hint if named else hint)
