@@ -238,3 +238,32 @@ def test_assigning_a_used_leaf_without_reading_it_is_an_error_on_the_cli():
     result = run("render", "-f", "json", "-o", "-", "-e", "a = b + 1\nb = a * 2")
     assert result.exit_code == EXIT_INPUT and result.stdout == ""
     assert "<-e>:2:1:" in result.stderr and "line 1" in result.stderr
+
+
+# -- other readings among several ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, fragment", [
+    ("y = 1/2x", "read '1/2x' as (1/2)·x, left to right; write 1/(2 x)"),
+    ("y = a/2b + a/2b", "read 'a/2b' as (a/2)·b"),
+    ("dim T = 3\ny = x^T x", "read '^T' as a transpose although T is also a name"),
+    ("sum = a + b\nc = sum(x)", "read 'sum(' as the function sum although sum is also a "
+                                "variable; write sum * (…) for a product"),
+])
+def test_other_readings_among_several_are_noted_once(text, fragment):
+    result = run("render", "-f", "json", "-o", "-", "-e", text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count(fragment) == 1
+    assert json.loads(result.stdout)["nodes"]
+
+
+@pytest.mark.parametrize("text", ["y = 1/2 x", "y = 1/2 (x - t)^2", "y = a/(2b)", "y = x^T x",
+                                  "c = sum(x)", "y = 2x + 3 y_hat"])
+def test_readings_with_one_meaning_print_no_note(text):
+    assert not parse(text).notes
+
+
+def test_a_variable_named_e_prints_in_parentheses_as_a_power():
+    from graphdraw.language import printer
+    program = parse("r = (e)^x")
+    text = printer.Printer(program, "plain").forward(program.nodes["r"])
+    assert "(e)^x" in text and parse(text).nodes["r"].op == "pow"

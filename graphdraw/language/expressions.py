@@ -97,6 +97,10 @@ class ExpressionReader:
             self.out.append((EULER, tok))       # e^x: exp(x), made when the power is
             return i + 1, False
         row = ops.FUNCTIONS.get(tok.text)
+        if nxt.kind == "(" and row is not None and names.canonical(tok.text) in builder.bound:
+            builder.reading.note(f"call:{tok.text}", f"read '{tok.text}(' as the function "
+                                 f"{row.name} although {tok.text} is also a variable; write "
+                                 f"{tok.text} * (…) for a product", tok)
         if nxt.kind == "(" and (row is not None or (
                 not nxt.spaced and not builder.knows(tok))):
             if row is None:           # never a silent product: see juxtaposition.py
@@ -167,6 +171,9 @@ class ExpressionReader:
             self.last_op = tok
             return i + 1, True
         if kind == "TRANSPOSE":
+            if tok.text == "^T" and self._names_t():
+                self.builder.reading.note("T", "read '^T' as a transpose although T is also a "
+                                          "name in the model; write ^(T) for a power", tok)
             ref, at = out.pop()
             out.append((self.builder.apply("transpose", [ref], tok), at))
         elif kind == "SUPER":
@@ -177,12 +184,33 @@ class ExpressionReader:
         elif kind == ")" or kind == ",":
             return i + 1, self._close(tok)
         elif kind in OPERAND_START:
+            self._note_division(toks, i)
             self._pop_while(ops.MUL, False)
             self.stack.append((JUXT, tok, ops.MUL, False, 2))
             return i, True       # read the same token again as an operand
         else:
             raise self._unexpected(tok)
         return i + 1, False
+
+    def _names_t(self) -> bool:
+        """Whether T is a name of the model (a variable, a size, a number of samples)."""
+        builder = self.builder
+        return any("T" in known for known in (builder.bound, builder.nodes,
+                                              builder.declarations.declared,
+                                              builder.reading.program.dims,
+                                              builder.reading.counts))
+
+    def _note_division(self, toks: list[Token], i: int) -> None:
+        """`a/2b`: a product written right after a quotient, with no space, reads (a/2)·b."""
+        top = self.stack[-1] if self.stack else None
+        tok, den = toks[i], toks[i - 1]
+        if tok.spaced or tok.kind not in ("NAME", "NUMBER") or i < 3 or \
+                toks[i - 2].kind != "/" or not isinstance(top, tuple) or top[0] != "div":
+            return
+        num = toks[i - 3].text if toks[i - 3].kind in ("NAME", "NUMBER") else "…"
+        self.builder.reading.note(
+            "division", f"read '{num}/{den.text}{tok.text}' as ({num}/{den.text})·{tok.text}, "
+            f"left to right; write {num}/({den.text} {tok.text}) to divide by the product", tok)
 
     def _close(self, tok: Token) -> bool:
         """A ')' or ',' after an operand; returns whether an operand is expected next."""

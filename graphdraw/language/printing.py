@@ -146,6 +146,8 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
     need_right = need_right or right[1] == ops.NEG
     if row.name == "pow" and mode != "html":
         need_right = need_right or reads_as_transpose(right[0])
+        # A variable named e keeps its parentheses: e^x alone reads as exp(x).
+        need_left = need_left or (mode == "plain" and left[0] == "e")
     if row.name == "pow" and mode != "plain":
         base = _wrap(left, left[1] <= ops.POW, mode)
         if mode == "html":
