@@ -377,8 +377,11 @@ def test_a_progress_bar_on_a_terminal(monkeypatch):
     (["--sweep-hidden", "2", "--hidden", "3"], 2, "sets the hidden size itself"),
     (["--sweep-hidden", "2", "--diagram", "d.svg"], 2, "single run"),
     (["--seeds", "3"], 2, "--sweep-hidden"),
-    (["--plot", "loss.txt"], 3, ".svg, .png or .pdf"),
-    (["--diagram", "d.txt"], 3, ".svg, .png, .pdf or .dot"),
+    (["--plot", "loss.txt"], 2, "no format writes .txt files (--plot loss.txt); use .svg, "
+                                ".png or .pdf"),
+    (["--diagram", "d.txt"], 2, "no format writes .txt files (--diagram d.txt); use .svg, "
+                                ".png, .pdf or .dot"),
+    (["--diagram", "d.html"], 2, "--diagram draws no html"),
     (["--set", "x=[1,0]"], 3, "'x' is data"),
     (["--set", "W_x=1"], 3, "not a leaf"),
     (["--predict", "nope"], 3, "no value named 'nope'"),

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 
 import click
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import load, model_options, value_options
-from graphdraw.errors import GraphdrawError
+from graphdraw.cli.options import load, model_options, picture, value_options
 
 
 @cli.command()
@@ -28,7 +26,7 @@ from graphdraw.errors import GraphdrawError
 @click.option("--no-structure", is_flag=True, help="Skip the comparison with torchviz.")
 @click.option("--diagram", metavar="PATH",
               help="Also draw graphdraw's graph and torchviz's side by side (svg, png, pdf "
-                   "or dot, from the extension).")
+                   "or dot, from the extension, as render's -o).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rtol, fd_atol,
           fd_step, no_structure, diagram, as_json) -> None:
@@ -50,16 +48,17 @@ def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rt
     """
     from graphdraw.analyses import check as check_mod
     from graphdraw.errors import EXIT_CHECK
-    path = None
+    from graphdraw.formats.pictures import DIAGRAMS
+    path = fmt = None
     if diagram:
         from graphdraw.formats import output as out
-        path = diagram
+        path, fmt = diagram, picture(diagram, DIAGRAMS, "--diagram")
         out.check_target(path, input_path=model if model not in (None, "-") else None)
     source, program, leaf_values = load(model, inline, example, settings, values_file, seed)
     report = check_mod.run_check(program, leaf_values, rtol=rtol, atol=atol, fd_rtol=fd_rtol,
                                  fd_atol=fd_atol, fd_step=fd_step, structure=not no_structure)
     if path is not None:
-        _write_diagram(path, check_mod.side_by_side(program, report.tensors, report))
+        _write_diagram(path, fmt, check_mod.side_by_side(program, report.tensors, report))
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -71,15 +70,9 @@ def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rt
         ctx.exit(EXIT_CHECK)
 
 
-def _write_diagram(path: str, dot: str) -> None:
-    """Write DOT source to `path`, laid out by Graphviz unless the extension is .dot/.gv."""
+def _write_diagram(path: str, fmt: str, dot: str) -> None:
+    """Write DOT source to `path` in `fmt` (laid out by Graphviz unless it is dot)."""
     from graphdraw.formats import output as out
-    from graphdraw.formats.layout import layout
-    ext = os.path.splitext(path)[1].lower().lstrip(".")
-    if ext in ("dot", "gv"):
-        data = dot.encode("utf-8")
-    elif ext in ("svg", "png", "pdf"):
-        data = layout(dot, ext)
-    else:
-        raise GraphdrawError(f"--diagram {path}: use a .svg, .png, .pdf or .dot file name")
+    from graphdraw.formats.graphviz.layout import layout
+    data = dot.encode("utf-8") if fmt == "dot" else layout(dot, fmt)
     out.write_atomic(path, data)

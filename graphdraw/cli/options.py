@@ -68,6 +68,16 @@ def value_options(func):
     return func
 
 
+def picture(path: str, allowed: tuple[str, ...], option: str) -> str:
+    """The format of a picture named by `option` (check --diagram, --plot), from its
+    extension as render's -o takes it; the same usage error for one that names none."""
+    from graphdraw.formats.pictures import PictureError, picture_format
+    try:
+        return picture_format(path, allowed, option)
+    except PictureError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def load(model, inline, example, settings, values_file, seed):
     """Parse the model and give every leaf a value; (source, program, leaf values)."""
     from graphdraw.language import parser

@@ -15,7 +15,6 @@ from graphdraw.analyses.train.optimizers import (DAMPING, DEFAULT_LR, DEFAULT_ST
 from graphdraw.analyses.train.predictions import binary, predictions, solved_at
 from graphdraw.analyses.train.setup import HIDDEN, Setup, prepare_run, targets_of
 from graphdraw.analyses.train.sweep import sweep
-from graphdraw.errors import GraphdrawError
 
 PICTURES = ("plot", "taylor", "hessian")     # the files drawn by matplotlib
 
@@ -148,12 +147,28 @@ def _files(source, opts: Options, *, sweeping: bool) -> dict[str, str]:
     if not sweeping and (opts.save_params or not opts.no_files):
         files["params"] = opts.save_params or f"{stem}-trained.json"
     for what, path in files.items():
+        if what in PICTURES or what == "diagram":
+            _picture_format(what, path)
         output.check_target(path, input_path=source.path)
-        if what in PICTURES:
-            plots.plot_format(path)
     if "diagram" in files and not _can_draw(files["diagram"], asked=opts.diagram is not None):
         del files["diagram"]
     return files
+
+
+OPTION_OF = {"plot": "--plot", "taylor": "--plot-taylor", "hessian": "--track-hessian",
+             "diagram": "--diagram"}
+
+
+def _picture_format(what: str, path: str) -> str:
+    """A picture's format from its extension, as render's -o takes it (a usage error, the
+    same as render's, for an extension that names none)."""
+    import click
+
+    from graphdraw.formats.pictures import DIAGRAMS, PLOTS, PictureError, picture_format
+    try:
+        return picture_format(path, DIAGRAMS if what == "diagram" else PLOTS, OPTION_OF[what])
+    except PictureError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _can_draw(path: str, *, asked: bool) -> bool:
@@ -162,10 +177,7 @@ def _can_draw(path: str, *, asked: bool) -> bool:
     import shutil
 
     import click
-    ext = os.path.splitext(path)[1].lower().lstrip(".")
-    if ext not in ("svg", "png", "pdf", "dot", "gv"):
-        raise GraphdrawError(f"--diagram {path}: use a .svg, .png, .pdf or .dot file name")
-    if ext in ("dot", "gv") or shutil.which("dot") is not None:
+    if _picture_format("diagram", path) == "dot" or shutil.which("dot") is not None:
         return True
     if asked:
         from graphdraw.formats.graphviz.layout import missing
@@ -267,8 +279,8 @@ def _write_diagram(source, opts: Options, trained: _Trained, path: str) -> str:
                              f"{report.display_name(source)}{report.dims_text(setup)} after "
                              f"{opts.steps} steps of {OPTIMIZER_NAMES[opts.optimizer]} "
                              f"(ε = {opts.lr:g})")
-    ext = os.path.splitext(path)[1].lower().lstrip(".")
-    data = dot.encode("utf-8") if ext in ("dot", "gv") else layout(dot, ext)
+    fmt = _picture_format("diagram", path)
+    data = dot.encode("utf-8") if fmt == "dot" else layout(dot, fmt)
     _write(path, data, source)
     first = "sample 1" if setup.data.columns else "its samples"
     return f"{path} (the trained model at {first})"

@@ -4,7 +4,6 @@ with matplotlib, which is imported only when a picture is drawn."""
 from __future__ import annotations
 
 import io
-import os
 
 from graphdraw.analyses.train.optimizers import History
 from graphdraw.analyses.train.setup import HIDDEN
@@ -42,12 +41,13 @@ def _figure_bytes(fig, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def plot_format(path: str) -> str:
-    """svg, png or pdf from a file name's extension."""
-    ext = os.path.splitext(path)[1].lower().lstrip(".")
-    if ext not in PLOT_FORMATS:
-        raise GraphdrawError(f"{path}: a picture is written as .svg, .png or .pdf")
-    return ext
+def plot_format(path: str, option: str = "--plot") -> str:
+    """svg, png or pdf from a file name's extension (svg without one), as render's -o."""
+    from graphdraw.formats.pictures import PLOTS, PictureError, picture_format
+    try:
+        return picture_format(path, PLOTS, option)
+    except PictureError as exc:
+        raise GraphdrawError(str(exc)) from None
 
 
 def draw_loss(history: History, fmt: str, title: str, *, solved_at: int | None = None,
