@@ -228,6 +228,15 @@ def test_check_agrees_with_torch_without_declarations(model, extra):
     assert "✓ x    3" in result.stdout
 
 
+def test_train_takes_the_shapes_from_the_data_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "or.csv").write_text("x_1,x_2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,1\n")
+    result = run("train", "-e", "p = σ(wᵀ x + b)\nL = -(y log(p) + (1 - y) log(1 - p))",
+                 "--data", "or.csv", "--steps", "5")
+    assert result.exit_code == 0, result.output
+    assert "3 parameters" in result.stdout and "note: sizes" not in result.stderr
+
+
 def test_render_shows_the_inferred_shapes(tmp_path):
     out = tmp_path / "m.json"
     result = run("render", "-e", MLP, "-f", "json", "-o", str(out))

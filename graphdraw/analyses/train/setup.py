@@ -81,7 +81,9 @@ def _starting_values(program: Program, data: DataSet, given: dict, seed: int,
         if leaf in data.columns:
             raise TrainingError(f"'{leaf}' is data ({data.origin}); --set and --values give "
                                 "the starting values of parameters")
-    values = values_mod.leaf_values(program, given, seed)
+    # One sample of the data fixes the data leaves' shapes for shape inference (core/infer.py).
+    values = values_mod.leaf_values(program, {**data.sample(0), **given} if data.columns
+                                    else given, seed)
     params = [leaf for leaf in evaluate.gradient_leaves(program) if leaf not in data.columns]
     if not params:
         raise TrainingError("no leaf of this model is a parameter to train",
