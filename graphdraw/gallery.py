@@ -15,7 +15,7 @@ import tempfile
 from typing import Callable
 
 from graphdraw.language import examples
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.api import Graph
 from graphdraw.formats.output import write_atomic
 
@@ -203,15 +203,15 @@ def main(directory: str = DIAGRAMS) -> int:
                 if picture.endswith("-tikz.png"):
                     data = tex_to_png(source)
                 else:
-                    data = render.layout(source, os.path.splitext(picture)[1].lstrip("."))
+                    data = draw.layout(source, os.path.splitext(picture)[1].lstrip("."))
             except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
                 failed.append(f"{picture}: {exc}")
                 continue
             write_atomic(os.path.join(directory, picture), data)
             written.append(picture)
         print(f"wrote {', '.join(os.path.join(directory, f) for f in written)}", file=sys.stderr)
-    for filename, draw in {**training_pictures(), **analysis_pictures()}.items():
-        write_atomic(os.path.join(directory, filename), draw())
+    for filename, make in {**training_pictures(), **analysis_pictures()}.items():
+        write_atomic(os.path.join(directory, filename), make())
         print(f"wrote {os.path.join(directory, filename)}", file=sys.stderr)
     missing = [what for what, maker in (("xor.tex (graphdraw.formats.tikz.example_tex)", _tikz_maker()),
                                         ("xor.html (graphdraw.formats.html.example_html)",

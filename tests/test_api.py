@@ -19,7 +19,7 @@ from graphdraw import cli as cli_package
 from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 
 HAS_DOT = shutil.which("dot") is not None
 SVG = "{http://www.w3.org/2000/svg}"
@@ -52,7 +52,7 @@ def test_from_text_example_and_load_give_the_same_graph(tmp_path):
             graphdraw.load(path), graphdraw.load(str(path))]
     dots = {g.dot() for g in made}
     assert len(dots) == 1
-    assert dots.pop() == render.to_dot(graph.build(parser.parse(examples.text("xor"), "m")),
+    assert dots.pop() == draw.to_dot(graph.build(parser.parse(examples.text("xor"), "m")),
                                        title="")
     assert made[1].name == "<example xor>" and made[2].name == str(path)
 
@@ -121,7 +121,7 @@ def test_dot_takes_the_render_options():
     for options in ({"theme": "print"}, {"style": "ops", "rankdir": "TB"},
                     {"caption": "Figure 1", "title": "XOR", "font": "DejaVu Sans"},
                     {"edge_labels": False, "shapes": False}):
-        assert g.dot(**options) == render.to_dot(built, **{"title": "", **options})
+        assert g.dot(**options) == draw.to_dot(built, **{"title": "", **options})
     with pytest.raises(TypeError, match="unknown drawing option 'colour'"):
         g.dot(colour="red")
     with pytest.raises(ValueError):

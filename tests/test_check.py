@@ -357,9 +357,9 @@ def test_side_by_side_marks_mismatches(monkeypatch):
 
 @pytest.mark.dot
 def test_side_by_side_renders(tmp_path):
-    from graphdraw.formats import render
+    from graphdraw.formats.graphviz import draw
     report = run(examples.text("tanh2"))
-    svg = render.layout(check.side_by_side(report.program, report.tensors, report), "svg")
+    svg = draw.layout(check.side_by_side(report.program, report.tensors, report), "svg")
     assert svg.startswith(b"<?xml") and b"torchviz" in svg and b"MvBackward0" in svg
 
 

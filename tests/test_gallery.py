@@ -54,8 +54,8 @@ def test_the_gallery_has_every_example_theme_and_style():
         assert f"{extra}.dot" in names
     themes = {options.get("theme", "default") for _, options in gallery.PICTURES.values()}
     styles = {options.get("style", "textbook") for _, options in gallery.PICTURES.values()}
-    from graphdraw.formats import render
-    assert themes == set(render.THEMES) and styles == set(render.DRAW_STYLES)
+    from graphdraw.formats.graphviz import draw
+    assert themes == set(draw.THEMES) and styles == set(draw.DRAW_STYLES)
 
 
 def test_tikz_and_html_join_the_gallery_when_they_exist():

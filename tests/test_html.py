@@ -25,7 +25,7 @@ from graphdraw.language import examples
 from graphdraw.formats import html as html_mod
 from graphdraw.formats.html import markup
 from graphdraw.language import parser
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.numeric import values
 from graphdraw.cli import cli
 
@@ -158,7 +158,7 @@ def test_value_tex_numbers_vectors_matrices_and_summaries():
     assert html_mod.value_tex(0.5) == "0.5"
     assert html_mod.value_tex([1.0, -2.0]) == r"\left[1,\ {-2}\right]"
     assert html_mod.value_tex([[1, 2], [3, 4]]).startswith(r"\begin{bmatrix}")
-    assert html_mod.value_tex(list(range(7))) is None           # past render.SHOW_LIMIT
+    assert html_mod.value_tex(list(range(7))) is None           # past draw.SHOW_LIMIT
     assert "mean" in html_mod.value_html(list(range(7)))
     assert html_mod.value_tex(1.5e-7) == r"1.5 \times 10^{-7}"
 
@@ -208,7 +208,7 @@ def test_every_node_and_edge_has_a_tooltip():
 @needs_dot
 def test_tooltips_carry_the_numbers_of_show_values_grads():
     program, leaf_values = _program("xor")
-    numbers = render.numbers_for(program, leaf_values)
+    numbers = draw.numbers_for(program, leaf_values)
     text = html_mod.example_html("xor")
     tip = _tooltip(text, "node", "z")
     for x in list(numbers["values"]["z"]) + list(numbers["grads"]["z"]):
@@ -387,7 +387,7 @@ def _tip_of(page, selector: str):
 def test_hovering_a_node_shows_its_computation_value_and_gradient(opened):
     page, problems = opened
     program, leaf_values = _program("xor")
-    numbers = render.numbers_for(program, leaf_values)
+    numbers = draw.numbers_for(program, leaf_values)
     selector = '.hot[data-node="z"]'
     tip = _tip_of(page, selector)
     assert not tip.is_visible()
@@ -412,7 +412,7 @@ def test_hovering_a_node_shows_its_computation_value_and_gradient(opened):
 def test_hovering_the_output_shows_the_loss_and_its_value(opened):
     page, problems = opened
     program, leaf_values = _program("xor")
-    loss = float(render.numbers_for(program, leaf_values)["values"]["L"])
+    loss = float(draw.numbers_for(program, leaf_values)["values"]["L"])
     page.hover('.hot[data-node="L"]')
     tip = _tip_of(page, '.hot[data-node="L"]')
     assert tip.is_visible()
@@ -426,7 +426,7 @@ def test_hovering_the_output_shows_the_loss_and_its_value(opened):
 def test_hovering_an_edge_shows_its_local_derivative_and_value(opened):
     page, problems = opened
     program, leaf_values = _program("xor")
-    local = render.numbers_for(program, leaf_values)["local"][("a", "z", 0)]
+    local = draw.numbers_for(program, leaf_values)["local"][("a", "z", 0)]
     selector = '.hot[data-tail="a"][data-head="z"]'
     tip = _tip_of(page, selector)
     assert not tip.is_visible()
@@ -482,7 +482,6 @@ def test_screenshot_of_the_page_with_a_tooltip(opened, tmp_path):
 
 
 @needs_dot
-@pytest.mark.skipif(not hasattr(render, "op_id"), reason="render has no --style ops")
 def test_ops_style_gives_operations_and_their_arrows_tooltips(tmp_path):
     text, _ = _render(tmp_path, "--style", "ops")
     page = assert_inert(text)

@@ -16,9 +16,9 @@ from graphdraw import errors
 from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
-from graphdraw.formats import render
-from graphdraw.formats import labels
-from graphdraw.formats import layout as layout_mod
+from graphdraw.formats.graphviz import draw
+from graphdraw.formats.graphviz import labels
+from graphdraw.formats.graphviz import layout as layout_mod
 
 HAS_DOT = shutil.which("dot") is not None
 
@@ -111,51 +111,51 @@ def edge_lines(source: str) -> list[str]:
 @pytest.mark.parametrize("name", examples.names())
 def test_every_node_and_edge_appears_once(name):
     g = build(name)
-    source = render.to_dot(g)
+    source = draw.to_dot(g)
     assert_well_formed(source)
     assert len(node_lines(source)) == g.number_of_nodes()
     assert len(edge_lines(source)) == g.number_of_edges()
     assert source.count(" -> ") == g.number_of_edges() + 1     # + the legend's anchor
     for node in g.nodes:
-        assert sum(ln.lstrip("\t").startswith((f"{render.dot_id(node)} [",
-                                                 f'"{render.dot_id(node)}" ['))
+        assert sum(ln.lstrip("\t").startswith((f"{draw.dot_id(node)} [",
+                                                 f'"{draw.dot_id(node)}" ['))
                    for ln in node_lines(source)) == 1
 
 
 def test_generated_ids_never_start_with_percent():
     # Graphviz renames every node whose name starts with '%' (it reads them as anonymous).
-    source = render.to_dot(build("micrograd"))
+    source = draw.to_dot(build("micrograd"))
     assert not re.search(r'(^\t|-> )"%', source, re.M)
     assert '"n%1"' in source and '"n%legend"' in source
 
 
 def test_dot_id_keeps_user_names_and_cannot_collide():
     g = build("micrograd")
-    ids = [render.dot_id(n, i) for i, n in enumerate(g.nodes)]
+    ids = [draw.dot_id(n, i) for i, n in enumerate(g.nodes)]
     assert len(set(ids)) == len(ids)
     assert "c''" in ids and "a" in ids
-    assert render.dot_id("%legend") != "n%legend"
+    assert draw.dot_id("%legend") != "n%legend"
 
 
 def test_to_dot_is_deterministic_across_processes():
-    code = ("import sys; from graphdraw.language import examples, parser; from graphdraw.core import graph; from graphdraw.formats import render; "
+    code = ("import sys; from graphdraw.language import examples, parser; from graphdraw.core import graph; from graphdraw.formats.graphviz import draw; "
             "g = graph.build(parser.parse(examples.text('micrograd'), 'm')); "
-            "sys.stdout.buffer.write(render.to_dot(g).encode())")
+            "sys.stdout.buffer.write(draw.to_dot(g).encode())")
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2")}
     assert len(outs) == 1
-    assert outs.pop().decode() == render.to_dot(build("micrograd", title="")) == \
-        render.to_dot(build("micrograd", title=""))
+    assert outs.pop().decode() == draw.to_dot(build("micrograd", title="")) == \
+        draw.to_dot(build("micrograd", title=""))
 
 
 def test_golden_xor(golden):
     # tests/conftest.py's golden(): GRAPHDRAW_UPDATE_GOLDEN=1 rewrites tests/golden/xor.dot
-    golden("xor.dot", render.to_dot(build("xor")))
+    golden("xor.dot", draw.to_dot(build("xor")))
 
 
 def test_named_node_shows_name_forward_and_shape():
-    source = render.to_dot(build("xor"))
+    source = draw.to_dot(build("xor"))
     line = next(ln for ln in node_lines(source) if ln.startswith("\ta ["))
     assert '<FONT POINT-SIZE="20"><i>a</i></FONT>' in line
     # W_iᵀ is stacked (T above i) between the cells "a = W" and " x + b_a"
@@ -168,7 +168,7 @@ def test_named_node_shows_name_forward_and_shape():
 
 
 def test_scripts_are_set_smaller():
-    source = render.to_dot(build("xor"))
+    source = draw.to_dot(build("xor"))
     assert '<sub><FONT POINT-SIZE="14">i</FONT></sub>' in source   # W_i as a name (20 pt)
     assert '<sup><FONT POINT-SIZE="7.7">T</FONT></sup>' in source   # xᵀ on an edge (11 pt)
     # W_iᵀ in a 12 pt expression: T stacked above i, both at 70%, no <sub>/<sup> shift
@@ -178,7 +178,7 @@ def test_scripts_are_set_smaller():
 
 
 def test_unnamed_and_constant_nodes():
-    source = render.to_dot(build("xor"))
+    source = draw.to_dot(build("xor"))
     lines = {ln.split(" ")[0].strip('\t"'): ln for ln in node_lines(source)}
     assert "TABLE" not in lines["n%7"] and "shape=box" in lines["n%7"]      # ŷ − y
     assert "<i>W</i>" in lines["n%2"] and "<i>x</i>" in lines["n%2"]
@@ -193,7 +193,7 @@ def test_unnamed_value_referred_to_by_id_shows_its_id():
                 for other in [d2.get("forward_pretty", "") for _, d2 in g.nodes(data=True)]
                 if re.search(re.escape(n) + r"(?!\d)", other) and n.startswith("%")}
     assert referred, "the printer no longer writes long operands by id; drop this test"
-    source = render.to_dot(g)
+    source = draw.to_dot(g)
     for node in referred:
         line = next(ln for ln in node_lines(source) if ln.startswith(f'\t"n{node}" ['))
         assert f'COLOR="#6b6b6b">{node}</FONT>' in line
@@ -202,13 +202,13 @@ def test_unnamed_value_referred_to_by_id_shows_its_id():
 
 
 def test_named_constant_shows_name_and_value():
-    source = render.to_dot(model("const eps = 0.001\ninput x\ny = x + eps"))
+    source = draw.to_dot(model("const eps = 0.001\ninput x\ny = x + eps"))
     line = next(ln for ln in node_lines(source) if ln.startswith("\teps ["))
     assert "<i>eps</i>" in line and "= 0.001" in line and "shape=plain" in line
 
 
 def test_styles_differ_by_kind():
-    source = render.to_dot(build("xor"))
+    source = draw.to_dot(build("xor"))
     lines = {ln.split(" ")[0].strip('\t"'): ln for ln in node_lines(source)}
     style = {name: re.search(r'fillcolor="?([#\w]+)', lines[name]).group(1)
              for name in ("x", "y", "W_i", "a", "L")}
@@ -218,17 +218,17 @@ def test_styles_differ_by_kind():
 
 def test_shapes_toggle_and_all_scalar_models():
     g = build("xor")
-    assert "2×2" in render.to_dot(g) and "scalar" in render.to_dot(g)
-    off = render.to_dot(g, shapes=False)
+    assert "2×2" in draw.to_dot(g) and "scalar" in draw.to_dot(g)
+    off = draw.to_dot(g, shapes=False)
     assert "2×2" not in off and "scalar" not in off
-    assert "scalar" not in render.to_dot(build("micrograd"))
+    assert "scalar" not in draw.to_dot(build("micrograd"))
 
 
 # --- edges ----------------------------------------------------------------------------------
 
 def test_edges_carry_local_derivatives():
     g = build("xor")
-    source = render.to_dot(g)
+    source = draw.to_dot(g)
     edge = next(ln for ln in source.splitlines() if ln.startswith("\ta -> z "))
     grad = g.edges["a", "z", 0]["local_grad_html"]
     assert "<i>z</i>" in grad and "(1 − <i>z</i>)" in grad
@@ -238,7 +238,7 @@ def test_edges_carry_local_derivatives():
 def test_edges_from_constants_are_dashed_without_label():
     g = build("xor")
     for rankdir in ("LR", "TB"):
-        source = render.to_dot(g, rankdir=rankdir)
+        source = draw.to_dot(g, rankdir=rankdir)
         const_edges = [ln for ln in source.splitlines() if " -> " in ln and
                        ('"n%6"' in ln or '"n%8"' in ln)]
         assert len(const_edges) == 2
@@ -246,29 +246,29 @@ def test_edges_from_constants_are_dashed_without_label():
             assert "style=dashed" in line and "label" not in line
         # the exponent's local derivative exists in the graph but is not drawn
         assert "log(" not in source
-    lr = render.to_dot(g, rankdir="LR")
+    lr = draw.to_dot(g, rankdir="LR")
     # LR: written consumer -> constant, drawn backwards, so that the constant sits in its
     # consumer's rank just below it
     assert '\t"n%9" -> "n%8" [arrowsize=0.6 color="#9a9a9a" dir=back minlen=0' in lr
     assert '\tL -> "n%6" [arrowsize=0.6 color="#9a9a9a" dir=back minlen=0' in lr
-    tb = render.to_dot(g, rankdir="TB")
+    tb = draw.to_dot(g, rankdir="TB")
     assert '\t"n%8" -> "n%9" [arrowsize=0.6 color="#9a9a9a" style=dashed]' in tb
 
 
 def test_edge_labels_off():
-    source = render.to_dot(build("xor"), edge_labels=False)
+    source = draw.to_dot(build("xor"), edge_labels=False)
     assert not [ln for ln in edge_lines(source) if "label" in ln]
     assert "local derivative" not in source
 
 
 def test_operands_keep_their_order():
-    source = render.to_dot(build("xor"))
+    source = draw.to_dot(build("xor"))
     edges = [ln.split(" [")[0].strip() for ln in edge_lines(source)]
     assert edges.index('"n%1" -> "n%2"') < edges.index('x -> "n%2"')
 
 
 def test_repeated_operand_gets_two_edges():
-    source = render.to_dot(model("input x\ny = x * x"))
+    source = draw.to_dot(model("input x\ny = x * x"))
     assert source.count("\tx -> y [") == 2
 
 
@@ -281,14 +281,14 @@ def legend(source: str) -> str:
 
 
 def test_legend_lists_only_kinds_present():
-    full = legend(render.to_dot(build("xor")))
+    full = legend(draw.to_dot(build("xor")))
     for words in ("input (data)", "target", "parameter", "constant", "intermediate", "output",
                   "local derivative", "no gradient flows"):
         assert words in full
-    scalar = legend(render.to_dot(build("micrograd")))
+    scalar = legend(draw.to_dot(build("micrograd")))
     assert "input (data)" not in scalar and "target" not in scalar
     assert "parameter" in scalar and "constant" in scalar
-    bare = legend(render.to_dot(model("input x\ny = tanh(x)")))
+    bare = legend(draw.to_dot(model("input x\ny = tanh(x)")))
     assert "constant" not in bare and "no gradient flows" not in bare
     assert "parameter" not in bare and "input (data)" in bare
 
@@ -296,10 +296,10 @@ def test_legend_lists_only_kinds_present():
 def test_legend_samples_are_drawn_like_the_nodes():
     # An input, a target and a parameter are ellipses in the picture, so their legend
     # entries are small nodes of the same style (a table cell cannot be an ellipse).
-    block = legend(render.to_dot(build("xor")))
+    block = legend(draw.to_dot(build("xor")))
     for kind in ("input", "target", "param", "intermediate", "output"):
         line = next(ln for ln in block.splitlines() if f'"n%legend-{kind}" [' in ln)
-        attrs, _ = render.STYLES[kind]
+        attrs, _ = draw.STYLES[kind]
         for key, value in attrs.items():
             assert f"{key}={value}" in line or f'{key}="{value}"' in line, (kind, key)
     assert "shape=ellipse" in next(ln for ln in block.splitlines() if "legend-input" in ln)
@@ -307,7 +307,7 @@ def test_legend_samples_are_drawn_like_the_nodes():
 
 
 def test_legend_takes_the_last_rank_anchored_at_the_output():
-    source = render.to_dot(build("xor"))
+    source = draw.to_dot(build("xor"))
     lines = source.splitlines()
     at = lines.index("\t\trank=max")
     members = []
@@ -319,7 +319,7 @@ def test_legend_takes_the_last_rank_anchored_at_the_output():
                        '"n%legend-intermediate"', '"n%legend-output"', '"n%legend"']
     assert '\tL -> "n%legend-param" [style=invis]' in lines
     # TB lists the samples backwards: dot lays a rank's unconnected nodes out right to left
-    tb = render.to_dot(build("xor"), rankdir="TB").splitlines()
+    tb = draw.to_dot(build("xor"), rankdir="TB").splitlines()
     at = tb.index("\t\trank=max")
     assert tb[at + 1].strip() == '"n%legend"' and tb[at + 6].strip() == '"n%legend-input"'
 
@@ -328,32 +328,32 @@ def test_legend_takes_the_last_rank_anchored_at_the_output():
 
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_rankdir(rankdir):
-    assert f"rankdir={rankdir}" in render.to_dot(build("xor"), rankdir=rankdir)
+    assert f"rankdir={rankdir}" in draw.to_dot(build("xor"), rankdir=rankdir)
 
 
 def test_bad_rankdir():
     with pytest.raises(ValueError):
-        render.to_dot(build("xor"), rankdir="XY")
+        draw.to_dot(build("xor"), rankdir="XY")
 
 
 def test_title_default_override_and_none():
     g = build("xor", title="Exercise 6.2")
-    assert ">Exercise 6.2</FONT>" in render.to_dot(g)
-    assert ">Other</FONT>" in render.to_dot(g, title="Other")
-    no_title = render.to_dot(g, title="")
+    assert ">Exercise 6.2</FONT>" in draw.to_dot(g)
+    assert ">Other</FONT>" in draw.to_dot(g, title="Other")
+    no_title = draw.to_dot(g, title="")
     assert "labelloc" not in no_title.splitlines()[1] and "Exercise" not in no_title
     assert len([ln for ln in no_title.splitlines() if ln.startswith("\tgraph [")]) == 1
 
 
 def test_graph_attributes():
-    source = render.to_dot(build("xor"))
+    source = draw.to_dot(build("xor"))
     first = source.splitlines()[1]
     assert 'charset="UTF-8"' in first and 'fontname="Liberation Serif,' in first
 
 
 def test_no_record_shapes_and_no_plain_string_labels():
     for name in examples.names():
-        source = render.to_dot(build(name))
+        source = draw.to_dot(build(name))
         assert "record" not in source
         assert 'label="' not in source
 
@@ -361,7 +361,7 @@ def test_no_record_shapes_and_no_plain_string_labels():
 # --- escaping -------------------------------------------------------------------------------
 
 def test_title_is_escaped_in_one_label():
-    source = render.to_dot(build("xor"), title=EVIL)
+    source = draw.to_dot(build("xor"), title=EVIL)
     assert_well_formed(source)
     assert len(node_lines(source)) == build("xor").number_of_nodes()
     assert "pwn [" not in structure(source)
@@ -399,12 +399,12 @@ def hostile_graph() -> nx.MultiDiGraph:
 
 def test_hostile_graph_cannot_add_nodes_or_attributes():
     g = hostile_graph()
-    source = render.to_dot(g)
+    source = draw.to_dot(g)
     assert_well_formed(source)
     assert len(node_lines(source)) == 4
     assert len(edge_lines(source)) == 3
     assert "pwn" not in structure(source) and "<script" not in source
-    assert len({render.dot_id(n, i) for i, n in enumerate(g.nodes)}) == 4
+    assert len({draw.dot_id(n, i) for i, n in enumerate(g.nodes)}) == 4
     assert "\\\\N<sup>" in source                 # a trusted fragment's backslash is literal
 
 
@@ -420,7 +420,7 @@ def test_bad_fragment_falls_back_to_escaped_text():
 # --- imports --------------------------------------------------------------------------------
 
 def test_render_imports_nothing_heavy():
-    code = ("import sys, graphdraw.formats.render, graphdraw.formats.output; "
+    code = ("import sys, graphdraw.formats.graphviz.draw, graphdraw.formats.output; "
             "print(sorted(m for m in ('torch', 'sympy', 'matplotlib', 'numpy.testing') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -433,7 +433,7 @@ def test_render_imports_nothing_heavy():
 def test_missing_dot_is_tool_missing(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(errors.ToolMissing) as info:
-        render.layout(render.to_dot(build("xor")), "svg")
+        draw.layout(draw.to_dot(build("xor")), "svg")
     assert info.value.message == "Graphviz's dot program is not installed"
     assert "apt-get install graphviz" in info.value.hint
     assert "--format dot" in info.value.hint and "json" in info.value.hint
@@ -443,7 +443,7 @@ def test_missing_dot_is_tool_missing(monkeypatch, tmp_path):
 def test_vanished_dot_is_tool_missing(monkeypatch):
     monkeypatch.setattr(layout_mod.shutil, "which", lambda name: "/nonexistent/dot")
     with pytest.raises(errors.ToolMissing):
-        render.layout("digraph {}", "svg")
+        draw.layout("digraph {}", "svg")
 
 
 def test_timeout_is_limit_error(monkeypatch):
@@ -455,7 +455,7 @@ def test_timeout_is_limit_error(monkeypatch):
 
     monkeypatch.setattr(layout_mod.subprocess, "run", slow)
     with pytest.raises(errors.LimitError) as info:
-        render.layout(render.to_dot(build("xor")), "png", timeout=2.5)
+        draw.layout(draw.to_dot(build("xor")), "png", timeout=2.5)
     text = str(info.value)
     assert "laying out 19 nodes within 2.5 s" in text
     assert "--layout-timeout" in text and "--format dot" in text and "smaller" in text
@@ -471,7 +471,7 @@ def test_layout_command_line(monkeypatch):
 
     monkeypatch.setattr(layout_mod.shutil, "which", lambda name: f"/bin/{name}")
     monkeypatch.setattr(layout_mod.subprocess, "run", fake)
-    assert render.layout("digraph { a }", "svg", timeout=7) == b"<svg/>"
+    assert draw.layout("digraph { a }", "svg", timeout=7) == b"<svg/>"
     assert seen["cmd"] == ["/bin/dot", "-Tsvg"] and seen["input"] == b"digraph { a }"
     assert seen["timeout"] == 7 and not seen.get("shell")
 
@@ -480,12 +480,12 @@ def test_layout_command_line(monkeypatch):
                                          ("svg", "sh"), ("svg", "/bin/dot")])
 def test_layout_rejects_bad_format_or_engine(fmt, engine):
     with pytest.raises(ValueError):
-        render.layout("digraph {}", fmt, engine=engine)
+        draw.layout("digraph {}", fmt, engine=engine)
 
 
 def test_count_nodes():
     g = build("micrograd")
-    assert render.count_nodes(render.to_dot(g)) == g.number_of_nodes()
+    assert draw.count_nodes(draw.to_dot(g)) == g.number_of_nodes()
 
 
 # --- with the dot binary --------------------------------------------------------------------
@@ -513,14 +513,14 @@ def assert_no_active_content(data: bytes) -> None:
 @pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF-"),
                                         ("svg", b"<?xml")])
 def test_layout_formats(fmt, magic):
-    data = render.layout(render.to_dot(build("xor")), fmt)
+    data = draw.layout(draw.to_dot(build("xor")), fmt)
     assert data.startswith(magic)
 
 
 @pytest.mark.dot
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 def test_svg_has_names_scripts_and_no_active_content():
-    data = render.layout(render.to_dot(build("xor")), "svg")
+    data = draw.layout(draw.to_dot(build("xor")), "svg")
     texts = svg_text(data)
     for piece in ("ŷ", "W", "i", "o", "T", "L", "½", "2×2", "Legend"):
         assert piece in texts, piece                     # a whole text element
@@ -534,7 +534,7 @@ def test_svg_has_names_scripts_and_no_active_content():
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 def test_svg_of_hostile_title_is_literal():
     title = "a <script>alert(1)</script> \\N \\G & \" ] { | : end\nline two"
-    data = render.layout(render.to_dot(build("xor"), title=title), "svg")
+    data = draw.layout(draw.to_dot(build("xor"), title=title), "svg")
     texts = svg_text(data)
     assert 'a <script>alert(1)</script> \\N \\G & " ] { | : end' in texts
     assert "line two" in texts
@@ -544,7 +544,7 @@ def test_svg_of_hostile_title_is_literal():
 @pytest.mark.dot
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 def test_svg_of_hostile_graph_is_safe():
-    data = render.layout(render.to_dot(hostile_graph()), "svg")
+    data = draw.layout(draw.to_dot(hostile_graph()), "svg")
     assert_no_active_content(data)
     root = ET.fromstring(data)
     nodes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
@@ -559,7 +559,7 @@ def test_svg_of_hostile_graph_is_safe():
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_examples_lay_out_cleanly_with_names_kept(name, rankdir):
     g = build(name)
-    source = render.to_dot(g, rankdir=rankdir)
+    source = draw.to_dot(g, rankdir=rankdir)
     done = subprocess.run(["dot", "-Tplain"], input=source.encode(), capture_output=True,
                           check=True, timeout=60)
     assert done.stderr == b"", done.stderr.decode()        # no warnings (cell sizes, fonts)
@@ -567,14 +567,14 @@ def test_examples_lay_out_cleanly_with_names_kept(name, rankdir):
              if ln.startswith("node ")}
     legend_ids = {f"n%legend-{d['kind']}" for _, d in g.nodes(data=True)
                   if d["kind"] != "constant"} | {"n%legend"}
-    assert names == {render.dot_id(n) for n in g.nodes} | legend_ids
+    assert names == {draw.dot_id(n) for n in g.nodes} | legend_ids
 
 
 @pytest.mark.dot
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 def test_dot_failure_reports_its_first_line():
     with pytest.raises(errors.GraphdrawError) as info:
-        render.layout("digraph { a -> }", "svg")
+        draw.layout("digraph { a -> }", "svg")
     assert "Graphviz's dot failed:" in info.value.message
     assert "syntax error" in info.value.message and "\n" not in info.value.message
 
@@ -583,9 +583,9 @@ def test_dot_failure_reports_its_first_line():
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 def test_real_timeout_on_a_big_graph():
     text = "input x0\n" + "\n".join(f"x{i + 1} = tanh(x{i}) + x{i // 2}" for i in range(1500))
-    source = render.to_dot(model(text))
+    source = draw.to_dot(model(text))
     with pytest.raises(errors.LimitError) as info:
-        render.layout(source, "svg", timeout=0.2)
+        draw.layout(source, "svg", timeout=0.2)
     assert "within 0.2 s" in info.value.message
 
 
@@ -593,5 +593,5 @@ def test_real_timeout_on_a_big_graph():
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 def test_layout_leaves_no_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    render.layout(render.to_dot(build("xor")), "svg")
+    draw.layout(draw.to_dot(build("xor")), "svg")
     assert list(tmp_path.iterdir()) == []

@@ -21,8 +21,8 @@ from graphdraw.numeric import evaluate
 from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
-from graphdraw.formats import render
-from graphdraw.formats import labels
+from graphdraw.formats.graphviz import draw
+from graphdraw.formats.graphviz import labels
 from graphdraw.numeric import values
 from graphdraw.cli import cli
 from test_render import (EVIL, assert_well_formed, edge_lines, hostile_graph, node_lines,
@@ -220,30 +220,30 @@ def xor_graph():
 
 def test_parts_may_be_missing():
     program, g = xor_graph()
-    numbers = render.numbers_for(program, values.leaf_values(program, {}, 0))
-    full = render.to_dot(g, numbers=numbers)
-    assert render.to_dot(g, numbers={}) == render.to_dot(g) == render.to_dot(g, numbers=None)
-    local_only = render.to_dot(g, numbers={"local": numbers["local"]})
+    numbers = draw.numbers_for(program, values.leaf_values(program, {}, 0))
+    full = draw.to_dot(g, numbers=numbers)
+    assert draw.to_dot(g, numbers={}) == draw.to_dot(g) == draw.to_dot(g, numbers=None)
+    local_only = draw.to_dot(g, numbers={"local": numbers["local"]})
     assert 'POINT-SIZE="9">[0.197, 0.117]' in local_only and "∂<i>L</i>/∂" not in local_only
-    grads_only = render.to_dot(g, numbers={"grads": {"W_o": numbers["grads"]["W_o"]}})
+    grads_only = draw.to_dot(g, numbers={"grads": {"W_o": numbers["grads"]["W_o"]}})
     assert grads_only.count("∂<i>L</i>/∂<i>W</i>") == 1
     assert_well_formed(full)
-    assert full == render.to_dot(g, numbers=numbers)
+    assert full == draw.to_dot(g, numbers=numbers)
 
 
 def test_edge_labels_off_hides_edge_values():
     program, g = xor_graph()
-    numbers = render.numbers_for(program, values.leaf_values(program, {}, 0))
-    source = render.to_dot(g, edge_labels=False, numbers=numbers)
+    numbers = draw.numbers_for(program, values.leaf_values(program, {}, 0))
+    source = draw.to_dot(g, edge_labels=False, numbers=numbers)
     assert not [ln for ln in edge_lines(source) if "label" in ln]
     assert "and its value" not in source
 
 
 def test_numbers_pass_through_the_escaping_helper(monkeypatch):
     program, g = xor_graph()
-    numbers = render.numbers_for(program, values.leaf_values(program, {}, 0))
+    numbers = draw.numbers_for(program, values.leaf_values(program, {}, 0))
     numbers["note"] = EVIL
-    source = render.to_dot(g, numbers=numbers)
+    source = draw.to_dot(g, numbers=numbers)
     assert_well_formed(source)
     assert "<script" not in source and "pwn" not in structure(source) and "\x07" not in source
     # every line of numbers goes through labels.text: make it mark what it escapes
@@ -255,7 +255,7 @@ def test_numbers_pass_through_the_escaping_helper(monkeypatch):
         return real(value)
 
     monkeypatch.setattr(labels, "text", spy)
-    render.to_dot(g, numbers={"values": {"L": np.array(0.25)},
+    draw.to_dot(g, numbers={"values": {"L": np.array(0.25)},
                               "grads": {"W_o": np.array([1e-5, -2.0])}})
     assert "0.25" in seen and "[1e−05, −2]" in seen
 
@@ -267,7 +267,7 @@ def test_hostile_graph_with_numbers_stays_well_formed():
                "grads": {n: np.full((3, 3), -0.0) for n in nodes},
                "local": {(t, h, d["arg"]): np.array(2.5) for t, h, d in g.edges(data=True)},
                "note": EVIL}
-    source = render.to_dot(g, numbers=numbers)
+    source = draw.to_dot(g, numbers=numbers)
     assert_well_formed(source)
     assert len(node_lines(source)) == 4 and len(edge_lines(source)) == 3
     assert "pwn" not in structure(source) and "<script" not in source
@@ -276,29 +276,30 @@ def test_hostile_graph_with_numbers_stays_well_formed():
 
 
 def test_number_lines():
-    assert render.number_lines(np.array(0.7310585786)) == ["0.731"]
-    assert render.number_lines(np.array(-0.0)) == ["0"]
-    assert render.number_lines(np.array([0.12, -0.5])) == ["[0.12, −0.5]"]
-    assert render.number_lines(np.array([[1.0, 2.0], [3.0, 4.0]])) == ["[1, 2]", "[3, 4]"]
-    assert render.number_lines(np.array([[1.0, 2.0, 3.0]])) == ["[[1, 2, 3]]"]
-    assert render.number_lines(np.arange(12.0).reshape(3, 4)) == \
+    assert draw.number_lines(np.array(0.7310585786)) == ["0.731"]
+    assert draw.number_lines(np.array(-0.0)) == ["0"]
+    assert draw.number_lines(np.array([0.12, -0.5])) == ["[0.12, −0.5]"]
+    assert draw.number_lines(np.array([[1.0, 2.0], [3.0, 4.0]])) == ["[1, 2]", "[3, 4]"]
+    assert draw.number_lines(np.array([[1.0, 2.0, 3.0]])) == ["[[1, 2, 3]]"]
+    assert draw.number_lines(np.arange(12.0).reshape(3, 4)) == \
         ["3×4 array, mean 5.5", "range [0, 11]"]
 
 
 def test_parse_show():
-    assert render.parse_show("values,grads") == {"values", "grads"}
-    assert render.parse_show(" Shapes ,") == {"shapes"}
-    assert render.parse_show("none") == render.parse_show("") == frozenset()
+    assert draw.parse_show("values,grads") == {"values", "grads"}
+    assert draw.parse_show(" Shapes ,") == {"shapes"}
+    assert draw.parse_show("none") == draw.parse_show("") == frozenset()
     with pytest.raises(ValueError, match="choose from values, grads, shapes"):
-        render.parse_show("values,gradients")
+        draw.parse_show("values,gradients")
     with pytest.raises(ValueError, match="did you mean 'grads'"):
-        render.parse_show("grad")
+        draw.parse_show("grad")
 
 
-@pytest.mark.parametrize("module", ["render", "labels", "themes", "nodes", "numbers_shown",
+@pytest.mark.parametrize("module", ["draw", "labels", "themes", "nodes", "numbers_shown",
                                     "legend", "layout"])
 def test_doctests(module):
-    assert doctest.testmod(importlib.import_module(f"graphdraw.formats.{module}")).failed == 0
+    module = importlib.import_module(f"graphdraw.formats.graphviz.{module}")
+    assert doctest.testmod(module).failed == 0
 
 
 # --- stacked scripts ------------------------------------------------------------------------
@@ -350,16 +351,16 @@ def plain_positions(source: str) -> dict[str, tuple[float, float]]:
 def test_numbers_lay_out_without_warnings(name, rankdir):
     program = parser.parse(examples.text(name), name)
     g = graph.build(program, notations=graph.FOR_RENDER)
-    numbers = render.numbers_for(program, values.leaf_values(program, {}, 0))
-    positions = plain_positions(render.to_dot(g, rankdir=rankdir, numbers=numbers))
-    assert {render.dot_id(n) for n in g.nodes} <= set(positions)
+    numbers = draw.numbers_for(program, values.leaf_values(program, {}, 0))
+    positions = plain_positions(draw.to_dot(g, rankdir=rankdir, numbers=numbers))
+    assert {draw.dot_id(n) for n in g.nodes} <= set(positions)
 
 
 @pytest.mark.dot
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_legend_reads_in_order_beside_or_below_the_output(rankdir):
-    positions = plain_positions(render.to_dot(xor_graph()[1], rankdir=rankdir))
+    positions = plain_positions(draw.to_dot(xor_graph()[1], rankdir=rankdir))
     order = ["input", "target", "param", "intermediate", "output"]
     samples = [positions[f"n%legend-{k}"] for k in order]
     out = positions["L"]
@@ -376,12 +377,12 @@ def test_legend_reads_in_order_beside_or_below_the_output(rankdir):
 @pytest.mark.parametrize("name", ["xor", "micrograd", "logistic"])
 def test_constants_sit_next_to_their_consumer(name):
     g = graph.build(parser.parse(examples.text(name), name), notations=graph.FOR_RENDER)
-    lr = plain_positions(render.to_dot(g, rankdir="LR"))
-    tb = plain_positions(render.to_dot(g, rankdir="TB"))
+    lr = plain_positions(draw.to_dot(g, rankdir="LR"))
+    tb = plain_positions(draw.to_dot(g, rankdir="TB"))
     for tail, head in g.edges():
         if g.nodes[tail]["kind"] != "constant":
             continue
-        t, h = render.dot_id(tail), render.dot_id(head)
+        t, h = draw.dot_id(tail), draw.dot_id(head)
         assert lr[t][0] == pytest.approx(lr[h][0])             # LR: same rank, just below
         assert lr[t][1] < lr[h][1] and lr[h][1] - lr[t][1] < 1.0
         assert tb[t][1] > tb[h][1] and tb[t][1] - tb[h][1] < 1.5   # TB: the rank above

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats import tikz
 from graphdraw.cli import cli
 
@@ -219,8 +219,8 @@ def test_values_and_gradients_are_drawn_as_numbers():
     from graphdraw.numeric import values
     program = parser.parse(examples.text("xor"), "<example xor>")
     g = graph.build(program, notations=graph.FOR_TIKZ)
-    numbers = render.numbers_for(program, values.leaf_values(program, {}, 0))
-    numbers["note"] = render.values_note(0)
+    numbers = draw.numbers_for(program, values.leaf_values(program, {}, 0))
+    numbers["note"] = draw.values_note(0)
     text = tikz.to_tikz(g, numbers=numbers, rankdir="TB")
     assert r"\partial L/\partial z =" in text
     assert "leaf values: as declared, else random from seed 0" in text
@@ -288,8 +288,8 @@ def test_every_example_compiles_with_pdflatex(name, tmp_path):
 def test_hostile_and_unusual_pictures_compile(tmp_path):
     from graphdraw.numeric import values
     program = parser.parse(examples.text("xor"), "<example xor>")
-    numbers = render.numbers_for(program, values.leaf_values(program, {}, 0))
-    numbers["note"] = render.values_note(0)
+    numbers = draw.numbers_for(program, values.leaf_values(program, {}, 0))
+    numbers["note"] = draw.values_note(0)
     cases = {
         "evil": tikz.to_tikz(example("xor"), title=EVIL),
         "long": tikz.to_tikz(build(LONG)),

@@ -6,7 +6,8 @@ import os
 from typing import TYPE_CHECKING, Any, Iterable
 
 from graphdraw import errors
-from graphdraw.formats import registry, render
+from graphdraw.formats import registry
+from graphdraw.formats.graphviz import draw
 
 if TYPE_CHECKING:
     from graphdraw.formats.base import Format, Job
@@ -30,11 +31,11 @@ class Pictures:
         show ("values,grads" or a list of values/grads/shapes) with values (a dict of leaf
         values) and seed for the numbers, as `graphdraw render` has them.
         """
-        return render.to_dot(self.nx, **self._render_options(options))
+        return draw.to_dot(self.nx, **self._render_options(options))
 
     def svg(self, **options: Any) -> str:
         """The picture as SVG text (needs Graphviz's dot)."""
-        return render.layout(self.dot(**options), "svg").decode("utf-8")
+        return draw.layout(self.dot(**options), "svg").decode("utf-8")
 
     def tikz(self, *, snippet: bool = False, **options: Any) -> str:
         """The picture as a standalone LaTeX document with TikZ (with `snippet`, only the
@@ -76,7 +77,7 @@ class Pictures:
         if fmt.values:
             given, seed = options.pop("values", None), options.pop("seed", 0)
             leaf_values = self._leaf_values(dict(given or {}), seed)
-            note = render.values_note(seed, bool(given))
+            note = draw.values_note(seed, bool(given))
         opts = self._render_options(options)
         return Job(self.program, self.nx, opts, numbers=opts.get("numbers"),
                    leaf_values=leaf_values, note=note)
@@ -91,11 +92,11 @@ class Pictures:
         if show is not None and "shapes" not in opts:
             opts["shapes"] = "shapes" in shown
         if shown & {"values", "grads"}:
-            numbers = render.numbers_for(self.program, self._leaf_values(dict(given or {}),
+            numbers = draw.numbers_for(self.program, self._leaf_values(dict(given or {}),
                                                                          seed),
                                          values="values" in shown, grads="grads" in shown,
                                          local=opts.get("edge_labels", True))
-            numbers["note"] = render.values_note(seed, bool(given))
+            numbers["note"] = draw.values_note(seed, bool(given))
             opts["numbers"] = numbers
         elif given:
             raise ValueError("values are drawn only with show='values' or 'grads'")
@@ -173,5 +174,5 @@ def _shown(show: Any) -> frozenset[str]:
     if show is None:
         return frozenset({"shapes"})
     if isinstance(show, str):
-        return render.parse_show(show)
-    return render.parse_show(",".join(str(item) for item in show) or "none")
+        return draw.parse_show(show)
+    return draw.parse_show(",".join(str(item) for item in show) or "none")

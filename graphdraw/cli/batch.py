@@ -129,7 +129,7 @@ def values(settings: tuple[str, ...], values_file: str | None, seed: int
            ) -> tuple[dict, int, str]:
     """What `make_job` gives the leaves: the values given (--values, --set), the seed for
     the others, and the legend's note on where they come from."""
-    from graphdraw.formats.render import values_note
+    from graphdraw.formats.graphviz.draw import values_note
     return (given_values(settings, values_file), seed,
             values_note(seed, bool(settings or values_file)))
 
@@ -161,7 +161,7 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
     """Parse a model and build what its figure needs: the graph, and the leaves' values and
     the numbers `shown` when `values` (the values given, the seed, the note) is there."""
     from graphdraw.core import graph as graph_mod
-    from graphdraw.formats import render
+    from graphdraw.formats.graphviz import draw
     from graphdraw.formats.base import Job
     from graphdraw.language import parser
     from graphdraw.numeric import values as values_mod
@@ -174,7 +174,7 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
                             values=leaf_values)
     numbers = None
     if shown & {"values", "grads"}:
-        numbers = render.numbers_for(program, leaf_values, values="values" in shown,
+        numbers = draw.numbers_for(program, leaf_values, values="values" in shown,
                                      grads="grads" in shown, local=options["edge_labels"])
         numbers["note"] = note
     return Job(program, graph, {**options, "numbers": numbers}, numbers=numbers,

@@ -24,7 +24,7 @@ def _font_option(ctx, param, value):
     """--font: a name Graphviz can be given (render.font_name), or a usage error."""
     if value is None:
         return None
-    from graphdraw.formats.render import font_name
+    from graphdraw.formats.graphviz.draw import font_name
     try:
         return font_name(value)
     except ValueError as exc:
@@ -128,7 +128,7 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
 
 def _shown(show: str, no_shapes: bool) -> frozenset[str]:
     """--show's items (less shapes with --no-shapes), or a usage error."""
-    from graphdraw.formats.render import parse_show
+    from graphdraw.formats.graphviz.draw import parse_show
     try:
         shown = parse_show(show)
     except ValueError as exc:

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 class Job:
     """One figure to write: the model, its graph, the drawing options and any numbers.
 
-    `options` are `render.to_dot`'s keyword options (rankdir, title, caption, theme, style,
+    `options` are `draw.to_dot`'s keyword options (rankdir, title, caption, theme, style,
     font, edge_labels, shapes, numbers) plus the writer's own (`layout_timeout`, `snippet`).
-    `numbers` (values, gradients, local-derivative values; `render.numbers_for`) is set when
+    `numbers` (values, gradients, local-derivative values; `draw.numbers_for`) is set when
     the user asked to show them; `leaf_values` and `note` whenever values were computed.
     """
 
@@ -32,12 +32,12 @@ class Job:
     def dot(self) -> str:
         """The Graphviz source of the figure, made once and shared by every format."""
         if self._dot is None:
-            from graphdraw.formats import render
-            self._dot = render.to_dot(self.graph, **self.dot_options())
+            from graphdraw.formats.graphviz import draw
+            self._dot = draw.to_dot(self.graph, **self.dot_options())
         return self._dot
 
     def dot_options(self) -> dict[str, Any]:
-        """The options `render.to_dot` takes (the writer's own left out)."""
+        """The options `draw.to_dot` takes (the writer's own left out)."""
         return {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
 
 

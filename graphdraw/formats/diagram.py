@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graphdraw.formats.base import Format, Job
-from graphdraw.formats.layout import layout
+from graphdraw.formats.graphviz.layout import layout
 
 LAYOUT_TIMEOUT = 30.0        # seconds, unless the job says (--layout-timeout)
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from graphdraw.analyses.check.report import _pretty
 from graphdraw.analyses.check.structure import StructureReport, compare_structure
-from graphdraw.formats import labels
-from graphdraw.formats.themes import FONT, INK, STYLES
+from graphdraw.formats.graphviz import labels
+from graphdraw.formats.graphviz.themes import FONT, INK, STYLES
 from graphdraw.language.program import Program
 
 # Ten distinct colours (Tableau's, without its red: red marks what does not match).
@@ -93,7 +93,7 @@ def _wrap(inner: str, cell: str | None) -> str:
 def _graphdraw_side(left, program: Program, marks: _Marks) -> None:
     """graphdraw's graph as `render` draws it, each node tagged with its number or a ✗."""
     from graphdraw.core import graph as graph_mod
-    from graphdraw.formats.nodes import node_label
+    from graphdraw.formats.graphviz.nodes import node_label
 
     left.attr(label=f"<{labels.font('<B>graphdraw</B>', 16)}>", color="#999999",
               style="rounded")

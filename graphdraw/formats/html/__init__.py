@@ -1,6 +1,6 @@
 """A self-contained HTML page: the diagram inline with CSS-only tooltips, then the math.
 
-`page` takes the SVG that Graphviz laid out from `render.to_dot` (the same drawing as
+`page` takes the SVG that Graphviz laid out from `draw.to_dot` (the same drawing as
 `--format svg`), cleans it (`clean_svg`: no script, event handler, link or foreign content
 can survive, whatever the SVG contains), and adds a tooltip to every node (its forward
 computation, shape, value and gradient) and every edge (its local derivative and value).
@@ -20,7 +20,7 @@ numbers as MathML), `tex` (a program's LaTeX), `hotspots` (shapes over the diagr
 
 from __future__ import annotations
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.base import Format, Job
 from graphdraw.formats.html.markup import clean_svg
 from graphdraw.formats.html.mathml import mathml, value_html, value_tex
@@ -31,7 +31,7 @@ def _write(job: Job) -> bytes:
     """What `render --format html` writes: the page sets the title and caption as HTML text,
     so the diagram is laid out from DOT made without them."""
     options = {**job.dot_options(), "numbers": job.numbers, "title": "", "caption": None}
-    svg = render.layout(render.to_dot(job.graph, **options), "svg",
+    svg = draw.layout(draw.to_dot(job.graph, **options), "svg",
                         timeout=job.options.get("layout_timeout", 30.0))
     return page(job.program, job.graph, svg, job.leaf_values, title=job.options.get("title"),
                 caption=job.options.get("caption"), note=job.note).encode("utf-8")

@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from graphdraw.formats import nodes
+from graphdraw.formats.graphviz import nodes
 from graphdraw.formats.html.hotspots import Frame, edge_anchor, edge_shapes, node_shapes
 from graphdraw.formats.html.markup import SVG_NS, local_name
 from graphdraw.formats.html.tex import Tex

@@ -8,7 +8,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.html.markup import BAD_VALUE, local_name, serialize
 from graphdraw.lazy import np
 
@@ -50,7 +50,7 @@ def _number_tex(x: float, digits: int = DIGITS) -> str:
 
 def value_tex(value: object, digits: int = DIGITS) -> str | None:
     r"""A value as LaTeX: a number, [a, b] for a vector, a bracketed matrix; None when
-    it has more entries than a picture shows (render.SHOW_LIMIT) or more than two axes.
+    it has more entries than a picture shows (draw.SHOW_LIMIT) or more than two axes.
 
     >>> value_tex([[1, 0], [0, 1]])
     '\\begin{bmatrix}1 & 0 \\\\ 0 & 1\\end{bmatrix}'
@@ -58,7 +58,7 @@ def value_tex(value: object, digits: int = DIGITS) -> str | None:
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
         return _number_tex(float(array), digits)
-    if array.size > render.SHOW_LIMIT or array.ndim > 2 or array.size == 0:
+    if array.size > draw.SHOW_LIMIT or array.ndim > 2 or array.size == 0:
         return None
     if array.ndim == 1:
         return r"\left[" + r",\ ".join(_number_tex(x, digits) for x in array) + r"\right]"
@@ -69,7 +69,7 @@ def value_tex(value: object, digits: int = DIGITS) -> str | None:
 def _summary(value: object, digits: int = DIGITS) -> str:
     """A big tensor in words: its shape, mean and range (escaped HTML)."""
     from graphdraw.numeric.numbers import show
-    return html.escape(show(value, digits, render.SHOW_LIMIT).replace("-", "−"))
+    return html.escape(show(value, digits, draw.SHOW_LIMIT).replace("-", "−"))
 
 
 def value_html(value: object, digits: int = DIGITS, prefix: str | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.html.annotate import annotate
 from graphdraw.formats.html.css import CSS
 from graphdraw.formats.html.markup import SVG_NS, clean_svg, serialize
@@ -29,16 +29,16 @@ _FOOTER = ('<footer class="column">Made with graphdraw. Numbers are float64, sho
 def page(program: Program, graph: nx.MultiDiGraph, svg: bytes | str, leaf_values: dict, *,
          title: str | None = None, caption: str | None = None, note: str | None = None,
          numbers: dict | None = None) -> str:
-    """The HTML page of a model: the diagram `svg` (laid out from `render.to_dot(graph)`)
+    """The HTML page of a model: the diagram `svg` (laid out from `draw.to_dot(graph)`)
     with a tooltip on every node and edge, the equations, and the leaves' numbers.
 
-    `numbers` (`render.numbers_for`, all parts) is computed from `leaf_values` when not
-    given; `note` says where the values come from (`render.values_note`).
+    `numbers` (`draw.numbers_for`, all parts) is computed from `leaf_values` when not
+    given; `note` says where the values come from (`draw.values_note`).
     """
     from graphdraw.numeric import evaluate
     shapes = evaluate.check_shapes(program, leaf_values)
     if numbers is None or not all(k in numbers for k in ("values", "grads", "local")):
-        numbers = render.numbers_for(program, leaf_values)
+        numbers = draw.numbers_for(program, leaf_values)
     tex = Tex(program, shapes)
     root = clean_svg(svg)
     spots = annotate(root, program, graph, numbers, tex, shapes)   # before the SVG is written
@@ -107,14 +107,14 @@ def _hint(tex: Tex) -> str:
 
 def to_html(program: Program, leaf_values: dict, *, title: str = "", note: str | None = None,
             caption: str | None = None, timeout: float = 30.0, **dot_options) -> str:
-    """The page of a model at the given leaf values, drawn as `render.to_dot(**dot_options)`.
+    """The page of a model at the given leaf values, drawn as `draw.to_dot(**dot_options)`.
 
     Needs Graphviz's dot for the layout.
     """
     from graphdraw.core import graph as graph_mod
     graph = graph_mod.build(program, title=title, notations=graph_mod.FOR_RENDER)
-    dot = render.to_dot(graph, title=title, **dot_options)
-    svg = render.layout(dot, "svg", timeout=timeout)
+    dot = draw.to_dot(graph, title=title, **dot_options)
+    svg = draw.layout(dot, "svg", timeout=timeout)
     return page(program, graph, svg, leaf_values, title=title, caption=caption, note=note)
 
 
@@ -125,4 +125,4 @@ def example_html(name: str, seed: int = 0) -> str:
     from graphdraw.numeric import values
     program = parser.parse(examples.text(name), f"<example {name}>")
     leaf_values = values.leaf_values(program, {}, seed)
-    return to_html(program, leaf_values, note=render.values_note(seed))
+    return to_html(program, leaf_values, note=draw.values_note(seed))

@@ -2,7 +2,7 @@ r"""Edges: a \draw along each spline dot laid out, and each local derivative whe
 
 from __future__ import annotations
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.tikz.layout import (Look, label_text, ops_look, spline_points,
                                            text_colour, to_float)
 from graphdraw.formats.tikz.numbers import number_lines, numbers_cell
@@ -26,7 +26,7 @@ def draw_edges(scene: Scene) -> tuple[list[str], list[str]]:
         if "invis" in str(obj.get("style", "")):
             continue
         ends = [scene.by_gvid.get(obj.get("tail")), scene.by_gvid.get(obj.get("head"))]
-        if None in ends or any(str(e.get("name", "")).startswith("n" + render.LEGEND_ID)
+        if None in ends or any(str(e.get("name", "")).startswith("n" + draw.LEGEND_ID)
                                for e in ends):
             continue
         owners = [scene.owner.get(str(e.get("name")), (None, False))[0] for e in ends]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.tikz.layout import Look, label_text, node_look, ops_look, text_colour
 from graphdraw.formats.tikz.scene import Scene
 from graphdraw.formats.tikz.styles import SAMPLE, SMALL_FONT, role_of
@@ -60,7 +60,7 @@ def draw_legend(scene: Scene, box: dict) -> list[str]:
     typeset by LaTeX where the row is one graphdraw knows.
     """
     x0, _, _, y1 = (float(v) for v in str(box["bb"]).split(","))
-    prefix = "n" + render.LEGEND_ID
+    prefix = "n" + draw.LEGEND_ID
     kinds, table = {}, None
     for obj in scene.nodes:
         name = str(obj.get("name", ""))

@@ -6,7 +6,7 @@ style each operation is a node of its own, showing the op table's symbol.
 
 from __future__ import annotations
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.tikz.layout import label_text, node_look, to_float
 from graphdraw.formats.tikz.numbers import number_lines, number_math, numbers_cell, value_shape
 from graphdraw.formats.tikz.scene import Scene
@@ -17,7 +17,7 @@ from graphdraw.formats.tikz.text import escape, math, num
 def draw_nodes(scene: Scene) -> list[str]:
     """One \\node per node dot placed; a style per kind, from its first node."""
     lines = []
-    legend_prefix = "n" + render.LEGEND_ID
+    legend_prefix = "n" + draw.LEGEND_ID
     for obj in scene.nodes:
         name = str(obj.get("name", ""))
         if "pos" not in obj or name.startswith(legend_prefix):

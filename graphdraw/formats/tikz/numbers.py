@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.tikz.styles import SMALL_FONT
 from graphdraw.formats.tikz.text import math
 
@@ -14,10 +14,10 @@ def number_lines(value: object) -> list[str]:
     from graphdraw.lazy import np
     from graphdraw.numeric.numbers import show
     array = np.asarray(value, dtype=float) + 0.0          # + 0.0: no "-0"
-    if array.ndim == 2 and array.shape[0] > 1 and array.size <= render.SHOW_LIMIT:
-        lines = [show(row, render.DIGITS, render.SHOW_LIMIT) for row in array]
+    if array.ndim == 2 and array.shape[0] > 1 and array.size <= draw.SHOW_LIMIT:
+        lines = [show(row, draw.DIGITS, draw.SHOW_LIMIT) for row in array]
     else:
-        lines = show(array, render.DIGITS, render.SHOW_LIMIT).split(", range ")
+        lines = show(array, draw.DIGITS, draw.SHOW_LIMIT).split(", range ")
         if len(lines) == 2:
             lines[1] = "range " + lines[1]
     return [number_math(line) for line in lines]

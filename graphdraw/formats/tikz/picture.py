@@ -6,7 +6,7 @@ import json
 
 import networkx as nx
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.tikz.edges import draw_edges
 from graphdraw.formats.tikz.legend import draw_cluster, draw_legend
 from graphdraw.formats.tikz.nodes import draw_nodes
@@ -19,9 +19,9 @@ def from_layout(graph: nx.MultiDiGraph, layout: dict, *, title: str | None = Non
                 caption: str | None = None, edge_labels: bool = True, shapes: bool = True,
                 numbers: dict | None = None, style: str = "textbook", theme: str | None = None,
                 **_dot_options) -> str:
-    """The tikzpicture of a graph from dot's -Tjson layout of `render.to_dot(graph, ...)`.
+    """The tikzpicture of a graph from dot's -Tjson layout of `draw.to_dot(graph, ...)`.
 
-    Takes the options `render.to_dot` was given (those that only change the DOT, such as
+    Takes the options `draw.to_dot` was given (those that only change the DOT, such as
     rankdir, are already in the layout). Pure: no program is run.
     """
     if title is None:
@@ -64,18 +64,18 @@ def to_tikz(graph: nx.MultiDiGraph, *, snippet: bool = False, timeout: float = 3
             **options) -> str:
     """TikZ for a graph: a standalone document, or with `snippet` only the tikzpicture.
 
-    `options` are those of `render.to_dot` (rankdir, title, caption, edge_labels, shapes,
+    `options` are those of `draw.to_dot` (rankdir, title, caption, edge_labels, shapes,
     numbers, theme, style, ...); the layout is Graphviz's for exactly that DOT (this runs
     `dot -Tjson`, so it needs Graphviz, and gives up after `timeout` seconds).
     """
-    return from_dot(graph, render.to_dot(graph, **options), snippet=snippet, timeout=timeout,
+    return from_dot(graph, draw.to_dot(graph, **options), snippet=snippet, timeout=timeout,
                     **options)
 
 
 def from_dot(graph: nx.MultiDiGraph, dot_source: str, *, snippet: bool = False,
              timeout: float = 30.0, **options) -> str:
-    """`to_tikz` for DOT already made by `render.to_dot(graph, **options)`."""
-    layout = json.loads(render.layout(dot_source, "json", timeout=timeout).decode("utf-8"))
+    """`to_tikz` for DOT already made by `draw.to_dot(graph, **options)`."""
+    layout = json.loads(draw.layout(dot_source, "json", timeout=timeout).decode("utf-8"))
     picture = from_layout(graph, layout, **options)
     return picture if snippet else document(picture)
 

@@ -1,6 +1,6 @@
 """One tikzpicture being written: the graph, dot's layout, and how their names meet.
 
-Graph nodes are matched to layout objects by their DOT names (`render.dot_id`); each node
+Graph nodes are matched to layout objects by their DOT names (`draw.dot_id`); each node
 gets a TikZ name (`tikz_name`) that edges refer to.
 """
 
@@ -10,7 +10,7 @@ import re
 
 import networkx as nx
 
-from graphdraw.formats import render
+from graphdraw.formats.graphviz import draw
 from graphdraw.formats.tikz.numbers import value_shape
 from graphdraw.formats.tikz.styles import Picture, theme_colours
 from graphdraw.formats.tikz.text import math, num
@@ -36,7 +36,7 @@ class Scene:
         self.names: dict[object, str] = {}
         self.order: dict[object, int] = {}
         for index, node in enumerate(graph.nodes):
-            self.ids[node] = str(render.dot_id(node, index))
+            self.ids[node] = str(draw.dot_id(node, index))
             self.names[node] = tikz_name(node, index)
             self.order[node] = index
         # DOT name -> (graph node, whether it is the node's operation in the ops style)

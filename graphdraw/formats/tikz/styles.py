@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graphdraw.formats import themes
+from graphdraw.formats.graphviz import themes
 from graphdraw.formats.tikz.layout import Look, colour
 from graphdraw.formats.tikz.text import comment, num
 

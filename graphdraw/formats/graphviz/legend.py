@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import graphviz
 
-from graphdraw.formats import labels
-from graphdraw.formats.labels import EXPR_SIZE, NUMBER_SIZE, SMALL_SIZE
-from graphdraw.formats.themes import DEFAULT_THEME, KIND_WORDS, THEMES, Theme
+from graphdraw.formats.graphviz import labels
+from graphdraw.formats.graphviz.labels import EXPR_SIZE, NUMBER_SIZE, SMALL_SIZE
+from graphdraw.formats.graphviz.themes import DEFAULT_THEME, KIND_WORDS, THEMES, Theme
 
 LEGEND_ID = "%legend"       # user ids never contain '%', generated ones are '%<digits>'
 

@@ -8,11 +8,11 @@ import re
 import graphviz
 import networkx as nx
 
-from graphdraw.formats import labels
-from graphdraw.formats.labels import EXPR_SIZE, NAME_SIZE, NUMBER_SIZE, SMALL_SIZE
-from graphdraw.formats.legend import LEGEND_ID
-from graphdraw.formats.numbers_shown import number_lines, number_rows
-from graphdraw.formats.themes import DEFAULT_THEME, THEMES, Theme
+from graphdraw.formats.graphviz import labels
+from graphdraw.formats.graphviz.labels import EXPR_SIZE, NAME_SIZE, NUMBER_SIZE, SMALL_SIZE
+from graphdraw.formats.graphviz.legend import LEGEND_ID
+from graphdraw.formats.graphviz.numbers_shown import number_lines, number_rows
+from graphdraw.formats.graphviz.themes import DEFAULT_THEME, THEMES, Theme
 from graphdraw.ops.shapes import fmt as format_shape
 
 _SAFE_ID = re.compile(r'[^\x00-\x1f\x7f"\\:<>]+')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from graphdraw.formats import labels
+from graphdraw.formats.graphviz import labels
 
 if TYPE_CHECKING:
     from graphdraw.language.program import Program

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 from graphdraw import errors
-from graphdraw.formats.legend import LEGEND_ID
+from graphdraw.formats.graphviz.legend import LEGEND_ID
 
 ENGINES = ("dot", "neato", "fdp", "sfdp", "circo", "twopi")
 

@@ -17,16 +17,17 @@ from dataclasses import dataclass, field
 import graphviz
 import networkx as nx
 
-from graphdraw.formats import labels, nodes
-from graphdraw.formats.labels import (EDGE_NUMBER_SIZE, EXPR_SIZE, NAME_SIZE,  # noqa: F401
+from graphdraw.formats.graphviz import labels
+from graphdraw.formats.graphviz import nodes
+from graphdraw.formats.graphviz.labels import (EDGE_NUMBER_SIZE, EXPR_SIZE, NAME_SIZE,  # noqa: F401
                                       NUMBER_SIZE, SMALL_SIZE)
-from graphdraw.formats.layout import ENGINES, count_nodes, layout  # noqa: F401
-from graphdraw.formats.legend import LEGEND_ID, add_legend, key_table  # noqa: F401
-from graphdraw.formats.nodes import dot_id, op_id, op_symbol  # noqa: F401
-from graphdraw.formats.numbers_shown import (DIGITS, SHOW_ITEMS, SHOW_LIMIT,  # noqa: F401
+from graphdraw.formats.graphviz.layout import ENGINES, count_nodes, layout  # noqa: F401
+from graphdraw.formats.graphviz.legend import LEGEND_ID, add_legend, key_table  # noqa: F401
+from graphdraw.formats.graphviz.nodes import dot_id, op_id, op_symbol  # noqa: F401
+from graphdraw.formats.graphviz.numbers_shown import (DIGITS, SHOW_ITEMS, SHOW_LIMIT,  # noqa: F401
                                              number_lines, number_rows, numbers_for,
                                              parse_show, value_shape, values_note)
-from graphdraw.formats.themes import (DEFAULT_STYLE, DEFAULT_THEME, DRAW_STYLES,  # noqa: F401
+from graphdraw.formats.graphviz.themes import (DEFAULT_STYLE, DEFAULT_THEME, DRAW_STYLES,  # noqa: F401
                                       FONT, GRAD, INK, KIND_WORDS, KINDS, MUTED, STYLES,
                                       THEMES, Theme, font_name, theme_named)
 
