@@ -10,6 +10,14 @@ size 4) raises Contradiction; the caller says which operation asked for it.
 from __future__ import annotations
 
 
+def _root(parent: list[int], v: int) -> int:
+    """The representative of v's class, halving the path on the way (union-find)."""
+    while parent[v] != v:
+        parent[v] = parent[parent[v]]
+        v = parent[v]
+    return v
+
+
 class Contradiction(Exception):
     """Two facts about one shape or one size that cannot both hold."""
 
@@ -33,11 +41,7 @@ class Solver:
         return len(self._size_parent) - 1
 
     def find_size(self, v: int) -> int:
-        parent = self._size_parent
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        return v
+        return _root(self._size_parent, v)
 
     def size_value(self, v: int) -> int | None:
         return self._size_value[self.find_size(v)]
@@ -75,11 +79,7 @@ class Solver:
         return self.shape(tuple(self.size() for _ in range(rank)))
 
     def find(self, t: int) -> int:
-        parent = self._shape_parent
-        while parent[t] != t:
-            parent[t] = parent[parent[t]]
-            t = parent[t]
-        return t
+        return _root(self._shape_parent, t)
 
     def dims(self, t: int) -> tuple[int, ...] | None:
         """The size variables of shape t, or None while its rank is unknown."""
