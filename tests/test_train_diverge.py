@@ -133,3 +133,23 @@ def test_no_raw_warning_reaches_the_user(tmp_path, args):
     assert done.returncode == EXIT_INPUT, done.stderr
     assert done.stderr.startswith("graphdraw: error: ")
     assert "Warning" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_error_survives_a_worker_process():
+    """A sweep's runs train in other processes: the error comes back whole."""
+    import pickle
+    error = optimizers.Diverged("training diverges", hint="try --lr 0.1", lr=1.0, step=2,
+                                suggested=0.1)
+    back = pickle.loads(pickle.dumps(error))
+    assert (str(back), back.lr, back.step, back.suggested) == \
+        ("training diverges\n  hint: try --lr 0.1", 1.0, 2, 0.1)
+
+
+def test_a_sweep_that_diverges_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    model = "dim H = 2\ninput x[2]\ntarget y\nparam W[2, H], v[H]\nŷ = vᵀ (Wᵀ x)\nL = (ŷ - y)^2"
+    result = train_cli("-e", model, "--sweep-hidden", "2,3", "--seeds", "2", "--lr", "100",
+                       "--steps", "10", "--jobs", "2")
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "training diverges at --lr 100" in result.output
+    assert "hint: try --lr " in result.output and "internal error" not in result.output

@@ -34,8 +34,10 @@ SUGGEST_TRIES = 8
 class Diverged(TrainingError):
     """Training diverged in its first steps; `suggested` is a step size that does not."""
 
-    def __init__(self, message: str, *, hint: str, lr: float, step: int,
-                 suggested: float | None) -> None:
+    # Defaults, so that a worker process of a sweep can send it back (pickle rebuilds an
+    # exception from its message, then restores hint, lr, step and suggested).
+    def __init__(self, message: str, *, hint: str | None = None, lr: float = 0.0,
+                 step: int = 0, suggested: float | None = None) -> None:
         super().__init__(message, hint=hint)
         self.lr, self.step, self.suggested = lr, step, suggested
 
