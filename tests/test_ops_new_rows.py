@@ -23,7 +23,7 @@ from graphdraw.numeric import evaluate
 ELEMENTWISE = ("leaky_relu", "elu", "erf", "gelu", "silu", "sin", "cos", "log1p", "expm1")
 REDUCTIONS = ("amax", "amin", "logsumexp", "norm")
 SOFTMAX = ("softmax", "log_softmax")
-LOSSES = ("cross_entropy", "mse", "bce", "bce_with_logits")
+LOSSES = ("cross_entropy", "nll_loss", "mse", "bce", "bce_with_logits")
 NEW = ELEMENTWISE + REDUCTIONS + SOFTMAX + LOSSES
 
 MODEL = """param z[4], w[4], y[4]
@@ -31,7 +31,7 @@ h = leaky_relu(z) + elu(w) + gelu(z) * silu(w) + sin(z) cos(w) + log1p(z^2) + ex
 L = max(h) + min(h) + logsumexp(h) + norm(h) + cross_entropy(h, y) + mse(h, w)
 L2 = L + bce(sigmoid(z), sigmoid(w)) + bce_with_logits(z, sigmoid(y)) + erf(sum(w))
 p = softmax(h)
-L3 = L2 + sum(p * y) + sum(log_softmax(z * w) * y)
+L3 = L2 + sum(p * y) + sum(log_softmax(z * w) * y) + nll_loss(log_softmax(w), y)
 """
 VALUES = {"z": np.array([0.3, -1.2, 0.8, 2.1]), "w": np.array([-0.4, 0.9, 1.7, -2.2]),
           "y": np.array([0.1, 0.2, 0.3, 0.4])}

@@ -1,5 +1,6 @@
-"""Loss rows: cross-entropy of logits with one-hot (or probability) targets, mean squared
-error, and binary cross-entropy of probabilities and of logits.
+"""Loss rows: cross-entropy of logits and negative log-likelihood of log-probabilities, with
+one-hot (or probability) targets; mean squared error; binary cross-entropy of probabilities
+and of logits.
 
 Each takes (prediction, target) and gives a scalar, as torch's functional losses with their
 default reduction ('mean' over the entries; cross_entropy is one sample's loss, a vector of
@@ -61,6 +62,13 @@ ROWS: tuple[Op, ...] = (
        torch=("LogSoftmaxBackward0", "MulBackward0", "SumBackward0", "NegBackward0",
               "DivBackward1"),
        torch_forward=lambda z, y: T.nn.functional.cross_entropy(z, y)),
+    Op("nll_loss", 2, "negative log-likelihood −Σ b ⊙ a of log-probabilities a and one-hot "
+       "(or probability) targets b; of probabilities p: nll_loss(log(p), y)",
+       ("-b", "-a"),
+       lambda a, b: np.asarray(-np.sum(a * b)), lambda g, out, a, b: (-g * b, -g * a),
+       shapes.classes, aliases=("nll", "NLL", "NLLLoss"), latex=r"\operatorname{NLL}",
+       torch=("MulBackward0", "SumBackward0", "NegBackward0"),
+       torch_forward=lambda a, b: -(a * b).sum()),
     Op("mse", 2, "mean squared error mean((a − b)²)",
        ("2 * (a - b) / size(a)", "-2 * (a - b) / size(a)"),
        lambda a, b: np.asarray(np.mean((a - b) ** 2)), _mse_vjp, shapes.same_pair,
