@@ -44,19 +44,19 @@ def kinks_crossed(program: Program, base: dict, ahead: dict, behind: dict,
             at = [np.asarray(base[a], dtype=float) for a in node.args]
             step = [(np.asarray(ahead[a], dtype=float) - np.asarray(behind[a], dtype=float)) / 2
                     for a in node.args]
-            index = _jumps(program, node_id, at, step)
+            index = _jumps(program, node_id, at, step, np.asarray(base[node_id], dtype=float))
             found.extend((node_id, i) for i in index)
     return found
 
 
-def _jumps(program: Program, node_id: str, at: list, step: list) -> list[tuple]:
-    """The result entries where the op's one-sided changes along `step` disagree like a kink."""
-    value = node_value(program, node_id, at)
+def _jumps(program: Program, node_id: str, at: list, step: list, value) -> list[tuple]:
+    """The result entries where the op's one-sided changes along `step` disagree like a kink
+    (`value` is the op's value at `at`)."""
+    size = _step_size(step, value.shape)
+    if not np.any(size > 0):           # the step does not reach this op
+        return []
     forward = node_value(program, node_id, [a + d for a, d in zip(at, step)]) - value
     backward = value - node_value(program, node_id, [a - d for a, d in zip(at, step)])
-    size = _step_size(step, value.shape)
-    if not np.any(size > 0):
-        return []
     gap = np.abs(forward - backward)
     mean = (np.abs(forward) + np.abs(backward)) / 2
     ulps = ROUNDOFF * np.finfo(float).eps * np.maximum(np.abs(value), 1e-300)
