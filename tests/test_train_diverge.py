@@ -153,3 +153,19 @@ def test_a_sweep_that_diverges_says_so(tmp_path, monkeypatch):
     assert result.exit_code == EXIT_INPUT, result.output
     assert "training diverges at --lr 100" in result.output
     assert "hint: try --lr " in result.output and "internal error" not in result.output
+
+
+def test_another_warning_becomes_a_plain_note(monkeypatch):
+    import warnings
+
+    import graphdraw.cli.info as info
+
+    def warning(*args, **kwargs):
+        warnings.warn("the old name is going away", UserWarning)
+        return "x"
+    monkeypatch.setattr(info, "_usage", warning)
+    monkeypatch.delenv("GRAPHDRAW_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, ["ops"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "graphdraw: note: the old name is going away\n" in result.stderr
+    assert "UserWarning" not in result.output and "NaN" not in result.stderr

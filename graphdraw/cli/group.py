@@ -69,8 +69,12 @@ def _notes(caught: list) -> None:
         if text in seen:
             continue
         seen.add(text)
-        click.echo(f"graphdraw: note: a computation reported '{text}'; the numbers above may "
-                   "hold a NaN or an infinity (please report it with the model)", err=True)
+        if issubclass(w.category, RuntimeWarning):      # numpy's floating-point warnings
+            click.echo(f"graphdraw: note: a computation reported '{text}'; the numbers above "
+                       "may hold a NaN or an infinity (please report it with the model)",
+                       err=True)
+        else:
+            click.echo(f"graphdraw: note: {text}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
