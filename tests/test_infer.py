@@ -161,6 +161,17 @@ def test_plates_infer_one_sample():
     assert given == {"x_n": (2,)}
 
 
+def test_the_note_suggests_a_value_for_the_data():
+    note = infer.infer(parse("L = Σ_n (w^T x_n - y_n)^2")).note()
+    assert "`param w[3]`" in note and "--set x_n=[[1, 2, 3], [1, 2, 3]]" in note
+    assert "--set x=[1, 2, 3]" in infer.infer(parse(MLP)).note()
+
+
+def test_a_plate_leaf_given_one_number_is_left_to_the_sample_count_error():
+    result = run("grads", "-e", "L = Σ_n (W x_n - y_n)^2", "--set", "x_n=5")
+    assert result.exit_code == 3 and "holds one value per sample" in result.stderr
+
+
 def test_a_rule_without_a_form_is_inferred_once_its_operands_are_known(monkeypatch):
     def doubled(a):                         # a rule core/shape_forms.py does not know
         return None if a is None else tuple(2 * n for n in a)

@@ -46,6 +46,7 @@ class Inferred:
     defaulted: list[str] = field(default_factory=list)      # leaves with a default size
     unknown_rules: list[str] = field(default_factory=list)  # ops whose rule has no form
     roles: dict[str, str | None] = field(default_factory=dict)   # leaves' declared roles
+    per_sample: set[str] = field(default_factory=set)            # leaves in a plate
 
     def note(self) -> str | None:
         """The note for the sizes that were chosen by default, or None."""
@@ -59,10 +60,16 @@ class Inferred:
         first = self.defaulted[0]
         declared = ", ".join(map(str, self.shapes[first] or ()))
         vectors = [x for x in self.defaulted if len(self.shapes[x] or ()) == 1]
+        # The value to give: data first (per sample, or declared input), else the last vector
+        # (the x of W x); the declaration shown is the first leaf's (the W of W x).
+        vectors.sort(key=lambda x: (x not in self.per_sample, self.roles.get(x) != "input",
+                                    -self.defaulted.index(x)))
         given = ""
         if vectors:
-            value = ", ".join(str(i + 1) for i in range(self.shapes[vectors[0]][0]))
-            given = f" or give a value (--set {vectors[0]}=[{value}])"
+            value = "[" + ", ".join(str(i + 1) for i in range(self.shapes[vectors[0]][0])) + "]"
+            if vectors[0] in self.per_sample:          # one value per sample
+                value = f"[{value}, {value}]"
+            given = f" or give a value (--set {vectors[0]}={value})"
         return (f"sizes not fixed by the model: {', '.join(said)} ({DEFAULT_SIZE} is the "
                 f"default size); declare shapes (`{self.roles.get(first) or 'param'} "
                 f"{first}[{declared}]`){given}")
@@ -76,7 +83,11 @@ def given_shapes(program: Program, values: dict) -> dict[str, tuple[int, ...]]:
         if node is None or not node.is_leaf:
             continue
         shape = tuple(getattr(value, "shape", ()))
-        out[name] = shape[1:] if node.plate is not None and shape else shape
+        if node.plate is not None:
+            if not shape:
+                continue        # not one value per sample: plates.sample_count says so
+            shape = shape[1:]
+        out[name] = shape
     return out
 
 
@@ -244,7 +255,8 @@ class _Problem:
         defaulted = [n.id for n in program.nodes.values() if n.is_leaf and any(
             s.find_size(d) in self.defaulted_sizes for d in s.dims(self.term[n.id]) or ())]
         roles = {n.id: n.role for n in program.nodes.values() if n.is_leaf}
-        return Inferred(found, defaulted, self.unknown_rules, roles)
+        per_sample = {n.id for n in program.nodes.values() if n.is_leaf and n.plate}
+        return Inferred(found, defaulted, self.unknown_rules, roles, per_sample)
 
     # -- errors ------------------------------------------------------------------------------
     def _op_error(self, c: _Constraint, reason: str) -> ShapeError:
