@@ -256,3 +256,24 @@ def test_latex_printing_reads_back(name):
     first = evaluate.forward(program, {k: values[k] for k in given})[program.output]
     second = evaluate.forward(again, given)[again.output]
     np.testing.assert_allclose(second, first, rtol=1e-12)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("L = ‖x‖", "norm(x)"), ("L = ||x||", "norm(x)"), ("L = ‖x‖²", "norm(x)^2"),
+    ("L = ||x||^2 + 1", "norm(x)^2 + 1"), ("L = ‖a‖ ‖b‖", "norm(a) * norm(b)"),
+    ("L = ‖x - ‖y‖ z‖", "norm(x - norm(y) * z)"), ("L = λ/2 ‖W‖²", "lambda / 2 * norm(W)^2"),
+])
+def test_norm_bars_read_as_the_norm(text, expected):
+    program = parser.parse(text)
+    assert expression(program, program.output, "plain") == expected
+
+
+@pytest.mark.parametrize("text, col, words", [
+    ("L = ‖x", 5, "never closed"), ("L = (‖x)‖", 6, "never closed"),
+    ("L = ‖x, y‖", 5, "never closed"), ("L = |x|", 5, "abs(x)"),
+])
+def test_unclosed_norm_bars_point_at_the_bar(text, col, words):
+    with pytest.raises(GraphdrawError) as info:
+        parser.parse(text)
+    shown = str(info.value)
+    assert words in shown + (info.value.hint or "") and f":1:{col}:" in shown

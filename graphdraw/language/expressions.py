@@ -20,7 +20,7 @@ EULER = "%e"    # Euler's number as the base of e^x: the power becomes exp(x)
 SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPTS)
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "^": "pow"}
 # What may follow an operand and start another one: a product written by juxtaposition.
-OPERAND_START = ("NAME", "NUMBER", "(", "√")
+OPERAND_START = ("NAME", "NUMBER", "(", "√", "NORM")
 
 
 @dataclass
@@ -31,6 +31,13 @@ class _Frame:
     call: ops.Op | None
     out_len: int
     argc: int = 1
+    closer: str = ")"          # NORM for ‖x‖ and ||x||
+
+
+def _norm_open(stack: list) -> bool:
+    """Whether the innermost open bracket is a norm's ‖ (which a ‖ then closes)."""
+    frames = [f for f in stack if isinstance(f, _Frame)]
+    return bool(frames) and frames[-1].closer == "NORM"
 
 
 class ExpressionReader:
@@ -60,7 +67,8 @@ class ExpressionReader:
                 i, expect = self._operand(toks, i)
         self._pop_while(0, False)
         if self.stack:
-            raise self.error("this '(' is never closed", self.stack[-1].tok)
+            raise self.error(f"this '{self.stack[-1].tok.text}' is never closed",
+                             self.stack[-1].tok)
         return self.out[-1][0]
 
     # -- expecting an operand ----------------------------------------------------------------
@@ -77,6 +85,8 @@ class ExpressionReader:
             return i + 1, False
         if kind == "(":
             self.stack.append(_Frame(tok, None, len(self.out)))
+        elif kind == "NORM":                   # ‖x‖, ||x||: the Euclidean norm
+            self.stack.append(_Frame(tok, ops.OPS["norm"], len(self.out), closer="NORM"))
         elif kind == "√":
             if toks[i + 1].kind != "(":
                 raise self.error("write √ with parentheses: √(x)", tok)
@@ -181,7 +191,7 @@ class ExpressionReader:
             digits = tok.text.translate(SUPERSCRIPT_DIGITS)
             exponent = self.builder.number(Token("NUMBER", digits, tok.line, tok.col))
             out.append((self.builder.apply("pow", [ref, exponent], tok), at))
-        elif kind == ")" or kind == ",":
+        elif kind == ")" or kind == "," or (kind == "NORM" and _norm_open(self.stack)):
             return i + 1, self._close(tok)
         elif kind in OPERAND_START:
             self._note_division(toks, i)
@@ -218,6 +228,9 @@ class ExpressionReader:
         if not self.stack:
             raise self.error(f"'{tok.text}' without a matching '('", tok)
         frame = self.stack[-1]
+        if frame.closer == "NORM" and tok.kind != "NORM":
+            raise self.error(f"this '{frame.tok.text}' is never closed", frame.tok,
+                             hint=f"a norm is written {frame.tok.text}x{frame.tok.text}")
         if tok.kind == ",":
             if frame.call is None:
                 raise self.error("',' outside a function's argument list", tok)

@@ -107,6 +107,8 @@ def _mark(source: Source, line: str, i: int, line_no: int) -> tuple[str, str, in
     ch, n = line[i], len(line)
     if ch in FRACTIONS:
         return "NUMBER", FRACTIONS[ch], i + 1
+    if ch == "‖" or line.startswith("||", i):         # ‖x‖, ||x||: the norm
+        return "NORM", line[i:i + (1 if ch == "‖" else 2)], i + (1 if ch == "‖" else 2)
     if ch in TRANSPOSE_MARKS:
         return "TRANSPOSE", ch, i + 1
     if ch in SUPERSCRIPTS:
@@ -179,6 +181,8 @@ def _char_hint(ch: str) -> str | None:
         return "declare roles and shapes as 'param W[2, 2]', without ':'"
     if ch in "{}":
         return "group with parentheses ( )"
+    if ch == "|":
+        return "write abs(x) for |x|; ‖x‖ or ||x|| is the norm"
     if _is_superscript(ch):
         return "write a power as x^n; only the superscript digits (x²) and ᵀ are read"
     if ch == "\\":
