@@ -97,14 +97,14 @@ def trivial(program: Program, given: dict | None = None) -> bool:
     without a form."""
     if any(s for s in (given or {}).values()):
         return False
+    makers = {name for name, row in ops.OPS.items() if row.shape.__name__ in _RANK_MAKERS
+              or shape_forms.symbolic(row.shape) is None}
     for node in program.nodes.values():
-        if node.is_leaf:
-            if node.shape:
+        if node.op is None:
+            if node.shape:          # a leaf declared non-scalar (constants are scalars)
                 return False
-        elif node.op is not None:
-            rule = ops.OPS[node.op].shape
-            if rule.__name__ in _RANK_MAKERS or shape_forms.symbolic(rule) is None:
-                return False
+        elif node.op in makers:
+            return False
     return True
 
 
