@@ -42,8 +42,8 @@ def check_shapes(program: Program, values: dict) -> dict:
             shape = tuple(np.shape(values[node.id]))[1 if node.plate else 0:]
             if node.shape is not None and node.role is not None and shape != node.shape:
                 raise ShapeMismatchError(
-                    f"'{node.id}' is declared {shapes.fmt(node.shape)} on line {node.line} "
-                    f"but its value is {shapes.fmt(shape)}", source=program.source,
+                    f"'{node.id}' is declared {shapes.fmt(node.shape)} but its value is "
+                    f"{shapes.fmt(shape)}", source=program.source,
                     line=node.line, col=node.col,
                     hint="give a value of the declared shape, or change the declaration")
             known[node.id] = shape
