@@ -26,7 +26,7 @@ from graphdraw.core import shape_forms
 from graphdraw.core.shape_forms import FORCED, RANKS, RESULTS, SIZES
 from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.errors import SourceError
-from graphdraw.lazy import gc_paused
+from graphdraw.lazy import gc_paused, np
 from graphdraw.language.program import Node, Program
 from graphdraw.ops import shapes
 
@@ -82,7 +82,7 @@ def given_shapes(program: Program, values: dict) -> dict[str, tuple[int, ...]]:
         node = program.nodes.get(name)
         if node is None or not node.is_leaf:
             continue
-        shape = tuple(getattr(value, "shape", ()))
+        shape = tuple(np.shape(value))
         if node.plate is not None:
             if not shape:
                 continue        # not one value per sample: plates.sample_count says so
