@@ -328,8 +328,8 @@ def test_saddle_command_with_a_model_of_more_parameters():
 
 def test_saddle_command_refuses_a_bad_plot_name(tmp_path):
     result = run("saddle", "--plot", str(tmp_path / "x.gif"))
-    assert result.exit_code == 3
-    assert "png, .svg or .pdf" in result.output
+    assert result.exit_code == 2                      # a usage error, as render -o x.gif
+    assert "no format writes .gif files" in result.output and ".svg, .png or .pdf" in result.output
 
 
 # -- the hessian command ------------------------------------------------------------------

@@ -241,7 +241,7 @@ def test_svg_plots_are_reproducible(tmp_path):
 
 
 def test_plot_options_are_checked_before_any_work(tmp_path):
-    assert run("--plot", str(tmp_path / "x.gif")).exit_code == 3
+    assert run("--plot", str(tmp_path / "x.gif")).exit_code == 2     # a usage error, as render -o x.gif
     assert run("--plot", str(tmp_path / "missing" / "x.png")).exit_code == 5
     assert run("--plot", str(tmp_path / "x.png"), "--xlim", "3", "1").exit_code == 2
 

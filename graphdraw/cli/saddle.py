@@ -7,6 +7,8 @@ import json
 import click
 
 from graphdraw.cli.group import cli
+from graphdraw.cli.options import picture
+from graphdraw.formats.pictures import PLOTS
 from graphdraw.cli.options import given_values, load, model_options, value_options
 
 
@@ -46,10 +48,9 @@ def saddle_command(model, inline, example, settings, values_file, seed, steps, l
     """
     from graphdraw.formats import output as out
     from graphdraw.analyses import saddle as saddle_mod
-    from graphdraw.analyses import taylor as taylor_mod
     fmt = None
     if plot_path:
-        fmt = taylor_mod.plot_format(plot_path)
+        fmt = picture(plot_path, PLOTS, "--plot")
         out.check_target(plot_path)
     if model is None and inline is None and example is None:
         name, program, leaf_values = _builtin(settings, values_file, seed)

@@ -7,6 +7,8 @@ import json
 import click
 
 from graphdraw.cli.group import cli
+from graphdraw.cli.options import picture
+from graphdraw.formats.pictures import PLOTS
 
 
 @cli.command("taylor")
@@ -42,7 +44,7 @@ def taylor_command(function, order, at, plot_path, xlim, plain, as_json) -> None
     from graphdraw.formats import output as out
     from graphdraw.analyses import taylor as taylor_mod
     if plot_path:
-        taylor_mod.plot_format(plot_path)
+        picture(plot_path, PLOTS, "--plot")
         out.check_target(plot_path)
     if xlim and not xlim[0] < xlim[1]:
         raise click.BadParameter("give the lower end first, e.g. --xlim -4 4",

@@ -70,12 +70,13 @@ def _plot_truncations(ax, series: Series, xs) -> None:
                 label=f"{count} term{'s' if count > 1 else ''}: ${label}$")
 
 
-def plot_format(path: str) -> str:
-    """The picture format a --plot path asks for (png, svg or pdf), or an error."""
-    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    if ext not in ("png", "svg", "pdf"):
-        raise GraphdrawError(f"--plot {path}: use a .png, .svg or .pdf file name")
-    return ext
+def plot_format(path: str, option: str = "--plot") -> str:
+    """svg, png or pdf from a file name's extension (svg without one), as render's -o."""
+    from graphdraw.formats.pictures import PLOTS, PictureError, picture_format
+    try:
+        return picture_format(path, PLOTS, option)
+    except PictureError as exc:
+        raise GraphdrawError(str(exc)) from None
 
 
 def pyplot():

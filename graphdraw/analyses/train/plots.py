@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 
+from graphdraw.analyses.taylor.plot import plot_format  # noqa: F401 - train.plot_format
 from graphdraw.analyses.train.optimizers import History
 from graphdraw.analyses.train.setup import HIDDEN
 from graphdraw.analyses.train.sweep import SweepRow
-from graphdraw.errors import GraphdrawError, ToolMissing
+from graphdraw.errors import ToolMissing
 from graphdraw.lazy import np
 
 PLOT_FORMATS = ("svg", "png", "pdf")
@@ -39,15 +40,6 @@ def _figure_bytes(fig, fmt: str) -> bytes:
     import matplotlib.pyplot as plt
     plt.close(fig)
     return buffer.getvalue()
-
-
-def plot_format(path: str, option: str = "--plot") -> str:
-    """svg, png or pdf from a file name's extension (svg without one), as render's -o."""
-    from graphdraw.formats.pictures import PLOTS, PictureError, picture_format
-    try:
-        return picture_format(path, PLOTS, option)
-    except PictureError as exc:
-        raise GraphdrawError(str(exc)) from None
 
 
 def draw_loss(history: History, fmt: str, title: str, *, solved_at: int | None = None,
