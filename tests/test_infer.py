@@ -75,6 +75,16 @@ def test_matmul_form_agrees_with_the_rule(a, b, out):
     assert s.concrete(to) == out == ops.OPS["matmul"].shape(a, b)
 
 
+@pytest.mark.parametrize("a, b", [((2, 2, 2), (2, 2)), ((2,), (2, 2, 2)), ((), (2,))])
+def test_matmul_form_refuses_what_the_rule_refuses(a, b):
+    # If shapes.matmul learns batched products, shape_forms.matmul must learn them too.
+    with pytest.raises(shapes.ShapeMismatch):
+        ops.OPS["matmul"].shape(a, b)
+    s = Solver()
+    with pytest.raises(Contradiction):
+        shape_forms.matmul(s, s.shape(), (s.known(a), s.known(b)), shape_forms.FORCED)
+
+
 @pytest.mark.parametrize("a, b", [((2, 1), (3,)), ((1,), (4, 1)), ((), (2, 2)), ((5,), (1, 5))])
 def test_broadcast_form_agrees_with_numpy(a, b):
     s = Solver()
