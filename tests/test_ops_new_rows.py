@@ -224,10 +224,10 @@ def test_backward_equations_of_softmax_evaluate_to_the_gradients():
                                    err_msg=f"{eq.lhs} = {eq.rhs}")
 
 
-def test_softmax_of_a_matrix_says_to_write_it_per_sample():
-    with pytest.raises(GraphdrawError, match="softmax.*per sample"):
-        program = parser.parse("param Z[2, 3]\nL = sum(softmax(Z))")
-        evaluate.forward(program, {"Z": np.ones((2, 3))})
+def test_softmax_of_a_matrix_works_row_by_row():
+    """(It was refused before; tests/test_ops_softmax_rows.py checks it against torch.)"""
+    program = parser.parse("param Z[2, 3]\nL = sum(softmax(Z))")
+    assert evaluate.forward(program, {"Z": np.ones((2, 3))})[program.output] == pytest.approx(2)
 
 
 @pytest.mark.parametrize("latex, op", [

@@ -7,8 +7,8 @@ what must be equal; a contradiction is reported at the op that meets it, with it
 and both shapes. What nothing fixes is chosen in this order, one step at a time, solving again
 after each (each step only when the ones before it have nothing left to do):
 
-  1. an operand of a matrix product of unknown rank is a matrix if its name starts with a
-     capital letter (as juxtaposition reads it: `W x`), else a vector (`wᵀ x`);
+  1. an operand of a matrix product (or of softmax) of unknown rank is a matrix if its name
+     starts with a capital letter (as juxtaposition reads it: `W x`), else a vector (`wᵀ x`);
   2. an elementwise result of known rank needs an operand of that rank: the operand that
      looks like one (by step 1's rule), else the first, gets the result's shape;
   3. every leaf whose rank nothing fixes is a scalar (the sheet's `b_a`, added to a vector);
@@ -31,7 +31,7 @@ from graphdraw.language.program import Node, Program
 from graphdraw.ops import shapes
 
 DEFAULT_SIZE = 3        # a size that nothing in the model or the values fixes
-_RANK_MAKERS = ("matmul", "outer", "vector", "classes")   # rules that give operands a rank
+_RANK_MAKERS = ("matmul", "outer", "last_axis", "classes")   # rules that give operands a rank
 
 
 class ShapeError(SourceError):
@@ -212,7 +212,7 @@ class _Problem:
         left = []
         chooses = _CHOOSERS.get(level)
         for c in self.pending:
-            if chooses is not None and c.form is not chooses or \
+            if chooses is not None and c.form not in chooses or \
                     level == RESULTS and s.rank(c.out) is None:
                 left.append(c)
                 continue
@@ -268,7 +268,8 @@ class _Problem:
                           hint=hint)
 
 
-_CHOOSERS = {RANKS: shape_forms.matmul, RESULTS: shape_forms.broadcast}
+_CHOOSERS = {RANKS: (shape_forms.matmul, shape_forms.last_axis),
+             RESULTS: (shape_forms.broadcast,)}
 
 
 class _Hints:

@@ -11,8 +11,8 @@ A form is called as `form(solver, out, args, level)` and returns True once the c
 holds for good, False while it waits for more knowledge. `level` says which defaults the form
 may choose when nothing forces a choice (see core/infer.py for the order):
   FORCED   only what the constraint implies
-  RANKS    an operand of a matrix product of unknown rank takes the rank its names suggest
-           (a capital name reads as a matrix, as in juxtaposition; solver.hints)
+  RANKS    an operand of a matrix product (or of softmax) of unknown rank takes the rank its
+           names suggest (a capital name reads as a matrix, as in juxtaposition; solver.hints)
   RESULTS  an elementwise result whose rank is known needs an operand of that rank: the
            operand that looks like it (solver.hints), else the first, takes the result's shape
   SIZES    broadcast sizes that could be 1 or equal are taken equal
@@ -174,13 +174,19 @@ def concrete_form(rule: Callable) -> Form:
     return form
 
 
-def vector(s: Solver, out: int, args: tuple, level: int) -> bool:
-    """A function of a whole vector that keeps its shape (softmax)."""
-    try:
-        s.unify(args[0], s.fresh(1))
-    except Contradiction:
-        raise Contradiction("it works on a vector (one sample's scores)") from None
+def last_axis(s: Solver, out: int, args: tuple, level: int) -> bool:
+    """A function over the last axis that keeps the shape (softmax): any rank but a scalar;
+    an operand of unknown rank takes, at level RANKS, the rank its name suggests (a capital
+    name: a matrix, each row a softmax), as a matrix product's operand does."""
     s.unify(out, args[0])
+    rank = s.rank(args[0])
+    if rank == 0:
+        raise Contradiction("it works over the last axis of a vector or of each row of a "
+                            "matrix, not a scalar")
+    if rank is None:
+        if level < RANKS:
+            return False
+        s.unify(args[0], s.fresh(max(s.hints.get(args[0]) or 1, 1)))
     return True
 
 
@@ -188,7 +194,7 @@ def vector(s: Solver, out: int, args: tuple, level: int) -> bool:
 # later is found as soon as its form is written here; until then it is inferred concretely).
 _FORMS: dict[str, Form] = {
     "same": same, "reduce": reduce, "transpose": transpose, "outer": outer, "matmul": matmul,
-    "broadcast": broadcast, "same_pair": same_pair, "classes": classes, "vector": vector,
+    "broadcast": broadcast, "same_pair": same_pair, "classes": classes, "last_axis": last_axis,
 }
 
 

@@ -187,7 +187,8 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
         g = apply(ops.OPS["mul"], [g, apply(ops.OPS["ones"], [printer.ref(node.id)], mode)],
                   mode)
     if combine in ("softmax", "log_softmax"):
-        return [(1.0, (_softmax_piece(combine, g, local, mode),))], out_shape
+        piece = _softmax_piece(combine, g, local, mode, len(out_shape))
+        return [(1.0, (piece,))], out_shape
     a_shape, b_shape = shapes[node.args[0]], shapes[node.args[-1]]
     if combine == "transpose":
         if len(arg_shape) < 2:          # a vector's transpose is the vector itself
@@ -207,13 +208,20 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
     return [(1.0, (piece,))], arg_shape
 
 
-def _softmax_piece(combine: str, g: Piece, d: Piece, mode: str) -> Piece:
-    """softmax's rule D ⊙ (ḡ − sum(ḡ ⊙ D)) and log_softmax's ḡ − D sum(ḡ), printed."""
-    mul, sub, total = ops.OPS["mul"], ops.OPS["sub"], ops.OPS["sum"]
+def _softmax_piece(combine: str, g: Piece, d: Piece, mode: str, rank: int) -> Piece:
+    """softmax's rule D ⊙ (ḡ − sum(ḡ ⊙ D)) and log_softmax's ḡ − D sum(ḡ), printed. Over
+    the rows of a matrix, each row's sum is X ones(ḡᵀ ḡ): X times a square of ones."""
+    mul, sub = ops.OPS["mul"], ops.OPS["sub"]
+
+    def total(x: Piece) -> Piece:
+        if rank < 2:
+            return apply(ops.OPS["sum"], [x], mode)
+        square = apply(ops.OPS["matmul"], [apply(ops.OPS["transpose"], [g], mode), g], mode)
+        return apply(ops.OPS["matmul"], [x, apply(ops.OPS["ones"], [square], mode)], mode)
+
     if combine == "softmax":
-        inner = apply(sub, [g, apply(total, [apply(mul, [g, d], mode)], mode)], mode)
-        return apply(mul, [d, inner], mode)
-    return apply(sub, [g, apply(mul, [d, apply(total, [g], mode)], mode)], mode)
+        return apply(mul, [d, apply(sub, [g, total(apply(mul, [g, d], mode))], mode)], mode)
+    return apply(sub, [g, apply(mul, [d, total(g)], mode)], mode)
 
 
 def _transposed(printer, node_id: str, local: Piece, mode: str) -> Piece:

@@ -37,6 +37,11 @@ Index = list[tuple[str, tuple[int, ...]]]
 
 # -- combine rules, both ways ------------------------------------------------------------
 
+def _row_sum(x):
+    """softmax's ⟨·,·⟩: a sum over the last axis (row by row), kept to broadcast back."""
+    return np.sum(x, axis=-1, keepdims=True)
+
+
 def vjp_combine(kind: str, g, d, target_shape: tuple[int, ...]):
     """What an edge sends back to its operand: the adjoint ḡ of the result meets the local
     derivative D as the edge's combine rule says (elementwise, matmul_left, matmul_right or
@@ -62,9 +67,9 @@ def vjp_combine(kind: str, g, d, target_shape: tuple[int, ...]):
         else:
             result = d.T @ g
     elif kind == "softmax":                # D ⊙ (ḡ − ⟨ḡ, D⟩), D = softmax(a)
-        result = d * (g - np.sum(g * d))
+        result = d * (g - _row_sum(g * d))
     elif kind == "log_softmax":            # ḡ − D ⟨ḡ, 1⟩, D = softmax(a)
-        result = g - d * np.sum(g)
+        result = g - d * _row_sum(g)
     else:
         raise ValueError(f"unknown combine rule {kind!r}")
     return np.reshape(result, target_shape)
@@ -76,9 +81,10 @@ def vjp_combine_tangent(kind: str, g, d, d_dot, target_shape: tuple[int, ...]):
     g = np.asarray(g, dtype=float)
     d, d_dot = np.asarray(d, dtype=float), np.asarray(d_dot, dtype=float)
     if kind == "softmax":
-        return np.reshape(d_dot * (g - np.sum(g * d)) - d * np.sum(g * d_dot), target_shape)
+        moved = d_dot * (g - _row_sum(g * d)) - d * _row_sum(g * d_dot)
+        return np.reshape(moved, target_shape)
     if kind == "log_softmax":
-        return np.reshape(-d_dot * np.sum(g), target_shape)
+        return np.reshape(-d_dot * _row_sum(g), target_shape)
     return vjp_combine(kind, g, d_dot, target_shape)
 
 
@@ -107,9 +113,9 @@ def jvp_combine(kind: str, d, t, out_shape: tuple[int, ...]):
         else:
             result = d @ t
     elif kind == "softmax":                # (diag(D) − D Dᵀ) ṫ: the Jacobian is symmetric
-        result = d * (t - np.sum(t * d))
+        result = d * (t - _row_sum(t * d))
     elif kind == "log_softmax":            # (I − 1 Dᵀ) ṫ
-        result = t - np.sum(d * t)
+        result = t - _row_sum(d * t)
     else:
         raise ValueError(f"unknown combine rule {kind!r}")
     return np.reshape(result, out_shape)

@@ -18,8 +18,8 @@ T = LazyModule("torch")      # used only by `graphdraw check` and the tests
 #   matmul_left   ∂L/∂A = ḡ D        (for A @ B; D is Bᵀ)
 #   matmul_right  ∂L/∂B = Dᵀ ḡ       (for A @ B; D is A)
 #   transpose     ∂L/∂A = (ḡ ⊙ D)ᵀ
-#   softmax       ∂L/∂a = D ⊙ (ḡ − ⟨ḡ, D⟩)   (softmax of a vector; D is the result s)
-#   log_softmax   ∂L/∂a = ḡ − D ⟨ḡ, 1⟩        (log_softmax of a vector; D is the softmax s)
+#   softmax       ∂L/∂a = D ⊙ (ḡ − ⟨ḡ, D⟩)   (D is the result s; ⟨·,·⟩ over the last axis)
+#   log_softmax   ∂L/∂a = ḡ − D ⟨ḡ, 1⟩        (D is the softmax s; ⟨·,·⟩ over the last axis)
 COMBINES = ("elementwise", "matmul_left", "matmul_right", "transpose", "softmax", "log_softmax")
 
 # Printing precedence, loosest first; ATOM binds tightest (names, numbers, calls).

@@ -55,13 +55,16 @@ def same(a: Shape | None) -> Shape | None:
     return a
 
 
-def vector(a: Shape | None) -> Shape | None:
-    """A function of a whole vector that keeps its shape (softmax): one sample's scores."""
-    if a is not None and len(a) != 1:
-        raise ShapeMismatch(f"it works on a vector (one sample's scores), not a "
-                            f"{'scalar' if a == () else f'{len(a)}-D tensor'}; for a batch, "
-                            "write it per sample: softmax(z_n)")
+def last_axis(a: Shape | None) -> Shape | None:
+    """A function over the last axis that keeps the shape (softmax, as torch's dim=-1): a
+    vector's entries, or each row of a matrix (each row of the last two axes of a batch)."""
+    if a is not None and len(a) == 0:
+        raise ShapeMismatch("it works over the last axis of a vector or of each row of a "
+                            "matrix, not a scalar")
     return a
+
+
+vector = last_axis      # the name of this rule when it took vectors only
 
 
 def reduce(a: Shape | None) -> Shape | None:
