@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Callable
 
 import networkx as nx
 
@@ -12,57 +11,52 @@ from graphdraw.lazy import gc_paused
 
 NODE_KEYS = ("kind", "op", "name", "version", "label", "forward", "forward_pretty", "shape",
              "line", "value", "default", "plate")
-_ENCODER = json.JSONEncoder(ensure_ascii=False)      # one encoder: dumps() makes one a call
+# Made once (dumps makes one a call); graph attributes hold no containers that could cycle.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 EDGE_KEYS = ("arg", "combine", "local_grad", "local_grad_pretty")
-
-
-def _fields(keys: tuple[str, ...]) -> Callable[[dict], dict]:
-    """A function giving the fields of an attribute dict that JSON writes, in `keys`' order.
-
-    core.graph.build makes its attribute dicts in that order, so for a graph built with the
-    JSON notations the dict itself is the answer; whether a dict's keys are just so is
-    decided once for each sequence of keys (a graph has a handful).
-    """
-    written: dict[tuple, bool] = {}
-
-    def fields(data: dict) -> dict:
-        found = tuple(data)
-        exact = written.get(found)
-        if exact is None:
-            exact = written[found] = found == tuple(k for k in keys if k in data)
-        return data if exact else {k: data[k] for k in keys if k in data}
-    return fields
-
-
-_node_fields, _edge_fields = _fields(NODE_KEYS), _fields(EDGE_KEYS)
-
-
-def to_data(graph: nx.MultiDiGraph) -> dict:
-    """A plain dict of the graph, nodes and edges in definition order."""
-    nodes = [{"id": node_id, **_node_fields(data)} for node_id, data in graph.nodes(data=True)]
-    # The edges in graph.edges' order, read from the adjacency dicts without its views.
-    edges = [{"source": source, "target": target, **_edge_fields(data)}
-             for source, targets in graph.adjacency() for target, keyed in targets.items()
-             for data in keyed.values()]
-    return {"output": graph.graph["output"], "title": graph.graph.get("title", ""),
-            "nodes": nodes, "edges": edges}
 
 
 def to_json(graph: nx.MultiDiGraph) -> str:
     """The graph as JSON text, one node or edge a line; the same bytes for the same model."""
+    ids = {node: _ENCODER.encode(node) for node in graph}
     with gc_paused():
-        data = to_data(graph)
+        nodes = list(graph.nodes(data=True))
+        # graph.edges' order, read from the adjacency dicts without its views
+        edges = [(source, target, data) for source, targets in graph.adjacency()
+                 for target, keyed in targets.items() for data in keyed.values()]
+        node_lines = _objects([f'"id": {ids[n]}' for n, _ in nodes],
+                              _fields([data for _, data in nodes], NODE_KEYS))
+        edge_lines = _objects([f'"source": {ids[s]}, "target": {ids[t]}' for s, t, _ in edges],
+                              _fields([data for _, _, data in edges], EDGE_KEYS))
+    head = _ENCODER.encode({"output": graph.graph["output"],
+                            "title": graph.graph.get("title", "")})
+    return f'{head[:-1]},\n "nodes": {node_lines},\n "edges": {edge_lines}\n}}\n'
 
-    def items(key: str) -> str:
-        if not data[key]:
-            return "[]"
-        # One C-speed encode of the whole list, then a line break between items: `}, {"`
-        # cannot occur inside a JSON string, where every quote is escaped.
-        text = _ENCODER.encode(data[key])
-        return "[\n  " + text[1:-1].replace('}, {"', '},\n  {"') + "\n ]"
 
-    head = json.dumps({"output": data["output"], "title": data["title"]}, ensure_ascii=False)
-    return f'{head[:-1]},\n "nodes": {items("nodes")},\n "edges": {items("edges")}\n}}\n'
+def _fields(dicts: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """The dicts with only `keys`, in that order: the dicts themselves when they are so already
+    (core.graph.build makes them so for the JSON notations), else filtered copies."""
+    found = set(map(tuple, dicts))         # the few sequences of keys, gathered at C speed
+    if all(f == tuple(k for k in keys if k in f) for f in found):
+        return dicts
+    return [{k: d[k] for k in keys if k in d} for d in dicts]
+
+
+def _objects(heads: list[str], bodies: list[dict]) -> str:
+    """A JSON list of objects, one a line: each starts with its head's fields, then its body's.
+
+    The bodies are encoded in one C-speed call and cut apart at `}, {"`, which cannot occur
+    inside a JSON string (every quote in one is escaped); the node ids go in as they are cut.
+    """
+    if not bodies:
+        return "[]"
+    parts = _ENCODER.encode(bodies)[3:-2].split('}, {"') if all(bodies) else []
+    if len(parts) == len(bodies):           # no body empty or holding a list of objects
+        lines = [f'{{{head}, "{part}}}' for head, part in zip(heads, parts)]
+    else:
+        lines = [f'{{{head}{", " if body else ""}{_ENCODER.encode(body)[1:-1]}}}'
+                 for head, body in zip(heads, bodies)]
+    return "[\n  " + ",\n  ".join(lines) + "\n ]"
 
 
 def _write(job: Job) -> bytes:
