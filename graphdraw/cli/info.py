@@ -69,9 +69,10 @@ def examples_command(name: str | None) -> None:
       graphdraw examples micrograd > micrograd.gd
     """
     if name is None:
+        width = max(len(item) for item in examples.names())
         for item in examples.names():
             mark = " (default)" if item == examples.DEFAULT else ""
-            click.echo(f"{item:<10} {examples.summary(item)}{mark}")
+            click.echo(f"{item:<{width}} {examples.summary(item)}{mark}")
         return
     if name not in examples.names():
         raise GraphdrawError(f"no built-in example named '{name}'",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 
 DEFAULT = "xor"
-ORDER = ("xor", "linear", "logistic", "tanh2", "micrograd", "xor-sum")
+ORDER = ("xor", "linear", "logistic", "tanh2", "micrograd", "xor-sum",
+         # the model zoo: the models that come after the sheet's
+         "linear-regression", "logistic-bce", "softmax-regression", "mlp", "rnn",
+         "weight-decay", "attention")
 
 
 def names() -> list[str]:
