@@ -82,7 +82,7 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
         else:
             j = 0
         if j:
-            if word in PYTHON_WORDS:
+            if word in PYTHON_WORDS and not _spells_lambda(word, line[j:]):
                 raise SourceError(f"'{word}' is Python, not part of an equation",
                                   source=source, line=line_no, col=col,
                                   hint="write one equation per line, such as 'a = W^T x + b'")
@@ -188,3 +188,11 @@ def _char_hint(ch: str) -> str | None:
     if ch == "\\":
         return "this looks like LaTeX: read it with --syntax latex (or auto, the default)"
     return None
+
+
+def _spells_lambda(word: str, rest: str) -> bool:
+    """`lambda` as the plain printer spells λ (`lambda / 2`): no `:` after it on the line and
+    no name right after it, so `lambda x: x` and `lambda y` are still refused as Python."""
+    after = rest.lstrip()
+    return (word == "lambda" and ":" not in rest
+            and not (after and _is_name_start(after[0])))
