@@ -125,11 +125,13 @@ def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
 
 
 def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False) -> Piece:
-    """Print `row` applied to already printed operands."""
+    """Print `row` applied to already printed operands (and after them the constants the
+    row was made with, its `params`: the axis of sum(z, 1))."""
+    args = [*args, *(number(p, mode) for p in row.extra.get("params", ()))]
     if mode == "latex":
         return _latex(row, args, const_left)
     if row.style == "call":
-        fn = row.name if mode == "plain" else (row.html or row.pretty or row.name)
+        fn = (row.plain or row.name) if mode == "plain" else (row.html or row.pretty or row.name)
         if mode == "pretty":
             fn = row.pretty or row.name
         return f"{fn}({', '.join(a[0] for a in args)})", ops.ATOM
