@@ -6,6 +6,7 @@ same numbers."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -232,3 +233,26 @@ def test_lambda_as_the_plain_printer_spells_it_parses_back():
     for python in ("f = lambda x: x", "f = lambda y", "f = lambda: 1"):
         with pytest.raises(Exception, match="Python"):
             Graph.from_text(python)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_readme_model_gd_and_samples_csv_are_shipped():
+    """`graphdraw train model.gd --data samples.csv --reduce mean` runs as the README writes it."""
+    model, samples = str(ROOT / "model.gd"), str(ROOT / "samples.csv")
+    result = CliRunner().invoke(cli, ["train", model, "--data", samples, "--reduce", "mean",
+                                      "--steps", "50", "--json", "--no-files"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert '"samples": 4' in result.stdout
+    rendered = CliRunner().invoke(cli, ["render", model, "-f", "dot", "-o", "-"])
+    assert rendered.exit_code == 0 and "W_i" in rendered.stdout
+
+
+def test_line_csv_fits_the_line_it_samples():
+    """line.csv holds y = 2x + 1 at x = 0…10, as the README's train and API examples say."""
+    line = Graph.from_text("input x; target y; L = (w x + b - y)^2")
+    params = line.train(str(ROOT / "line.csv"), lr=0.02, reduce="mean").params
+    assert float(params["w"]) == pytest.approx(2.0, abs=1e-6)
+    assert float(params["b"]) == pytest.approx(1.0, abs=1e-6)
