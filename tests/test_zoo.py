@@ -68,10 +68,12 @@ MODELS: dict[str, dict[str, str]] = {
                  "+ \\frac{\\lambda}{2} \\lVert \\mathbf{W} \\rVert^2\n",
     },
     "attention": {
-        "plain": "a_n = softmax(K q_n / √(d))\no_n = Vᵀ a_n\nL = 1/2 Σ_n ‖o_n‖²\n",
-        "python": "a_n = softmax(K @ q_n / sqrt(d))\no_n = V.T @ a_n\nL = 1/2 * sum_n(norm(o_n)**2)\n",
-        "latex": "a_n = \\operatorname{softmax}\\left(\\frac{K q_n}{\\sqrt{d}}\\right) \\\\\n"
-                 "o_n = V^T a_n \\\\\nL = \\frac{1}{2} \\sum_{n=1}^{N} \\lVert o_n \\rVert^2\n",
+        "plain": "Q = X W_q\nK = X W_k\nV = X W_v\nA = softmax(Q Kᵀ / √(d))\nL = 1/2 ‖A V‖²\n",
+        "python": "Q = X @ W_q\nK = X @ W_k\nV = X @ W_v\nA = softmax(Q @ K.T / sqrt(d))\n"
+                  "L = 0.5 * norm(A @ V)**2\n",
+        "latex": "\\begin{align*}\n  Q &= X W_q \\\\ K &= X W_k \\\\ V &= X W_v \\\\\n"
+                 "  A &= \\operatorname{softmax}\\left(\\frac{Q K^\\top}{\\sqrt{d}}\\right) \\\\\n"
+                 "  L &= \\frac{1}{2} \\lVert A V \\rVert^2\n\\end{align*}\n",
     },
 }
 
@@ -110,10 +112,10 @@ def torch_weight_decay(v):
 
 
 def torch_attention(v):
-    queries, keys = v["q_n"], v["K"]                       # one query per row
-    weights = torch.softmax(queries @ keys.T / math.sqrt(keys.shape[1]), dim=1)
-    out = weights @ v["V"]
-    return 0.5 * torch.sum(out ** 2)
+    tokens = v["X"]                                        # one token per row
+    queries, keys, vals = tokens @ v["W_q"], tokens @ v["W_k"], tokens @ v["W_v"]
+    weights = torch.softmax(queries @ keys.T / math.sqrt(keys.shape[1]), dim=-1)
+    return 0.5 * torch.sum((weights @ vals) ** 2)
 
 
 TORCH = {"softmax-regression": torch_softmax_regression, "linear-regression": torch_linear_regression,

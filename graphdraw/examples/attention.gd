@@ -1,8 +1,10 @@
-# One attention head softmax(Q Kᵀ / √d) V, one query q_n at a time (a plate), with a squared loss.
-param K[3, 4], V[3, 2]     # three keys and their values
-input q_n[4]               # the queries
-const d = 4                # the size of a key
+# One self-attention head softmax(Q Kᵀ / √d) V over three tokens (the rows of X), with a squared loss.
+input X = [[1.0, 0.5, -0.5, 2.0, 0.0], [-1.0, 2.0, 0.0, 0.5, 1.0], [0.5, -1.5, 1.0, 0.0, -2.0]]
+param W_q[5, 4], W_k[5, 4], W_v[5, 2]
+const d = 4                # the size of a query and a key
 
-a_n = softmax(K q_n / √(d))     # the attention weights of query n
-o_n = Vᵀ a_n
-L = 1/2 Σ_n ‖o_n‖²
+Q = X W_q
+K = X W_k
+V = X W_v
+A = softmax(Q Kᵀ / √(d))      # row i: the attention weights of token i
+L = 1/2 ‖A V‖²
