@@ -258,3 +258,22 @@ def test_line_csv_fits_the_line_it_samples():
     params = line.train(str(ROOT / "line.csv"), lr=0.02, reduce="mean").params
     assert float(params["w"]) == pytest.approx(2.0, abs=1e-6)
     assert float(params["b"]) == pytest.approx(1.0, abs=1e-6)
+
+
+def data_only(name: str) -> str:
+    """The example's data (its inputs, targets and constants given a value), no shape declared."""
+    lines = examples.text(name).splitlines()
+    return "".join(line + "\n" for line in lines
+                   if line.split(" ", 1)[0] in ("input", "target", "const") and "=" in line)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("notation", ["plain", "python", "latex"])
+@pytest.mark.parametrize("name", ZOO)
+def test_typed_with_only_the_data_every_command_works(name, notation):
+    """As a new user types it: the equations and the data, no shape declared (issue 9)."""
+    text = data_only(name) + MODELS[name][notation]
+    assert "param" not in text and "dim" not in text
+    for command in (["render", "-f", "dot", "-o", "-"], ["grads"], ["check"], ["hessian"]):
+        result = CliRunner().invoke(cli, [*command, "-e", text], catch_exceptions=False)
+        assert result.exit_code == 0, (command, result.output)
