@@ -31,7 +31,7 @@ from graphdraw.language.program import Node, Program
 from graphdraw.ops import shapes
 
 DEFAULT_SIZE = 3        # a size that nothing in the model or the values fixes
-_RANK_MAKERS = ("matmul", "outer", "last_axis", "classes")   # rules that give operands a rank
+_RANK_MAKERS = ("matmul", "outer", "last_axis", "classes", "along")   # give operands a rank
 
 
 class ShapeError(SourceError):
@@ -212,7 +212,7 @@ class _Problem:
         left = []
         chooses = _CHOOSERS.get(level)
         for c in self.pending:
-            if chooses is not None and c.form not in chooses or \
+            if chooses is not None and getattr(c.form, "func", c.form) not in chooses or \
                     level == RESULTS and s.rank(c.out) is None:
                 left.append(c)
                 continue
@@ -268,7 +268,7 @@ class _Problem:
                           hint=hint)
 
 
-_CHOOSERS = {RANKS: (shape_forms.matmul, shape_forms.last_axis),
+_CHOOSERS = {RANKS: (shape_forms.matmul, shape_forms.last_axis, shape_forms.along),
              RESULTS: (shape_forms.broadcast,)}
 
 

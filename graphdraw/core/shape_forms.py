@@ -20,6 +20,7 @@ may choose when nothing forces a choice (see core/infer.py for the order):
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 from graphdraw.core.unify import Contradiction, Solver
@@ -190,6 +191,26 @@ def last_axis(s: Solver, out: int, args: tuple, level: int) -> bool:
     return True
 
 
+def along(s: Solver, out: int, args: tuple, level: int, rule: shapes.Along) -> bool:
+    """A reduction along an axis (the row's parameter): the operand loses that axis. An
+    operand of unknown rank takes, at level RANKS, the rank its name suggests, or the
+    fewest axes that have this one."""
+    rank = s.rank(args[0])
+    if rank is None:
+        if level < RANKS:
+            return False
+        need = rule.axis + 1 if rule.axis >= 0 else -rule.axis
+        s.unify(args[0], s.fresh(max(s.hints.get(args[0]) or 1, need)))
+        rank = s.rank(args[0])
+    try:
+        axis = rule.check(rank)
+    except shapes.ShapeMismatch as exc:
+        raise Contradiction(str(exc)) from None
+    dims = s.dims(args[0])
+    s.unify(out, s.shape(dims[:axis] + dims[axis + 1:]))
+    return True
+
+
 # The form of each rule of ops/shapes.py, by the rule's name there (a rule added to shapes.py
 # later is found as soon as its form is written here; until then it is inferred concretely).
 _FORMS: dict[str, Form] = {
@@ -200,6 +221,8 @@ _FORMS: dict[str, Form] = {
 
 def symbolic(rule: Callable) -> Form | None:
     """The symbolic form of a shape rule of ops/shapes.py, or None when it has none."""
+    if isinstance(rule, shapes.Along):         # a rule with the row's axis in it
+        return functools.partial(along, rule=rule)
     name = getattr(rule, "__name__", "")
     form = _FORMS.get(name)
     return form if form is not None and getattr(shapes, name, None) is rule else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphdraw import ops
-from graphdraw.language import names
+from graphdraw.language import axes, names
 from graphdraw.language.builder import Builder
 from graphdraw.language.juxtaposition import product, unknown_function
 from graphdraw.language.lexer import SUPERSCRIPTS, Token
@@ -241,14 +241,14 @@ class ExpressionReader:
         call = frame.call
         if call is not None:
             call = ops.call(call, frame.argc)       # max(z) is a reduction, max(a, b) is not
-            if frame.argc != call.arity:
-                raise self.error(f"{call.name}() takes {call.arity} "
-                                 f"argument{'s' * (call.arity > 1)}, "
-                                 f"not {frame.argc}", frame.tok)
-            out = self.out
-            args = [r for r, _ in out[len(out) - frame.argc:]]
+            given, out = self.out[len(self.out) - frame.argc:], self.out
+            node = axes.along(self.builder, frame.call, given, frame.tok)     # sum(z, 1)
+            if node is None and frame.argc != call.arity:
+                raise self.error(f"{call.name}() takes {call.arity} argument"
+                                 f"{'s' * (call.arity > 1)}, not {frame.argc}", frame.tok)
             del out[len(out) - frame.argc:]
-            out.append((self.builder.apply(call.name, args, frame.tok), frame.tok))
+            out.append((node or self.builder.apply(call.name, [r for r, _ in given], frame.tok),
+                        frame.tok))
         return False
 
     def _unexpected(self, tok: Token) -> Exception:

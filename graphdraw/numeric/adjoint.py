@@ -183,6 +183,8 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
             return [(1.0, (apply(ops.OPS["sum"], [to_piece(scaled, mode)], mode),))], ()
         return scaled, shape
     g = to_piece(terms, mode)
+    if combine.startswith("along:"):
+        return [(1.0, (_along_piece(printer, node, g, local, mode, coef),))], arg_shape
     if g_shape != out_shape and combine != "transpose":
         g = apply(ops.OPS["mul"], [g, apply(ops.OPS["ones"], [printer.ref(node.id)], mode)],
                   mode)
@@ -222,6 +224,19 @@ def _softmax_piece(combine: str, g: Piece, d: Piece, mode: str, rank: int) -> Pi
     if combine == "softmax":
         return apply(mul, [d, apply(sub, [g, total(apply(mul, [g, d], mode))], mode)], mode)
     return apply(sub, [g, apply(mul, [d, total(g)], mode)], mode)
+
+
+def _along_piece(printer, node, g: Piece, d: Piece, mode: str, coef: float) -> Piece:
+    """A reduction along an axis: ḡ with the axis put back, as ḡ ⊙ ones(a) along the first
+    axis (broadcasting lines ḡ up with a's last axes), else (ḡᵀ ⊙ ones(a)ᵀ)ᵀ; then ⊙ D."""
+    mul, tr, ones = ops.OPS["mul"], ops.OPS["transpose"], ops.OPS["ones"]
+    full = apply(ones, [printer.ref(node.args[0])], mode)
+    if ops.OPS[node.op].shape.first:
+        spread = apply(mul, [g, full], mode)
+    else:
+        spread = apply(tr, [apply(mul, [apply(tr, [g], mode), apply(tr, [full], mode)], mode)],
+                       mode)
+    return spread if coef == 1 and d[0] == "1" else apply(mul, [spread, d], mode)
 
 
 def _transposed(printer, node_id: str, local: Piece, mode: str) -> Piece:

@@ -44,12 +44,15 @@ def _row_sum(x):
 
 def vjp_combine(kind: str, g, d, target_shape: tuple[int, ...]):
     """What an edge sends back to its operand: the adjoint ḡ of the result meets the local
-    derivative D as the edge's combine rule says (elementwise, matmul_left, matmul_right or
-    transpose), giving an array of the operand's shape."""
+    derivative D as the edge's combine rule says (elementwise, matmul_left, matmul_right,
+    transpose, softmax, log_softmax, along:<axis>), giving an array of the operand's shape."""
     g = np.asarray(g, dtype=float)
     d = np.asarray(d, dtype=float)
     if kind == "elementwise":
         return ops.unbroadcast(g * d, tuple(target_shape))
+    if kind.startswith("along:"):          # ḡ with the reduced axis put back, ⊙ D
+        g = np.expand_dims(g, int(kind[6:]))
+        return np.broadcast_to(g * d, tuple(target_shape)).copy()
     if kind == "transpose":
         return np.asarray(g * d).T
     if kind == "matmul_left":              # ∂L/∂A = ḡ D with D = Bᵀ (outer: D = b)
@@ -98,6 +101,8 @@ def jvp_combine(kind: str, d, t, out_shape: tuple[int, ...]):
     t = np.asarray(t, dtype=float)
     if kind == "elementwise":
         return _fit(d * t, tuple(out_shape))
+    if kind.startswith("along:"):          # Σ along the axis of D ⊙ ṫ
+        return np.reshape(np.sum(d * t, axis=int(kind[6:])), out_shape)
     if kind == "transpose":
         return np.asarray(d * t).T
     if kind == "matmul_left":              # Ȧ B, with D = Bᵀ

@@ -8,6 +8,7 @@ backprop, the checks against torch, `graphdraw ops`) follows from the row.
 from graphdraw.ops.table import (ADD, ATOM, CALLS, COMBINES, FUNCTIONS, MUL, NEG, OPS, POSTFIX,
                                  POW, ROWS, SUM, T, Op, call, function_names, sample_sum,
                                  unbroadcast)
+from graphdraw.ops.along import along
 
-__all__ = ["ADD", "ATOM", "CALLS", "COMBINES", "FUNCTIONS", "MUL", "NEG", "OPS", "POSTFIX", "POW",
+__all__ = ["along", "ADD", "ATOM", "CALLS", "COMBINES", "FUNCTIONS", "MUL", "NEG", "OPS", "POSTFIX", "POW",
            "ROWS", "SUM", "T", "Op", "call", "function_names", "sample_sum", "unbroadcast"]

@@ -72,6 +72,42 @@ def reduce(a: Shape | None) -> Shape | None:
     return ()
 
 
+class Along:
+    """The shape rule of a reduction along one axis, a parameter of its row (ops/along.py):
+    the operand loses that axis, which is its first or its last (any axis of a vector or a
+    matrix). 0 and -rank are the first axis, -1 and rank - 1 the last: `first` tells which
+    one the row means, as its local derivative is written for it."""
+
+    __name__ = "along"
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+        self.first = axis == 0 or axis < -1
+
+    def __repr__(self) -> str:
+        return f"Along({self.axis})"
+
+    def check(self, rank: int) -> int:
+        """The axis counted from 0 in a tensor of `rank` axes; ShapeMismatch if it has none."""
+        if not -rank <= self.axis < rank:
+            axes = "a scalar has no axis" if rank == 0 else \
+                f"a {'vector' if rank == 1 else f'{rank}-D tensor'} has axes " + \
+                ", ".join(str(k) for k in range(rank)) + " (or " + \
+                ", ".join(str(k) for k in range(-rank, 0)) + " from the end)"
+            raise ShapeMismatch(f"axis {self.axis} is out of range: {axes}")
+        axis = self.axis % rank
+        if axis != (0 if self.first else rank - 1):
+            raise ShapeMismatch(f"a reduction goes along the first or the last axis, not axis "
+                                f"{self.axis} of a {rank}-D tensor")
+        return axis
+
+    def __call__(self, a: Shape | None) -> Shape | None:
+        if a is None:
+            return None
+        axis = self.check(len(a))
+        return tuple(a[:axis]) + tuple(a[axis + 1:])
+
+
 def same_pair(a: Shape | None, b: Shape | None) -> Shape | None:
     """A loss of two operands of one shape (prediction and target), reduced to a scalar."""
     if a is not None and b is not None and tuple(a) != tuple(b):
