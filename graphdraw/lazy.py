@@ -53,4 +53,9 @@ def gc_paused():
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                # What was made lives on: move it to the oldest generation (freeze and
+                # unfreeze do that without a scan) rather than have it scanned as young.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
