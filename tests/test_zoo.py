@@ -277,3 +277,15 @@ def test_typed_with_only_the_data_every_command_works(name, notation):
     for command in (["render", "-f", "dot", "-o", "-"], ["grads"], ["check"], ["hessian"]):
         result = CliRunner().invoke(cli, [*command, "-e", text], catch_exceptions=False)
         assert result.exit_code == 0, (command, result.output)
+
+
+def test_a_size_used_in_an_equation_is_its_value():
+    """`dim d = 4` then `/ √(d)`: d is the constant 4 (and --dim changes it), not a parameter."""
+    text = "dim d = 4\nparam K[3, d]\ninput q = [1, 2, 3, 4]\nL = sum(K q) / √(d)\n"
+    program = parser.parse(text)
+    assert program.nodes["d"].role == "const"
+    assert "d" not in evaluate.gradient_leaves(program)
+    graph = Graph.from_text(text)
+    assert float(graph.value(K=np.ones((3, 4)))) == pytest.approx(30 / 2)
+    result = CliRunner().invoke(cli, ["grads", "-e", text, "--dim", "d=9", "--set", "q=[1]*9"])
+    assert result.exit_code != 0 or "∂L/∂d" not in result.stdout

@@ -87,8 +87,11 @@ class Builder:
             self.reading.note(f"count:{name}", f"read '{tok.text}' as the number of samples "
                               f"{counts} of Σ_{counts} (the values per sample say how many); "
                               f"declare 'param {tok.text}' for a variable", tok)
+        default = self.declarations.defaults.get(name)
+        if role is None and name in self.reading.program.dims:    # dim d = 4 … / √d: the size
+            role, shape, default = "const", (), float(self.reading.program.dims[name])
         node = self._add(Node(name, role=role, shape=shape, name=name, line=tok.line,
-                              col=tok.col, default=self.declarations.defaults.get(name),
+                              col=tok.col, default=default,
                               plate=plate, counts=counts))
         self.info[name] = leaf_info(name, shape)
         self.leaf_use[name] = tok
