@@ -75,7 +75,8 @@ def test_matmul_form_agrees_with_the_rule(a, b, out):
     assert s.concrete(to) == out == ops.OPS["matmul"].shape(a, b)
 
 
-@pytest.mark.parametrize("a, b", [((2, 2, 2), (2, 2)), ((2,), (2, 2, 2)), ((), (2,))])
+@pytest.mark.parametrize("a, b", [((2, 2, 2, 2), (2, 2)), ((2,), (2, 2, 2)), ((), (2,)),
+                                  ((2, 2, 2), (3, 2, 2))])
 def test_matmul_form_refuses_what_the_rule_refuses(a, b):
     # If shapes.matmul learns batched products, shape_forms.matmul must learn them too.
     with pytest.raises(shapes.ShapeMismatch):
@@ -355,3 +356,20 @@ def test_random_chains_infer_shapes_the_forward_pass_accepts(case):
     for node_id, shape in found.items():
         assert shape is not None, node_id
         assert tuple(known[node_id]) == shape == np.shape(vals[node_id]), node_id
+
+
+def test_render_takes_shapes_from_the_values_given_without_drawing_numbers():
+    """render --set x=[1,2]: the figure shows the shapes that value fixes, not the defaults."""
+    import json as json_mod
+
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    result = CliRunner().invoke(cli, ["render", "-e", "h = tanh(W @ x + b); L = sum(h^2)",
+                                      "--set", "x=[1,2]", "-f", "json", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    shapes = {n["id"]: n["shape"] for n in json_mod.loads(result.stdout)["nodes"]}
+    assert shapes["x"] == [2] and shapes["W"] == [3, 2]
+    assert "used only with --show" not in result.stderr
+    bad = CliRunner().invoke(cli, ["render", "-e", "L = w", "--set", "q=1", "-f", "dot"])
+    assert bad.exit_code == 3 and "'q' is not a leaf" in bad.output

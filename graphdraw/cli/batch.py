@@ -134,6 +134,12 @@ def values(settings: tuple[str, ...], values_file: str | None, seed: int
             values_note(seed, bool(settings or values_file)))
 
 
+def shapes_only(settings: tuple[str, ...], values_file: str | None) -> tuple[dict, None, None]:
+    """The values given, for their shapes alone: a figure without numbers still shows the
+    shapes they fix (render --set x=[1,2] draws x as a vector of 2)."""
+    return given_values(settings, values_file), None, None
+
+
 def make_jobs(sources: list[ModelText], fmt: Format, options: dict, shown: frozenset[str],
               values: tuple[dict, int, str] | None) -> list[Job]:
     """Every model's Job, all made before any file is written. Each model that fails is
@@ -167,6 +173,10 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
     from graphdraw.numeric import values as values_mod
     program = parser.parse(source.text, source.name)
     leaf_values = note = None
+    if values is not None and values[1] is None:       # shapes_only: no numbers drawn
+        graph = graph_mod.build(program, title=options["title"], notations=fmt.notations,
+                                values=values_mod.given_leaves(program, values[0]))
+        return Job(program, graph, {**options, "numbers": None})
     if values is not None:
         given, seed, note = values
         leaf_values = values_mod.leaf_values(program, given, seed)

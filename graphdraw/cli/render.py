@@ -114,6 +114,8 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
                "snippet": snippet}
     # The leaves' values, for the numbers drawn or for a format that shows them (html).
     values = batch.values(settings, values_file, seed) if numeric or fmt.values else None
+    if values is None and (settings or values_file):     # their shapes still fix the figure's
+        values = batch.shapes_only(settings, values_file)
     jobs = batch.make_jobs(sources, fmt, options, shown if numeric else frozenset(), values)
     drawn = batch.draw_all(fmt, jobs, sources)
     batch.make_directory(output)
@@ -144,9 +146,6 @@ def _notes(fmt: Format, shown: frozenset[str], given: bool, snippet: bool) -> bo
         click.echo("graphdraw: note: --show values/grads only draw; for the numbers as JSON "
                    "use graphdraw grads --json", err=True)
         numeric = False
-    elif not numeric and not fmt.values and given:
-        click.echo("graphdraw: note: --set and --values are used only with --show values "
-                   "or grads", err=True)
     if snippet and fmt.extension != "tex":      # a snippet is a piece of a LaTeX document
         click.echo("graphdraw: note: --snippet is used only with --format tikz", err=True)
     return numeric

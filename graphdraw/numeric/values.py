@@ -87,11 +87,7 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
     """A value for every leaf: given > declared > random from the seed (shape as declared,
     else as shape inference finds it from the model and the given values: core/infer.py)."""
     leaves = {n.id: n for n in program.nodes.values() if n.is_leaf}
-    unknown = [name for name in given if name not in leaves]
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], list(leaves), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"leaves: {', '.join(leaves)}"
-        raise GraphdrawError(f"'{unknown[0]}' is not a leaf of the model", hint=hint)
+    given_leaves(program, given)
     values = {}
     samples = None
     shapes = _inferred_shapes(program, given)
@@ -113,6 +109,18 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
                 shape = (samples, *shape)
             values[node_id] = random_value(node_id, shape, kind, seed)
     return values
+
+
+def given_leaves(program: Program, given: dict) -> dict:
+    """`given`, once every name in it is a leaf of the model (else an error naming the
+    closest leaf)."""
+    leaves = [n.id for n in program.nodes.values() if n.is_leaf]
+    unknown = [name for name in given if name not in leaves]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], leaves, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"leaves: {', '.join(leaves)}"
+        raise GraphdrawError(f"'{unknown[0]}' is not a leaf of the model", hint=hint)
+    return given
 
 
 def _inferred_shapes(program: Program, given: dict) -> dict:
