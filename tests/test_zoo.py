@@ -293,3 +293,9 @@ def test_a_size_used_in_an_equation_is_its_value():
                                       "--dim", "d=9", "--set", nine, "--json"])
     assert result.exit_code == 0, result.output
     assert list(json.loads(result.stdout)["grads"]) == ["K"]
+
+
+def test_linear_regression_trains_on_its_own_samples_to_the_line_they_lie_on():
+    run = Graph.example("linear-regression").train(lr=0.2, steps=500)
+    np.testing.assert_allclose(run.params["w"], [1.0, 1.0], atol=1e-9)
+    assert float(run.params["b"]) == pytest.approx(0.5, abs=1e-9)
