@@ -576,3 +576,21 @@ def test_track_hessian_records_the_index_of_the_true_hessian():
     h, _ = setup.objective.hessian(theta)
     assert history.hessian[-1][2] == hessian.index(h)
     assert history.hessian[-1][1] == history.loss[-1]
+
+
+def test_a_sum_over_samples_without_a_prediction_per_sample_trains():
+    """L = Σ_n (w x_n + b − y_n)²: the only named value is L, one for all samples; training
+    works and prints no table of predictions (it used to stop with an internal error)."""
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    args = ["train", "-e", "L = Σ_n (w x_n + b - y_n)^2", "--set", "x_n=[0,1,2,3]",
+            "--set", "y_n=[1,3,5,7]", "--lr", "0.01", "--steps", "2000", "--no-files", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["predictions"] == []
+    assert report["loss"]["final"] < 1e-8
+    linear = CliRunner().invoke(cli, ["train", "--steps", "5", "--no-files", "-e",
+                                      "param b; L = Σ_n b y_n"])
+    assert linear.exit_code == 0 and "internal error" not in linear.output

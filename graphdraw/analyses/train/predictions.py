@@ -63,6 +63,8 @@ def predictions(objective: Objective, theta: dict, node: str | None,
     data = objective.data
     if node is None or (data.in_model and not plates_in(objective.program)):
         return []
+    if data.in_model and objective.program.nodes[node].plate is None:
+        return []              # one value for all the samples: nothing to compare per sample
     values = objective.outputs(theta, node)
     if data.in_model:
         fixed = objective.values(theta)
