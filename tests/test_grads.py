@@ -190,3 +190,18 @@ def test_a_transposed_matrix_is_not_transposed_twice():
     text = " ".join(e.rhs for e in eqs)
     assert "ᵀᵀ" not in text
     assert "∂L/∂v = W (1 − tanh(Wᵀ v)²)" in [f"{e.lhs} = {e.rhs}" for e in eqs]
+
+
+@pytest.mark.parametrize("model, expected", [
+    ("param w[2]; L = 2 w", ["∂L/∂w[1] = 2", "∂L/∂w[2] = 2"]),
+    ("param w[1]; L = 3 w", ["∂L/∂w[1] = 3"]),
+])
+def test_scalar_formulas_of_a_non_scalar_output_are_of_the_sum(model, expected):
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    result = CliRunner().invoke(cli, ["grads", "--scalar", "-e", model])
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+    for line in expected:
+        assert line in result.output

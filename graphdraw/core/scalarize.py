@@ -52,8 +52,10 @@ class _Expander:
                     for idx in _indices(shape)}
                 continue
             self.entries[node.id] = self._op(node, shape)
-        self.out.output = self.entries[self.src.output][()] if () in \
-            self.entries[self.src.output] else None
+        entries = self.entries[self.src.output]
+        # A non-scalar output is differentiated as the sum of its entries (as grads says).
+        self.out.output = entries[()] if () in entries else self._chain_sum(
+            self.src.nodes[self.src.output], (), list(entries.values()))
         return self.out
 
     def _name(self, node: Node, idx: tuple, op: str, args: tuple) -> str:
@@ -67,6 +69,10 @@ class _Expander:
         row = ops.OPS[node.op]
         args = [self.entries[a] for a in node.args]
         arg_shapes = [tuple(self.shapes[a]) for a in node.args]
+        if node.op in ("transpose", "matmul") and max(map(len, arg_shapes)) > 2:
+            raise LimitError(f"--scalar cannot expand the batched {node.op} on line {node.line} "
+                             "(a 3-D operand) into entries; drop --scalar for the tensor "
+                             "equations")
         if node.op in ("transpose", "id"):
             return {idx: args[0][tuple(reversed(idx)) if node.op == "transpose" else idx]
                     for idx in _indices(shape)}
