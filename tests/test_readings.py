@@ -267,3 +267,31 @@ def test_a_variable_named_e_prints_in_parentheses_as_a_power():
     program = parse("r = (e)^x")
     text = printer.Printer(program, "plain").forward(program.nodes["r"])
     assert "(e)^x" in text and parse(text).nodes["r"].op == "pow"
+
+
+@pytest.mark.parametrize("model", [
+    "L = λ/2 ‖W‖_F²", "L = λ/2 ||W||_2^2", "L = λ/2 norm(W)_F^2",
+    r"L = \frac{\lambda}{2}\lVert W \rVert_F^2",
+])
+def test_a_norm_s_subscript_names_the_norm_and_makes_no_leaf(model):
+    """‖W‖_F was read as ‖W‖ times a random parameter named _F: the weight decay came out
+    wrong with exit 0. The subscripts of the Euclidean/Frobenius norm are read and dropped."""
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    result = CliRunner().invoke(cli, ["grads", "--json", "-e", model,
+                                      "--set", "W=[[1,0,1],[0,1,-1]]", "--set", "λ=0.1"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["value"] == pytest.approx(0.2)
+    assert sorted(report["grads"]) == ["W", "lambda"]
+    assert sum(report["grads"]["W"], []) == pytest.approx([0.1, 0, 0.1, 0, 0.1, -0.1])
+
+
+def test_another_norm_s_subscript_is_refused():
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    result = CliRunner().invoke(cli, ["grads", "-e", "L = ‖x‖_1"])
+    assert result.exit_code == 3
+    assert "the norm 1 is not one graphdraw knows" in result.output and "sum(abs(x))" in result.output

@@ -192,7 +192,9 @@ class ExpressionReader:
             exponent = self.builder.number(Token("NUMBER", digits, tok.line, tok.col))
             out.append((self.builder.apply("pow", [ref, exponent], tok), at))
         elif kind == ")" or kind == "," or (kind == "NORM" and _norm_open(self.stack)):
-            return i + 1, self._close(tok)
+            expect = self._close(tok)
+            return (self._norm_subscript(toks, i + 1) if self._closed_norm(tok) else i + 1), \
+                expect
         elif kind in OPERAND_START:
             self._note_division(toks, i)
             self._pop_while(ops.MUL, False)
@@ -201,6 +203,24 @@ class ExpressionReader:
         else:
             raise self._unexpected(tok)
         return i + 1, False
+
+    def _closed_norm(self, tok: Token) -> bool:
+        """Whether `tok` just closed a norm: ‖x‖, ||x||, or norm(x) (as LaTeX's \lVert reads)."""
+        frame = getattr(self, "last_closed", None)
+        return tok.kind != "," and frame is not None and frame.call is ops.OPS["norm"]
+
+    def _norm_subscript(self, toks: list[Token], i: int) -> int:
+        """‖W‖_F and ‖x‖_2 name the norm graphdraw computes (Euclidean, Frobenius for a
+        matrix): the subscript is read and dropped. Any other (‖x‖_1) is refused, never read
+        as a product with a leaf named _1."""
+        tok = toks[i]
+        if tok.kind != "NAME" or tok.spaced or not tok.text.startswith("_"):
+            return i
+        if tok.text in ("_F", "_2", "_fro"):
+            return i + 1
+        raise self.error(f"the norm {tok.text[1:]} is not one graphdraw knows", tok,
+                         hint="‖x‖ (also ‖x‖_2, ‖W‖_F) is the Euclidean norm, Frobenius for a "
+                              "matrix; write sum(abs(x)) for the 1-norm, max(abs(x)) for ∞")
 
     def _names_t(self) -> bool:
         """Whether T is a name of the model (a variable, a size, a number of samples)."""
@@ -238,6 +258,7 @@ class ExpressionReader:
             self.last_op = tok
             return True
         self.stack.pop()
+        self.last_closed = frame
         call = frame.call
         if call is not None:
             call = ops.call(call, frame.argc)       # max(z) is a reduction, max(a, b) is not
