@@ -27,7 +27,7 @@ from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.ops import shapes
 
 FORCED, RANKS, RESULTS, SIZES = 0, 1, 2, 4
-MATMUL_RANKS = (1, 2)       # as shapes.matmul: vectors and matrices only
+MATMUL_RANKS = (1, 2, 3)    # as shapes.matmul: vectors, matrices, batches of matrices
 
 Form = Callable[[Solver, int, tuple, int], bool]
 
@@ -46,7 +46,8 @@ def transpose(s: Solver, out: int, args: tuple, level: int) -> bool:
     for src, dst in ((args[0], out), (out, args[0])):
         dims = s.dims(src)
         if dims is not None:
-            s.unify(dst, s.shape(tuple(reversed(dims))))
+            swapped = dims[:-2] + (dims[-1], dims[-2]) if len(dims) >= 3 else dims[::-1]
+            s.unify(dst, s.shape(tuple(swapped)))
             return True
     return False
 
@@ -65,21 +66,36 @@ def outer(s: Solver, out: int, args: tuple, level: int) -> bool:
 def matmul(s: Solver, out: int, args: tuple, level: int) -> bool:
     for t in args:
         if s.rank(t) is not None and s.rank(t) not in MATMUL_RANKS:
-            raise Contradiction("a matrix product needs vectors or matrices")
+            raise Contradiction("a matrix product needs vectors, matrices or batches of "
+                                "matrices (3-D)")
     if level >= RANKS:
         for t in args:
             if s.rank(t) is None:
                 hint = s.hints.get(t) or 1
-                s.unify(t, s.fresh(min(max(hint, MATMUL_RANKS[0]), MATMUL_RANKS[-1])))
+                s.unify(t, s.fresh(min(max(hint, MATMUL_RANKS[0]), 2)))
     da, db = s.dims(args[0]), s.dims(args[1])
     if da is None or db is None:
         return False
+    if 3 in (len(da), len(db)) and 1 in (len(da), len(db)):
+        raise Contradiction(shapes.BATCH_VECTOR)
     try:
         s.unify_sizes(da[-1], db[0] if len(db) == 1 else db[-2])
     except Contradiction:
         raise Contradiction("inner sizes differ") from None
-    s.unify(out, s.shape(da[:-1] + (db[1:] if len(db) == 2 else ())))
+    batch = _batch(s, da[:-2], db[:-2])
+    s.unify(out, s.shape(batch + da[-2:-1] + db[-1:] if len(db) >= 2 else batch + da[-2:-1]))
     return True
+
+
+def _batch(s: Solver, ba: tuple, bb: tuple) -> tuple:
+    """The batch axis of a product (at most one): of one size on both sides, or shared by a
+    matrix."""
+    if ba and bb:
+        try:
+            s.unify_sizes(ba[0], bb[0])
+        except Contradiction:
+            raise Contradiction("the two batches have different sizes") from None
+    return ba or bb
 
 
 def broadcast(s: Solver, out: int, args: tuple, level: int) -> bool:

@@ -51,7 +51,7 @@ def product(left: Info, right: Info, reading: Reading | None = None,
 def leaf_info(name: str, shape: shapes.Shape | None) -> Info:
     """A leaf: its declared shape, else a capital first letter reads as a matrix."""
     guess = name if shape is None and name[:1].isupper() else ""
-    return Info(shape, matrix=(len(shape) == 2) if shape is not None else bool(guess),
+    return Info(shape, matrix=(len(shape) in (2, 3)) if shape is not None else bool(guess),
                 scalar=shape == (), guess=guess)
 
 
@@ -64,9 +64,9 @@ def result_info(op_name: str, row: ops.Op, shape: shapes.Shape | None,
         return SCALAR
     guess = "" if shape is not None else next((i.guess for i in infos if i.matrix), "")
     if op_name == "matmul":
-        return Info(shape, matrix=len(shape) == 2 if shape is not None
+        return Info(shape, matrix=len(shape) in (2, 3) if shape is not None
                     else infos[0].matrix and infos[1].matrix, scalar=shape == (), guess=guess)
-    return Info(shape, matrix=len(shape) == 2 if shape is not None
+    return Info(shape, matrix=len(shape) in (2, 3) if shape is not None
                 else any(i.matrix for i in infos), scalar=all(i.scalar for i in infos),
                 guess=guess)
 

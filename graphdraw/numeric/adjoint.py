@@ -207,6 +207,8 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
         else:
             piece = apply(ops.OPS["matmul"], [_transposed(printer, node.args[0], local, mode), g],
                           mode)
+    if len(out_shape) == 3 and len(arg_shape) == 2:     # shared by a batch: its sum
+        piece = apply(ops.along("sum", 0), [piece], mode)
     return [(1.0, (piece,))], arg_shape
 
 

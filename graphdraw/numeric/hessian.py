@@ -31,11 +31,20 @@ from graphdraw.numeric import evaluate
 from graphdraw.core import plates
 from graphdraw.lazy import np
 from graphdraw.language.program import Program
+from graphdraw.ops import matmul as batched
 
 Index = list[tuple[str, tuple[int, ...]]]
 
 
 # -- combine rules, both ways ------------------------------------------------------------
+
+def _batched_vjp(kind: str, g, d, target_shape: tuple[int, ...]):
+    """matmul's rules with a batch (3-D) on either side: D = Bᵀ (each matrix transposed)
+    on the left, D = A on the right; a shared operand collects the sum over the batch."""
+    if kind == "matmul_left":
+        return batched.grad_left(g, batched.mT(d), target_shape)
+    return batched.grad_right(g, d, target_shape)
+
 
 def _row_sum(x):
     """softmax's ⟨·,·⟩: a sum over the last axis (row by row), kept to broadcast back."""
@@ -54,7 +63,9 @@ def vjp_combine(kind: str, g, d, target_shape: tuple[int, ...]):
         g = np.expand_dims(g, int(kind[6:]))
         return np.broadcast_to(g * d, tuple(target_shape)).copy()
     if kind == "transpose":
-        return np.asarray(g * d).T
+        return batched.mT(g * d)
+    if kind.startswith("matmul") and max(g.ndim, d.ndim, len(target_shape)) >= 3:
+        return _batched_vjp(kind, g, d, tuple(target_shape))
     if kind == "matmul_left":              # ∂L/∂A = ḡ D with D = Bᵀ (outer: D = b)
         if g.ndim == 0 or d.ndim == 0:
             result = g * d
@@ -104,10 +115,10 @@ def jvp_combine(kind: str, d, t, out_shape: tuple[int, ...]):
     if kind.startswith("along:"):          # Σ along the axis of D ⊙ ṫ
         return np.reshape(np.sum(d * t, axis=int(kind[6:])), out_shape)
     if kind == "transpose":
-        return np.asarray(d * t).T
-    if kind == "matmul_left":              # Ȧ B, with D = Bᵀ
-        if d.ndim == 2:
-            result = t @ d.T
+        return batched.mT(d * t)
+    if kind == "matmul_left":              # Ȧ B, with D = Bᵀ (of each matrix of a batch)
+        if d.ndim >= 2:
+            result = t @ batched.mT(d)
         elif len(out_shape) == 2 and t.ndim == 1:      # outer(ȧ, b)
             result = np.multiply.outer(t, d)
         else:

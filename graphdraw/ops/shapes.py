@@ -23,17 +23,30 @@ def broadcast(*shapes: Shape | None) -> Shape | None:
     return tuple(out)
 
 
+BATCH_VECTOR = ("a batch of matrices multiplies a matrix or a batch, not a vector (write the "
+                "vector as a matrix of one column)")
+
+
 def matmul(a: Shape | None, b: Shape | None) -> Shape | None:
-    """The shape of a @ b for vectors and matrices, as numpy computes it."""
-    if any(s is not None and (len(s) == 0 or len(s) > 2) for s in (a, b)):
-        raise ShapeMismatch("a matrix product needs vectors or matrices")
+    """The shape of a @ b, as numpy and torch.matmul compute it, for vectors, matrices and
+    batches of matrices (3-D: a leading batch axis, of one size on both sides; a matrix is
+    shared by the whole batch)."""
+    if any(s is not None and not 1 <= len(s) <= 3 for s in (a, b)):
+        raise ShapeMismatch("a matrix product needs vectors, matrices or batches of matrices "
+                            "(3-D)")
     if a is None or b is None:
         return None
+    if 3 in (len(a), len(b)) and 1 in (len(a), len(b)):
+        raise ShapeMismatch(BATCH_VECTOR)
     inner_a = a[-1]
     inner_b = b[0] if len(b) == 1 else b[-2]
     if inner_a != inner_b:
         raise ShapeMismatch("inner sizes differ")
-    return a[:-1] + b[1:] if len(b) == 2 else a[:-1]
+    if len(a) == len(b) == 3 and a[0] != b[0]:
+        raise ShapeMismatch("the two batches have different sizes (a matrix shared by the "
+                            "whole batch is written 2-D)")
+    batch = tuple(a[:-2]) or tuple(b[:-2])
+    return batch + tuple(a[-2:-1]) + tuple(b[-1:] if len(b) >= 2 else ())
 
 
 def outer(a: Shape | None, b: Shape | None) -> Shape | None:
@@ -46,8 +59,11 @@ def outer(a: Shape | None, b: Shape | None) -> Shape | None:
 
 
 def transpose(a: Shape | None) -> Shape | None:
-    """The shape of aᵀ (a vector stays a vector, as in numpy)."""
-    return None if a is None else tuple(reversed(a))
+    """The shape of aᵀ (a vector stays a vector, as in numpy; a batch transposes each
+    matrix, as torch's mT)."""
+    if a is None:
+        return None
+    return tuple(a[:-2]) + (a[-1], a[-2]) if len(a) >= 3 else tuple(reversed(a))
 
 
 def same(a: Shape | None) -> Shape | None:

@@ -12,19 +12,12 @@ from __future__ import annotations
 import math
 
 from graphdraw.lazy import np
-from graphdraw.ops import elementwise, losses, reductions, shapes, softmax
+from graphdraw.ops import elementwise, losses, matmul, reductions, shapes, softmax
 from graphdraw.ops.row import (ADD, ATOM, COMBINES, MUL, NEG, POSTFIX, POW, SUM, T, Op,
                                elementwise as _elementwise, sigmoid as _sigmoid, unbroadcast)
 
 __all__ = ["ADD", "ATOM", "COMBINES", "MUL", "NEG", "POSTFIX", "POW", "SUM", "T", "Op", "ROWS",
            "OPS", "FUNCTIONS", "CALLS", "call", "function_names", "sample_sum", "unbroadcast"]
-
-
-def _matmul_vjp(g, out, a, b):
-    a2 = a if a.ndim == 2 else a[None, :]
-    b2 = b if b.ndim == 2 else b[:, None]
-    g2 = np.reshape(g, (a2.shape[0], b2.shape[1]))
-    return (g2 @ b2.T).reshape(a.shape), (a2.T @ g2).reshape(b.shape)
 
 
 def _pow_vjp(g, out, a, b):
@@ -66,12 +59,13 @@ FIRST_ROWS: tuple[Op, ...] = (
        shapes.broadcast, style="infix", plain="/", pretty="/", html="/", latex="/", prec=MUL,
        torch=("DivBackward0", "DivBackward1"),
        domain="a division by zero"),
-    Op("matmul", 2, "matrix product (vectors and matrices)", ("b^T", "a"),
-       lambda a, b: a @ b, _matmul_vjp, shapes.matmul, aliases=("⋅",),
+    Op("matmul", 2, "matrix product (vectors, matrices, batches of matrices)", ("b^T", "a"),
+       lambda a, b: a @ b, matmul.vjp, shapes.matmul, aliases=("⋅",),
        style="infix", plain="@", pretty=" ", html=" ", latex=" ", prec=MUL,
        combine=("matmul_left", "matmul_right"),
        torch=("MvBackward0", "MmBackward0", "DotBackward0", "SqueezeBackward4",
-              "UnsqueezeBackward0", "UnsafeViewBackward0", "ViewBackward0")),
+              "UnsqueezeBackward0", "UnsafeViewBackward0", "ViewBackward0", "BmmBackward0",
+              "ExpandBackward0", "ReshapeAliasBackward0", "CloneBackward0")),
     Op("neg", 1, "negation", ("-1",),
        lambda a: -a, lambda g, out, a: (-g,), shapes.same,
        style="prefix", plain="-", pretty="−", html="−", latex="-", prec=NEG,
@@ -81,10 +75,12 @@ FIRST_ROWS: tuple[Op, ...] = (
        style="infix", plain="^", pretty="^", html="^", latex="^", prec=POW, right_assoc=True,
        torch=("PowBackward0", "PowBackward1", "PowBackward2"),
        domain="a negative base with a fractional exponent, or an overflow"),
-    Op("transpose", 1, "transpose (a vector stays a vector)", ("1",),
-       lambda a: a.T, lambda g, out, a: (np.asarray(g).T,), shapes.transpose,
+    Op("transpose", 1, "transpose (a vector stays a vector; a batch: each matrix)", ("1",),
+       # a.T, not mT, up to 2-D: a plain number has none, so `2^T` is never folded away
+       lambda a: matmul.mT(a) if np.ndim(a) >= 3 else a.T,
+       lambda g, out, a: (matmul.mT(g),), shapes.transpose,
        style="postfix", plain="^T", pretty="ᵀ", html="<sup>T</sup>", latex=r"^\top", prec=POSTFIX,
-       combine=("transpose",), torch=("PermuteBackward0", "TBackward0", "TransposeBackward0"), torch_forward=lambda a: a.T if a.dim() == 2 else a),
+       combine=("transpose",), torch=("PermuteBackward0", "TBackward0", "TransposeBackward0"), torch_forward=lambda a: a.T if a.dim() == 2 else a.mT if a.dim() > 2 else a),
     Op("sigmoid", 1, "logistic function 1/(1 + exp(-a))", ("out * (1 - out)",),
        _sigmoid, _elementwise(lambda out, a: out * (1 - out)), shapes.same,
        aliases=("σ", "logistic"), pretty="σ", html="σ", latex=r"\sigma",
