@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from ops_equations import printed_equations_give_the_gradients
 from graphdraw.cli import cli
 from graphdraw.core import infer
 from graphdraw.errors import GraphdrawError
 from graphdraw.language import parser
-from graphdraw.numeric import adjoint, evaluate, hessian
+from graphdraw.numeric import evaluate, hessian
 
 ATTENTION = """param Q[2, 3, 4], K[2, 5, 4], V[2, 5, 3], W[3, 2], P[2, 3]
 S = softmax(Q K^T / 2)
@@ -78,24 +79,8 @@ def test_batched_combine_rules_are_each_others_transpose(kind, d_shape, t_shape,
 
 
 def test_printed_backward_equations_evaluate_to_the_gradients():
-    program = parser.parse(ATTENTION)
-    vals = evaluate.forward(program, VALUES)
-    grads = evaluate.backward(program, vals)
-    shapes = evaluate.check_shapes(program, VALUES)
-    eqs = adjoint.equations(program, shapes, "plain", wants=evaluate.needs_grad(program))
-    bindings = {k: v for k, v in vals.items() if not k.startswith("%")}
-    bindings.update({f"d{program.output}_d{k}": g for k, g in grads.items()
-                     if not k.startswith("%")})
-    shown = {eq.node: eq.rhs for eq in eqs}
+    shown = printed_equations_give_the_gradients(parser.parse(ATTENTION), VALUES)
     assert shown["W"].startswith("sum(") and shown["W"].endswith(", 0)")   # shared by a batch
-    for eq in eqs:
-        formula = parser.parse("r_ = " + eq.rhs)
-        given = {n.id: bindings[n.id] for n in formula.nodes.values() if n.is_leaf}
-        got = evaluate.forward(formula, given)[formula.output]
-        assert np.shape(got) == np.shape(grads[eq.node]) or np.ndim(got) == 0, eq.rhs
-        np.testing.assert_allclose(np.broadcast_to(got, np.shape(grads[eq.node])),
-                                   grads[eq.node], rtol=1e-10, atol=1e-12,
-                                   err_msg=f"{eq.lhs} = {eq.rhs}")
 
 
 def test_inference_carries_the_batch_through_products_and_transposes():

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from ops_equations import printed_equations_give_the_gradients
 from graphdraw.cli import cli
 from graphdraw.errors import GraphdrawError
 from graphdraw.language import parser
@@ -88,22 +89,8 @@ def test_combine_rules_are_each_others_transpose_row_by_row(kind):
 
 
 def test_printed_backward_equations_of_matrix_softmax_evaluate_to_the_gradients():
-    from graphdraw.numeric import adjoint
-    program = parser.parse(ATTENTION)
-    vals = evaluate.forward(program, VALUES)
-    grads = evaluate.backward(program, vals)
-    shapes = evaluate.check_shapes(program, VALUES)
-    eqs = adjoint.equations(program, shapes, "plain", wants=evaluate.needs_grad(program))
-    bindings = {k: v for k, v in vals.items() if not k.startswith("%")}
-    bindings.update({f"d{program.output}_d{k}": g for k, g in grads.items()
-                     if not k.startswith("%")})
-    for eq in eqs:
-        formula = parser.parse("r_ = " + eq.rhs)
-        given = {n.id: bindings[n.id] for n in formula.nodes.values() if n.is_leaf}
-        got = evaluate.forward(formula, given)[formula.output]
-        np.testing.assert_allclose(np.broadcast_to(got, np.shape(grads[eq.node])),
-                                   grads[eq.node], rtol=1e-10, atol=1e-12,
-                                   err_msg=f"{eq.lhs} = {eq.rhs}")
+    shown = printed_equations_give_the_gradients(parser.parse(ATTENTION), VALUES)
+    assert any("ones(" in rhs for rhs in shown.values())      # each row's sum
 
 
 @pytest.mark.parametrize("text, leaf, shape", [

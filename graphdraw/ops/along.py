@@ -12,9 +12,9 @@ Its local derivative D has the operand's shape (or is a constant) and meets the 
 by the combine rule 'along:<axis>': ∂L/∂a = ḡ, with the reduced axis put back, ⊙ D.
 D is written in the equation language with the broadcasting of the first axis (out lines up
 with a's last axes); along the last axis the same formula is written on the transposes.
-That is why a reduction goes along the first or the last axis only (any axis of a vector or
-a matrix, the batch or the feature axis of a 3-D tensor), and why `first` (shapes.Along)
-is fixed by the axis as written: 0 and -2, -3, … the first, 1, 2, … and -1 the last.
+That is why a reduction goes along any axis of a vector or a matrix but only the first
+axis (the batch) of a 3-D tensor, and why `first` (shapes.Along) is fixed by the axis as
+written: 0 and -2, -3, … the first, 1, 2, … and -1 the last.
 """
 
 from __future__ import annotations

@@ -90,9 +90,10 @@ def reduce(a: Shape | None) -> Shape | None:
 
 class Along:
     """The shape rule of a reduction along one axis, a parameter of its row (ops/along.py):
-    the operand loses that axis, which is its first or its last (any axis of a vector or a
-    matrix). 0 and -rank are the first axis, -1 and rank - 1 the last: `first` tells which
-    one the row means, as its local derivative is written for it."""
+    the operand loses that axis, which is any axis of a vector or a matrix, or the first of
+    a 3-D tensor (its local derivative is written with transposes for the last axis, and a
+    batch's transpose swaps its last two axes only). 0 and -rank are the first axis, -1 and
+    rank - 1 the last: `first` tells which one the row means."""
 
     __name__ = "along"
 
@@ -112,8 +113,9 @@ class Along:
                 ", ".join(str(k) for k in range(-rank, 0)) + " from the end)"
             raise ShapeMismatch(f"axis {self.axis} is out of range: {axes}")
         axis = self.axis % rank
-        if axis != (0 if self.first else rank - 1):
-            raise ShapeMismatch(f"a reduction goes along the first or the last axis, not axis "
+        if axis != (0 if self.first else rank - 1) or (axis > 0 and rank > 2):
+            raise ShapeMismatch(f"a reduction goes along any axis of a vector or a matrix and "
+                                f"along the first axis (the batch) of a 3-D tensor, not axis "
                                 f"{self.axis} of a {rank}-D tensor")
         return axis
 
