@@ -1,5 +1,6 @@
-"""Reductions along an axis written as calls: `sum(z, 1)`, `mean(z, 0)`, `max(z, 1)`,
-`min(z, 0)`, `logsumexp(z, -1)`.
+"""Calls whose constant arguments are parameters of the row: reductions along an axis
+(`sum(z, 1)`, `mean(z, 0)`, `max(z, 1)`, `min(z, 0)`, `logsumexp(z, -1)`) and the bounds
+of `clamp(x, lo, hi)`.
 
 The second argument is the axis: a constant integer, 0-based as in numpy and torch (negative
 counts from the last axis). It becomes a parameter of the row (ops.along), so that shape
@@ -24,6 +25,8 @@ ELEMENTWISE_TOO = ("max", "min")        # rows that also take two operands eleme
 def along(builder, typed: ops.Op, args: list[tuple[str, Token]], tok: Token) -> str | None:
     """The node of a reduction along an axis, or None when the call is not one. `typed` is
     the row of the name written (max: the elementwise maximum)."""
+    if typed.name == "clamp" and len(args) == 3:
+        return _clamp(builder, args, tok)
     if len(args) != 2 or typed.name not in NAMES:
         return None
     (operand, _), (axis_id, axis_tok) = args
@@ -60,3 +63,25 @@ def _reduction(builder, call: ops.Op, operand: str, axis, axis_tok: Token,
         f"{k}; for the elementwise {call.name}imum with {k} write {call.name}imum(…, {k})",
         axis_tok)
     return True
+
+
+def _clamp(builder, args: list[tuple[str, Token]], tok: Token) -> str:
+    """clamp(x, lo, hi): the bounds are constants, lo ≤ hi, and parameters of the row."""
+    bounds = []
+    for node_id, at in args[1:]:
+        node = builder.nodes[node_id]
+        if not (node.is_const and node.value is not None):
+            raise builder.error("the bounds of clamp(x, lo, hi) are constant numbers", at,
+                                hint="for a bound that is a variable, write "
+                                     "min(max(x, lo), hi)")
+        bounds.append(node)
+    lo, hi = bounds
+    if lo.value > hi.value:
+        raise builder.error(f"clamp's lower bound {lo.text or lo.value} is above its upper "
+                            f"bound {hi.text or hi.value}", args[1][1])
+    for node in bounds:
+        if node.id.startswith("%") and node.name is None:
+            del builder.nodes[node.id]       # the bounds are the row's parameters, not nodes
+    texts = [n.text if n.text and n.name is None else repr(float(n.value)) for n in bounds]
+    row = ops.clamp(*texts, float(lo.value), float(hi.value))
+    return builder.apply(row.name, [args[0][0]], tok)

@@ -9,6 +9,7 @@ from graphdraw.ops.table import (ADD, ATOM, CALLS, COMBINES, FUNCTIONS, MUL, NEG
                                  POW, ROWS, SUM, T, Op, call, function_names, sample_sum,
                                  unbroadcast)
 from graphdraw.ops.along import along
+from graphdraw.ops.clamp import clamp
 
-__all__ = ["along", "ADD", "ATOM", "CALLS", "COMBINES", "FUNCTIONS", "MUL", "NEG", "OPS", "POSTFIX", "POW",
+__all__ = ["along", "clamp", "ADD", "ATOM", "CALLS", "COMBINES", "FUNCTIONS", "MUL", "NEG", "OPS", "POSTFIX", "POW",
            "ROWS", "SUM", "T", "Op", "call", "function_names", "sample_sum", "unbroadcast"]
