@@ -26,3 +26,34 @@ def printed_equations_give_the_gradients(program, values: dict) -> dict[str, str
                                    grads[eq.node], rtol=1e-10, atol=1e-12,
                                    err_msg=f"{eq.lhs} = {eq.rhs}")
     return {eq.node: eq.rhs for eq in eqs}
+
+
+def matches_torch(program, values: dict, leaves: list[str], torch_loss) -> dict:
+    """Assert that the program's value, its gradients (rtol 1e-9) and its Hessian with
+    respect to `leaves` (through numeric/hessian.py) are torch autograd's in float64.
+    `torch_loss(torch, tensors)` computes the same loss from a dict of tensors by name.
+    Returns graphdraw's values."""
+    import pytest
+    torch = pytest.importorskip("torch")
+    from graphdraw.numeric import hessian
+    vals = evaluate.forward(program, values)
+    grads = evaluate.backward(program, vals)
+    t = {k: torch.tensor(np.asarray(v, dtype=float), dtype=torch.float64,
+                         requires_grad=k in leaves) for k, v in values.items()}
+    out = torch_loss(torch, t)
+    np.testing.assert_allclose(vals[program.output], out.item(), rtol=1e-12)
+    for leaf, g in zip(leaves, torch.autograd.grad(out, [t[k] for k in leaves])):
+        np.testing.assert_allclose(grads[leaf], g.numpy(), rtol=1e-9, atol=1e-13,
+                                   err_msg=leaf)
+    H, _ = hessian.hessian(program, values, leaves)
+    sizes = [t[k].numel() for k in leaves]
+
+    def f(flat):
+        parts = dict(zip(leaves, torch.split(flat, sizes)))
+        return torch_loss(torch, {**t, **{k: parts[k].reshape(t[k].shape) for k in leaves}})
+
+    flat = torch.cat([t[k].detach().reshape(-1) for k in leaves])
+    reference = torch.autograd.functional.hessian(f, flat).numpy()
+    assert H.shape == reference.shape
+    assert np.abs(H - reference).max() <= 1e-9 * max(np.abs(reference).max(), 1e-300)
+    return vals

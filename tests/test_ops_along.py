@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from ops_equations import printed_equations_give_the_gradients
+from ops_equations import matches_torch, printed_equations_give_the_gradients
 from graphdraw import ops
 from graphdraw.cli import cli
 from graphdraw.errors import GraphdrawError
@@ -39,31 +39,9 @@ def torch_model(torch, Z, X):
 
 
 @pytest.mark.torch
-def test_values_and_gradients_match_torch():
-    torch = pytest.importorskip("torch")
-    program = parser.parse(MODEL)
-    vals = evaluate.forward(program, VALUES)
-    grads = evaluate.backward(program, vals)
-    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in VALUES.items()}
-    out = torch_model(torch, t["Z"], t["X"])
-    np.testing.assert_allclose(vals[program.output], out.item(), rtol=1e-12)
-    theirs = torch.autograd.grad(out, [t["Z"], t["X"]])
-    for leaf, g in zip(["Z", "X"], theirs):
-        np.testing.assert_allclose(grads[leaf], g.numpy(), rtol=1e-9, atol=1e-13)
-
-
-@pytest.mark.torch
-def test_hessian_matches_torch():
-    torch = pytest.importorskip("torch")
-    program = parser.parse(MODEL)
-    H, _ = hessian.hessian(program, VALUES, ["Z", "X"])
-    flat = np.concatenate([VALUES["Z"].ravel(), VALUES["X"].ravel()])
-
-    def f(x):
-        return torch_model(torch, x[:12].reshape(3, 4), x[12:].reshape(2, 3, 4))
-
-    reference = torch.autograd.functional.hessian(f, torch.tensor(flat)).numpy()
-    assert np.abs(H - reference).max() <= 1e-9 * np.abs(reference).max()
+def test_values_gradients_and_hessian_match_torch():
+    matches_torch(parser.parse(MODEL), VALUES, ["Z", "X"],
+                  lambda torch, t: torch_model(torch, t["Z"], t["X"]))
 
 
 @pytest.mark.torch

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from ops_equations import printed_equations_give_the_gradients
+from ops_equations import matches_torch, printed_equations_give_the_gradients
 from graphdraw.cli import cli
 from graphdraw.core import infer
 from graphdraw.errors import GraphdrawError
@@ -34,32 +34,9 @@ def torch_loss(torch, Q, K, V, W, P):
 
 
 @pytest.mark.torch
-def test_values_and_gradients_match_torch():
-    torch = pytest.importorskip("torch")
-    program = parser.parse(ATTENTION)
-    vals = evaluate.forward(program, VALUES)
-    grads = evaluate.backward(program, vals)
-    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in VALUES.items()}
-    out = torch_loss(torch, *[t[k] for k in LEAVES])
-    np.testing.assert_allclose(vals[program.output], out.item(), rtol=1e-12)
-    for leaf, g in zip(LEAVES, torch.autograd.grad(out, [t[k] for k in LEAVES])):
-        np.testing.assert_allclose(grads[leaf], g.numpy(), rtol=1e-9, atol=1e-13)
-
-
-@pytest.mark.torch
-def test_hessian_matches_torch():
-    torch = pytest.importorskip("torch")
-    program = parser.parse(ATTENTION)
-    H, _ = hessian.hessian(program, VALUES, LEAVES)
-    sizes = [VALUES[k].size for k in LEAVES]
-
-    def f(x):
-        parts = torch.split(x, sizes)
-        return torch_loss(torch, *[p.reshape(VALUES[k].shape) for p, k in zip(parts, LEAVES)])
-
-    flat = torch.tensor(np.concatenate([VALUES[k].ravel() for k in LEAVES]))
-    reference = torch.autograd.functional.hessian(f, flat).numpy()
-    assert np.abs(H - reference).max() <= 1e-9 * np.abs(reference).max()
+def test_values_gradients_and_hessian_match_torch():
+    matches_torch(parser.parse(ATTENTION), VALUES, LEAVES,
+                  lambda torch, t: torch_loss(torch, *[t[k] for k in LEAVES]))
 
 
 @pytest.mark.parametrize("kind, d_shape, t_shape, out_shape", [

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from ops_equations import printed_equations_give_the_gradients
+from ops_equations import matches_torch, printed_equations_give_the_gradients
 from graphdraw.cli import cli
 from graphdraw.errors import GraphdrawError
 from graphdraw.language import parser
 from graphdraw.language.printer import Printer
-from graphdraw.numeric import evaluate, hessian
+from graphdraw.numeric import evaluate
 
 MODEL = "param x[6], W[2, 3]\nL = sum(clamp(x, -1, 1/2)^3) + sum(clip(W, 0, 2) * W)"
 VALUES = {"x": np.array([-2.0, -1.0, -0.3, 0.5, 0.7, 0.2]),       # both bounds hit exactly
@@ -27,23 +27,8 @@ def torch_model(torch, x, W):
 
 @pytest.mark.torch
 def test_values_gradients_and_hessian_match_torch():
-    torch = pytest.importorskip("torch")
-    program = parser.parse(MODEL)
-    vals = evaluate.forward(program, VALUES)
-    grads = evaluate.backward(program, vals)
-    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in VALUES.items()}
-    out = torch_model(torch, t["x"], t["W"])
-    np.testing.assert_allclose(vals[program.output], out.item(), rtol=1e-12)
-    for leaf, g in zip(["x", "W"], torch.autograd.grad(out, [t["x"], t["W"]])):
-        np.testing.assert_allclose(grads[leaf], g.numpy(), rtol=1e-12, atol=0)
-    H, _ = hessian.hessian(program, VALUES, ["x", "W"])
-
-    def f(flat):
-        return torch_model(torch, flat[:6], flat[6:].reshape(2, 3))
-
-    flat = torch.tensor(np.concatenate([VALUES["x"], VALUES["W"].ravel()]))
-    reference = torch.autograd.functional.hessian(f, flat).numpy()
-    np.testing.assert_allclose(H, reference, rtol=1e-9, atol=1e-12)
+    matches_torch(parser.parse(MODEL), VALUES, ["x", "W"],
+                  lambda torch, t: torch_model(torch, t["x"], t["W"]))
 
 
 def test_printing_reads_back_and_the_equations_give_the_gradients():

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from ops_equations import printed_equations_give_the_gradients
+from ops_equations import matches_torch, printed_equations_give_the_gradients
 from graphdraw.cli import cli
 from graphdraw.errors import GraphdrawError
 from graphdraw.language import parser
@@ -32,46 +32,16 @@ def torch_loss(torch, Q, K, V, Z, Y):
             + (torch.softmax(Z.T, dim=-1) ** 2).sum())
 
 
-def torch_leaves(torch):
-    return {k: torch.tensor(v, dtype=torch.float64, requires_grad=k in LEAVES)
-            for k, v in VALUES.items()}
-
-
 @pytest.mark.torch
-def test_matrix_softmax_values_and_gradients_match_torch():
-    torch = pytest.importorskip("torch")
+def test_matrix_softmax_values_gradients_and_hessian_match_torch():
+    """The Hessian goes through softmax's combine rule and its tangent (vjp_combine_tangent)
+    row by row."""
     program = parser.parse(ATTENTION)
-    vals = evaluate.forward(program, VALUES)
-    grads = evaluate.backward(program, vals)
-    t = torch_leaves(torch)
-    out = torch_loss(torch, t["Q"], t["K"], t["V"], t["Z"], t["Y"])
-    np.testing.assert_allclose(vals[program.output], out.item(), rtol=1e-12)
-    theirs = torch.autograd.grad(out, [t[k] for k in LEAVES])
-    for leaf, g in zip(LEAVES, theirs):
-        np.testing.assert_allclose(grads[leaf], g.numpy(), rtol=1e-9, atol=1e-13)
+    vals = matches_torch(program, VALUES, LEAVES,
+                         lambda torch, t: torch_loss(torch, t["Q"], t["K"], t["V"], t["Z"],
+                                                     t["Y"]))
     rows = vals[[n for n in program.nodes if program.nodes[n].name == "A"][0]]
     np.testing.assert_allclose(rows.sum(axis=1), np.ones(3), rtol=1e-12)   # row by row
-
-
-@pytest.mark.torch
-def test_matrix_softmax_hessian_matches_torch():
-    """The Hessian through numeric/hessian.py: softmax's combine rule and its tangent
-    (vjp_combine_tangent) row by row."""
-    torch = pytest.importorskip("torch")
-    program = parser.parse(ATTENTION)
-    H, _ = hessian.hessian(program, VALUES, LEAVES)
-    t = torch_leaves(torch)
-    flat = [t[k].detach().reshape(-1) for k in LEAVES]
-    sizes = [f.numel() for f in flat]
-
-    def f(x):
-        parts = dict(zip(LEAVES, torch.split(x, sizes)))
-        shaped = {k: parts[k].reshape(VALUES[k].shape) for k in LEAVES}
-        return torch_loss(torch, shaped["Q"], shaped["K"], shaped["V"], shaped["Z"], t["Y"])
-
-    reference = torch.autograd.functional.hessian(f, torch.cat(flat)).numpy()
-    assert H.shape == reference.shape
-    assert np.abs(H - reference).max() <= 1e-9 * np.abs(reference).max()
 
 
 @pytest.mark.parametrize("kind", ["softmax", "log_softmax"])
