@@ -34,6 +34,28 @@ class _Frame:
     closer: str = ")"          # NORM for ‖x‖ and ||x||
 
 
+def _norm_subscript(toks: list[Token], i: int, error) -> int:
+    """After a norm (‖x‖, ||x||, norm(x) as LaTeX's \\lVert reads): ‖W‖_F and ‖x‖_2 name the
+    norm graphdraw computes (Euclidean, Frobenius for a matrix), so the subscript is read and
+    dropped. Any other (‖x‖_1) is refused, never read as a product with a leaf named _1."""
+    tok = toks[i]
+    if tok.kind != "NAME" or tok.spaced or not tok.text.startswith("_"):
+        return i
+    if tok.text in ("_F", "_2", "_fro"):
+        return i + 1
+    raise error(f"the norm {tok.text[1:]} is not one graphdraw knows", tok,
+                hint="‖x‖ (also ‖x‖_2, ‖W‖_F) is the Euclidean norm, Frobenius for a matrix; "
+                     "write sum(abs(x)) for the 1-norm, max(abs(x)) for ∞")
+
+
+def _names_t(builder: Builder) -> bool:
+    """Whether T is a name of the model (a variable, a size, a number of samples)."""
+    return any("T" in known for known in (builder.bound, builder.nodes,
+                                          builder.declarations.declared,
+                                          builder.reading.program.dims,
+                                          builder.reading.counts))
+
+
 def _norm_open(stack: list) -> bool:
     """Whether the innermost open bracket is a norm's ‖ (which a ‖ then closes)."""
     frames = [f for f in stack if isinstance(f, _Frame)]
@@ -181,7 +203,7 @@ class ExpressionReader:
             self.last_op = tok
             return i + 1, True
         if kind == "TRANSPOSE":
-            if tok.text == "^T" and self._names_t():
+            if tok.text == "^T" and _names_t(self.builder):
                 self.builder.reading.note("T", "read '^T' as a transpose although T is also a "
                                           "name in the model; write ^(T) for a power", tok)
             ref, at = out.pop()
@@ -193,8 +215,9 @@ class ExpressionReader:
             out.append((self.builder.apply("pow", [ref, exponent], tok), at))
         elif kind == ")" or kind == "," or (kind == "NORM" and _norm_open(self.stack)):
             expect = self._close(tok)
-            return (self._norm_subscript(toks, i + 1) if self._closed_norm(tok) else i + 1), \
-                expect
+            closed = getattr(self, "last_closed", None)
+            norm = tok.kind != "," and closed is not None and closed.call is ops.OPS["norm"]
+            return (_norm_subscript(toks, i + 1, self.error) if norm else i + 1), expect
         elif kind in OPERAND_START:
             self._note_division(toks, i)
             self._pop_while(ops.MUL, False)
@@ -203,32 +226,6 @@ class ExpressionReader:
         else:
             raise self._unexpected(tok)
         return i + 1, False
-
-    def _closed_norm(self, tok: Token) -> bool:
-        """Whether `tok` just closed a norm: ‖x‖, ||x||, or norm(x) (as LaTeX's \lVert reads)."""
-        frame = getattr(self, "last_closed", None)
-        return tok.kind != "," and frame is not None and frame.call is ops.OPS["norm"]
-
-    def _norm_subscript(self, toks: list[Token], i: int) -> int:
-        """‖W‖_F and ‖x‖_2 name the norm graphdraw computes (Euclidean, Frobenius for a
-        matrix): the subscript is read and dropped. Any other (‖x‖_1) is refused, never read
-        as a product with a leaf named _1."""
-        tok = toks[i]
-        if tok.kind != "NAME" or tok.spaced or not tok.text.startswith("_"):
-            return i
-        if tok.text in ("_F", "_2", "_fro"):
-            return i + 1
-        raise self.error(f"the norm {tok.text[1:]} is not one graphdraw knows", tok,
-                         hint="‖x‖ (also ‖x‖_2, ‖W‖_F) is the Euclidean norm, Frobenius for a "
-                              "matrix; write sum(abs(x)) for the 1-norm, max(abs(x)) for ∞")
-
-    def _names_t(self) -> bool:
-        """Whether T is a name of the model (a variable, a size, a number of samples)."""
-        builder = self.builder
-        return any("T" in known for known in (builder.bound, builder.nodes,
-                                              builder.declarations.declared,
-                                              builder.reading.program.dims,
-                                              builder.reading.counts))
 
     def _note_division(self, toks: list[Token], i: int) -> None:
         """`a/2b`: a product written right after a quotient, with no space, reads (a/2)·b."""
