@@ -124,6 +124,25 @@ def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
     return _wrap(left, need_left, "latex") + sym + shown_right, row.prec
 
 
+def _transpose_mark(mode: str) -> str:
+    row = ops.OPS["transpose"]
+    return {"plain": row.plain, "pretty": row.pretty, "html": row.html, "latex": row.latex}[mode]
+
+
+def transposed(piece: Piece, mode: str) -> bool:
+    """Whether a printed operand is itself a transpose, Xᵀ (X an atom or in parentheses)."""
+    return piece[1] >= ops.POSTFIX and piece[0].endswith(_transpose_mark(mode)) and \
+        len(piece[0]) > len(_transpose_mark(mode))
+
+
+def untransposed(piece: Piece, mode: str) -> Piece:
+    """X for a printed Xᵀ (its mark taken off, and the braces LaTeX needed around X)."""
+    inner = piece[0][: -len(_transpose_mark(mode))]
+    if mode == "latex" and inner.startswith("{") and inner.endswith("}"):
+        inner = inner[1:-1]
+    return inner, ops.ATOM
+
+
 def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False) -> Piece:
     """Print `row` applied to already printed operands (and after them the constants the
     row was made with, its `params`: the axis of sum(z, 1))."""

@@ -11,7 +11,7 @@ import math
 from graphdraw import ops
 from graphdraw.language.lexer import reads_as_transpose
 from graphdraw.language.parser import parse
-from graphdraw.language.printing import Piece, apply, name, number
+from graphdraw.language.printing import Piece, apply, name, number, transposed, untransposed
 from graphdraw.lazy import scalar_op
 
 NUMBERS = ("0", "1", "-1")      # templates that are a constant, printed without parsing
@@ -59,7 +59,9 @@ def print_product(text: str, operands: dict[str, Piece], mode: str,
 def _plain_piece(piece: Piece) -> bool:
     """Whether printing decisions about this operand depend only on its precedence."""
     text = piece[0]
-    return not text[:1].isdigit() and not reads_as_transpose(text)
+    # A transpose (Kᵀ, K^\top) prints differently inside another transpose or power.
+    return not text[:1].isdigit() and not reads_as_transpose(text) and "^" not in text \
+        and not text.endswith(("ᵀ", "<sup>T</sup>"))
 
 
 def _compiled(text: str) -> tuple[list[tuple], str]:
@@ -139,8 +141,11 @@ class _Steps:
             elif simple in prods:
                 prods[node_id] = prods[simple]
             return
-        pieces[node_id] = apply(row, [pieces[a] for a in args], self.mode,
-                                const_left=args[0] in known)
+        operands = [pieces[a] for a in args]
+        if row.name == "transpose" and transposed(operands[0], self.mode):
+            pieces[node_id] = untransposed(operands[0], self.mode)   # (Kᵀ)ᵀ in a label is K
+        else:
+            pieces[node_id] = apply(row, operands, self.mode, const_left=args[0] in known)
         if product:
             prods[node_id] = self._product(row.name, args, pieces[node_id])
 
