@@ -146,7 +146,8 @@ def untransposed(piece: Piece, mode: str) -> Piece:
 def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False) -> Piece:
     """Print `row` applied to already printed operands (and after them the constants the
     row was made with, its `params`: the axis of sum(z, 1))."""
-    args = [*args, *(number(p, mode) for p in row.extra.get("params", ()))]
+    if "params" in row.extra:       # rare: test first, apply prints every op of large models
+        args = [*args, *(number(p, mode) for p in row.extra["params"])]
     if mode == "latex":
         return _latex(row, args, const_left)
     if row.style == "call":
