@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Callable
 
 import networkx as nx
 
@@ -14,23 +15,50 @@ NODE_KEYS = ("kind", "op", "name", "version", "label", "forward", "forward_prett
 # Made once (dumps makes one a call); graph attributes hold no containers that could cycle.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 EDGE_KEYS = ("arg", "combine", "local_grad", "local_grad_pretty")
+# Objects written at a time: their short-lived strings stay few, so memory is reused, not
+# freshly mapped (which costs large models more than encoding).
+_CHUNK = 2048
 
 
 def to_json(graph: nx.MultiDiGraph) -> str:
     """The graph as JSON text, one node or edge a line; the same bytes for the same model."""
     ids = {node: _ENCODER.encode(node) for node in graph}
+    head = _ENCODER.encode({"output": graph.graph["output"],
+                            "title": graph.graph.get("title", "")})
     with gc_paused():
         nodes = list(graph.nodes(data=True))
         # graph.edges' order, read from the adjacency dicts without its views
         edges = [(source, target, data) for source, targets in graph.adjacency()
                  for target, keyed in targets.items() for data in keyed.values()]
-        node_lines = _objects([f'"id": {ids[n]}' for n, _ in nodes],
-                              _fields([data for _, data in nodes], NODE_KEYS))
-        edge_lines = _objects([f'"source": {ids[s]}, "target": {ids[t]}' for s, t, _ in edges],
-                              _fields([data for _, _, data in edges], EDGE_KEYS))
-    head = _ENCODER.encode({"output": graph.graph["output"],
-                            "title": graph.graph.get("title", "")})
-    return f'{head[:-1]},\n "nodes": {node_lines},\n "edges": {edge_lines}\n}}\n'
+        text = [head[:-1], ',\n "nodes": ']
+        text += _objects(nodes, NODE_KEYS, lambda part: [f'"id": {ids[n]}' for n, _ in part])
+        text.append(',\n "edges": ')
+        text += _objects(edges, EDGE_KEYS, lambda part: [
+            f'"source": {ids[s]}, "target": {ids[t]}' for s, t, _ in part])
+        text.append("\n}\n")
+        return "".join(text)
+
+
+def _objects(items: list[tuple], keys: tuple[str, ...],
+             heads: Callable[[list[tuple]], list[str]]) -> list[str]:
+    """The pieces of a JSON list of objects, one a line: each item's head (its ids' fields)
+    and then the fields among `keys` of its attribute dict (the item's last element).
+
+    The dicts are encoded in C-speed calls, a chunk at a time, and cut apart at `}, {"`,
+    which cannot occur inside a JSON string (every quote in one is escaped).
+    """
+    pieces = []
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start:start + _CHUNK]
+        bodies = _fields([item[-1] for item in chunk], keys)
+        parts = _ENCODER.encode(bodies)[3:-2].split('}, {"') if all(bodies) else []
+        if len(parts) == len(bodies):       # no body empty or holding a list of objects
+            lines = [f'{{{head}, "{part}}}' for head, part in zip(heads(chunk), parts)]
+        else:
+            lines = [f'{{{head}{", " if body else ""}{_ENCODER.encode(body)[1:-1]}}}'
+                     for head, body in zip(heads(chunk), bodies)]
+        pieces += ",\n  " if pieces else "[\n  ", ",\n  ".join(lines)
+    return pieces + ["\n ]"] if pieces else ["[]"]
 
 
 def _fields(dicts: list[dict], keys: tuple[str, ...]) -> list[dict]:
@@ -40,23 +68,6 @@ def _fields(dicts: list[dict], keys: tuple[str, ...]) -> list[dict]:
     if all(f == tuple(k for k in keys if k in f) for f in found):
         return dicts
     return [{k: d[k] for k in keys if k in d} for d in dicts]
-
-
-def _objects(heads: list[str], bodies: list[dict]) -> str:
-    """A JSON list of objects, one a line: each starts with its head's fields, then its body's.
-
-    The bodies are encoded in one C-speed call and cut apart at `}, {"`, which cannot occur
-    inside a JSON string (every quote in one is escaped); the node ids go in as they are cut.
-    """
-    if not bodies:
-        return "[]"
-    parts = _ENCODER.encode(bodies)[3:-2].split('}, {"') if all(bodies) else []
-    if len(parts) == len(bodies):           # no body empty or holding a list of objects
-        lines = [f'{{{head}, "{part}}}' for head, part in zip(heads, parts)]
-    else:
-        lines = [f'{{{head}{", " if body else ""}{_ENCODER.encode(body)[1:-1]}}}'
-                 for head, body in zip(heads, bodies)]
-    return "[\n  " + ",\n  ".join(lines) + "\n ]"
 
 
 def _write(job: Job) -> bytes:
