@@ -18,7 +18,7 @@ NUMBERS = ("0", "1", "-1")      # templates that are a constant, printed without
 Product = tuple[float, tuple[Piece, ...]]   # a number times printed factors
 
 _TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
-_SHAPED: dict[tuple, Piece] = {}
+_FORMS: dict[tuple, tuple[list[str], int]] = {}   # see _fill_form
 
 
 def print_template(text: str, operands: dict[str, Piece], mode: str,
@@ -32,18 +32,10 @@ def print_template(text: str, operands: dict[str, Piece], mode: str,
         return operands[text]
     if text in NUMBERS:                    # and constants: 1, -1, 0
         return number(text, mode)
-    if not values and not shapes and all(_plain_piece(p) for p in operands.values()):
-        # The printed form depends only on the operands' precedences: print it once with
-        # placeholders, then fill in (large models print the same template thousands of times).
-        key = (text, mode, tuple((k, p[1]) for k, p in sorted(operands.items())))
-        shaped = _SHAPED.get(key)
-        if shaped is None:
-            marks = {k: (f"\x00{k}\x00", p[1]) for k, p in operands.items()}
-            shaped = _SHAPED[key] = _Steps(text, marks, mode, {}).piece()
-        out = shaped[0]
-        for k, p in operands.items():
-            out = out.replace(f"\x00{k}\x00", p[0])
-        return out, shaped[1]
+    if not values and not shapes:
+        filled = _fill_form(text, operands, mode)
+        if filled is not None:
+            return filled
     return _Steps(text, operands, mode, dict(values or {}), shapes).piece()
 
 
@@ -54,6 +46,29 @@ def print_product(text: str, operands: dict[str, Piece], mode: str,
     Callers multiply the numbers out: ½ · 2 (ŷ − y) = ŷ − y.
     """
     return _Steps(text, operands, mode, values, shapes, product=True).product()
+
+
+def _fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
+    """The template printed from its form for these operands' precedences; None when an
+    operand's text, not only its precedence, decides how it prints.
+
+    The form is the template printed once with placeholders for the operands (large models
+    print the same template thousands of times), cut apart at them: text, name, text, ...
+    """
+    key = [text, mode]
+    for name, piece in operands.items():
+        if not _plain_piece(piece):
+            return None
+        key += name, piece[1]
+    form = _FORMS.get(tuple(key))
+    if form is None:
+        marks = {k: (f"\x00{k}\x00", p[1]) for k, p in operands.items()}
+        shown, prec = _Steps(text, marks, mode, {}).piece()
+        form = _FORMS[tuple(key)] = shown.split("\x00"), prec
+    parts, prec = form
+    filled = parts.copy()
+    filled[1::2] = [operands[name][0] for name in parts[1::2]]
+    return "".join(filled), prec
 
 
 def _plain_piece(piece: Piece) -> bool:
