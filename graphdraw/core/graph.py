@@ -65,13 +65,8 @@ def _build(program: Program, title: str | None, notations: tuple[str, ...],
         attributes[node.id] = _node_attrs(node, program, texts, inferred)
         succ[node.id], pred[node.id] = {}, {}
     for node in program.nodes.values():
-        if node.op is None:
-            continue
-        for arg, key, attrs in _edges(node, texts):
-            keyed = succ[arg].get(node.id)
-            if keyed is None:               # x * x: two edges (keys 0 and 1) share this dict
-                keyed = succ[arg][node.id] = pred[node.id][arg] = {}
-            keyed[key] = attrs
+        if node.op is not None:
+            _add_edges(succ, pred, node, texts)
     return graph
 
 
@@ -121,19 +116,21 @@ def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> 
     return attrs
 
 
-def _edges(node: Node, texts: _Texts) -> list[tuple[str, int, dict]]:
-    """An edge from each operand: (operand, position, its attributes: the position, the
-    combine rule and the local derivative in each notation)."""
+def _add_edges(succ: dict, pred: dict, node: Node, texts: _Texts) -> None:
+    """An edge from each operand, keyed by its position: the position, the combine rule and
+    the local derivative in each notation."""
     row = ops.OPS[node.op]
     operands = dict(zip("ab", node.args), out=node.id)
-    edges = []
+    into = pred[node.id]
     for position, (arg, combine) in enumerate(zip(node.args, row.combines())):
         template = row.derivs[position]
         attrs = {"arg": position, "combine": combine}
         for key, printer in texts.local_grad:
             attrs[key] = printer.template(template, operands)[0]
-        edges.append((arg, position, attrs))
-    return edges
+        keyed = into.get(arg)
+        if keyed is None:               # x * x: two edges (keys 0 and 1) share this dict
+            keyed = succ[arg][node.id] = into[arg] = {}
+        keyed[position] = attrs
 
 
 def leaves(graph: nx.MultiDiGraph) -> list[str]:
