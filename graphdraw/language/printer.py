@@ -17,6 +17,8 @@ class Printer:
 
     def __init__(self, program: Program, mode: str, shapes: dict | None = None) -> None:
         self.program, self.mode, self.shapes = program, mode, shapes
+        # longer than this, an unnamed operand is shown by its id (markup counts as well)
+        self.limit = INLINE_LIMIT * (4 if mode in ("html", "latex") else 1)
         self.pieces: dict[str, Piece] = {}
         for node in program.nodes.values():     # definition order is topological
             self.pieces[node.id] = self._inline(node)
@@ -31,7 +33,7 @@ class Printer:
     def ref(self, node_id: str) -> Piece:
         """How a node is referred to inside another node's expression."""
         piece = self.pieces[node_id]
-        if len(piece[0]) > INLINE_LIMIT * (4 if self.mode in ("html", "latex") else 1):
+        if len(piece[0]) > self.limit:
             node = self.program.nodes[node_id]
             shown = {"plain": node.id, "html": _html.escape(node.id),
                      "latex": node.id.replace("%", r"\%")}.get(self.mode, node.id)
