@@ -412,3 +412,16 @@ def test_hessian_command_explains_what_has_no_hessian():
     assert "index 0:" in run("hessian", "-e", "input x\nL = x^2", "--wrt", "x").output
     result = run("hessian", "--example", "xor-sum", "--wrt", "x_n")
     assert result.exit_code == 3 and "one value per sample" in result.output
+
+
+@pytest.mark.parametrize("model, settings", [
+    ("L = λ/2 ‖W‖²", ["--set", "W=[[0,0],[0,0]]", "--set", "λ=0.1", "--wrt", "W"]),
+    ("L = x^0 + w x", ["--set", "x=0", "--wrt", "w,x"]),
+])
+def test_a_hessian_that_is_not_finite_is_an_error_not_nan(model, settings):
+    """At a point where an op is not twice differentiable the Hessian has NaN entries: the
+    command says so (exit 3) instead of an internal error or printing nan."""
+    result = run("hessian", "-e", model, *settings)
+    assert result.exit_code == 3, result.output
+    assert "the Hessian is not finite at this point" in result.output
+    assert "internal error" not in result.output and "= nan" not in result.output

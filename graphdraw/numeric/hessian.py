@@ -29,6 +29,7 @@ from typing import Iterable
 from graphdraw import ops
 from graphdraw.numeric import evaluate
 from graphdraw.core import plates
+from graphdraw.errors import GraphdrawError
 from graphdraw.lazy import np
 from graphdraw.language.program import Program
 from graphdraw.ops import matmul as batched
@@ -394,8 +395,14 @@ def gradient(program: Program, leaf_values: dict, leaves: Iterable[str]):
 
 
 def eigenvalues(H):
-    """The eigenvalues of the symmetric part of H, ascending."""
+    """The eigenvalues of the symmetric part of H, ascending; an error when H is not finite."""
     H = np.asarray(H, dtype=float)
+    bad = int(H.size - np.isfinite(H).sum())
+    if bad:
+        raise GraphdrawError(
+            f"the Hessian is not finite at this point ({bad} of its {H.size} entries are "
+            "infinite or NaN): an op is not twice differentiable here, such as ‖x‖ at x = 0",
+            hint="take another point with --set or --seed, or write ‖W‖² as sum(W^2)")
     return np.linalg.eigvalsh((H + H.T) / 2)
 
 
