@@ -24,7 +24,7 @@ class Printer:
             self.pieces[node.id] = self._inline(node)
 
     def _inline(self, node: Node) -> Piece:
-        if node.is_const:
+        if node.value is not None:           # a constant
             return number(node.text, self.mode) if node.name is None else name(node, self.mode)
         if node.name is not None:
             return name(node, self.mode)
@@ -49,14 +49,14 @@ class Printer:
         row = ops.OPS[node.op]
         first = self.program.nodes[node.args[0]]
         return apply(row, [self.ref(a) for a in node.args], self.mode,
-                     const_left=first.is_const and first.name is None)
+                     const_left=first.value is not None and first.name is None)
 
     def forward(self, node: Node) -> str:
         """'a = W_iᵀ x + b_a' for named nodes, the expression alone for unnamed ones."""
-        if node.is_leaf or node.name is None:
+        if node.name is None or node.is_leaf:
             return self.pieces[node.id][0]
         lhs = self.pieces[node.id][0]
-        rhs = self.expression(node)[0] if not node.is_const else number(node.text, self.mode)[0]
+        rhs = self.expression(node)[0] if node.value is None else number(node.text, self.mode)[0]
         return lhs + " = " + rhs
 
     def template(self, text: str, operands: dict[str, str]) -> Piece:
