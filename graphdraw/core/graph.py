@@ -92,10 +92,10 @@ def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> 
     """A node's attributes, the ones JSON writes first and in its order (jsonout.NODE_KEYS)."""
     if node.id == program.output:
         kind = "output"
-    elif node.is_leaf:
-        kind = _ROLE_KIND[node.role]
-    elif node.is_const:
-        kind = "constant"
+    elif node.value is not None:        # value and op rather than is_const and is_leaf: the
+        kind = "constant"               # properties cost a call for every node
+    elif node.op is None:
+        kind = _ROLE_KIND[node.role]    # a leaf
     else:
         kind = "intermediate"
     attrs = {"kind": kind, "op": node.op, "name": node.name, "version": node.version,
@@ -107,7 +107,7 @@ def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> 
     attrs["line"] = node.line
     for key, printer, mode in texts.labels:
         attrs[key] = texts.label(node, printer, mode)
-    if node.is_const:
+    if node.value is not None:
         attrs["value"] = node.value
     if node.default is not None:
         attrs["default"] = node.default
