@@ -62,13 +62,14 @@ def result_info(op_name: str, row: ops.Op, shape: shapes.Shape | None,
         return Info(shape, matrix=shape != (), scalar=shape == ())
     if row.shape is shapes.reduce:
         return SCALAR
-    guess = "" if shape is not None else next((i.guess for i in infos if i.matrix), "")
+    # Lists, not generators: this runs for every op, and an operand or two is the rule.
+    matrices = [i for i in infos if i.matrix]
+    guess = matrices[0].guess if shape is None and matrices else ""
     if op_name == "matmul":
         return Info(shape, matrix=len(shape) in (2, 3) if shape is not None
                     else infos[0].matrix and infos[1].matrix, scalar=shape == (), guess=guess)
-    return Info(shape, matrix=len(shape) in (2, 3) if shape is not None
-                else any(i.matrix for i in infos), scalar=all(i.scalar for i in infos),
-                guess=guess)
+    return Info(shape, matrix=len(shape) in (2, 3) if shape is not None else bool(matrices),
+                scalar=all([i.scalar for i in infos]), guess=guess)
 
 
 def unknown_function(reading: Reading, tok: Token) -> None:
