@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -37,6 +38,11 @@ class Token(NamedTuple):
     spaced: bool = False   # whitespace came right before it
 
 
+# Token(...) runs a __new__ written in Python; a large model has hundreds of thousands of
+# tokens, so the tokenizer makes the same tuples with tuple.__new__ (all five fields given).
+_token = functools.partial(tuple.__new__, Token)
+
+
 def _is_name_start(ch: str) -> bool:
     return (ch.isalpha() or ch == "_") and ch not in TRANSPOSE_MARKS and not _is_superscript(ch)
 
@@ -55,7 +61,7 @@ def tokenize(source: Source) -> list[Token]:
     tokens: list[Token] = []
     for line_no, line in enumerate(source.text.split("\n"), start=1):
         _tokenize_line(source, line, line_no, tokens)
-        tokens.append(Token("NL", "\n", line_no, len(line) + 1))
+        tokens.append(_token(("NL", "\n", line_no, len(line) + 1, False)))
     tokens.append(Token("END", "", len(source.text.split("\n")), 1))
     return tokens
 
@@ -86,16 +92,16 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
                 raise SourceError(f"'{word}' is Python, not part of an equation",
                                   source=source, line=line_no, col=col,
                                   hint="write one equation per line, such as 'a = W^T x + b'")
-            out.append(Token("NAME", word, line_no, col, spaced))
+            out.append(_token(("NAME", word, line_no, col, spaced)))
         elif ch in DIGITS or (ch == "." and i + 1 < n and line[i + 1] in DIGITS):
             j = _number_end(line, i)
-            out.append(Token("NUMBER", line[i:j], line_no, col, spaced))
+            out.append(_token(("NUMBER", line[i:j], line_no, col, spaced)))
         elif ch in SYMBOL_KIND and ch != "^" and not line.startswith("**", i):
             j = i + 1
-            out.append(Token(SYMBOL_KIND[ch], ch, line_no, col, spaced))
+            out.append(_token((SYMBOL_KIND[ch], ch, line_no, col, spaced)))
         else:
             kind, text, j = _mark(source, line, i, line_no)
-            out.append(Token(kind, text, line_no, col, spaced))
+            out.append(_token((kind, text, line_no, col, spaced)))
         i, spaced = j, False
 
 
