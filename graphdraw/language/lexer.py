@@ -76,6 +76,10 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
             continue
         if ch == "#":
             return
+        if ch in SYMBOL_KIND and ch != "^" and not line.startswith("**", i):   # + ( = ...
+            out.append(_token((SYMBOL_KIND[ch], ch, line_no, col, spaced)))
+            i, spaced = i + 1, False
+            continue
         match = _ASCII_NAME.match(line, i)       # the common case, at regex speed
         if match and (match.end() == n or line[match.end()].isascii()):
             j = match.end()
@@ -96,9 +100,6 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
         elif ch in DIGITS or (ch == "." and i + 1 < n and line[i + 1] in DIGITS):
             j = _number_end(line, i)
             out.append(_token(("NUMBER", line[i:j], line_no, col, spaced)))
-        elif ch in SYMBOL_KIND and ch != "^" and not line.startswith("**", i):
-            j = i + 1
-            out.append(_token((SYMBOL_KIND[ch], ch, line_no, col, spaced)))
         else:
             kind, text, j = _mark(source, line, i, line_no)
             out.append(_token((kind, text, line_no, col, spaced)))
