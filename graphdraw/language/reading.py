@@ -55,6 +55,8 @@ class Reading:
 
         Leaves whose subscripts hold it (x_n, y_n) are then values per sample.
         """
+        if "sum_" not in self.source.text and "Σ_" not in self.source.text:
+            return                  # no token can be a sum: spare a look at every one
         first: Token | None = None
         for at, tok in enumerate(tokens):
             match = SAMPLE_SUM.fullmatch(tok.text) if tok.kind == "NAME" else None
