@@ -111,18 +111,24 @@ def _split(tokens: list[Token]):
     current: list[Token] = []
     depth = 0
     for tok in tokens:
-        if tok.kind in "([":
+        kind = tok.kind
+        if kind == "(" or kind == "[":
             depth += 1
-        elif tok.kind in ")]":
+        elif kind == ")" or kind == "]":
             depth = max(depth - 1, 0)
-        if tok.kind == ";" or tok.kind == "END" or (tok.kind == "NL" and depth == 0):
+        elif kind == "NL":              # inside parentheses a newline only continues the line
+            if depth == 0 and current:
+                current.append(Token("NL", "", tok.line, tok.col))
+                yield current
+                current = []
+            continue
+        elif kind == ";" or kind == "END":
             if current:
                 current.append(Token("NL", "", tok.line, tok.col))
                 yield current
-            current, depth = [], 0 if tok.kind != "NL" or depth == 0 else depth
+            current, depth = [], 0
             continue
-        if tok.kind != "NL":
-            current.append(tok)
+        current.append(tok)
 
 
 def _drop_arguments(stmt: list[Token]) -> list[Token]:
