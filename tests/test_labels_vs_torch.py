@@ -98,10 +98,12 @@ def combine(row, position, d, g, args):
         return ops.unbroadcast(g * d, target)
     if kind == "transpose":
         return np.asarray(g * d).T
+    # over the last axis: a matrix's softmax is each row's
+    total = (lambda x: np.sum(x, axis=-1, keepdims=True)) if np.ndim(d) else np.sum
     if kind == "softmax":                        # D ⊙ (ḡ − ⟨ḡ, D⟩)
-        return d * (g - np.sum(g * d))
+        return d * (g - total(g * d))
     if kind == "log_softmax":                    # ḡ − D ⟨ḡ, 1⟩
-        return g - d * np.sum(g)
+        return g - d * total(g)
     a2, b2 = promoted(row, *args)
     g2 = np.reshape(g, (a2[0], b2[1]))
     if kind == "matmul_left":                    # ḡ D, D = Bᵀ
@@ -210,3 +212,98 @@ def test_constant_operands_build_the_named_nodes(text, expected):
     names = autograd_names(tensors["L"])
     assert names == {expected}
     assert expected in ops.OPS[program.nodes["L"].op].torch
+
+
+# --- the named view: each edge's derivative composed through the unnamed steps -------------
+
+def _named_edges(name):
+    """(program, named graph, values of every node) of a built-in example without plates."""
+    from graphdraw.core import graph as graph_mod, named
+    from graphdraw.language import examples
+    from graphdraw.numeric import values as values_mod
+    program = parser.parse(examples.text(name))
+    vals = evaluate.forward(program, values_mod.leaf_values(program, {}, 0))
+    return program, named.view(graph_mod.build(program), "named"), vals
+
+
+def _torch_vjp_of_edge(program, vals, tail, head, via, g):
+    """torch's ∂⟨ḡ, head⟩/∂tail with every other named value held fixed: head recomputed
+    from the tail through exactly the unnamed steps the edge stands for."""
+    inside = {v for _, v, _ in via}
+    t = {tail: torch.tensor(np.asarray(vals[tail], dtype=float), requires_grad=True)}
+    for node_id, node in program.nodes.items():
+        if node_id not in inside:
+            continue
+        row = ops.OPS[node.op]
+        args = [t[a] if a in t else torch.tensor(np.asarray(vals[a], dtype=float))
+                for a in node.args]
+        t[node_id] = (row.torch_forward or row.forward)(*args)
+    (found,) = torch.autograd.grad(t[head], [t[tail]], torch.tensor(g), allow_unused=True)
+    return np.zeros_like(vals[tail]) if found is None else found.numpy()
+
+
+def _chain_vjp(program, vals, tail, head, via, g):
+    """The edge's derivative applied to ḡ step by step: each full-graph edge's own label,
+    evaluated and combined as its op row says (the check above), summed over the paths."""
+    adjoint = {head: g}
+    for u, v, position in sorted(via, key=lambda e: -list(program.nodes).index(e[1])):
+        node = program.nodes[v]
+        row = ops.OPS[node.op]
+        args = [np.asarray(vals[a], dtype=float) for a in node.args]
+        operands = dict(zip("ab", args), out=np.asarray(vals[v], dtype=float))
+        d = evaluate.local_derivative(row.derivs[position], operands)
+        sent = combine(row, position, d, adjoint[v], args)
+        adjoint[u] = adjoint.get(u, 0) + sent
+    return adjoint[tail]
+
+
+def _without_plates():
+    from graphdraw.language import examples
+    return [name for name in examples.names()
+            if all(n.plate is None for n in parser.parse(examples.text(name)).nodes.values())]
+
+
+# (A model with a sum over samples holds a leading axis of samples in its values.)
+NAMED_EXAMPLES = _without_plates()
+
+
+@pytest.mark.parametrize("name", NAMED_EXAMPLES)
+def test_named_view_derivatives_match_torch(name):
+    """Every edge of the named view (∂a/∂W_i, ∂L/∂ŷ = ŷ − y, ...) against torch, and its
+    printed formula, parsed back and evaluated, wherever the formula is the derivative
+    itself (elementwise, a gradient of a scalar, or a Jacobian matrix)."""
+    program, named, vals = _named_edges(name)
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    env = {n: np.asarray(v, dtype=float) for n, v in vals.items()}
+    formulas = 0
+    for tail, head, data in named.edges(data=True):
+        via = [tuple(e) for e in data["via"]]
+        g = rng.normal(size=np.shape(vals[head]))
+        expected = _torch_vjp_of_edge(program, vals, tail, head, via, g)
+        got = _chain_vjp(program, vals, tail, head, via, g)
+        assert np.allclose(got, expected, rtol=1e-9, atol=1e-12), (name, tail, head)
+        label = parser.parse("t_ = " + data["local_grad"])
+        try:
+            d = np.asarray(evaluate.forward(label, {n.id: env[n.id] for n in
+                                                    label.nodes.values() if n.is_leaf}
+                                            )[label.output], dtype=float)
+        except evaluate.ShapeMismatchError:   # (1 − h²) xᵀ: a column times a row, read
+            continue                          # by the language as elementwise
+        tail_shape, head_shape = np.shape(vals[tail]), np.shape(vals[head])
+        elementwise = all(ops.OPS[program.nodes[v].op].combines()[p] == "elementwise"
+                          for _, v, p in via)
+        if elementwise or (head_shape == () and d.shape == tail_shape):
+            shown = ops.unbroadcast(g * d, tail_shape)
+        elif d.shape == (int(np.prod(head_shape)), int(np.prod(tail_shape))) \
+                and len(head_shape) == len(tail_shape) == 1 and all(
+                    ops.OPS[program.nodes[v].op].derivs[p] in ("1", "-1")
+                    for _, v, p in via if ops.OPS[program.nodes[v].op].combines()[p]
+                    == "elementwise"):
+            shown = d.T @ g                  # a Jacobian: ∂a/∂x = W_iᵀ
+        else:
+            continue
+        assert np.allclose(shown, expected, rtol=1e-9, atol=1e-12), (
+            f"{name}: ∂{head}/∂{tail} = {data['local_grad']} gives {shown}, torch {expected}")
+        formulas += 1
+    if name == "xor":        # all but ∂a/∂W_i = xᵀ (a row that an outer product reads)
+        assert formulas == named.number_of_edges() - 1 == 8

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 FORMATS = registry.names()
 THEMES = ("default", "print", "colorblind")          # render.THEMES (a test keeps them equal)
-DRAW_STYLES = ("textbook", "ops")                    # render.DRAW_STYLES
+DRAW_STYLES = ("named", "textbook", "ops")                    # render.DRAW_STYLES
 
 
 def _font_option(ctx, param, value):
@@ -48,7 +48,9 @@ def _font_option(ctx, param, value):
               help="Colours: default; print (greyscale, thin lines, kinds told apart by "
                    "shape and line); colorblind (the Okabe-Ito palette).")
 @click.option("--style", "draw_style", type=click.Choice(DRAW_STYLES), default="textbook",
-              show_default=True, help="textbook: a node per value, showing its computation; "
+              show_default=True, help="named: a node per name you wrote (x, a, z, ŷ, L), showing its "
+              "computation, each edge the derivative composed through the unnamed steps; "
+              "textbook: a node per value, showing its computation; "
               "ops: each operation as a small node of its own (as torchviz and micrograd "
               "draw), the local derivatives on the arrows into it.")
 @click.option("--font", metavar="NAME", callback=_font_option,
@@ -101,6 +103,7 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
       graphdraw render figures/*.gd -f pdf -o build/   # build/NAME.pdf for each model
       echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
     """
+    from graphdraw.core.named import view as named_view
     from graphdraw.formats import output as out
     shown = _shown(show, no_shapes)
     fmt = batch.choose_format(fmt_name, output)
@@ -124,8 +127,9 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
             out.write_stdout(data)
             continue
         out.write_atomic(path, data, input_path=source.path)
-        click.echo(f"wrote {path} ({job.graph.number_of_nodes()} nodes, "
-                   f"{job.graph.number_of_edges()} edges, {fmt.name})", err=True)
+        drawn = job.graph if fmt.name == "json" else named_view(job.graph, draw_style)
+        click.echo(f"wrote {path} ({drawn.number_of_nodes()} nodes, "
+                   f"{drawn.number_of_edges()} edges, {fmt.name})", err=True)
 
 
 def _shown(show: str, no_shapes: bool) -> frozenset[str]:

@@ -6,6 +6,8 @@ run from operand to result, one per use (x * x has two), keyed by the operand po
 
 from __future__ import annotations
 
+import weakref
+
 import networkx as nx
 
 from graphdraw import ops
@@ -40,7 +42,29 @@ def build(program: Program, *, title: str | None = None,
     models. Named nodes also get `label_html` / `label_latex` with the html / latex notations.
     """
     with gc_paused():
-        return _build(program, title, notations, _inferred(program, values))
+        graph = _build(program, title, notations, _inferred(program, values))
+    _MADE_FROM[graph] = program
+    return graph
+
+
+# What a built graph was made from, and the views made from it (core/named.py), kept beside
+# the graph rather than in graph.graph, whose attributes are the graph's own (JSON, DOT).
+_MADE_FROM: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DERIVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def program_of(graph: nx.MultiDiGraph) -> Program | None:
+    """The program `build` made `graph` from (None for a graph made otherwise)."""
+    return _MADE_FROM.get(graph)
+
+
+def derived(graph: nx.MultiDiGraph, name: str, made: object = None) -> object:
+    """A view of `graph` kept with it: the one stored under `name` (None when there is
+    none), or, given `made`, store that one and return it."""
+    views = _DERIVED.setdefault(graph, {})
+    if made is not None:
+        views[name] = made
+    return views.get(name)
 
 
 def _inferred(program: Program, values: dict | None) -> dict:

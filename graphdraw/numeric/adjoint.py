@@ -10,15 +10,14 @@ each entry's derivative is one explicit formula.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from graphdraw import ops
 from graphdraw.lazy import scalar_op
 from graphdraw.language.printer import Printer
 from graphdraw.language.printing import Piece, apply, name as print_name, number
 from graphdraw.language.program import Program
+from graphdraw.language.terms import Term, merge as _merge, to_piece
 
-Term = tuple[float, tuple[Piece, ...]]
 MAX_TERMS = 2000
 
 
@@ -44,42 +43,6 @@ def symbol(program: Program, node_id: str, mode: str) -> Piece:
     return f"∂{top}/∂{bottom}", ops.ATOM
 
 
-def _coef_text(value: float) -> str:
-    """A coefficient as written by hand: 2, 0.5, 2/3 (a simple fraction when it is one)."""
-    text = repr(float(value))
-    if text.endswith(".0"):
-        return text[:-2]
-    fraction = Fraction(value).limit_denominator(1000)
-    if fraction.denominator > 1 and abs(float(fraction) - value) < 1e-12 * max(1, abs(value)) \
-            and len(text) > 6:
-        return f"{fraction.numerator}/{fraction.denominator}"
-    return text
-
-
-def to_piece(terms: list[Term], mode: str) -> Piece:
-    """A sum of terms as one printed piece (0 when empty)."""
-    if not terms:
-        return number("0", mode)
-    pieces: list[tuple[bool, Piece]] = []
-    for coef, factors in terms:
-        negative = coef < 0
-        size = abs(coef)
-        piece: Piece | None = number(_coef_text(size), mode) if size != 1 or not factors \
-            else None
-        only_number = piece is not None
-        for factor in factors:
-            piece = factor if piece is None else apply(
-                ops.OPS["mul"], [piece, factor], mode, const_left=only_number)
-            only_number = False
-        pieces.append((negative, piece))
-    negative, total = pieces[0]
-    if negative:
-        total = apply(ops.OPS["neg"], [total], mode)
-    for negative, piece in pieces[1:]:
-        total = apply(ops.OPS["sub" if negative else "add"], [total, piece], mode)
-    return total
-
-
 def _scale(terms: list[Term], factor: Piece, value: float | None) -> list[Term]:
     """Multiply every term by a factor (a number when `value` is known)."""
     if value is not None:
@@ -87,21 +50,6 @@ def _scale(terms: list[Term], factor: Piece, value: float | None) -> list[Term]:
             return []
         return [(c * value, f) for c, f in terms]
     return [(c, f + (factor,)) for c, f in terms]
-
-
-def _merge(into: list[Term], extra: list[Term]) -> list[Term]:
-    """Add terms, combining those with the same factors."""
-    out = list(into)
-    index = {tuple(p[0] for p in f): i for i, (_, f) in enumerate(out)}
-    for coef, factors in extra:
-        key = tuple(p[0] for p in factors)
-        if key in index:
-            i = index[key]
-            out[i] = (out[i][0] + coef, out[i][1])
-        else:
-            index[key] = len(out)
-            out.append((coef, factors))
-    return [t for t in out if t[0] != 0]
 
 
 def _number_value(piece: Piece) -> float | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import graphviz
 import networkx as nx
 
+from graphdraw.core.named import view as named_view
 from graphdraw.formats.graphviz import labels
 from graphdraw.formats.graphviz import nodes
 from graphdraw.formats.graphviz.labels import (EDGE_NUMBER_SIZE, EXPR_SIZE, NAME_SIZE,  # noqa: F401
@@ -55,6 +56,7 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
     if style not in DRAW_STYLES:
         raise ValueError(f"style must be one of {', '.join(DRAW_STYLES)}, not {style!r}")
     look, fontname, ops_style = theme_named(theme), font_name(font), style == "ops"
+    graph = named_view(graph, style)
     if title is None:
         title = graph.graph.get("title") or ""
     numbers = numbers or {}
@@ -217,6 +219,8 @@ class _Drawing:
         self.labelled = True
         symbolic = labels.line(grad, SMALL_SIZE + 1)
         value = (self.numbers.get("local") or {}).get((tail, head, data.get("arg", key)))
+        if len(data.get("via") or ((tail, head, key),)) != 1:
+            value = None        # a composed derivative: the numbers are those of single steps
         # A constant derivative (1, −1, ½) is its own value: no second line.
         if value is not None and any(ch.isalpha() for ch in
                                      data.get("local_grad_pretty") or grad):

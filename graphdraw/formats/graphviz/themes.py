@@ -130,9 +130,11 @@ THEMES: dict[str, Theme] = {
     ),
 }
 DEFAULT_THEME = "default"
-# textbook: a node per value, each showing its computation; ops: each operation is a small
-# node of its own between the values it reads and the value it makes (torchviz, micrograd).
-DRAW_STYLES = ("textbook", "ops")
+# named: a node per name the user wrote, the unnamed steps composed into the edges'
+# derivatives (core/named.py); textbook: a node per value, each showing its computation;
+# ops: each operation is a small node of its own between the values it reads and the value
+# it makes (torchviz, micrograd).
+DRAW_STYLES = ("named", "textbook", "ops")
 DEFAULT_STYLE = "textbook"
 
 # kind -> (node attributes, legend words) of the default theme (check.py draws with these).

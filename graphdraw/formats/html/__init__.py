@@ -20,6 +20,7 @@ numbers as MathML), `tex` (a program's LaTeX), `hotspots` (shapes over the diagr
 
 from __future__ import annotations
 
+from graphdraw.core.named import view as named_view
 from graphdraw.formats.graphviz import draw
 from graphdraw.formats.base import Format, Job
 from graphdraw.formats.html.markup import clean_svg
@@ -33,7 +34,8 @@ def _write(job: Job) -> bytes:
     options = {**job.dot_options(), "numbers": job.numbers, "title": "", "caption": None}
     svg = draw.layout(draw.to_dot(job.graph, **options), "svg",
                         timeout=job.options.get("layout_timeout", 30.0))
-    return page(job.program, job.graph, svg, job.leaf_values, title=job.options.get("title"),
+    graph = named_view(job.graph, job.options.get("style"))
+    return page(job.program, graph, svg, job.leaf_values, title=job.options.get("title"),
                 caption=job.options.get("caption"), note=job.note).encode("utf-8")
 
 

@@ -6,6 +6,7 @@ import json
 
 import networkx as nx
 
+from graphdraw.core.named import view as named_view
 from graphdraw.formats.graphviz import draw
 from graphdraw.formats.tikz.edges import draw_edges
 from graphdraw.formats.tikz.legend import draw_cluster, draw_legend
@@ -24,6 +25,7 @@ def from_layout(graph: nx.MultiDiGraph, layout: dict, *, title: str | None = Non
     Takes the options `draw.to_dot` was given (those that only change the DOT, such as
     rankdir, are already in the layout). Pure: no program is run.
     """
+    graph = named_view(graph, style)
     if title is None:
         title = graph.graph.get("title") or ""
     scene = Scene(graph, layout, title=title, caption=caption or "",

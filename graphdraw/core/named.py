@@ -1,0 +1,130 @@
+"""The named view: one node per name the user wrote, the unnamed steps composed away.
+
+`named_graph` turns the full graph (a node per value, core/graph.py) into a graph whose nodes
+are the named values only (x, W_i, b_a, a, z, W_o, b_o, ŷ, y, L for the XOR network) with
+their attributes unchanged, so a named node still shows its forward computation
+(`a = W_iᵀ x + b_a`). Unnamed constants are dropped: they are already printed inside the
+labels that use them (`½ (ŷ − y)²`). An edge runs from a named tail to a named head when the
+head is computed from the tail through unnamed values only, and carries ∂head/∂tail composed
+by the chain rule over those values: the sum over paths of the product of the op rows' local
+derivative templates, printed with the constants multiplied out (∂L/∂ŷ = ½ · 2 (ŷ − y) · 1
+prints as ŷ − y). Each edge lists the full graph's edges it stands for (`via`, as
+[tail, head, key]), so its value can be checked step by step against the op table.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import networkx as nx
+
+from graphdraw import ops
+from graphdraw.core import graph as graph_mod
+from graphdraw.language.printer import Printer
+from graphdraw.language.program import Node, Program
+from graphdraw.language.terms import Term, merge, to_piece
+
+VIEW = "named"          # graph.graph["view"] of a named graph
+_SUFFIX = {"plain": "", "pretty": "_pretty", "html": "_html", "latex": "_latex"}
+
+
+def kept(node: Node, program: Program) -> bool:
+    """Whether the named view draws a node: a name the user wrote, or the output."""
+    return node.name is not None or node.id == program.output
+
+
+def named_graph(program: Program, graph: nx.MultiDiGraph,
+                notations: tuple[str, ...] | None = None) -> nx.MultiDiGraph:
+    """The named view of `graph`, the full graph of `program` (see the module's docstring).
+
+    The texts are made in `notations` (default: the ones the full graph has).
+    """
+    if notations is None:
+        notations = tuple(m for m in _SUFFIX
+                          if any(("local_grad" + _SUFFIX[m]) in d
+                                 for _, _, d in graph.edges(data=True))) or ("plain",)
+    printers = {mode: Printer(program, mode) for mode in notations}
+    named = nx.MultiDiGraph(**graph.graph)
+    named.graph["view"] = VIEW
+    for node in program.nodes.values():
+        if kept(node, program):
+            named.add_node(node.id, **graph.nodes[node.id])
+    index = {node_id: i for i, node_id in enumerate(program.nodes)}
+    for node in program.nodes.values():
+        if node.op is not None and kept(node, program):
+            for tail, terms, via in _composed(program, node, printers, index):
+                # the operand position through which the head is reached (first one)
+                entry = min(key for _, head, key in via if head == node.id)
+                attrs = {"arg": entry, "combine": _combine(program, via),
+                         "via": [list(edge) for edge in sorted(via, key=_edge_order(index))]}
+                for mode, found in terms.items():
+                    attrs["local_grad" + _SUFFIX[mode]] = to_piece(found, mode)[0]
+                named.add_edge(tail, node.id, key=0, **attrs)
+    return named
+
+
+def view(graph: nx.MultiDiGraph, style: str | None) -> nx.MultiDiGraph:
+    """The graph a drawing style draws: the named view for "named", else `graph` itself.
+
+    The named view of a graph built by core.graph.build is made once and kept with it.
+    """
+    if style != VIEW or graph.graph.get("view") == VIEW:
+        return graph
+    program = graph_mod.program_of(graph)
+    if program is None:
+        raise ValueError("the named view needs a graph made by graphdraw.core.graph.build")
+    cached = graph_mod.derived(graph, VIEW)
+    if cached is None:
+        cached = graph_mod.derived(graph, VIEW, named_graph(program, graph))
+    return cached
+
+
+def _edge_order(index: dict):
+    return lambda edge: (index[edge[1]], edge[2], index[edge[0]])
+
+
+def _combine(program: Program, via: set) -> str:
+    """The combine rule of a one-step edge (as in the full graph), else "chain"."""
+    if len(via) != 1:
+        return "chain"
+    _, head, position = next(iter(via))
+    return ops.OPS[program.nodes[head].op].combines()[position]
+
+
+def _composed(program: Program, head: Node, printers: dict[str, Printer], index: dict
+              ) -> list[tuple[str, dict[str, list[Term]], set]]:
+    """(tail, terms per notation, full-graph edges) of each named tail of `head`, in the
+    order the tails are first reached (operand order, nearest first).
+
+    The adjoint of `head` (1) is pushed back through the unnamed values, latest first, as
+    numeric/adjoint.py pushes the output's: each step multiplies by the local derivative.
+    """
+    pending: dict[str, dict[str, list[Term]]] = {head.id: {m: [(1.0, ())] for m in printers}}
+    routes: dict[str, set] = {head.id: set()}
+    found: dict[str, tuple[dict[str, list[Term]], set]] = {}
+    queue = [(-index[head.id], head.id)]
+    while queue:
+        _, node_id = heapq.heappop(queue)
+        node = program.nodes[node_id]
+        terms, route = pending.pop(node_id), routes.pop(node_id)
+        row = ops.OPS[node.op]
+        operands = dict(zip("ab", node.args), out=node.id)
+        for position, arg in enumerate(node.args):
+            source = program.nodes[arg]
+            if source.value is not None and source.name is None:
+                continue                      # an unnamed constant: printed in the labels
+            sent = {}
+            for mode, printer in printers.items():
+                _, (coef, factors) = printer.template_product(row.derivs[position], operands)
+                sent[mode] = [(c * coef, f + factors) for c, f in terms[mode]] if coef else []
+            step = route | {(arg, node_id, position)}
+            if kept(source, program) or source.op is None:
+                into, path = found.get(arg, ({m: [] for m in printers}, set()))
+                found[arg] = ({m: merge(into[m], sent[m]) for m in printers}, path | step)
+                continue
+            if arg not in pending:
+                pending[arg], routes[arg] = {m: [] for m in printers}, set()
+                heapq.heappush(queue, (-index[arg], arg))
+            pending[arg] = {m: merge(pending[arg][m], sent[m]) for m in printers}
+            routes[arg] |= step
+    return [(tail, terms, path) for tail, (terms, path) in found.items()]
