@@ -8,6 +8,7 @@ EXIT_TOOL = 4       # a needed program or package is missing (dot, torch)
 EXIT_OUTPUT = 5     # the output could not be written
 EXIT_CHECK = 6      # a check found a disagreement (graphdraw check)
 EXIT_LIMIT = 7      # the input is past a size or time limit
+EXIT_CLAIM = 8      # graphdraw verify: a claimed derivative does not hold
 
 
 class GraphdrawError(Exception):

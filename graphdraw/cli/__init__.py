@@ -11,7 +11,7 @@ import sys
 import click
 
 from graphdraw.cli import (check, formats, grads, hessian, info, render, saddle,  # noqa: F401
-                           taylor, train)
+                           taylor, train, verify)
 from graphdraw.cli.group import cli
 from graphdraw.cli.render import DRAW_STYLES, THEMES
 

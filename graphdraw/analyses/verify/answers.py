@@ -1,0 +1,58 @@
+"""Answers files for `graphdraw verify --answers`: one claim a line, # and % comments."""
+
+from __future__ import annotations
+
+from graphdraw.errors import GraphdrawError, Source
+
+
+def read_answers(path: str) -> list[tuple[str, Source, int, int]]:
+    """The claims of an answers file: (text, the file as a Source, line, start column).
+
+    A line's text from a # or a % on is a comment (a LaTeX \\% is kept), blank lines are
+    skipped, and LaTeX's math delimiters ($, \\[, \\], a trailing \\\\ or ,) are dropped.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise GraphdrawError(f"no such answers file: {path}") from None
+    except UnicodeDecodeError:
+        raise GraphdrawError(f"{path} is not a UTF-8 text file") from None
+    except OSError as exc:
+        raise GraphdrawError(f"cannot read the answers file {path}: "
+                             f"{exc.strerror or type(exc).__name__}") from None
+    source = Source(text, path)
+    out = []
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        span = _claim_span(line)
+        if span is not None:
+            out.append((line[span[0]:span[1]], source, number, span[0]))
+    if not out:
+        raise GraphdrawError(f"{path} holds no claims",
+                             hint="write one claim a line, e.g. ∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)")
+    return out
+
+
+def _claim_span(line: str) -> tuple[int, int] | None:
+    """Where the claim on a line is, without its comment and math delimiters, or None."""
+    end = len(line)
+    for i, ch in enumerate(line):
+        if ch == "#" or (ch == "%" and (i == 0 or line[i - 1] != "\\")):
+            end = i
+            break
+    start = 0
+    changed = True
+    while changed:
+        changed = False
+        while start < end and line[start].isspace():
+            start += 1
+        while end > start and line[end - 1].isspace():
+            end -= 1
+        for mark in ("$$", "$", r"\[", r"\(", r"\begin{equation*}", r"\begin{equation}"):
+            if line.startswith(mark, start):
+                start, changed = start + len(mark), True
+        for mark in ("$$", "$", r"\]", r"\)", "\\\\", ",", ";", ".",
+                     r"\end{equation*}", r"\end{equation}"):
+            if end - len(mark) >= start and line[end - len(mark):end] == mark:
+                end, changed = end - len(mark), True
+    return (start, end) if end > start else None

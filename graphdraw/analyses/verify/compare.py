@@ -1,0 +1,170 @@
+"""Both sides of a claim at many points: the truth from graphdraw's backprop, the claim from
+its own small program, with shapes checked and the points where either side has no value set
+aside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from graphdraw.lazy import np
+from graphdraw.language.program import Program
+from graphdraw.numeric import evaluate, values as values_mod
+from graphdraw.analyses.verify.claims import Claim
+
+RTOL = 1e-6          # an entry agrees when |claim − truth| ≤ RTOL · max(|claim|, |truth|) + …
+TINY = 1e-12         # … TINY · the largest entry of the truth at that point
+
+
+@dataclass
+class Point:
+    """The model at one point: the leaves' values, every node's value, and (cached) the
+    adjoints of each U and the local derivatives of every edge."""
+
+    leaves: dict
+    vals: dict
+    grads: dict = field(default_factory=dict)       # U -> {node: ∂U/∂node}
+    _local: dict | None = None
+
+    def local(self, program: Program) -> dict:
+        if self._local is None:
+            self._local = evaluate.local_values(program, self.vals)
+        return self._local
+
+
+def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[Point], int]:
+    """The given point and `count` random ones (every leaf drawn again, declared values too);
+    (the points where the model has a value, how many were set aside for NaN or infinity)."""
+    first = values_mod.leaf_values(program, given, seed)
+    evaluate.check_shapes(program, first)
+    out = [Point(first, evaluate.forward(program, first, shapes_checked=True))]
+    skipped = 0
+    for k in range(count):
+        leaves = {}
+        for node in program.nodes.values():
+            if not node.is_leaf:
+                continue
+            value = first[node.id]
+            if node.role == "const" or node.counts is not None:
+                leaves[node.id] = value
+                continue
+            leaves[node.id] = values_mod.random_value(
+                node.id, np.shape(value), node.role or "param", 1_000_003 * (seed + 1) + k)
+        try:
+            out.append(Point(leaves, evaluate.forward(program, leaves, shapes_checked=True)))
+        except evaluate.NumericError:
+            skipped += 1
+    return out, skipped
+
+
+def truth(program: Program, point: Point, claim: Claim):
+    """∂U/∂V (or its entry) at a point, from graphdraw's generic backprop walk."""
+    grads = point.grads.get(claim.of)
+    if grads is None:
+        every_leaf = {n.id for n in program.nodes.values() if n.is_leaf}
+        try:
+            grads = evaluate.backward(program, point.vals, output=claim.of, wrt=every_leaf)
+        except evaluate.NumericError:
+            grads = {}
+        point.grads[claim.of] = grads
+    value = grads.get(claim.wrt)
+    if value is None:
+        value = np.zeros_like(point.vals[claim.wrt])
+    value = np.asarray(value, dtype=float)
+    return value[claim.index] if claim.index is not None else value
+
+
+def claimed(claim: Claim, point: Point):
+    """The claim's value at a point (NaN where it has none)."""
+    leaves = {}
+    for leaf, (node_id, index) in claim.leaves.items():
+        value = np.asarray(point.vals[node_id], dtype=float)
+        leaves[leaf] = value[index] if index is not None else value
+    vals = evaluate.forward(claim.program, leaves, checked=False)
+    return np.asarray(vals[claim.program.output], dtype=float)
+
+
+@dataclass
+class Sides:
+    """Both sides of one claim at the points where the truth has a value."""
+
+    truths: list
+    claims: list
+    points: list           # the Points used (same order)
+
+    def agree(self) -> "np.ndarray":
+        """Per point and entry: whether the claim agrees with the truth (truth's shape)."""
+        return np.stack([close(c, t) for c, t in zip(self.claims, self.truths)])
+
+    def max_rel_error(self) -> float | None:
+        worst = 0.0
+        for c, t in zip(self.claims, self.truths):
+            if not np.all(np.isfinite(c)):
+                return None
+            scale = np.maximum(np.abs(c), np.abs(t))
+            diff = np.abs(c - t)
+            with np.errstate(all="ignore"):
+                rel = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0)
+            worst = max(worst, float(np.max(rel, initial=0.0)))
+        return worst
+
+
+def close(c, t, rtol: float = RTOL) -> "np.ndarray":
+    """Entry by entry: |c − t| ≤ rtol · max(|c|, |t|) + TINY · max |t| (NaN never agrees)."""
+    with np.errstate(all="ignore"):
+        scale = float(np.max(np.abs(t), initial=0.0))
+        ok = np.abs(c - t) <= rtol * np.maximum(np.abs(c), np.abs(t)) + TINY * scale
+    return ok & np.isfinite(c)
+
+
+def sides(program: Program, pts: list[Point], claim: Claim) -> tuple[Sides, tuple | None]:
+    """Both sides at every point; the second item is (claim's shape, truth's shape) when
+    they differ (a vector claimed for a matrix is never broadcast)."""
+    truths, claims, used = [], [], []
+    mismatch = None
+    for point in pts:
+        t = truth(program, point, claim)
+        if not np.all(np.isfinite(t)):
+            continue
+        c = claimed(claim, point)
+        if c is None:
+            c = np.full(t.shape, np.nan)
+        if c.shape != t.shape:
+            mismatch = mismatch or (c.shape, t.shape)
+        truths.append(t)
+        claims.append(c)
+        used.append(point)
+    return Sides(truths, claims, used), mismatch
+
+
+def ratios(sides: Sides):
+    """truth / claim at every point and entry where the claim is not 0; (ratios, whether the
+    claim is 0 where the truth is not somewhere)."""
+    parts, zero_wrong = [], False
+    for c, t in zip(sides.claims, sides.truths):
+        scale = float(np.max(np.abs(t), initial=0.0))
+        with np.errstate(all="ignore"):
+            usable = np.isfinite(c) & (np.abs(c) > TINY * max(scale, 1e-300))
+            zero_wrong |= bool(np.any(~usable & (np.abs(t) > TINY * scale)))
+            parts.append(np.where(usable, t / np.where(usable, c, 1.0), np.nan))
+    return parts, zero_wrong
+
+
+def constant_of(values: list) -> float | None:
+    """The one number every finite entry of `values` equals, if there is one."""
+    flat = np.concatenate([np.ravel(v) for v in values]) if values else np.array([])
+    flat = flat[np.isfinite(flat)]
+    if flat.size == 0:
+        return None
+    c = float(np.median(flat))
+    return c if np.all(np.abs(flat - c) <= RTOL * np.abs(c) + 1e-300) else None
+
+
+def factor_text(c: float) -> str:
+    """A constant as a person writes it: 2, 1/2, −3/4, 0.3183."""
+    frac = Fraction(c).limit_denominator(64)
+    if abs(float(frac) - c) <= 1e-9 * abs(c):
+        text = str(frac)
+    else:
+        text = f"{c:.4g}"
+    return text.replace("-", "−")

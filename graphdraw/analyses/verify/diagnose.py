@@ -1,0 +1,142 @@
+"""How a wrong claim is wrong, as a teacher would say it.
+
+In order: a shape that differs (a vector claimed for a matrix, or the transpose), the
+transpose, a constant factor (−1: the sign), a factor of the chain rule missing or extra
+(the ratio truth / claim at every point is one local derivative on a path from V to U, or a
+product of consecutive ones), some entries wrong, right only at the given values.
+"""
+
+from __future__ import annotations
+
+from graphdraw.lazy import np
+from graphdraw.language.program import Program
+from graphdraw.numeric.numbers import show
+from graphdraw.ops.shapes import fmt
+from graphdraw.analyses.verify import chain
+from graphdraw.analyses.verify.claims import Claim, _pretty_id, entry_text
+from graphdraw.analyses.verify.compare import Sides, close, constant_of, factor_text, ratios
+
+
+def diagnose(program: Program, claim: Claim, sides: Sides, mismatch, shapes: dict) -> str:
+    """What is wrong with a claim that does not hold (several lines at most)."""
+    first = _first_values(sides)
+    if mismatch is not None:
+        return _shape(claim, sides, mismatch)
+    for finder in (_transposed, _constant):
+        found = finder(claim, sides)
+        if found:
+            return found + "\n" + first
+    for finder in (_given_only, lambda c, s: chain.missing_factor(program, c, s, shapes),
+                   _entries):
+        found = finder(claim, sides)
+        if found:
+            return found + "\n" + first
+    return "it is not the derivative\n" + first
+
+
+def _first_values(sides: Sides) -> str:
+    return (f"at the given values yours is {show(sides.claims[0])}, the derivative is "
+            f"{show(sides.truths[0])}")
+
+
+def _what(shape: tuple) -> str:
+    if not shape:
+        return "a scalar"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]}"
+    return ("a matrix " if len(shape) == 2 else "a tensor ") + fmt(shape)
+
+
+def _shape(claim: Claim, sides: Sides, mismatch) -> str:
+    mine, right = mismatch
+    if len(right) == 2 and tuple(mine) == tuple(reversed(right)) and all(
+            c.shape == t.shape[::-1] and close(c.T, t).all()
+            for c, t in zip(sides.claims, sides.truths)):
+        return (f"transposed: yours is {fmt(mine)} and {claim.lhs_pretty} is {fmt(right)}; "
+                "yours transposed is right")
+    return (f"the shapes differ: yours is {_what(mine)}, {claim.lhs_pretty} is {_what(right)} "
+            "(a derivative has the shape of the value it is taken with respect to; verify "
+            "never broadcasts a claim)")
+
+
+def _transposed(claim: Claim, sides: Sides) -> str | None:
+    t0 = sides.truths[0]
+    if t0.ndim != 2 or t0.shape[0] != t0.shape[1] or t0.shape[0] < 2:
+        return None
+    if all(close(c.T, t).all() for c, t in zip(sides.claims, sides.truths)):
+        return "transposed: yours transposed is right"
+    return None
+
+
+def _constant(claim: Claim, sides: Sides) -> str | None:
+    r, zero_wrong = ratios(sides)
+    if zero_wrong:
+        return None
+    c = constant_of(r)
+    if c is None or c == 1:
+        return None
+    if c == -1:
+        return "the sign is wrong: the derivative is −1 × yours"
+    return f"off by a constant factor: the derivative is {factor_text(c)} × yours"
+
+
+def _entries(claim: Claim, sides: Sides) -> str | None:
+    agree = sides.agree().all(axis=0)
+    if agree.ndim == 0 or agree.all() or not agree.any():
+        return None
+    wrong = [f"{claim.wrt}{entry_text(tuple(int(i) for i in idx))}"
+             for idx in np.argwhere(~agree)]
+    shown = ", ".join(_pretty_id(w.split("[")[0]) + "[" + w.split("[", 1)[1] for w in wrong)
+    return (f"wrong only at {'the entry' if len(wrong) == 1 else 'the entries'} {shown}; "
+            f"right at the other {int(agree.sum())}")
+
+
+def _given_only(claim: Claim, sides: Sides) -> str | None:
+    agree = sides.agree()
+    per_point = agree.reshape(len(agree), -1).all(axis=1)
+    if not per_point[0] or len(per_point) < 2:
+        return None
+    bad = int((~per_point[1:]).sum())
+    return (f"right at the given values but wrong at {bad} of {len(per_point) - 1} random "
+            "points: a number that happens to match is not the derivative as a formula")
+
+
+def answer(program: Program, claim: Claim, shapes: dict) -> str:
+    """The right formula, as grads prints it (an entry: grads --scalar's formula)."""
+    from graphdraw.numeric import adjoint, evaluate
+    from graphdraw.errors import GraphdrawError
+    import copy
+    model = copy.copy(program)
+    model.output = claim.of
+    wrt = claim.wrt
+    if wrt == claim.of:
+        return f"{claim.lhs_pretty} = 1"
+    try:
+        if program.nodes[wrt].is_leaf and (claim.index is not None or shapes[wrt] == ()):
+            eqs = adjoint.scalar_equations(model, shapes, "pretty", [wrt])
+            key = f"{wrt}{entry_text(claim.index)}"
+            for e in eqs:
+                if e.node == key:
+                    return f"{e.lhs} = {e.rhs}"
+        wants = evaluate.needs_grad(model, {n.id for n in model.nodes.values() if n.is_leaf})
+        eqs = adjoint.equations(model, shapes, "pretty", wants=wants)
+    except GraphdrawError as exc:
+        return f"(graphdraw cannot write it as one formula: {exc.message})"
+    on_path = _between(model, wrt, claim.of)
+    lines = [f"{e.lhs} = {e.rhs}" for e in eqs if e.node in on_path]
+    if not any(e.node == wrt for e in eqs):
+        return f"{claim.lhs_pretty} = 0"
+    return "; ".join(lines) + (f", entry {entry_text(claim.index)}" if claim.index else "")
+
+
+def _between(model: Program, wrt: str, of: str) -> set[str]:
+    """The nodes on a path from wrt up to of, wrt included and of left out."""
+    below = {wrt}
+    for node in model.nodes.values():
+        if any(a in below for a in node.args):
+            below.add(node.id)
+    above = {of}
+    for node in reversed(model.nodes.values()):
+        if node.id in above:
+            above.update(node.args)
+    return (below & above) - {of}

@@ -1,0 +1,186 @@
+"""graphdraw verify: claims checked against the truth, diagnosed, graded (issue: teach and learn)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from graphdraw.cli import cli
+from graphdraw.errors import EXIT_CLAIM, EXIT_INPUT
+
+RIGHT_W_O = "∂L/∂W_o = (ŷ − y) ŷ (1 − ŷ) z"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["verify", *args])
+
+
+def test_the_sheets_claim_holds():
+    result = run("--claim", RIGHT_W_O)
+    assert result.exit_code == 0, result.output
+    assert "✓ ∂L/∂W_o" in result.output
+    assert "holds at all 101 points" in result.output
+
+
+def test_without_the_sigmoid_factor_names_it():
+    result = run("--claim", "∂L/∂W_o = (ŷ − y) z")
+    assert result.exit_code == EXIT_CLAIM, result.output
+    assert "missing the factor ŷ (1 − ŷ) = ∂ŷ/∂(W_oᵀ z + b_o)" in result.output
+
+
+def test_wrong_sign():
+    result = run("--claim", "∂L/∂W_o = (y − ŷ) ŷ (1 − ŷ) z")
+    assert result.exit_code == EXIT_CLAIM
+    assert "the sign is wrong" in result.output
+
+
+def test_constant_factor():
+    result = run("--claim", "∂L/∂b_o = 2 (ŷ − y) ŷ (1 − ŷ)")
+    assert result.exit_code == EXIT_CLAIM
+    assert "off by a constant factor: the derivative is 1/2 × yours" in result.output
+
+
+@pytest.mark.parametrize("claim", [
+    "dL/db_o = (y_hat - y) y_hat (1 - y_hat)",
+    r"\frac{\partial L}{\partial b_o} = (\hat{y} - y) \hat{y} (1 - \hat{y})",
+    r"\partial L / \partial b_o = (\hat{y} - y) \cdot \hat{y} (1 - \hat{y})",
+    "∂L/∂W_i[1,2] = (ŷ − y) · ŷ (1 − ŷ) · W_o[2] · z[2] (1 − z[2]) · x[1]",
+    "∂L/∂z = (ŷ − y) ŷ (1 − ŷ) W_o",
+    "∂ŷ/∂b_o = ŷ (1 − ŷ)",
+])
+def test_ways_to_write_a_right_claim(claim):
+    result = run("--claim", claim)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_missing_factor_of_an_entry_is_named_by_its_entry():
+    result = run("--claim", "∂L/∂W_i[1,2] = (ŷ − y) · ŷ (1 − ŷ) · W_o[2] · x[1]")
+    assert result.exit_code == EXIT_CLAIM
+    assert "missing the factor z[2] (1 − z[2]) = ∂z[2]/∂a[2]" in result.output
+
+
+def test_a_vector_for_a_matrix_is_an_error_not_a_broadcast():
+    result = run("--claim", "∂L/∂W_i = x")
+    assert result.exit_code == EXIT_CLAIM
+    assert "the shapes differ: yours is a vector of 2, ∂L/∂W_i is a matrix 2×2" in result.output
+
+
+def test_transposed():
+    model = "param W[2, 3]\ninput v[2]\nL = sum(tanh(Wᵀ v))"
+    right = run("-e", model, "--claim", "∂L/∂W = outer(v, 1 - tanh(Wᵀ v)^2)")
+    assert right.exit_code == 0, right.output
+    wrong = run("-e", model, "--claim", "∂L/∂W = outer(1 - tanh(Wᵀ v)^2, v)")
+    assert wrong.exit_code == EXIT_CLAIM
+    assert "transposed" in wrong.output
+
+
+def test_a_number_that_matches_only_at_the_given_values():
+    right = run("--claim", "∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)", "--json")
+    value = json.loads(right.output)
+    assert value["ok"]
+    import numpy as np
+    from graphdraw.language import examples, parser
+    from graphdraw.numeric import evaluate, values
+    program = parser.parse(examples.text("xor"), syntax="plain")
+    vals = values.leaf_values(program, {}, 0)
+    number = float(evaluate.backward(program, evaluate.forward(program, vals))["b_o"])
+    result = run("--claim", f"∂L/∂b_o = {number!r}")
+    assert result.exit_code == EXIT_CLAIM
+    assert "right at the given values but wrong at 100 of 100 random points" in result.output
+    assert np.isfinite(number)
+
+
+def test_wrong_at_some_entries():
+    model = "param w[3]\ninput x[3]\nL = sum(w * w * x)"
+    result = run("-e", model, "--claim", "∂L/∂w = 2 w x * [1, 1, 1]")
+    assert result.exit_code in (0, EXIT_INPUT)          # lists are not part of the language
+    result = run("-e", "param w[2]\ninput x[2]\nL = sum(w * w) + w[1]", "--claim", "∂L/∂w = w")
+    assert result.exit_code in (EXIT_INPUT, EXIT_CLAIM)
+
+
+@pytest.mark.parametrize("claim, message, col", [
+    ("∂L/∂W_o = (ŷ − y) ŷ (1 − ŷ) zz", "'zz' is not a name of the model", 29),
+    ("∂L/∂W_o = (ŷ − y ŷ (1 − ŷ) z", "this '(' is never closed", 11),
+    ("L/W_o = 1", "the left side is not a derivative", 1),
+    ("∂L/∂W_o (ŷ − y)", "has no '='", 1),
+    ("∂L/∂V_o = 1", "'V_o' is not a name of the model", 5),
+    ("∂L/∂W_o[3] = 1", "W_o[3] is not an entry of W_o", 8),
+    ("∂L/∂W_o = W_i @ ŷ @ W_i", "cannot combine shapes", 15),
+])
+def test_claims_that_cannot_be_read(claim, message, col):
+    result = run("--claim", claim)
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    if col is not None:
+        assert f"<claim>:1:{col}: error:" in result.output
+        caret_line = result.output.split("\n")[2]
+        assert caret_line.index("^") == col + 1
+
+
+def test_json_fields():
+    result = run("--claim", RIGHT_W_O, "--claim", "∂L/∂b_o = (ŷ − y)", "--json")
+    assert result.exit_code == EXIT_CLAIM
+    data = json.loads(result.output)
+    assert data["ok"] is False
+    first, second = data["claims"]
+    assert set(first) >= {"claim", "of", "wrt", "ok", "max_rel_error", "points", "diagnosis"}
+    assert first["ok"] and first["of"] == "L" and first["wrt"] == "W_o"
+    assert first["points"] == 101 and first["max_rel_error"] < 1e-12
+    assert not second["ok"] and "missing the factor ŷ (1 − ŷ)" in second["diagnosis"]
+
+
+def test_show_answer_only_when_asked():
+    wrong = "∂L/∂b_o = (ŷ − y)"
+    assert "the derivative: " not in run("--claim", wrong).output
+    shown = run("--claim", wrong, "--show-answer").output
+    assert "the derivative: ∂L/∂b_o = (ŷ − y) · ŷ (1 − ŷ)" in shown
+
+
+def test_no_claim_is_a_usage_error():
+    assert run().exit_code == 2
+
+
+SHEET_ANSWERS = """\
+# Exercise 6.2(b): ∂L/∂ each parameter
+∂L/∂W_i[1,1] = (ŷ − y) ŷ (1 − ŷ) W_o[1] z[1] (1 − z[1]) x[1]
+∂L/∂W_i[1,2] = (ŷ − y) ŷ (1 − ŷ) W_o[2] z[2] (1 − z[2]) x[1]
+∂L/∂W_i[2,1] = (ŷ − y) ŷ (1 − ŷ) W_o[1] z[1] (1 − z[1]) x[1]     % x[1]: should be x[2]
+∂L/∂W_i[2,2] = (ŷ − y) ŷ (1 − ŷ) W_o[2] z[2] (1 − z[2]) x[2]
+
+$\\frac{\\partial L}{\\partial b_a} = (\\hat{y} - y) \\hat{y} (1 - \\hat{y}) (W_o[1] z[1] (1 - z[1]) + W_o[2] z[2] (1 - z[2]))$
+∂L/∂W_o[1] = (ŷ − y) ŷ (1 − ŷ) z[1]
+∂L/∂W_o[2] = (ŷ − y) z[2]
+\\[ \\frac{\\partial L}{\\partial b_o} = (\\hat{y} - y) \\hat{y} (1 - \\hat{y}) \\]
+"""
+
+
+def test_the_sheets_answers_get_6_of_8(tmp_path):
+    path = tmp_path / "answers.txt"
+    path.write_text(SHEET_ANSWERS, encoding="utf-8")
+    result = run("--answers", str(path))
+    assert result.exit_code == EXIT_CLAIM, result.output
+    assert "score: 6/8; wrong: ∂L/∂W_i[2,1] (line 4), ∂L/∂W_o[2] (line 9)" in result.output
+    assert "missing the factor ŷ (1 − ŷ)" in result.output
+    data = json.loads(run("--answers", str(path), "--json").output)
+    assert data["score"] == "6/8"
+    assert [c["wrt"] for c in data["claims"] if not c["ok"]] == ["W_i[2,1]", "W_o[2]"]
+    assert [c["line"] for c in data["claims"]] == [2, 3, 4, 5, 7, 8, 9, 10]
+
+
+def test_an_unreadable_answer_is_graded_wrong_with_its_error(tmp_path):
+    path = tmp_path / "answers.txt"
+    path.write_text("∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)\n∂L/∂b_o = (ŷ − yy)\n", encoding="utf-8")
+    result = run("--answers", str(path))
+    assert result.exit_code == EXIT_CLAIM
+    assert "score: 1/2" in result.output
+    assert f"{path}:2:16: error: 'yy' is not a name of the model" in result.output
+
+
+def test_an_empty_or_missing_answers_file(tmp_path):
+    path = tmp_path / "answers.txt"
+    path.write_text("# nothing yet\n\n", encoding="utf-8")
+    assert run("--answers", str(path)).exit_code == EXIT_INPUT
+    assert run("--answers", str(tmp_path / "none.txt")).exit_code == EXIT_INPUT
