@@ -200,9 +200,25 @@ def _lookup(model: Program, name_text: str) -> str | None:
         name_text = latex.translate(Source(name_text)).text.strip()
     if not name_text:
         return None
-    node_id = names.canonical(name_text) + "'" * primes
-    node = model.nodes.get(node_id)
-    return node_id if node is not None and (node.name or node.is_leaf) else None
+    for spelling in _spellings(name_text):
+        node_id = names.canonical(spelling) + "'" * primes
+        node = model.nodes.get(node_id)
+        if node is not None and (node.name or node.is_leaf):
+            return node_id
+    return None
+
+
+_SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
+
+
+def _spellings(name_text: str) -> list[str]:
+    """A name as written, then as graphdraw prints it back: W₁ is W_1, h_t₋₁ is h_t_minus_1."""
+    out = [name_text]
+    if any(ch in _SUBSCRIPTS for ch in name_text):
+        plain = re.sub(f"[{_SUBSCRIPTS}]+", lambda m: "_" + "".join(
+            str(_SUBSCRIPTS.index(ch)) for ch in m.group(0)), name_text)
+        out.append(plain)
+    return out
 
 
 def model_names(model: Program) -> list[str]:
@@ -279,13 +295,13 @@ def _entries(model: Program, shapes: dict, piece: _Text, plain: str, where):
             i += 1
             continue
         j = i + 1
-        while j < n and _is_name_char(plain[j]):
+        while j < n and (_is_name_char(plain[j]) or plain[j] in _SUBSCRIPTS):
             j += 1
         k = j
         while k < n and plain[k] in PRIMES:
             k += 1
         match = _INDEX.match(plain, k)
-        if k == j and match is None:
+        if k == j and match is None and not _respelled(model, plain[i:j]):
             out.append(plain[i:j])
             origin.extend(range(i, j))
             i = j
@@ -304,6 +320,12 @@ def _entries(model: Program, shapes: dict, piece: _Text, plain: str, where):
         i = end
     origin.append(n)
     return "".join(out), origin, leaves
+
+
+def _respelled(model: Program, name_text: str) -> bool:
+    """Whether a name means a model name only as graphdraw prints it (W₁ for W_1)."""
+    return (names.canonical(name_text) not in model.nodes
+            and _lookup(model, name_text) is not None)
 
 
 def _declarations(model: Program, shapes: dict, leaves: dict) -> str:
