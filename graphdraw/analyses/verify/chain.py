@@ -28,8 +28,6 @@ def missing_factor(program: Program, claim: Claim, sides, shapes: dict) -> str |
     # The model as written first (ŷ (1 − ŷ) = ∂ŷ/∂(W_oᵀ z + b_o)), then, for a scalar or an
     # entry, the model expanded into entries (z[2] (1 − z[2]) = ∂z[2]/∂a[2]).
     for expanded in (False, True):
-        if not expanded and claim.index is not None:
-            continue
         if expanded and claim.index is None and shapes[claim.wrt] != ():
             break
         try:
@@ -49,10 +47,14 @@ def _search(model: Program, of: str, wrt: str, locals_: list, r: list) -> str | 
         factor = [_product(locals_[k], window) for k in range(len(r))]
         if not all(_fits(f.shape, x.shape) for f, x in zip(factor, r)):
             continue
-        for word, combined in (("missing the", [x / f for x, f in zip(r, factor)]),
-                               ("an extra", [x * f for x, f in zip(r, factor)])):
-            with np.errstate(all="ignore"):
-                c = constant_of(combined)
+        with np.errstate(all="ignore"):
+            tries = (("missing the", [x / f for x, f in zip(r, factor)]),
+                     ("an extra", [x * f for x, f in zip(r, factor)]))
+        for word, combined in tries:
+            # Every entry the ratio knows must be explained (no division by a zero factor).
+            if any(np.any(np.isfinite(x) & ~np.isfinite(y)) for x, y in zip(r, combined)):
+                continue
+            c = constant_of(combined)
             if c is None or not _simple(c):
                 continue
             graph = graph or _graph(model)

@@ -157,7 +157,10 @@ def constant_of(values: list) -> float | None:
     if flat.size == 0:
         return None
     c = float(np.median(flat))
-    return c if np.all(np.abs(flat - c) <= RTOL * np.abs(c) + 1e-300) else None
+    if not np.all(np.abs(flat - c) <= RTOL * np.abs(c) + 1e-300):
+        return None
+    simple = float(Fraction(c).limit_denominator(64))      # −1 rather than −0.9999999999
+    return simple if abs(simple - c) <= 1e-9 * abs(c) else c
 
 
 def factor_text(c: float) -> str:

@@ -27,7 +27,7 @@ def diagnose(program: Program, claim: Claim, sides: Sides, mismatch, shapes: dic
         if found:
             return found + "\n" + first
     for finder in (_given_only, lambda c, s: chain.missing_factor(program, c, s, shapes),
-                   _entries):
+                   lambda c, s: _swapped(program, c, s), _entries):
         found = finder(claim, sides)
         if found:
             return found + "\n" + first
@@ -78,6 +78,42 @@ def _constant(claim: Claim, sides: Sides) -> str | None:
     if c == -1:
         return "the sign is wrong: the derivative is −1 × yours"
     return f"off by a constant factor: the derivative is {factor_text(c)} × yours"
+
+
+MAX_SWAP = 64          # named entries compared pairwise for a swapped factor
+
+
+def _swapped(program: Program, claim: Claim, sides: Sides) -> str | None:
+    """'x[1] where the derivative has x[2]': truth ÷ claim is A ÷ B for two named values or
+    entries A and B, at every point (a scalar derivative only)."""
+    if sides.truths[0].ndim != 0:
+        return None
+    r, zero_wrong = ratios(sides)
+    ratio = np.array([float(x) for x in r])
+    if zero_wrong or not np.all(np.isfinite(ratio)):
+        return None
+    labels, columns = [], []
+    for node in program.nodes.values():
+        if node.op is not None and not node.name or node.is_const:
+            continue
+        value = np.asarray(sides.points[0].vals[node.id], dtype=float)
+        for idx in np.ndindex(value.shape):
+            labels.append(_pretty_id(node.id) + entry_text(idx if idx else None))
+            columns.append([np.asarray(p.vals[node.id], dtype=float)[idx] for p in sides.points])
+            if len(labels) > MAX_SWAP:
+                return None
+    if len(labels) < 2:
+        return None
+    table = np.array(columns)                                   # entry × point
+    with np.errstate(all="ignore"):
+        quotient = table[:, None, :] / table[None, :, :]        # A ÷ B at each point
+        match = np.all(np.abs(quotient - ratio) <= 1e-6 * np.abs(ratio) + 1e-300, axis=2)
+    np.fill_diagonal(match, False)
+    found = np.argwhere(match)
+    if not found.size:
+        return None
+    right, wrong = found[0]
+    return f"yours has {labels[wrong]} where the derivative has {labels[right]}"
 
 
 def _entries(claim: Claim, sides: Sides) -> str | None:

@@ -176,7 +176,7 @@ def _first(v: Verdict) -> str:
 def _summary(result: Verification) -> str:
     wrong = [v for v in result.verdicts if not v.ok]
     if not wrong:
-        return ("ok: the claim holds" if len(result.verdicts) == 1 else
+        return ("ok: the claim holds" if len(result.verdicts) == 1 and not result.answers else
                 f"score: {result.score}: every claim holds")
     return f"score: {result.score}; wrong: " + ", ".join(
         v.label + (f" (line {v.line})" if v.line is not None else "") for v in wrong)
