@@ -118,6 +118,18 @@ def test_a_swapped_entry_is_named():
     ("∂L/∂V_o = 1", "'V_o' is not a name of the model", 5),
     ("∂L/∂W_o[3] = 1", "W_o[3] is not an entry of W_o", 8),
     ("∂L/∂W_o = W_i @ ŷ @ W_i", "cannot combine shapes", 15),
+    ("∂L/∂b_o = (ŷ − y) +", "an operand is missing", 19),
+    ("∂L/∂b_o = lambda: 1", "'lambda' is Python", 11),
+    ("∂L/∂b_o = __import__('os').system('ls')", "unexpected character", 22),
+    ("∂L/∂b_o = ŷ.real", "attribute access", 12),
+    ("∂L/∂b_o = sigma(ŷ)", "unknown function 'sigma'", 11),
+    ("∂L/∂b_o = 3**3**3**50", "not a finite 64-bit number", 15),
+    ("∂L/∂b_o = ŷ'", "ŷ has no such version", 12),
+    ("∂/∂b_o = 1", "a name of the model is missing", 2),
+    ("∂x/∂b_o = 0", "is a Jacobian: x is a vector of 2", 1),
+    (r"∂L/∂b_o = \frac{1}{", "this '{' is never closed", 19),
+    (r"\frac{\partial L}{\partial q} = 1", "'q' is not a name of the model", 28),
+    ("", "has no '='", 1),
 ])
 def test_claims_that_cannot_be_read(claim, message, col):
     result = run("--claim", claim)

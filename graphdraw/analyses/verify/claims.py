@@ -56,6 +56,15 @@ class Claim:
         return f"{self.wrt}{entry_text(self.index)}"
 
 
+def describe(shape: tuple) -> str:
+    """'a scalar', 'a vector of 2', 'a matrix 2×3'."""
+    if not shape:
+        return "a scalar"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]}"
+    return ("a matrix " if len(shape) == 2 else "a tensor ") + fmt(shape)
+
+
 def entry_text(index: tuple[int, ...] | None) -> str:
     return "" if not index else f"[{','.join(str(i + 1) for i in index)}]"
 
@@ -139,7 +148,7 @@ def _lhs(model: Program, shapes: dict, piece: _Text, end: int):
                           "a scalar name of the model", parts[0][0])
     if shapes.get(of, ()) != ():
         raise piece.error(f"∂{_pretty_id(of)}/∂… is a Jacobian: {_pretty_id(of)} is "
-                          f"{fmt(shapes[of])}, and verify checks derivatives of a scalar",
+                          f"{describe(shapes[of])}, and verify checks derivatives of a scalar",
                           parts[0][0], hint=f"check the derivatives of the model's output "
                           f"{_pretty_id(model.output)}")
     return of, wrt, index
@@ -197,7 +206,10 @@ def _lookup(model: Program, name_text: str) -> str | None:
         primes += _PRIME_COUNT[name_text[-1]]
         name_text = name_text[:-1]
     if "\\" in name_text or "{" in name_text:
-        name_text = latex.translate(Source(name_text)).text.strip()
+        try:
+            name_text = latex.translate(Source(name_text)).text.strip()
+        except SourceError:
+            return None
     if not name_text:
         return None
     for spelling in _spellings(name_text):
@@ -226,12 +238,14 @@ def model_names(model: Program) -> list[str]:
 
 
 def _node_of(model: Program, piece: _Text, name_text: str, at: int) -> str:
-    node_id = _lookup(model, name_text) if name_text else None
+    if not name_text:
+        raise piece.error("a name of the model is missing here", at,
+                          hint=f"for example: {EXAMPLE}")
+    node_id = _lookup(model, name_text)
     if node_id is None:
         known = model_names(model)
-        shown = name_text or "nothing"
-        close = difflib.get_close_matches(names.canonical(name_text or "?"), known, n=1)
-        raise piece.error(f"'{shown}' is not a name of the model", at,
+        close = difflib.get_close_matches(names.canonical(name_text), known, n=1)
+        raise piece.error(f"'{name_text}' is not a name of the model", at,
                           hint=f"did you mean '{_pretty_id(close[0])}'?" if close else
                           f"names: {', '.join(map(_pretty_id, known))}")
     return node_id
@@ -239,7 +253,7 @@ def _node_of(model: Program, piece: _Text, name_text: str, at: int) -> str:
 
 def _check_index(piece: _Text, node_id: str, index: tuple, shape: tuple, at: int) -> None:
     if len(index) != len(shape) or any(not 0 <= k < n for k, n in zip(index, shape)):
-        what = "a scalar, which has no entries" if not shape else f"{fmt(shape)}"
+        what = "a scalar, which has no entries" if not shape else describe(shape)
         raise piece.error(f"{_pretty_id(node_id)}{entry_text(index)} is not an entry of "
                           f"{_pretty_id(node_id)}: it is {what}", at,
                           hint="entries are numbered from 1, as grads --scalar numbers them")
@@ -252,7 +266,10 @@ def _expression(model: Program, shapes: dict, piece: _Text, start: int):
     expr = piece.text[start:]
     translation = None
     if latex.detect(expr) == "latex":
-        translation = latex.translate(Source(expr))
+        try:
+            translation = latex.translate(Source(expr))
+        except SourceError as exc:
+            raise piece.error(exc.message, start + max(exc.col, 1) - 1, hint=exc.hint) from None
         plain, to_expr = translation.text, list(translation.offsets)
     else:
         plain, to_expr = expr, list(range(len(expr)))
@@ -301,6 +318,14 @@ def _entries(model: Program, shapes: dict, piece: _Text, plain: str, where):
         while k < n and plain[k] in PRIMES:
             k += 1
         match = _INDEX.match(plain, k)
+        if k > j and match is None and _lookup(model, plain[i:k]) is None:
+            base = _lookup(model, plain[i:j])
+            if base is not None:
+                versions = [n for n in model_names(model) if n.rstrip("'") == base]
+                raise piece.error(f"'{plain[i:k]}' is not a name of the model: "
+                                  f"{_pretty_id(base)} has no such version", where(j),
+                                  hint="its versions: " + ", ".join(map(_pretty_id, versions)))
+            k = j                       # 'os' in __import__('os'): a quote, left to the parser
         if k == j and match is None and not _respelled(model, plain[i:j]):
             out.append(plain[i:j])
             origin.extend(range(i, j))

@@ -13,7 +13,7 @@ from graphdraw.language.program import Program
 from graphdraw.numeric.numbers import show
 from graphdraw.ops.shapes import fmt
 from graphdraw.analyses.verify import chain
-from graphdraw.analyses.verify.claims import Claim, _pretty_id, entry_text
+from graphdraw.analyses.verify.claims import Claim, _pretty_id, describe, entry_text
 from graphdraw.analyses.verify.compare import Sides, close, constant_of, factor_text, ratios
 
 
@@ -39,14 +39,6 @@ def _first_values(sides: Sides) -> str:
             f"{show(sides.truths[0])}")
 
 
-def _what(shape: tuple) -> str:
-    if not shape:
-        return "a scalar"
-    if len(shape) == 1:
-        return f"a vector of {shape[0]}"
-    return ("a matrix " if len(shape) == 2 else "a tensor ") + fmt(shape)
-
-
 def _shape(claim: Claim, sides: Sides, mismatch) -> str:
     mine, right = mismatch
     if len(right) == 2 and tuple(mine) == tuple(reversed(right)) and all(
@@ -54,7 +46,7 @@ def _shape(claim: Claim, sides: Sides, mismatch) -> str:
             for c, t in zip(sides.claims, sides.truths)):
         return (f"transposed: yours is {fmt(mine)} and {claim.lhs_pretty} is {fmt(right)}; "
                 "yours transposed is right")
-    return (f"the shapes differ: yours is {_what(mine)}, {claim.lhs_pretty} is {_what(right)} "
+    return (f"the shapes differ: yours is {describe(mine)}, {claim.lhs_pretty} is {describe(right)} "
             "(a derivative has the shape of the value it is taken with respect to; verify "
             "never broadcasts a claim)")
 
