@@ -207,3 +207,12 @@ def test_an_empty_or_missing_answers_file(tmp_path):
     path.write_text("# nothing yet\n\n", encoding="utf-8")
     assert run("--answers", str(path)).exit_code == EXIT_INPUT
     assert run("--answers", str(tmp_path / "none.txt")).exit_code == EXIT_INPUT
+
+
+def test_the_python_api():
+    import graphdraw
+    graph = graphdraw.Graph.example("xor")
+    result = graph.verify(RIGHT_W_O, "∂L/∂b_o = (ŷ − y) ŷ", x=[1, 0], y=1)
+    assert result.score == "1/2" and not result.ok
+    assert result.verdicts[0].ok and result.verdicts[0].points == 101
+    assert result.verdicts[1].diagnosis.startswith("it is not the derivative")

@@ -140,6 +140,21 @@ class Graph(Pictures):
                          atol=atol, fd_rtol=fd_rtol, fd_atol=fd_atol, fd_step=fd_step,
                          structure=structure)
 
+    def verify(self, *claims: str, values: dict[str, Any] | None = None, seed: int = 0,
+               points: int = 100, show_answer: bool = False, **named: Any):
+        """`graphdraw verify`: each claim '∂U/∂V = EXPR' against graphdraw's derivative, at
+        the leaves' values (as for `grads`) and at `points` random points.
+
+        Returns the result: `.ok`, `.score` ('6/8'), `.verdicts` (each with `.ok`,
+        `.diagnosis`, `.max_rel_error`), `.to_json()`. A claim that cannot be read raises
+        the same error as the command (with the claim's line and a caret).
+        """
+        from graphdraw.analyses.verify.report import verify as run
+        texts = [(text, errors.Source(text, "<claim>"), 1, 0) for text in claims]
+        given = self._given({**(values or {}), **named})
+        return run(self.program, given, texts, count=points, seed=seed,
+                   show_answer=show_answer, source_name=self.name)
+
     def train(self, data: str | os.PathLike | None = None, *, values: dict[str, Any] | None = None,
               seed: int = 0, reduce: str = "sum", dims: dict[str, int] | None = None,
               init_scale: float = 1.0, predict: str | None = None, **settings: Any):
