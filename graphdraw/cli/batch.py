@@ -182,13 +182,18 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
         leaf_values = values_mod.leaf_values(program, given, seed)
     graph = graph_mod.build(program, title=options["title"], notations=fmt.notations,
                             values=leaf_values)
-    numbers = None
-    if shown & {"values", "grads"}:
+    numbers = steps = None
+    if options.get("steps"):                  # every number, shown a step at a time
+        from graphdraw.numeric.steps import walk
+        numbers = draw.numbers_for(program, leaf_values, local=options["edge_labels"])
+        numbers["note"] = note
+        steps = walk(graph, numbers, options["steps"])
+    elif shown & {"values", "grads"}:
         numbers = draw.numbers_for(program, leaf_values, values="values" in shown,
                                      grads="grads" in shown, local=options["edge_labels"])
         numbers["note"] = note
     return Job(program, graph, {**options, "numbers": numbers}, numbers=numbers,
-               leaf_values=leaf_values, note=note or "")
+               leaf_values=leaf_values, note=note or "", steps=steps)
 
 
 def draw_all(fmt: Format, jobs: list[Job], sources: list[ModelText]) -> list[bytes]:
@@ -205,7 +210,7 @@ def draw_all(fmt: Format, jobs: list[Job], sources: list[ModelText]) -> list[byt
     def write(pair: tuple[Job, ModelText]) -> bytes:
         job, source = pair
         with naming(source, several):
-            return fmt.write(job)
+            return fmt.steps(job) if job.steps and fmt.steps else fmt.write(job)
 
     workers = min(len(jobs), 2 * (os.cpu_count() or 1))
     if workers <= 1:

@@ -70,9 +70,13 @@ def _font_option(ctx, param, value):
 @click.option("--snippet", is_flag=True, help="With --format tikz: only the tikzpicture, to "
               "\\input in a document (its preamble needs amsmath, tikz and "
               "\\usetikzlibrary{arrows.meta,shapes.geometric}).")
+@click.option("--steps", is_flag=True, help="Backprop step by step: the graph bare, then "
+              "the forward pass a node at a time, then the backward pass from the output. "
+              "-f pdf: a page a step; -f tikz: a Beamer document, an overlay a step; -f html: "
+              "a page that steps with no script. --show values or --show grads: that pass only.")
 def render(models, inline, example, fmt_name, output, rankdir, title, caption, theme,
            draw_style, font, show, settings, values_file, seed, no_edge_labels, no_shapes,
-           layout_timeout, snippet) -> None:
+           layout_timeout, snippet, steps) -> None:
     """Draw the computation graph of a model, or of several models in one run.
 
     Each node shows its name and its forward computation; each edge carries the local
@@ -101,6 +105,8 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
       graphdraw render -f tikz --snippet -o fig.tex   # for \\input{fig.tex} in a report
       graphdraw render model.gd -f json -o -    # JSON on standard output
       graphdraw render figures/*.gd -f pdf -o build/   # build/NAME.pdf for each model
+      graphdraw render --steps -f pdf           # xor.pdf: backprop, a page a step
+      graphdraw render --steps -f tikz          # xor.tex: Beamer, an overlay a step
       echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
     """
     from graphdraw.core.named import view as named_view
@@ -108,13 +114,15 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
     shown = _shown(show, no_shapes)
     fmt = batch.choose_format(fmt_name, output)
     numeric = _notes(fmt, shown, bool(settings or values_file), snippet)
+    phases = _phases(fmt, shown) if steps else None
+    numeric = numeric or bool(phases)
     sources = [read_model(model, inline, example) for model in models or (None,)]
     paths = batch.targets(sources, fmt, output)
     batch.check_targets(sources, paths, output)
     options = {"rankdir": rankdir, "title": title or "", "caption": caption,
                "edge_labels": not no_edge_labels, "shapes": "shapes" in shown, "theme": theme,
                "style": draw_style, "font": font, "layout_timeout": layout_timeout,
-               "snippet": snippet}
+               "snippet": snippet, "steps": phases}
     # The leaves' values, for the numbers drawn or for a format that shows them (html).
     values = batch.values(settings, values_file, seed) if numeric or fmt.values else None
     if values is None and (settings or values_file):     # their shapes still fix the figure's
@@ -141,6 +149,19 @@ def _shown(show: str, no_shapes: bool) -> frozenset[str]:
         raise click.BadParameter(str(exc), ctx=click.get_current_context(),
                                  param_hint="'--show'") from None
     return shown - {"shapes"} if no_shapes else shown
+
+
+def _phases(fmt: Format, shown: frozenset[str]) -> tuple[str, ...]:
+    """--steps: the passes to walk (--show values: forward, grads: backward, else both), or a
+    usage error for a format that cannot show steps."""
+    if fmt.steps is None:
+        from graphdraw.formats import registry
+        able = [name for name in registry.names() if registry.get(name).steps is not None]
+        raise click.UsageError(f"--steps draws {', '.join(able)}, not {fmt.name}: give "
+                               f"--format {able[0]} (or -o FILE.{registry.get(able[0]).extension})")
+    from graphdraw.numeric.steps import PHASES
+    wanted = tuple(phase for phase, item in zip(PHASES, ("values", "grads")) if item in shown)
+    return wanted or PHASES
 
 
 def _notes(fmt: Format, shown: frozenset[str], given: bool, snippet: bool) -> bool:

@@ -27,6 +27,7 @@ class Job:
     numbers: dict | None = None
     leaf_values: dict | None = None
     note: str = ""
+    steps: list | None = None         # render --steps: numeric.steps.walk's steps
     _dot: str | None = field(default=None, repr=False)
 
     def dot(self) -> str:
@@ -41,7 +42,17 @@ class Job:
         return {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
 
 
-WRITER_OPTIONS = ("layout_timeout", "snippet")
+WRITER_OPTIONS = ("layout_timeout", "snippet", "steps")
+
+
+def lazy(module: str, function: str = "write") -> Callable[[Job], bytes]:
+    """A writer that imports its module when first called (rendering SVG never imports the
+    steps' or the other formats' code)."""
+    def write(job: Job) -> bytes:
+        import importlib
+        return getattr(importlib.import_module(module), function)(job)
+    write.__doc__ = f"{module}.{function}, imported when called."
+    return write
 
 
 @dataclass(frozen=True)
@@ -55,3 +66,4 @@ class Format:
     notations: tuple[str, ...] = ("pretty", "html")   # what core.graph.build must print
     values: bool = False              # needs the leaves' values even without --show values
     numbers: bool = True              # can show values/grads (--show values,grads)
+    steps: Callable[[Job], bytes] | None = None   # render --steps: backprop a step a picture

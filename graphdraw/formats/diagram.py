@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphdraw.formats.base import Format, Job
+from graphdraw.formats.base import Format, Job, lazy
 from graphdraw.formats.graphviz.layout import layout
 
 LAYOUT_TIMEOUT = 30.0        # seconds, unless the job says (--layout-timeout)
@@ -25,6 +25,7 @@ FORMATS = {
     "svg": Format("svg", "svg", "the picture as SVG (Graphviz's dot lays it out)",
                   write=_laid_out("svg")),
     "png": Format("png", "png", "the picture as a PNG image", write=_laid_out("png")),
-    "pdf": Format("pdf", "pdf", "the picture as a one-page PDF", write=_laid_out("pdf")),
+    "pdf": Format("pdf", "pdf", "the picture as a one-page PDF (with --steps: a page a step)",
+                  write=_laid_out("pdf"), steps=lazy("graphdraw.formats.steps.pdf")),
     "dot": Format("dot", "dot", "the Graphviz source; needs no Graphviz", write=_source),
 }

@@ -20,6 +20,7 @@ import networkx as nx
 from graphdraw.core.named import view as named_view
 from graphdraw.formats.graphviz import labels
 from graphdraw.formats.graphviz import nodes
+from graphdraw.formats.graphviz import stepped
 from graphdraw.formats.graphviz.labels import (EDGE_NUMBER_SIZE, EXPR_SIZE, NAME_SIZE,  # noqa: F401
                                       NUMBER_SIZE, SMALL_SIZE)
 from graphdraw.formats.graphviz.layout import ENGINES, count_nodes, layout  # noqa: F401
@@ -38,7 +39,7 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
                edge_labels: bool = True, shapes: bool = True,
                numbers: dict | None = None, theme: str = DEFAULT_THEME,
                style: str = DEFAULT_STYLE, font: str | None = None,
-               caption: str | None = None) -> graphviz.Digraph:
+               caption: str | None = None, step: object = None) -> graphviz.Digraph:
     """The Graphviz drawing of an annotated graph (no program is run).
 
     `title` None uses the graph's own title, "" draws none; `caption` is drawn below the
@@ -49,7 +50,8 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
     `numbers` (see `numbers_for`) adds values and gradients to the nodes and the value of
     each local derivative under its label: {"values": {node: array}, "grads": {node: array},
     "local": {(tail, head, position): array}, "note": text for the legend}; any part may
-    be missing.
+    be missing. `step` (numeric.steps.Step, `render --steps`) hides the numbers it does not
+    show yet and highlights what it does (graphviz/stepped.py).
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
@@ -79,9 +81,10 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
     if caption and title_label:
         with dot.subgraph(name="cluster_title") as canvas:
             canvas.attr(label=title_label, labelloc="t", peripheries="0", margin="0")
-            _Drawing(canvas, graph, rankdir, edge_labels, shapes, numbers, look, ops_style).draw()
+            _Drawing(canvas, graph, rankdir, edge_labels, shapes, numbers, look, ops_style,
+                     step).draw()
     else:
-        _Drawing(dot, graph, rankdir, edge_labels, shapes, numbers, look, ops_style).draw()
+        _Drawing(dot, graph, rankdir, edge_labels, shapes, numbers, look, ops_style, step).draw()
     return dot
 
 
@@ -131,6 +134,7 @@ class _Drawing:
     numbers: dict
     look: Theme
     ops_style: bool
+    step: object = None                            # render --steps: one step's numbers
     ids: dict = field(default_factory=dict)        # graph node -> its DOT name
     ops: dict = field(default_factory=dict)        # ops style: value -> its op node's name
     order: dict = field(default_factory=dict)      # graph node -> its position in the graph
@@ -180,11 +184,13 @@ class _Drawing:
                 statements.append((plate_of[node], self.ops[node], nodes.op_node(data, look)))
             tag = node if data.get("label") is None and node in referenced else None
             shape = self.value_shapes.get(node) if data.get("shape") is None else None
-            rows = nodes.node_numbers(node, data, numbers, self.grad_of, look)
+            rows = stepped.rows(nodes.node_numbers(node, data, numbers, self.grad_of, look),
+                                node, self.step)
             label, extra = nodes.node_label(data, self.shapes, tag, shape, rows, look,
                                             forward=not self.ops_style)
             statements.append((plate_of[node], self.ids[node],
-                               {"label": label, **look.kinds[kind], **extra}))
+                               {"label": label, **look.kinds[kind], **extra,
+                                **stepped.node_attrs(node, self.step, look)}))
         return statements
 
     def _edge(self, tail: object, head: object, key: int, data: dict) -> None:
@@ -205,6 +211,7 @@ class _Drawing:
             return
         # Heavy edges between computed values keep the main chain straight; leaves hang off it.
         attrs = {} if self.graph.nodes[tail].get("op") is None else {"weight": "4"}
+        attrs.update(stepped.edge_attrs((tail, head, data.get("arg", key)), self.step, self.look))
         if self.edge_labels:
             label = self._edge_label(tail, head, key, data)
             if label:
@@ -225,7 +232,8 @@ class _Drawing:
         if value is not None and any(ch.isalpha() for ch in
                                      data.get("local_grad_pretty") or grad):
             self.local_shown = True
-            numbers_cell = number_rows([("=", number_lines(value), None)], EDGE_NUMBER_SIZE)
+            colour = stepped.local_colour((tail, head, data.get("arg", key)), self.step)
+            numbers_cell = number_rows([("=", number_lines(value), colour)], EDGE_NUMBER_SIZE)
             symbolic = (f"{labels.PLAIN_TABLE}<TR><TD>{symbolic}</TD></TR>"
                         f"<TR><TD>{numbers_cell}</TD></TR></TABLE>")
         return f"<{symbolic}>"

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from graphdraw.core.named import view as named_view
 from graphdraw.formats.graphviz import draw
-from graphdraw.formats.base import Format, Job
+from graphdraw.formats.base import Format, Job, lazy
 from graphdraw.formats.html.markup import clean_svg
 from graphdraw.formats.html.mathml import mathml, value_html, value_tex
 from graphdraw.formats.html.page import example_html, page, to_html
@@ -41,7 +41,7 @@ def _write(job: Job) -> bytes:
 
 FORMATS = {"html": Format("html", "html", "one self-contained page: the diagram with a tooltip "
                           "on every node and edge, the equations and the numbers", write=_write,
-                          values=True)}
+                          values=True, steps=lazy("graphdraw.formats.steps.html"))}
 
 __all__ = ["FORMATS", "clean_svg", "example_html", "mathml", "page", "to_html", "value_html",
            "value_tex"]

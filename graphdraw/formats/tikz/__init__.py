@@ -23,7 +23,7 @@ legend) and `picture` (the entry points: `from_layout`, `from_dot`, `to_tikz`, `
 
 from __future__ import annotations
 
-from graphdraw.formats.base import Format, Job
+from graphdraw.formats.base import Format, Job, lazy
 from graphdraw.formats.tikz.picture import document, example_tex, from_dot, from_layout, to_tikz
 from graphdraw.formats.tikz.scene import tikz_name
 from graphdraw.formats.tikz.styles import LIBRARIES, PREAMBLE
@@ -40,7 +40,8 @@ def _write(job: Job) -> bytes:
 
 FORMATS = {"tikz": Format("tikz", "tex", "a LaTeX document drawn with TikZ: Graphviz's layout, "
                           "every label typeset by LaTeX", write=_write,
-                          notations=("pretty", "html", "latex"))}
+                          notations=("pretty", "html", "latex"),
+                          steps=lazy("graphdraw.formats.steps.beamer"))}
 
 __all__ = ["FORMATS", "LIBRARIES", "PREAMBLE", "document", "escape", "example_tex", "from_dot",
            "from_layout", "math", "tikz_name", "to_tikz"]

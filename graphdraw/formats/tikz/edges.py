@@ -56,6 +56,11 @@ def draw_edges(scene: Scene) -> tuple[list[str], list[str]]:
         arrows = ("<" if start else "") + "-" + (">" if end else "")
         opts = [style] + extra + ([arrows] if arrows != "-" else [])
         lines.append(_draw(scene, opts, ends, points))
+        if edge is not None:             # render --steps: the slides that use this edge
+            used = (edge[0], edge[1], edge[3].get("arg", edge[2]))
+            for spec in scene.used.get(used, ()):
+                lines.append(_draw(scene, opts + ["gd step edge"], ends, points)
+                             .replace("\\draw[", f"\\draw<{spec}>[", 1))
         if "lp" in obj:
             labels.append(_edge_label(scene, obj, edge, local))
     return lines, labels
@@ -94,7 +99,8 @@ def _edge_label(scene: Scene, obj: dict, edge: tuple | None, local: dict) -> str
             value = local.get((tail, head, data.get("arg", key)))
             if value is not None and any(ch.isalpha() for ch in
                                          data.get("local_grad_pretty") or grad):
-                text += r"\\" + numbers_cell([("=", number_lines(value), None)])
+                spec = scene.overlay("local", (tail, head, data.get("arg", key)))
+                text += r"\\" + numbers_cell([("=", number_lines(value), None)], [spec])
     if text is None:
         text = escape(label_text(obj.get("_ldraw_")))
     colour = scene.pic.colour("gdLabel", text_colour(obj.get("_ldraw_"))) or scene.grad

@@ -70,16 +70,18 @@ def _node_text(scene: Scene, node: object, data: dict) -> str:
             lines.append(f"${math(forward)}$")
         if shape:
             lines.append(f"{{{SMALL_FONT}\\color{{{scene.muted}}}{shape}}}")
-    rows = []
+    rows, specs = [], []
     value = (scene.numbers.get("values") or {}).get(node)
     if value is not None:
         rows.append(("=", number_lines(value), None))
+        specs.append(scene.overlay("values", node))
     gradient = (scene.numbers.get("grads") or {}).get(node)
     if gradient is not None:
         symbol = math(label) if label else r"\cdot"
         rows.append((f"{scene.grad_of}{symbol} =", number_lines(gradient), scene.grad))
+        specs.append(scene.overlay("grads", node))
     if rows:
-        lines.append(numbers_cell(rows))
+        lines.append(numbers_cell(rows, specs))
     return _stack(lines, named=label is not None)
 
 

@@ -37,15 +37,23 @@ def number_math(line: str) -> str:
     return math(line.replace(" ", r"\ "))
 
 
-def numbers_cell(rows: list[tuple[str, list[str], str | None]]) -> str:
-    r"""Labelled numbers as a tabular: the label right-aligned, its lines left-aligned."""
+def numbers_cell(rows: list[tuple[str, list[str], str | None]],
+                 overlays: list[str | None] | None = None) -> str:
+    r"""Labelled numbers as a tabular: the label right-aligned, its lines left-aligned.
+
+    `overlays` (Beamer, `render --steps`) gives each row the slides it shows on, e.g. '3-'.
+    """
     body = []
-    for label, lines, colour in rows:
+    for row, (label, lines, colour) in enumerate(rows):
+        spec = overlays[row] if overlays else None
         for i, line in enumerate(lines):
             head = f"${label}$" if i == 0 else ""
-            cell = f"{head} & ${line}$"
+            value = f"${line}$"
+            if spec:
+                head, value = f"\\visible<{spec}>{{{head}}}", f"\\visible<{spec}>{{{value}}}"
+            cell = f"{head} & {value}"
             if colour:
-                cell = f"\\color{{{colour}}}{head} & \\color{{{colour}}}${line}$"
+                cell = f"\\color{{{colour}}}{head} & \\color{{{colour}}}{value}"
             body.append(cell + r" \\")
     return (f"{{{SMALL_FONT}\\begin{{tabular}}{{@{{}}r@{{\\,}}l@{{}}}}"
             + " ".join(body) + r"\end{tabular}}")

@@ -19,7 +19,7 @@ from graphdraw.formats.tikz.text import escape
 def from_layout(graph: nx.MultiDiGraph, layout: dict, *, title: str | None = None,
                 caption: str | None = None, edge_labels: bool = True, shapes: bool = True,
                 numbers: dict | None = None, style: str = "textbook", theme: str | None = None,
-                **_dot_options) -> str:
+                overlays: dict | None = None, **_dot_options) -> str:
     """The tikzpicture of a graph from dot's -Tjson layout of `draw.to_dot(graph, ...)`.
 
     Takes the options `draw.to_dot` was given (those that only change the DOT, such as
@@ -30,7 +30,7 @@ def from_layout(graph: nx.MultiDiGraph, layout: dict, *, title: str | None = Non
         title = graph.graph.get("title") or ""
     scene = Scene(graph, layout, title=title, caption=caption or "",
                   edge_labels=edge_labels, shapes=shapes, numbers=numbers or {},
-                  ops_style=style == "ops", theme=theme)
+                  ops_style=style == "ops", theme=theme, overlays=overlays)
     return assemble(scene.pic, graph, _body(scene))
 
 

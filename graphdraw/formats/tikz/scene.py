@@ -23,8 +23,12 @@ class Scene:
 
     def __init__(self, graph: nx.MultiDiGraph, layout: dict, *, title: str, caption: str,
                  edge_labels: bool, shapes: bool, numbers: dict, ops_style: bool,
-                 theme: str | None) -> None:
+                 theme: str | None, overlays: dict | None = None) -> None:
         self.graph, self.layout, self.numbers = graph, layout, numbers
+        # Beamer (render --steps): {"values"|"grads"|"local": {node or edge: first slide}},
+        # and "used": {edge: [slides]}; empty for a plain picture.
+        self.overlays = overlays or {}
+        self.used: dict = self.overlays.get("used", {})
         self.title, self.caption, self.edge_labels = title, caption, edge_labels
         self.ops_style = ops_style
         self.pic = Picture()
@@ -55,6 +59,11 @@ class Scene:
             (d.get("shape") or value_shape(numbers, n)) not in (None, [], ())
             for n, d in graph.nodes(data=True))
         self.referenced = _referenced(graph)
+
+    def overlay(self, part: str, key: object) -> str | None:
+        """The slides a number shows on ('4-'), or None when every slide shows it."""
+        first = (self.overlays.get(part) or {}).get(key)
+        return None if first is None else f"{first}-"
 
     @staticmethod
     def text_at(lp: str, style: str, text: str, name: str | None = None) -> str:

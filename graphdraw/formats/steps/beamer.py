@@ -1,0 +1,75 @@
+r"""`render --steps -f tikz`: a Beamer document, one frame, an overlay a step.
+
+The picture is the TikZ of `--format tikz --show values,grads`, laid out once by Graphviz
+with every number in place; each number is wrapped in `\visible<K->` from the slide of the
+step that computes it (so nothing moves), the edges a step uses are drawn again, thick, on
+its slide only (`\draw<K>`), and the node it computes gets an outline. Under the picture,
+`\only<K>` says what step K does. Slide K is step K - 1 (Beamer counts from 1).
+"""
+
+from __future__ import annotations
+
+import json
+
+from graphdraw.formats.base import Job
+from graphdraw.formats.steps import pages
+from graphdraw.formats.tikz.picture import from_layout
+from graphdraw.formats.tikz.scene import tikz_name
+from graphdraw.formats.tikz.styles import PREAMBLE
+from graphdraw.formats.tikz.text import escape
+
+STEP_STYLES = (r"\tikzset{gd step edge/.style={line width=2.4bp, draw=gdStep},"
+               r" gd step node/.style={line width=2.4bp, draw=gdStep, rounded corners=3bp}}")
+
+
+def write(job: Job) -> bytes:
+    """The Beamer document of a figure's steps (ASCII; compiles with pdflatex)."""
+    from graphdraw.formats.graphviz import draw
+    steps = pages.steps_of(job)
+    options = {**job.dot_options(), "numbers": job.numbers, "title": "", "caption": None}
+    layout = json.loads(draw.layout(draw.to_dot(job.graph, **options), "json",
+                                    timeout=job.options.get("layout_timeout", 30.0)))
+    picture = from_layout(job.graph, layout, overlays=overlays(steps), **options)
+    outlines = _outlines(job, steps)
+    picture = picture.replace(r"\end{tikzpicture}", "\n".join(outlines) + "\n"
+                              + r"\end{tikzpicture}", 1)
+    captions = "\n".join(f"\\only<{s.index + 1}>{{{escape(pages.caption(job, s))}}}"
+                         for s in steps)
+    title = escape(job.options.get("title") or "Backprop step by step")
+    text = ("\\documentclass[aspectratio=169]{beamer}\n" + PREAMBLE
+            + "\\definecolor{gdStep}{HTML}{D62728}\n" + STEP_STYLES + "\n"
+            "\\setbeamertemplate{navigation symbols}{}\n"
+            "\\begin{document}\n"
+            f"\\begin{{frame}}{{{title}}}\n"
+            "\\centering\n"
+            f"\\resizebox{{\\linewidth}}{{!}}{{%\n{picture}}}\n\n"
+            "\\vspace{0.5em}\n{\\small\n" + captions + "\n}\n"
+            "\\end{frame}\n"
+            "\\end{document}\n")
+    return text.encode("ascii")
+
+
+def overlays(steps: list) -> dict:
+    """What Scene needs: the first slide of each number, and the slides each edge is used on."""
+    first: dict = {"values": {}, "grads": {}, "local": {}}
+    used: dict = {}
+    for step in steps:
+        for part in ("values", "grads", "local"):
+            for key in getattr(step, part):
+                first[part].setdefault(key, step.index + 1)
+        for edge in step.edges:
+            used.setdefault(edge, []).append(str(step.index + 1))
+    return {**first, "used": used}
+
+
+def _outlines(job: Job, steps: list) -> list[str]:
+    """An outline around the node each step computes, on that step's slide."""
+    names = {node: tikz_name(node, i) for i, node in enumerate(job.graph.nodes)}
+    out = []
+    for step in steps:
+        if step.node is not None and step.node in names:
+            name = names[step.node]
+            out.append(f"\\draw<{step.index + 1}>[gd step node] ([shift={{(-2bp,2bp)}}]"
+                       f"{name}.west |- {name}.north) rectangle ([shift={{(2bp,-2bp)}}]"
+                       f"{name}.east |- {name}.south);")
+    return out

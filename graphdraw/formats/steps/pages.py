@@ -1,0 +1,43 @@
+"""Each step's drawing: the figure's DOT with that step's numbers hidden or highlighted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from graphdraw import errors
+
+if TYPE_CHECKING:
+    from graphdraw.formats.base import Job
+    from graphdraw.numeric.steps import Step
+
+
+def steps_of(job: Job) -> list[Step]:
+    """The job's steps, or an error saying how to get them."""
+    if not job.steps:
+        raise errors.GraphdrawError("no steps were made for this figure",
+                                    hint="render it with --steps")
+    return job.steps
+
+
+def caption(job: Job, step: Step) -> str:
+    """What a page says under the graph: the step and its number (and the user's caption)."""
+    steps = steps_of(job)
+    text = f"Step {step.index} of {len(steps) - 1}. {step.caption}"
+    user = job.options.get("caption")
+    return f"{user}\n{text}" if user else text
+
+
+def dot_source(job: Job, step: Step, **changes) -> str:
+    """The DOT of one step: the figure's own options, all its numbers, this step's view."""
+    from graphdraw.formats.graphviz import draw
+    options = {**job.dot_options(), "numbers": job.numbers, "caption": caption(job, step),
+               "step": step, **changes}
+    return draw.to_dot(job.graph, **options)
+
+
+def laid_out(job: Job, fmt: str, **changes) -> list[bytes]:
+    """Every step laid out by Graphviz as `fmt`, in order."""
+    from graphdraw.formats.graphviz.layout import layout
+    timeout = job.options.get("layout_timeout", 30.0)
+    return [layout(dot_source(job, step, **changes), fmt, timeout=timeout)
+            for step in steps_of(job)]
