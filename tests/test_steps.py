@@ -1,0 +1,288 @@
+"""render --steps: the walk (numeric/steps.py), the PDF a page a step, Beamer, the HTML stepper."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zlib
+
+import pytest
+from click.testing import CliRunner
+
+from graphdraw.cli import cli
+from graphdraw.core import graph as graph_mod
+from graphdraw.formats.graphviz import draw
+from graphdraw.formats.steps import pdfpages
+from graphdraw.language import examples, parser
+from graphdraw.numeric import evaluate, steps as steps_mod, values
+
+HAS_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz's dot")
+
+
+def _walk(name: str = "xor", phases=steps_mod.PHASES, seed: int = 0):
+    program = parser.parse(examples.text(name), f"<example {name}>")
+    leaf_values = values.leaf_values(program, {}, seed)
+    graph = graph_mod.build(program, notations=graph_mod.FOR_RENDER, values=leaf_values)
+    numbers = draw.numbers_for(program, leaf_values)
+    return program, graph, numbers, steps_mod.walk(graph, numbers, phases)
+
+
+def _render(tmp_path, *args: str):
+    result = CliRunner().invoke(cli, ["render", *args], catch_exceptions=False)
+    return result
+
+
+# --- the walk ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", examples.names())
+def test_walk_goes_forward_in_order_then_backward_from_the_output(name):
+    program, graph, numbers, steps = _walk(name)
+    assert steps[0].phase == "graph" and not steps[0].values and not steps[0].grads
+    phases = [s.phase for s in steps]
+    assert phases == sorted(phases, key=["graph", "forward", "backward"].index)
+    position = {n: i for i, n in enumerate(graph.nodes)}
+    computed = [s.node for s in steps if s.phase == "forward" and s.node is not None]
+    # every computed node with a value, once, in the order the model defines them
+    assert computed == [n for n in graph.nodes if graph.in_degree(n)
+                        and graph.nodes[n]["kind"] != "constant"]
+    backward = [s for s in steps if s.phase == "backward"]
+    assert backward[0].node == program.output and backward[0].edges == ()
+    # the gradients a step shows are the ones backprop computes, and every one appears
+    grads = evaluate.backward(program, evaluate.forward(program, values.leaf_values(
+        program, {}, 0)))
+    assert steps[-1].grads == {n for n in grads if n in graph}
+    for step in backward[1:]:
+        assert step.edges and all(tail == step.node for tail, _, _ in step.edges)
+        earlier = steps[step.index - 1].grads
+        # an edge is used only once the gradient at its head is known
+        assert all(head in earlier for _, head, _ in step.edges)
+        assert step.grads == earlier | {step.node}
+        assert all(position[h] > position[step.node] for _, h, _ in step.edges)
+    # what is visible only grows
+    for before, after in zip(steps, steps[1:]):
+        assert before.values <= after.values and before.grads <= after.grads
+        assert before.local <= after.local
+
+
+def test_walk_of_a_value_used_twice_uses_both_edges():
+    program = parser.parse("L = x * x", "<test>")
+    leaf_values = values.leaf_values(program, {"x": 3.0}, 0)
+    graph = graph_mod.build(program, notations=graph_mod.FOR_RENDER)
+    steps = steps_mod.walk(graph, draw.numbers_for(program, leaf_values))
+    last = steps[-1]
+    assert last.node == "x" and len(last.edges) == 2
+    assert "∂L/∂x from ∂L/∂L" in last.caption
+
+
+def test_phases_leave_a_pass_out():
+    *_, forward = _walk(phases=("forward",))
+    *_, backward = _walk(phases=("backward",))
+    assert {s.phase for s in forward} == {"graph", "forward"}
+    assert {s.phase for s in backward} == {"graph", "backward"}
+    assert not backward[-1].values          # the backward pass alone shows no values
+
+
+def test_captions_name_the_nodes_and_the_local_derivatives():
+    *_, steps = _walk()
+    captions = [s.caption for s in steps]
+    assert "Forward: a = W_iᵀ x + b_a" in captions
+    assert "Backward: ∂L/∂L = 1" in captions
+    assert "Backward: ∂L/∂a from ∂L/∂z and the local derivative z (1 − z)" in captions
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+def _pages(pdf: bytes) -> list[bytes]:
+    """Each page's content stream, decompressed, in the page tree's order."""
+    objects = pdfpages.read_objects(pdf)
+    catalog = next(n for n, o in objects.items() if b"/Catalog" in o.head)
+    tree = int(re.search(rb"/Pages\s+(\d+)", objects[catalog].head).group(1))
+    kids = [int(n) for n in re.findall(rb"(\d+)\s+0\s+R", objects[tree].head)]
+    out = []
+    for kid in kids:
+        contents = int(re.search(rb"/Contents\s+(\d+)", objects[kid].head).group(1))
+        out.append(zlib.decompress(objects[contents].stream.rsplit(b"endstream", 1)[0]))
+    return out
+
+
+@needs_dot
+@pytest.mark.dot
+def test_pdf_has_a_page_a_step_in_order_and_is_deterministic(tmp_path):
+    from graphdraw.cli import batch
+    from graphdraw.formats import registry
+    from graphdraw.formats.steps import pages
+    from graphdraw.language.source import read_model
+    out = tmp_path / "xor.pdf"
+    result = _render(tmp_path, "--steps", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    first = out.read_bytes()
+    assert _render(tmp_path, "--steps", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == first                       # no creation date: same bytes
+    fmt = registry.get("pdf")
+    options = {"rankdir": "LR", "title": "", "caption": None, "edge_labels": True,
+               "shapes": True, "theme": "default", "style": "textbook", "font": None,
+               "layout_timeout": 30.0, "snippet": False, "steps": steps_mod.PHASES}
+    job = batch.make_job(read_model(None, None, None), fmt, options, frozenset(),
+                         batch.values((), None, 0))
+    singles = [_pages(pdf)[0] for pdf in pages.laid_out(job, "pdf")]
+    merged = _pages(first)
+    assert len(merged) == len(job.steps) == 28
+    assert merged == singles                                # page k is step k
+    assert len(set(merged)) == len(merged)                  # every step draws something new
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.parametrize("args", [["--style", "ops"], ["--theme", "print", "--show", "grads"],
+                                  ["--example", "xor-sum", "--rankdir", "TB"],
+                                  ["--show", "none", "--no-edge-labels"]])
+def test_pdf_steps_with_every_style_and_show(tmp_path, args):
+    out = tmp_path / "fig.pdf"
+    result = _render(tmp_path, "--steps", *args, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    pages = _pages(out.read_bytes())
+    assert len(pages) > 3
+    if "grads" in args:      # the backward pass alone: bare, then a page a gradient
+        assert len(pages) == len(_walk(phases=("backward",))[-1]) == 16
+
+
+def test_concatenate_unpacks_object_streams():
+    # A page whose objects sit in a compressed object stream, as cairo 1.18 writes them.
+    members = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 50 50] /Contents 4 0 R >>"]
+    header = b" ".join(b"%d %d" % (i + 1, sum(len(m) + 1 for m in members[:i]))
+                       for i in range(3)) + b" "
+    packed = zlib.compress(header + b"\n".join(members) + b"\n")
+    content = b"0 0 m 10 10 l S"
+    pdf = (b"%%PDF-1.5\n4 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+           b"5 0 obj\n<< /Type /ObjStm /N 3 /First %d /Filter /FlateDecode /Length %d >>\n"
+           b"stream\n%s\nendstream\nendobj\n"
+           % (len(content), content, len(header), len(packed), packed))
+    objects = pdfpages.read_objects(pdf)
+    assert b"/Type /Page " in objects[3].head and objects[4].stream.startswith(content)
+    joined = pdfpages.concatenate([pdf, pdf])
+    assert joined.count(b"/Type /Page ") == 2 and b"/ObjStm" not in joined
+    assert b"/Count 2" in joined
+
+
+def test_concatenate_refuses_what_is_not_a_pdf():
+    from graphdraw.errors import GraphdrawError
+    with pytest.raises(GraphdrawError, match="did not write a PDF"):
+        pdfpages.concatenate([b"<svg/>"])
+
+
+# --- usage ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "json", "dot"])
+def test_steps_in_a_format_without_steps_is_a_usage_error(fmt, tmp_path):
+    result = CliRunner().invoke(cli, ["render", "--steps", "-f", fmt, "-o",
+                                      str(tmp_path / f"x.{fmt}")])
+    assert result.exit_code == 2
+    assert "--steps draws pdf, html, tikz" in result.output
+    assert not (tmp_path / f"x.{fmt}").exists()
+
+
+# --- Beamer -----------------------------------------------------------------------------------
+
+@needs_dot
+@pytest.mark.dot
+def test_beamer_has_an_overlay_a_step(tmp_path):
+    out = tmp_path / "xor.tex"
+    assert _render(tmp_path, "--steps", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="ascii")
+    assert text.startswith("\\documentclass[aspectratio=169]{beamer}")
+    *_, steps = _walk()
+    assert [int(k) for k in re.findall(r"\\only<(\d+)>", text)] == list(range(1, 29))
+    # a node's value shows from the slide of its forward step, its gradient from its backward
+    first_value = next(s.index for s in steps if "z" in s.values) + 1
+    first_grad = next(s.index for s in steps if "z" in s.grads) + 1
+    assert f"\\visible<{first_value}->" in text and f"\\visible<{first_grad}->" in text
+    # each used edge is drawn again, thick, on its own slide only
+    used = sum(len(s.edges) for s in steps)
+    assert len(re.findall(r"\\draw<\d+>\[[^\]]*gd step edge", text)) == used
+    assert len(re.findall(r"\\draw<\d+>\[gd step node\]", text)) == \
+        sum(s.node is not None for s in steps)
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.latex
+@pytest.mark.slow
+def test_beamer_compiles_with_pdflatex(tmp_path):
+    from test_tikz import HAS_LATEX, compile_tex
+    if not HAS_LATEX or not shutil.which("kpsewhich"):
+        pytest.skip("pdflatex is not installed (make test installs it)")
+    out = tmp_path / "steps.tex"
+    assert _render(tmp_path, "--steps", "--rankdir", "TB", "--style", "ops", "-o",
+                   str(out)).exit_code == 0
+    compile_tex(tmp_path, "steps", out.read_text(encoding="ascii"))
+    pdf = (tmp_path / "steps.pdf").read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(
+        re.findall(r"\\only<", out.read_text(encoding="ascii")))
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+@needs_dot
+@pytest.mark.dot
+def test_html_stepper_is_inert_and_has_a_panel_a_step(tmp_path):
+    from test_html import assert_inert
+    out = tmp_path / "xor.html"
+    assert _render(tmp_path, "--steps", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert_inert(text)
+    assert "Content-Security-Policy" in text and "<script" not in text.lower()
+    assert len(re.findall(r'<input type="radio" name="step"', text)) == 28
+    assert len(re.findall(r'<section class="step step-\d+"', text)) == 28
+    assert text.count(" checked>") == 1
+    ids = re.findall(r' id="([^"]+)"', text)
+    assert len(ids) == len(set(ids))                 # 28 drawings, no id twice
+    assert 'fill="transparent"' not in text and "#fffffe" not in text
+
+
+def _visible_step(page) -> tuple[str, str]:
+    """The caption of the one step shown, and how many steps are shown."""
+    shown = page.locator("section.step:visible")
+    assert shown.count() == 1
+    return shown.locator("p.what").inner_text(), shown.get_attribute("data-phase")
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.browser
+def test_html_stepper_steps_forward_and_back_in_chromium(tmp_path):
+    from test_html import _browser_missing
+    missing = _browser_missing()
+    if missing:
+        pytest.skip(missing)
+    from test_html import CHROMIUM
+    from playwright.sync_api import sync_playwright
+    out = tmp_path / "xor.html"
+    assert _render(tmp_path, "--steps", "--example", "linear", "-o", str(out)).exit_code == 0
+    *_, steps = _walk("linear")
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(out.as_uri())
+        assert _visible_step(page) == (f"Step 0 of {len(steps) - 1}. The computation graph",
+                                       "graph")
+        for step in steps[1:]:                      # forward, then backward, by "next"
+            page.locator("section.step:visible label.next").click()
+            caption, phase = _visible_step(page)
+            assert caption.endswith(step.caption) and phase == step.phase
+        assert page.locator("section.step:visible label.next").count() == 0
+        page.locator("section.step:visible label.prev").click()
+        assert _visible_step(page)[0].endswith(steps[-2].caption)
+        page.locator("nav.jump label", has_text=re.compile("^2$")).click()
+        assert _visible_step(page)[0].endswith(steps[2].caption)
+        # numbers not yet computed are not drawn: each step draws more text than step 0
+        texts = page.locator("section.step svg").evaluate_all(
+            "svgs => svgs.map(s => s.querySelectorAll('text').length)")
+        browser.close()
+    assert not problems, problems
+    assert texts[0] < texts[2] < texts[-1] and texts == sorted(texts)
