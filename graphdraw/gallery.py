@@ -35,6 +35,8 @@ WITH_NUMBERS = {"xor-values": ("xor", ("--show", "values,grads", "--rankdir", "T
 COMPARISONS = {"xor-vs-torchviz": "xor"}     # graphdraw check --diagram
 TIKZ = {"xor": "xor"}                         # stem.tex: graphdraw render --format tikz
 HTML = {"xor": "xor"}                         # stem.html: graphdraw render --format html
+# Pages of `graphdraw render --steps --rankdir TB`: stem -> (example, step).
+STEPS = {"xor-step-05": ("xor", 5), "xor-step-13": ("xor", 13), "xor-step-23": ("xor", 23)}
 
 
 def example_dot(name: str, **options) -> str:
@@ -48,6 +50,12 @@ def numbers_dot(name: str, seed: int = 0) -> str:
     The same DOT as `graphdraw render --example NAME --show values,grads --rankdir TB`.
     """
     return example_dot(name, show="values,grads", rankdir="TB", seed=seed)
+
+
+def step_dot(name: str, index: int) -> str:
+    """Step `index` of `graphdraw render --example NAME --steps --rankdir TB`."""
+    from graphdraw.formats.steps.pages import example_step_dot
+    return example_step_dot(name, index, rankdir="TB")
 
 
 def comparison_dot(name: str, seed: int = 0) -> str:
@@ -86,6 +94,8 @@ def sources() -> dict[str, Callable[[], str]]:
     files.update({f"{stem}.dot": (lambda name=name: comparison_dot(name))
                   for stem, name in COMPARISONS.items()})
     files.update(_training_sources())
+    files.update({f"{stem}.dot": (lambda name=name, k=k: step_dot(name, k))
+                  for stem, (name, k) in STEPS.items()})
     tex = _tikz_maker()
     if tex is not None:
         files.update({f"{stem}.tex": (lambda name=name: tex(name)) for stem, name in TIKZ.items()})
@@ -204,6 +214,9 @@ def main(directory: str = DIAGRAMS) -> int:
                     data = tex_to_png(source)
                 else:
                     data = draw.layout(source, os.path.splitext(picture)[1].lstrip("."))
+                    if picture.endswith(".svg") and filename[:-4] in STEPS:
+                        from graphdraw.formats.graphviz.stepped import hide_in_svg
+                        data = hide_in_svg(data)
             except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
                 failed.append(f"{picture}: {exc}")
                 continue

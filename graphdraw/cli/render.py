@@ -136,8 +136,9 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
             continue
         out.write_atomic(path, data, input_path=source.path)
         drawn = job.graph if fmt.name == "json" else named_view(job.graph, draw_style)
+        steps = f", {len(job.steps)} steps" if job.steps else ""
         click.echo(f"wrote {path} ({drawn.number_of_nodes()} nodes, "
-                   f"{drawn.number_of_edges()} edges, {fmt.name})", err=True)
+                   f"{drawn.number_of_edges()} edges, {fmt.name}{steps})", err=True)
 
 
 def _shown(show: str, no_shapes: bool) -> frozenset[str]:

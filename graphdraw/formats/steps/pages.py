@@ -41,3 +41,28 @@ def laid_out(job: Job, fmt: str, **changes) -> list[bytes]:
     timeout = job.options.get("layout_timeout", 30.0)
     return [layout(dot_source(job, step, **changes), fmt, timeout=timeout)
             for step in steps_of(job)]
+
+
+def example_job(name: str, seed: int = 0, **options) -> Job:
+    """The steps of a built-in example as `graphdraw render --example NAME --steps` makes
+    them (`options` as draw.to_dot takes them: rankdir, style, theme, ...)."""
+    from graphdraw.core import graph as graph_mod
+    from graphdraw.formats.base import Job
+    from graphdraw.formats.graphviz import draw
+    from graphdraw.language import examples, parser
+    from graphdraw.numeric import steps as steps_mod
+    from graphdraw.numeric import values
+    program = parser.parse(examples.text(name), f"<example {name}>")
+    leaf_values = values.leaf_values(program, {}, seed)
+    graph = graph_mod.build(program, notations=graph_mod.FOR_TIKZ, values=leaf_values)
+    numbers = draw.numbers_for(program, leaf_values)
+    numbers["note"] = draw.values_note(seed)
+    return Job(program, graph, {"title": "", **options, "numbers": numbers}, numbers=numbers,
+               leaf_values=leaf_values, note=numbers["note"],
+               steps=steps_mod.walk(graph, numbers))
+
+
+def example_step_dot(name: str, index: int, seed: int = 0, **options) -> str:
+    """The DOT of step `index` of a built-in example (the gallery's pictures of steps)."""
+    job = example_job(name, seed, **options)
+    return dot_source(job, job.steps[index])
