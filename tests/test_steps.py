@@ -134,7 +134,7 @@ def test_pdf_has_a_page_a_step_in_order_and_is_deterministic(tmp_path):
 
 @needs_dot
 @pytest.mark.dot
-@pytest.mark.parametrize("args", [["--style", "ops"], ["--theme", "print", "--show", "grads"],
+@pytest.mark.parametrize("args", [["--style", "ops"], ["--style", "named"], ["--theme", "print", "--show", "grads"],
                                   ["--example", "xor-sum", "--rankdir", "TB"],
                                   ["--show", "none", "--no-edge-labels"]])
 def test_pdf_steps_with_every_style_and_show(tmp_path, args):

@@ -184,10 +184,11 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
                             values=leaf_values)
     numbers = steps = None
     if options.get("steps"):                  # every number, shown a step at a time
+        from graphdraw.core.named import view
         from graphdraw.numeric.steps import walk
         numbers = draw.numbers_for(program, leaf_values, local=options["edge_labels"])
         numbers["note"] = note
-        steps = walk(graph, numbers, options["steps"])
+        steps = walk(view(graph, options.get("style")), numbers, options["steps"])
     elif shown & {"values", "grads"}:
         numbers = draw.numbers_for(program, leaf_values, values="values" in shown,
                                      grads="grads" in shown, local=options["edge_labels"])

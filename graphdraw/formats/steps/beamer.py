@@ -64,7 +64,9 @@ def overlays(steps: list) -> dict:
 
 def _outlines(job: Job, steps: list) -> list[str]:
     """An outline around the node each step computes, on that step's slide."""
-    names = {node: tikz_name(node, i) for i, node in enumerate(job.graph.nodes)}
+    from graphdraw.core.named import view
+    drawn = view(job.graph, job.options.get("style"))
+    names = {node: tikz_name(node, i) for i, node in enumerate(drawn.nodes)}
     out = []
     for step in steps:
         if step.node is not None and step.node in names:

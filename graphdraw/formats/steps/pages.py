@@ -47,6 +47,7 @@ def example_job(name: str, seed: int = 0, **options) -> Job:
     """The steps of a built-in example as `graphdraw render --example NAME --steps` makes
     them (`options` as draw.to_dot takes them: rankdir, style, theme, ...)."""
     from graphdraw.core import graph as graph_mod
+    from graphdraw.core.named import view
     from graphdraw.formats.base import Job
     from graphdraw.formats.graphviz import draw
     from graphdraw.language import examples, parser
@@ -59,7 +60,7 @@ def example_job(name: str, seed: int = 0, **options) -> Job:
     numbers["note"] = draw.values_note(seed)
     return Job(program, graph, {"title": "", **options, "numbers": numbers}, numbers=numbers,
                leaf_values=leaf_values, note=numbers["note"],
-               steps=steps_mod.walk(graph, numbers))
+               steps=steps_mod.walk(view(graph, options.get("style")), numbers))
 
 
 def example_step_dot(name: str, index: int, seed: int = 0, **options) -> str:
