@@ -13,7 +13,7 @@ from graphdraw.language.program import Program
 from graphdraw.numeric.numbers import show
 from graphdraw.ops.shapes import fmt
 from graphdraw.analyses.verify import chain
-from graphdraw.analyses.verify.claims import Claim, _pretty_id, describe, entry_text
+from graphdraw.analyses.verify.claims import Claim, pretty_id, describe, entry_text
 from graphdraw.analyses.verify.compare import Sides, close, constant_of, factor_text, ratios
 
 
@@ -90,7 +90,7 @@ def _swapped(program: Program, claim: Claim, sides: Sides) -> str | None:
             continue
         value = np.asarray(sides.points[0].vals[node.id], dtype=float)
         for idx in np.ndindex(value.shape):
-            labels.append(_pretty_id(node.id) + entry_text(idx if idx else None))
+            labels.append(pretty_id(node.id) + entry_text(idx if idx else None))
             columns.append([np.asarray(p.vals[node.id], dtype=float)[idx] for p in sides.points])
             if len(labels) > MAX_SWAP:
                 return None
@@ -114,7 +114,7 @@ def _entries(claim: Claim, sides: Sides) -> str | None:
         return None
     wrong = [f"{claim.wrt}{entry_text(tuple(int(i) for i in idx))}"
              for idx in np.argwhere(~agree)]
-    shown = ", ".join(_pretty_id(w.split("[")[0]) + "[" + w.split("[", 1)[1] for w in wrong)
+    shown = ", ".join(pretty_id(w.split("[")[0]) + "[" + w.split("[", 1)[1] for w in wrong)
     return (f"wrong only at {'the entry' if len(wrong) == 1 else 'the entries'} {shown}; "
             f"right at the other {int(agree.sum())}")
 

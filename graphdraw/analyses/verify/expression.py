@@ -1,0 +1,164 @@
+"""A claim's right side, EXPR, read by graphdraw's own parser into a small program.
+
+The model's names are declared before it with their shapes, so juxtaposition reads them as
+the model does; entries (z[1]), later versions (c′) and names as graphdraw prints them (W₁)
+become leaves of their own. LaTeX goes through the language's translator. Nothing is
+evaluated as Python, and errors are moved back into the claim as the person wrote it.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from graphdraw.errors import Source, SourceError
+from graphdraw.language import latex, names, parser
+from graphdraw.language.lexer import _is_name_char, _is_name_start
+from graphdraw.language.program import Program
+from graphdraw.lazy import np
+from graphdraw.numeric import evaluate
+from graphdraw.analyses.verify.lookup import (INDEX, PRIMES, SUBSCRIPTS, ClaimError, Piece,
+                                              check_index, lookup, model_names, node_of,
+                                              pretty_id)
+
+TARGET = "verify_claim_"           # the claim's own name in its small program
+
+
+def expression(model: Program, shapes: dict, piece: Piece, start: int):
+    """EXPR as a program whose leaves are the model's names, and what each leaf stands for."""
+    expr = piece.text[start:]
+    translation = None
+    if latex.detect(expr) == "latex":
+        try:
+            translation = latex.translate(Source(expr))
+        except SourceError as exc:
+            raise piece.error(exc.message, start + max(exc.col, 1) - 1, hint=exc.hint) from None
+        plain, to_expr = translation.text, list(translation.offsets)
+    else:
+        plain, to_expr = expr, list(range(len(expr)))
+    to_expr.append(len(expr))
+    text, to_plain, leaves = _entries(model, shapes, piece, plain,
+                                      lambda k: start + to_expr[min(k, len(to_expr) - 1)])
+    head = _declarations(model, shapes, leaves)
+    body = f"{TARGET} = "
+    try:
+        program = parser.parse(head + body + text, "<claim>", syntax="plain")
+    except SourceError as exc:
+        raise _moved(exc, piece, head, body, to_plain, to_expr, start) from None
+    declared = set(names.canonical(n) for n in model_names(model)) | set(leaves)
+    for node in program.nodes.values():
+        if node.is_leaf and node.id not in declared:
+            offset = _offset(node.line, node.col, head, body, to_plain, to_expr, start)
+            raise _unknown(model, piece, node.id, offset)
+    out = {}
+    for node in program.nodes.values():
+        if node.is_leaf:
+            out[node.id] = leaves.get(node.id, (node.id, None))
+    zeros = {leaf: np.zeros(() if index is not None else shapes.get(node_id, ()))
+             for leaf, (node_id, index) in out.items()}
+    try:
+        evaluate.check_shapes(program, zeros)
+    except SourceError as exc:
+        raise _moved(exc, piece, head, body, to_plain, to_expr, start) from None
+    return program, out
+
+
+def _entries(model: Program, shapes: dict, piece: Piece, plain: str, where):
+    """Entries (z[1]) and later versions (c′) replaced by names of their own: the new text,
+    where each of its characters came from in `plain`, and {new name: (node id, index)}."""
+    out, origin, leaves = [], [], {}
+    i, n = 0, len(plain)
+    while i < n:
+        if not _is_name_start(plain[i]) or (i > 0 and _is_name_char(plain[i - 1])):
+            out.append(plain[i])
+            origin.append(i)
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (_is_name_char(plain[j]) or plain[j] in SUBSCRIPTS):
+            j += 1
+        k = j
+        while k < n and plain[k] in PRIMES:
+            k += 1
+        match = INDEX.match(plain, k)
+        if k > j and match is None and lookup(model, plain[i:k]) is None:
+            base = lookup(model, plain[i:j])
+            if base is not None:
+                versions = [n for n in model_names(model) if n.rstrip("'") == base]
+                raise piece.error(f"'{plain[i:k]}' is not a name of the model: "
+                                  f"{pretty_id(base)} has no such version", where(j),
+                                  hint="its versions: " + ", ".join(map(pretty_id, versions)))
+            k = j                       # 'os' in __import__('os'): a quote, left to the parser
+        if k == j and match is None and not _respelled(model, plain[i:j]):
+            out.append(plain[i:j])
+            origin.extend(range(i, j))
+            i = j
+            continue
+        node_id = node_of(model, piece, plain[i:k], where(i))
+        index = None
+        end = k
+        if match is not None:
+            index = tuple(int(x) - 1 for x in match.group(1).split(","))
+            check_index(piece, node_id, index, shapes.get(node_id, ()), where(k))
+            end = match.end()
+        leaf = f"verify_leaf_{len(leaves) + 1}"
+        leaves[leaf] = (node_id, index)
+        out.append(leaf)
+        origin.extend([i] * len(leaf))
+        i = end
+    origin.append(n)
+    return "".join(out), origin, leaves
+
+
+def _respelled(model: Program, name_text: str) -> bool:
+    """Whether a name means a model name only as graphdraw prints it (W₁ for W_1)."""
+    return (names.canonical(name_text) not in model.nodes
+            and lookup(model, name_text) is not None)
+
+
+def _declarations(model: Program, shapes: dict, leaves: dict) -> str:
+    """The model's sizes and names (first versions) with their shapes, then the entries'."""
+    lines = [f"dim {name} = {size}" for name, size in model.dims.items()]
+    decl = []
+    for node_id in model_names(model):
+        if "'" in node_id or node_id.startswith("%") or node_id not in shapes:
+            continue
+        decl.append(_declared(node_id, shapes[node_id]))
+    for leaf, (node_id, index) in leaves.items():
+        decl.append(_declared(leaf, () if index is not None else shapes.get(node_id, ())))
+    if decl:
+        lines.append("param " + ", ".join(decl))
+    return "".join(line + "\n" for line in lines)
+
+
+def _declared(name: str, shape: tuple) -> str:
+    return name if not shape else f"{name}[{', '.join(map(str, shape))}]"
+
+
+def _offset(line: int, col: int, head: str, body: str, to_plain, to_expr, start) -> int:
+    """Where in the claim line a position in the parsed text came from (-1: not in EXPR)."""
+    if line != head.count("\n") + 1:
+        return -1
+    k = max(col - 1 - len(body), 0)
+    k = to_plain[min(k, len(to_plain) - 1)]
+    return start + to_expr[min(k, len(to_expr) - 1)]
+
+
+def _moved(exc: SourceError, piece: Piece, head, body, to_plain, to_expr, start):
+    offset = _offset(exc.line, exc.col, head, body, to_plain, to_expr, start)
+    hint = exc.hint
+    if offset < 0:
+        offset = start
+    return piece.error(_renamed(exc.message), offset, hint=hint and _renamed(hint))
+
+
+def _renamed(text: str) -> str:
+    return text.replace(TARGET, "the claim")
+
+
+def _unknown(model: Program, piece: Piece, leaf: str, offset: int) -> ClaimError:
+    known = model_names(model)
+    close = difflib.get_close_matches(leaf, known, n=1)
+    return piece.error(f"'{names.pretty(leaf)}' is not a name of the model", max(offset, 0),
+                       hint=f"did you mean '{pretty_id(close[0])}'?" if close else
+                       f"the claim may use the model's names: "
+                       f"{', '.join(map(pretty_id, known))}")
