@@ -209,6 +209,25 @@ def test_an_empty_or_missing_answers_file(tmp_path):
     assert run("--answers", str(tmp_path / "none.txt")).exit_code == EXIT_INPUT
 
 
+@pytest.mark.parametrize("claim", [
+    "∂L/∂W_o = ∂L/∂ŷ · ŷ (1 − ŷ) · z",
+    "∂L/∂W_i = outer(∂L/∂a, x)ᵀ",
+    "∂L/∂b_a = sum(∂L/∂a)",
+    "∂L/∂W_i[1,2] = ∂L/∂a[2] x[1]",
+])
+def test_a_backprop_step_may_use_other_derivatives(claim):
+    result = run("--claim", claim)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_claim_cannot_use_its_own_derivative():
+    result = run("--claim", "∂L/∂W_o = 2 ∂L/∂W_o")
+    assert result.exit_code == EXIT_INPUT
+    assert "<claim>:1:13: error: a claim cannot use the derivative it claims" in result.output
+    wrong = run("--claim", "∂L/∂W_o = ∂L/∂ŷ · z")
+    assert "missing the factor ŷ (1 − ŷ)" in wrong.output
+
+
 def test_the_python_api():
     import graphdraw
     graph = graphdraw.Graph.example("xor")

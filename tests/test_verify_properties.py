@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,3 +73,26 @@ def test_a_scaled_formula_is_diagnosed(text, seed, factor, data):
         right = {"2": "1/2", "1/2": "2", "3": "1/3"}[factor]
         assert verdict.diagnosis.startswith(
             f"off by a constant factor: the derivative is {right} × yours"), verdict.diagnosis
+
+
+def _backward_claims(name: str, seed: int):
+    program = parser.parse(examples.text(name))
+    leaf_values = values.leaf_values(program, {}, seed)
+    result = Gradients(program, name, leaf_values, evaluate.gradient_leaves(program))
+    return program, [f"{e.lhs} = {e.rhs}" for e in result.equations("pretty")]
+
+
+BACKWARD = [name for name in examples.names() if not parser.parse(examples.text(name)).plates]
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(
+        strict=True, reason="grads prints A ⊙ (…) of two matrices as 'A (…)', which the "
+                            "language reads as a matrix product")) if name == "attention"
+    else name for name in BACKWARD])
+def test_grads_backward_equations_verify(name):
+    """grads' tensor equations (∂L/∂W_o = ∂L/∂ŷ · ŷ (1 − ŷ) · z) verify, derivatives and all."""
+    program, claims = _backward_claims(name, 0)
+    result = _verify(program, claims, 0)
+    wrong = [(v.text, v.error or v.diagnosis) for v in result.verdicts if not v.ok]
+    assert not wrong

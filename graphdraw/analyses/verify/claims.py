@@ -61,7 +61,7 @@ def read_claim(model: Program, shapes: dict, text: str, source: Source, line: in
     if expr_start >= len(text):
         raise piece.error("the claim has no expression after '='", equals,
                           hint=f"for example: {EXAMPLE}")
-    program, leaves = expression(model, shapes, piece, expr_start)
+    program, leaves = expression(model, shapes, piece, expr_start, (of, wrt, index))
     where = "the claim" if source.name.startswith("<") else f"{source.name}:{line}"
     return Claim(text.strip(), where, of, wrt, index, program, leaves)
 

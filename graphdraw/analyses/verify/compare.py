@@ -57,28 +57,36 @@ def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[P
     return out, skipped
 
 
-def truth(program: Program, point: Point, claim: Claim):
-    """∂U/∂V (or its entry) at a point, from graphdraw's generic backprop walk."""
-    grads = point.grads.get(claim.of)
+def adjoint(program: Program, point: Point, of: str, wrt: str):
+    """∂of/∂wrt at a point, from graphdraw's generic backprop walk (cached per `of`)."""
+    grads = point.grads.get(of)
     if grads is None:
         every_leaf = {n.id for n in program.nodes.values() if n.is_leaf}
         try:
-            grads = evaluate.backward(program, point.vals, output=claim.of, wrt=every_leaf)
+            grads = evaluate.backward(program, point.vals, output=of, wrt=every_leaf)
         except evaluate.NumericError:
             grads = {}
-        point.grads[claim.of] = grads
-    value = grads.get(claim.wrt)
+        point.grads[of] = grads
+    value = grads.get(wrt)
     if value is None:
-        value = np.zeros_like(point.vals[claim.wrt])
-    value = np.asarray(value, dtype=float)
+        value = np.zeros_like(point.vals[wrt])
+    return np.asarray(value, dtype=float)
+
+
+def truth(program: Program, point: Point, claim: Claim):
+    """∂U/∂V (or its entry) at a point."""
+    value = adjoint(program, point, claim.of, claim.wrt)
     return value[claim.index] if claim.index is not None else value
 
 
-def claimed(claim: Claim, point: Point):
+def claimed(program: Program, claim: Claim, point: Point):
     """The claim's value at a point (NaN where it has none)."""
     leaves = {}
-    for leaf, (node_id, index) in claim.leaves.items():
-        value = np.asarray(point.vals[node_id], dtype=float)
+    for leaf, (ref, index) in claim.leaves.items():
+        if isinstance(ref, tuple):                   # ('∂', U, V): a derivative in EXPR
+            value = adjoint(program, point, ref[1], ref[2])
+        else:
+            value = np.asarray(point.vals[ref], dtype=float)
         leaves[leaf] = value[index] if index is not None else value
     vals = evaluate.forward(claim.program, leaves, checked=False)
     return np.asarray(vals[claim.program.output], dtype=float)
@@ -126,7 +134,7 @@ def sides(program: Program, pts: list[Point], claim: Claim) -> tuple[Sides, tupl
         t = truth(program, point, claim)
         if not np.all(np.isfinite(t)):
             continue
-        c = claimed(claim, point)
+        c = claimed(program, claim, point)
         if c is None:
             c = np.full(t.shape, np.nan)
         if c.shape != t.shape:

@@ -21,10 +21,12 @@ from graphdraw.analyses.verify.lookup import (INDEX, PRIMES, SUBSCRIPTS, ClaimEr
                                               pretty_id)
 
 TARGET = "verify_claim_"           # the claim's own name in its small program
+PARTIALS = "∂𝜕"
 
 
-def expression(model: Program, shapes: dict, piece: Piece, start: int):
-    """EXPR as a program whose leaves are the model's names, and what each leaf stands for."""
+def expression(model: Program, shapes: dict, piece: Piece, start: int, claimed: tuple):
+    """EXPR as a program whose leaves are the model's names, and what each leaf stands for;
+    `claimed` is (U, V, entry) of the claim, which EXPR may not use."""
     expr = piece.text[start:]
     translation = None
     if latex.detect(expr) == "latex":
@@ -37,7 +39,8 @@ def expression(model: Program, shapes: dict, piece: Piece, start: int):
         plain, to_expr = expr, list(range(len(expr)))
     to_expr.append(len(expr))
     text, to_plain, leaves = _entries(model, shapes, piece, plain,
-                                      lambda k: start + to_expr[min(k, len(to_expr) - 1)])
+                                      lambda k: start + to_expr[min(k, len(to_expr) - 1)],
+                                      claimed)
     head = _declarations(model, shapes, leaves)
     body = f"{TARGET} = "
     try:
@@ -53,8 +56,8 @@ def expression(model: Program, shapes: dict, piece: Piece, start: int):
     for node in program.nodes.values():
         if node.is_leaf:
             out[node.id] = leaves.get(node.id, (node.id, None))
-    zeros = {leaf: np.zeros(() if index is not None else shapes.get(node_id, ()))
-             for leaf, (node_id, index) in out.items()}
+    zeros = {leaf: np.zeros(leaf_shape(shapes, ref, index))
+             for leaf, (ref, index) in out.items()}
     try:
         evaluate.check_shapes(program, zeros)
     except SourceError as exc:
@@ -62,51 +65,114 @@ def expression(model: Program, shapes: dict, piece: Piece, start: int):
     return program, out
 
 
-def _entries(model: Program, shapes: dict, piece: Piece, plain: str, where):
-    """Entries (z[1]) and later versions (c′) replaced by names of their own: the new text,
-    where each of its characters came from in `plain`, and {new name: (node id, index)}."""
+def _entries(model: Program, shapes: dict, piece: Piece, plain: str, where, claimed):
+    """Entries (z[1]), later versions (c′) and derivatives (∂L/∂ŷ) replaced by names of their
+    own: the new text, where each of its characters came from in `plain`, and {new name:
+    (what it stands for, index)}: a node id, or ('∂', U, V) for a derivative."""
     out, origin, leaves = [], [], {}
     i, n = 0, len(plain)
     while i < n:
-        if not _is_name_start(plain[i]) or (i > 0 and _is_name_char(plain[i - 1])):
-            out.append(plain[i])
-            origin.append(i)
-            i += 1
+        found = None
+        if plain[i] in PARTIALS:
+            found = _derivative(model, shapes, piece, plain, i, where, claimed)
+        elif _is_name_start(plain[i]) and not (i > 0 and _is_name_char(plain[i - 1])):
+            found = _name(model, shapes, piece, plain, i, where)
+        if found is None or found[1] is None:
+            end = i + 1 if found is None else found[0]
+            out.append(plain[i:end])
+            origin.extend(range(i, end))
+            i = end
             continue
-        j = i + 1
-        while j < n and (_is_name_char(plain[j]) or plain[j] in SUBSCRIPTS):
-            j += 1
-        k = j
-        while k < n and plain[k] in PRIMES:
-            k += 1
-        match = INDEX.match(plain, k)
-        if k > j and match is None and lookup(model, plain[i:k]) is None:
-            base = lookup(model, plain[i:j])
-            if base is not None:
-                versions = [n for n in model_names(model) if n.rstrip("'") == base]
-                raise piece.error(f"'{plain[i:k]}' is not a name of the model: "
-                                  f"{pretty_id(base)} has no such version", where(j),
-                                  hint="its versions: " + ", ".join(map(pretty_id, versions)))
-            k = j                       # 'os' in __import__('os'): a quote, left to the parser
-        if k == j and match is None and not _respelled(model, plain[i:j]):
-            out.append(plain[i:j])
-            origin.extend(range(i, j))
-            i = j
-            continue
-        node_id = node_of(model, piece, plain[i:k], where(i))
-        index = None
-        end = k
-        if match is not None:
-            index = tuple(int(x) - 1 for x in match.group(1).split(","))
-            check_index(piece, node_id, index, shapes.get(node_id, ()), where(k))
-            end = match.end()
+        end, ref, index = found
         leaf = f"verify_leaf_{len(leaves) + 1}"
-        leaves[leaf] = (node_id, index)
+        leaves[leaf] = (ref, index)
         out.append(leaf)
         origin.extend([i] * len(leaf))
         i = end
     origin.append(n)
     return "".join(out), origin, leaves
+
+
+def _name_end(plain: str, i: int) -> tuple[int, int]:
+    """Where the name at plain[i] ends, without and with its primes."""
+    j, n = i + 1, len(plain)
+    while j < n and (_is_name_char(plain[j]) or plain[j] in SUBSCRIPTS):
+        j += 1
+    k = j
+    while k < n and plain[k] in PRIMES:
+        k += 1
+    return j, k
+
+
+def _name(model: Program, shapes: dict, piece: Piece, plain: str, i: int, where):
+    """(end, node id or None to leave the name as written, entry or None)."""
+    j, k = _name_end(plain, i)
+    match = INDEX.match(plain, k)
+    if k > j and match is None and lookup(model, plain[i:k]) is None:
+        base = lookup(model, plain[i:j])
+        if base is not None:
+            versions = [n for n in model_names(model) if n.rstrip("'") == base]
+            raise piece.error(f"'{plain[i:k]}' is not a name of the model: "
+                              f"{pretty_id(base)} has no such version", where(j),
+                              hint="its versions: " + ", ".join(map(pretty_id, versions)))
+        k = j                       # 'os' in __import__('os'): a quote, left to the parser
+    if k == j and match is None and not _respelled(model, plain[i:j]):
+        return j, None, None
+    node_id = node_of(model, piece, plain[i:k], where(i))
+    if match is None:
+        return k, node_id, None
+    index = tuple(int(x) - 1 for x in match.group(1).split(","))
+    check_index(piece, node_id, index, shapes.get(node_id, ()), where(k))
+    return match.end(), node_id, index
+
+
+def _derivative(model: Program, shapes: dict, piece: Piece, plain: str, i: int, where,
+                claimed):
+    """∂U/∂V (or an entry ∂U/∂V[1,2]) inside EXPR, as grads prints a backward equation; None
+    when the text at plain[i] is not one (the parser then says so)."""
+    n, names_at = len(plain), []
+    k = i
+    for step in range(2):
+        if k >= n or plain[k] not in PARTIALS:
+            return None
+        k = _skip(plain, k + 1)
+        if k >= n or not _is_name_start(plain[k]):
+            return None
+        start, (_, k) = k, _name_end(plain, k)
+        names_at.append((start, k))
+        k = _skip(plain, k)
+        if step == 0:
+            if k >= n or plain[k] != "/":
+                return None
+            k = _skip(plain, k + 1)
+    (u0, u1), (v0, v1) = names_at
+    of = node_of(model, piece, plain[u0:u1], where(u0))
+    if shapes.get(of, ()) != ():
+        raise piece.error(f"∂{pretty_id(of)}/∂… is a Jacobian: a claim may use derivatives of "
+                          "a scalar", where(u0))
+    wrt = node_of(model, piece, plain[v0:v1], where(v0))
+    match, index = INDEX.match(plain, v1), None
+    if match is not None:
+        index = tuple(int(x) - 1 for x in match.group(1).split(","))
+        check_index(piece, wrt, index, shapes.get(wrt, ()), where(v1))
+        v1 = match.end()
+    if (of, wrt, index) == claimed:
+        raise piece.error("a claim cannot use the derivative it claims", where(i),
+                          hint="write it out in the model's names")
+    return v1, ("∂", of, wrt), index
+
+
+def _skip(text: str, k: int) -> int:
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    return k
+
+
+def leaf_shape(shapes: dict, ref, index) -> tuple:
+    """The shape of what a leaf of EXPR stands for (a node, an entry, a derivative)."""
+    if index is not None:
+        return ()
+    return shapes.get(ref[2] if isinstance(ref, tuple) else ref, ())
 
 
 def _respelled(model: Program, name_text: str) -> bool:
@@ -124,7 +190,7 @@ def _declarations(model: Program, shapes: dict, leaves: dict) -> str:
             continue
         decl.append(_declared(node_id, shapes[node_id]))
     for leaf, (node_id, index) in leaves.items():
-        decl.append(_declared(leaf, () if index is not None else shapes.get(node_id, ())))
+        decl.append(_declared(leaf, leaf_shape(shapes, node_id, index)))
     if decl:
         lines.append("param " + ", ".join(decl))
     return "".join(line + "\n" for line in lines)
