@@ -1,0 +1,331 @@
+"""Inputs a user can type that once broke graphdraw: each gives its documented exit code, one
+message without a traceback, strict JSON, no partial file, and bounded work."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graphdraw.cli import cli
+from graphdraw.errors import EXIT_INPUT, EXIT_LIMIT, EXIT_OUTPUT
+
+ROOT = Path(__file__).resolve().parent.parent
+DIGITS_5000 = "9" * 5000
+
+
+def run(*args, input=None, env=None):
+    """The command's result; it never shows the last-resort message."""
+    result = CliRunner().invoke(cli, list(args), input=input, env=env)
+    text = result.output + (result.stderr if result.stderr_bytes else "")
+    assert "internal error" not in text, text
+    assert "Traceback" not in text, text
+    assert result.exception is None or isinstance(result.exception, SystemExit), text
+    return result, text
+
+
+def strict_json(text: str):
+    """JSON as the standard writes it: no NaN, Infinity or -Infinity."""
+    def refuse(name):
+        raise ValueError(f"not strict JSON: {name}")
+    return json.loads(text, parse_constant=refuse)
+
+
+# -- the last-resort "internal error" ----------------------------------------------------------
+
+def test_1_scalar_grads_of_a_non_scalar_output():
+    result, text = run("grads", "--scalar", "-e", "param w[2]; L = 2 w")
+    assert result.exit_code == 0, text
+    assert "∂L/∂w[1] = 2" in text
+
+
+def test_2_huge_integer_in_set():
+    result, text = run("grads", "--set", "x=1" + "0" * 400, "-e", "L = x w")
+    assert result.exit_code == EXIT_INPUT, text
+    assert "--set x" in text and "64-bit" in text
+
+
+def test_2_huge_integer_in_values_file(tmp_path):
+    path = tmp_path / "v.json"
+    path.write_text('{"x": ' + "9" * 4400 + "}", encoding="utf-8")
+    result, text = run("grads", "--values", str(path), "-e", "L = x w")
+    assert result.exit_code == EXIT_INPUT, text
+    assert "v.json" in text
+
+
+@pytest.mark.parametrize("model", [
+    f"param w[{DIGITS_5000}]; L = sum(w)",
+    f"dim H = {DIGITS_5000}; param w[H]; L = sum(w)",
+    "param w[9223372036854775808]; L = sum(w)",
+    "L = Σ_n^1000000000000000000000000000000 x_n",
+])
+@pytest.mark.parametrize("command", [["grads"], ["render", "-f", "json", "-o", "-"]])
+def test_3_sizes_past_the_limit_are_refused_where_they_are_written(model, command):
+    result, text = run(*command, "-e", model)
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "GRAPHDRAW_MAX_ENTRIES" in text and ":1:" in text
+
+
+def test_3_dim_option_past_the_limit():
+    result, text = run("grads", "--dim", f"H={DIGITS_5000}", "-e", "dim H = 2; param w[H]; "
+                       "L = sum(w)")
+    assert result.exit_code in (2, EXIT_LIMIT), text
+
+
+def test_3_csv_header_index_past_the_limit(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("x[99999999999999999999],y\n1,2\n", encoding="utf-8")
+    result, text = run("train", "--steps", "1", "--no-files", "--data", str(data),
+                       "-e", "param w; L = (w x - y)^2")
+    assert result.exit_code == EXIT_INPUT, text
+    assert "d.csv" in text and "x[99999999999999999999]" in text
+
+
+@pytest.mark.parametrize("command", [["grads"], ["grads", "--format", "latex"],
+                                     ["render", "-f", "json", "-o", "-"]])
+def test_4_a_derivative_coefficient_that_overflows(command):
+    result, text = run(*command, "-e", "L = 1e308 w + 1e308 w")
+    assert result.exit_code in (0, EXIT_INPUT), text
+    if result.exit_code == EXIT_INPUT:
+        assert "line 1" in text or ":1:" in text
+
+
+@pytest.mark.dot
+def test_4_html_of_a_derivative_coefficient_that_overflows(tmp_path):
+    result, text = run("render", "-f", "html", "-o", str(tmp_path / "g.html"),
+                       "-e", "L = 1e308 w + 1e308 w")
+    assert result.exit_code in (0, EXIT_INPUT), text
+
+
+@pytest.mark.parametrize("model", ["param b[0]; L = sum(b)", "dim K = 0; param b[K]; L = sum(b)"])
+def test_6_a_size_of_zero_is_an_input_error(model):
+    result, text = run("grads", "-e", model)
+    assert result.exit_code == EXIT_INPUT, text
+    assert ":1:" in text
+
+
+def test_7_train_a_model_with_samples_and_no_data():
+    result, text = run("train", "--steps", "5", "--no-files", "-e", "param b; L = Σ_n b y_n")
+    assert result.exit_code in (0, EXIT_INPUT), text
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--layout-timeout", "nan"), ("--layout-timeout", "inf"), ("--layout-timeout", "1e308"),
+    ("--layout-timeout", "-inf")])
+def test_8_render_option_values_that_are_not_finite(option, value):
+    result, text = run("render", "-f", "dot", "-o", "-", option, value, "-e", "L = w")
+    assert result.exit_code == 2, text
+
+
+@pytest.mark.parametrize("args", [
+    ["saddle", "--damping", "nan"], ["saddle", "--lr-gd", "inf"], ["saddle", "--lr", "nan"],
+    ["train", "--lr", "inf"], ["train", "--momentum", "nan"], ["train", "--damping", "inf"],
+    ["check", "--rtol", "nan"], ["check", "--fd-step", "inf"],
+    ["taylor", "exp", "--at", "nan"], ["taylor", "exp", "--xlim", "0", "inf"],
+])
+def test_8_option_values_that_are_not_finite_are_usage_errors(args):
+    result, text = run(*args, "-e", "L = w^2") if args[0] != "taylor" else run(*args)
+    assert result.exit_code == 2, text
+    assert "finite" in text
+
+
+def test_9_taylor_far_from_zero():
+    result, text = run("taylor", "σ(x)", "--at", "1e308")
+    assert result.exit_code in (0, EXIT_INPUT), text
+
+
+# -- limits that say what they are -------------------------------------------------------------
+
+@pytest.mark.parametrize("model", ["param W[3000,3000]; L = sum(W)",
+                                   "param W[8000,8000]; L = sum(W)"])
+def test_12_hessian_limit_is_checked_before_listing_entries(model):
+    start = time.perf_counter()
+    result, text = run("hessian", "-e", model)
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "GRAPHDRAW_MAX_HESSIAN" in text or "GRAPHDRAW_MAX_ENTRIES" in text
+    assert time.perf_counter() - start < 5
+
+
+def test_12_hessian_limit_names_its_variable():
+    result, text = run("hessian", "-e", "param W[50,50]; L = sum(W)")
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "GRAPHDRAW_MAX_HESSIAN" in text and "--wrt" in text
+    result, text = run("hessian", "-e", "param W[50,50]; L = sum(W)",
+                       env={"GRAPHDRAW_MAX_HESSIAN": "3000"})
+    assert result.exit_code == 0, text
+
+
+@pytest.mark.parametrize("model", ["param W[8000, 8000]; L = sum(W)", "L = Σ_n^100000000 x_n",
+                                   "param W[4000, 4000], V[4000, 4000]; L = sum(W) + sum(V)"])
+def test_16_declared_shapes_have_a_cap(model):
+    start = time.perf_counter()
+    result, text = run("grads", "-e", model)
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "GRAPHDRAW_MAX_ENTRIES" in text or "GRAPHDRAW_MAX_TOTAL_ENTRIES" in text
+    assert time.perf_counter() - start < 5
+
+
+def test_16_cap_lifted_by_its_variable():
+    model = "param W[400, 400]; L = sum(W)"
+    result, text = run("grads", "-e", model, env={"GRAPHDRAW_MAX_ENTRIES": "1000"})
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "160,000" in text and "1,000" in text
+    result, text = run("grads", "-e", model)
+    assert result.exit_code == 0, text
+
+
+def test_a_bad_limit_variable_is_an_input_error():
+    result, text = run("grads", "-e", "L = w", env={"GRAPHDRAW_MAX_ENTRIES": "lots"})
+    assert result.exit_code == EXIT_INPUT, text
+    assert "GRAPHDRAW_MAX_ENTRIES" in text
+
+
+def test_model_file_size_cap(tmp_path):
+    path = tmp_path / "big.gd"
+    path.write_text("L = w\n" + "# x\n" * 5000, encoding="utf-8")
+    result, text = run("render", "-f", "json", "-o", "-", str(path),
+                       env={"GRAPHDRAW_MAX_MODEL_BYTES": "1000"})
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "GRAPHDRAW_MAX_MODEL_BYTES" in text
+
+
+@pytest.mark.slow
+def test_render_dev_zero_stops_at_the_model_size_cap():
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "graphdraw", "render", "-f", "json", "-o", "-",
+                           "/dev/zero"], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == EXIT_LIMIT, done.stderr
+    assert "GRAPHDRAW_MAX_MODEL_BYTES" in done.stderr
+    assert time.perf_counter() - start < 20
+
+
+# -- output files ------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_19_train_writes_nothing_when_saving_params_fails(tmp_path):
+    model = tmp_path / "m.gd"
+    model.write_text("param w\nL = (w - 1)^2\n", encoding="utf-8")
+    pictures = [tmp_path / "m-loss.svg", tmp_path / "m-trained.svg"]
+    for picture in pictures:
+        picture.write_text("before", encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result, text = run("train", str(model), "--steps", "5", "--lr", "0.1",
+                           "--save-params", "/dev/full")
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == EXIT_OUTPUT, text
+    assert [p.read_text(encoding="utf-8") for p in pictures] == ["before", "before"]
+
+
+# -- non-finite or wrong results with exit 0 ---------------------------------------------------
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_20_hessian_not_finite_is_an_error(extra):
+    result, text = run("hessian", *extra, "-e", "param w = 0; L = 0^w")
+    assert result.exit_code == EXIT_INPUT, text
+    assert "inf" not in text.replace("infinite", "")
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_21_training_stops_at_an_infinity(extra):
+    result, text = run("train", "--steps", "5", "--no-files", *extra, "-e", "L = exp(1000 w)")
+    assert result.exit_code == EXIT_INPUT, text
+    assert "Infinity" not in text and "--lr" in text
+
+
+@pytest.mark.torch
+def test_22_check_of_an_overflowing_gradient():
+    result, text = run("check", "-e", "L = 1e308 w + 1e308 w")
+    assert result.exit_code == EXIT_INPUT, text
+    assert "✓" not in text
+
+
+@pytest.mark.torch
+def test_22_check_json_with_a_nan_gradient():
+    result, text = run("check", "--json", "-e", "param w = 0; L = 0^w")
+    assert result.exit_code == EXIT_INPUT, text
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("model", ["L = -step(w)", "L = 2 step(w) + w", "L = -size(w)"])
+def test_23_ops_after_step_are_matched_with_torch(model):
+    result, text = run("check", "-e", model)
+    assert result.exit_code == 0, text
+
+
+# -- text that breaks its format ---------------------------------------------------------------
+
+@pytest.mark.dot
+@pytest.mark.parametrize("title", ["]]]]", "a\\", "\\", '"', "<b>", "a" * 17000, "{}}]\n[x"])
+def test_25_titles_stay_inside_their_format(title, tmp_path):
+    result, text = run("render", "-f", "dot", "-o", str(tmp_path / "g.dot"), "--title", title,
+                       "--caption", title, "-e", "L = w")
+    assert result.exit_code in (0, 2), text
+    if result.exit_code == 0:
+        done = subprocess.run(["dot", "-Tsvg", str(tmp_path / "g.dot")], capture_output=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("model", ["L = _", "_ = w", "L = __ + w"])
+def test_26_a_name_needs_a_letter(model):
+    result, text = run("grads", "-e", model)
+    assert result.exit_code == EXIT_INPUT, text
+    assert ":1:" in text
+
+
+def test_27_transposed_base_of_a_power_in_tikz():
+    result, text = run("render", "-f", "tikz", "-o", "-", "-e", "L = xᵀ^y")
+    assert result.exit_code == 0, text
+    assert "^\\top^" not in text
+
+
+def test_27_non_ascii_names_in_latex():
+    result, text = run("grads", "--format", "latex", "-e", "L = é w")
+    assert result.exit_code == 0, text
+    assert "\\partial é" not in text
+
+
+# -- smaller -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell", ["1_0", "٣", "1e999", "0x10", "inf", "nan", "１"])
+def test_csv_cells_are_plain_decimal_numbers(cell, tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text(f"x,y\n{cell},2\n", encoding="utf-8")
+    result, text = run("train", "--steps", "1", "--no-files", "--data", str(data),
+                       "-e", "param w; L = (w x - y)^2")
+    assert result.exit_code == EXIT_INPUT, text
+    assert "d.csv:2" in text
+
+
+def test_numpy_warnings_do_not_reach_stderr():
+    for args in (["hessian", "-e", "param w = 0; L = 0^w"], ["train", "--steps", "3",
+                 "--no-files", "-e", "L = exp(1000 w)"]):
+        result, text = run(*args)
+        assert "RuntimeWarning" not in text and "encountered" not in text, text
+
+
+def test_api_refuses_an_unknown_syntax():
+    import graphdraw
+    from graphdraw.errors import GraphdrawError
+    with pytest.raises(GraphdrawError, match="syntax"):
+        graphdraw.Graph.from_text("L = w", syntax="nope")
+
+
+def test_api_refuses_complex_values():
+    import numpy as np
+
+    import graphdraw
+    from graphdraw.errors import GraphdrawError
+    graph = graphdraw.Graph.from_text("L = w x")
+    with pytest.raises(GraphdrawError, match="complex"):
+        graph.grads({"w": np.array(1 + 2j), "x": 1.0})
