@@ -53,6 +53,12 @@ class SourceError(GraphdrawError):
         return out + (f"\n  hint: {self.hint}" if self.hint else "")
 
 
+class SourceLimitError(SourceError):
+    """A size in the model text past one of graphdraw's limits (shown with its place)."""
+
+    exit_code = EXIT_LIMIT
+
+
 class ToolMissing(GraphdrawError):
     """A program or package graphdraw needs is not installed."""
 

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "graphdraw"
 
 # Each stage may import from its own layer and the ones before it, never from a later one.
 LAYERS = [
-    ("errors", "lazy"),
+    ("errors", "lazy", "limits"),
     ("ops",),
     ("language",),
     ("core",),

@@ -6,13 +6,13 @@ and JSON) and the comparison with torch's Hessian (`--check`, through check's to
 
 from __future__ import annotations
 
+from graphdraw import limits
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
 from graphdraw.numeric import evaluate
 from graphdraw.numeric.hessian import (Point, pretty_entry, eigenvalues, entry_name, flatten,
                                        tolerance)
 
-MAX_ENTRIES = 2000       # parameter entries: one Hessian-vector product each
 SHOW_MATRIX = 12         # the matrix is printed up to this many entries (--full: always)
 SHOW_EIGENVALUES = 16
 
@@ -21,14 +21,12 @@ class Report:
     """The Hessian at a point with what the command prints: eigenvalues, index, gradient."""
 
     def __init__(self, program: Program, leaf_values: dict, leaves: list[str]) -> None:
-        from graphdraw.errors import LimitError
         evaluate.require_leaves(program, leaves)
+        limits.check("hessian", sum(int(np.size(leaf_values[leaf])) for leaf in leaves),
+                     "the Hessian", hint="choose fewer leaves with --wrt, or set "
+                     f"{limits.LIMITS['hessian'].variable}=N to raise the limit")
         point = Point(program, leaf_values, leaves)
         self.entries = point.index()
-        if len(self.entries) > MAX_ENTRIES:
-            raise LimitError(f"the Hessian has {len(self.entries):,} rows; graphdraw computes "
-                             f"it for at most {MAX_ENTRIES:,} parameter entries",
-                             hint="choose fewer leaves with --wrt")
         self.program, self.leaves, self.values = program, list(leaves), leaf_values
         self.output = program.output
         self.value = np.asarray(point.value, dtype=float)

@@ -12,6 +12,7 @@ import math
 
 from graphdraw import ops
 from graphdraw.ops import shapes as shape_rules
+from graphdraw import limits
 from graphdraw.errors import LimitError
 from graphdraw.language.program import Node, Program
 
@@ -141,9 +142,6 @@ def _broadcast_index(idx: tuple, shape: tuple) -> tuple:
     return tuple(0 if size == 1 else idx[offset + k] for k, size in enumerate(shape))
 
 
-MAX_ENTRIES = 20_000
-
-
 def scalar_size(program: Program, shapes: dict) -> int:
     """How many scalar nodes the expansion makes (a matrix product m×n by n×k: 2·m·n·k)."""
     total = 0
@@ -160,10 +158,9 @@ def scalar_size(program: Program, shapes: dict) -> int:
 def scalarize(program: Program, shapes: dict) -> Program:
     """The same computation on scalars, entry by entry; the output must be a scalar."""
     size = scalar_size(program, shapes)
-    if size > MAX_ENTRIES:
-        raise LimitError(f"--scalar would expand the model into {size:,} scalar operations; "
-                         f"graphdraw writes at most {MAX_ENTRIES:,}",
-                         hint="choose fewer leaves with --wrt, smaller shapes, or drop --scalar")
+    limits.check("scalar", size, "--scalar's expansion of the model",
+                 hint="choose fewer leaves with --wrt, smaller shapes, or drop --scalar; "
+                      f"{limits.LIMITS['scalar'].variable}=N raises the limit")
     out = _Expander(program, shapes).run()
     if program.plates:
         _mark_plates(out, program.plates)

@@ -36,7 +36,7 @@ class Declarations:
             if len(stmt) != 5 or stmt[2].kind != "=" or stmt[3].kind != "NUMBER" \
                     or not stmt[3].text.isdigit():
                 raise self.error("a size is declared as 'dim H = 4'", stmt[0])
-            self.reading.program.dims[stmt[1].text] = int(stmt[3].text)
+            self.reading.program.dims[stmt[1].text] = self.reading.size(stmt[3])
         elif role == "output":
             if len(stmt) != 3:
                 raise self.error("name one output: 'output L'", stmt[0])
@@ -84,7 +84,7 @@ class Declarations:
         while True:
             tok = stmt[i]
             if tok.kind == "NUMBER" and tok.text.isdigit():
-                dims.append(int(tok.text))
+                dims.append(self.reading.size(tok))
             elif tok.kind == "NAME" and tok.text in known:
                 dims.append(known[tok.text])
             elif tok.kind == "NAME":

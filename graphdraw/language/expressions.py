@@ -173,7 +173,9 @@ class ExpressionReader:
             upper, i = toks[i + 1].text, i + 2
         elif toks[i].kind == "TRANSPOSE" and toks[i].text == "^T":
             upper, i = "T", i + 1             # Σ_t^T: T samples, not a transpose
-        if upper.isdigit() and int(upper) < 1 or not (upper.isdigit() or upper.isidentifier()):
+        if upper.isdigit():
+            self.builder.reading.size(toks[i - 1], f"the number of samples of {tok.text}")
+        elif not upper.isidentifier():
             raise self.error(f"the number of samples of {tok.text} is a name or a positive "
                              "whole number", tok)
         plates = self.builder.reading.program.plates

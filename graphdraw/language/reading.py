@@ -29,6 +29,19 @@ class Reading:
         """An error at a token of the model."""
         return SourceError(msg, source=self.source, line=tok.line, col=tok.col, hint=hint)
 
+    def size(self, tok: Token, what: str = "a size") -> int:
+        """The whole number a token writes as a size, checked by limits.size (a positive
+        whole number within the entries cap), or an error at the token."""
+        from graphdraw import limits
+        from graphdraw.errors import LimitError, SourceLimitError
+        try:
+            return limits.size(tok.text, what)
+        except ValueError as exc:
+            raise self.error(str(exc), tok) from None
+        except LimitError as exc:
+            raise SourceLimitError(exc.message, source=self.source, line=tok.line,
+                                   col=tok.col, hint=exc.hint) from None
+
     def note(self, key: str, text: str, tok: Token) -> None:
         """Say how the text was read where it could be read another way (once per key)."""
         self.notes.setdefault(key, (text, tok))

@@ -6,7 +6,9 @@ its result into contributions to its operands, which add up where a value is use
 
 from __future__ import annotations
 
-from graphdraw import ops
+import math
+
+from graphdraw import limits, ops
 from graphdraw.core import infer, plates
 from graphdraw.ops import shapes
 from graphdraw.errors import GraphdrawError
@@ -36,6 +38,7 @@ def check_shapes(program: Program, values: dict) -> dict:
     samples is checked here (plates.sample_count) and left out.
     """
     known: dict[str, tuple] = {}
+    most = limits.cap("entries")
     plates.sample_count(program, values, NumericError)
     for node in program.nodes.values():
         if node.is_leaf:
@@ -54,6 +57,8 @@ def check_shapes(program: Program, values: dict) -> dict:
             args = [known[a] for a in node.args]
             try:
                 known[node.id] = row.shape(*args)
+                if math.prod(known[node.id]) > most:
+                    limits.check("entries", math.prod(known[node.id]), _where(program, node.id))
             except shapes.ShapeMismatch as exc:
                 error = infer.shape_error(program, node, [shapes.fmt(s) for s in args],
                                           str(exc))

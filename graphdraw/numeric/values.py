@@ -7,6 +7,7 @@ import json
 import math
 import zlib
 
+from graphdraw import limits
 from graphdraw.errors import GraphdrawError
 from graphdraw.lazy import np
 from graphdraw.language.names import canonical
@@ -17,8 +18,9 @@ def parse_json_value(text: str, what: str):
     """A number or a rectangular nested list of numbers, as a float64 array."""
     try:
         raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GraphdrawError(f"{what}: '{text}' is not JSON ({exc.msg})",
+    except ValueError as exc:                   # JSONDecodeError, or past 4,300 digits
+        raise GraphdrawError(f"{what}: '{text[:40]}' is not JSON "
+                             f"({getattr(exc, 'msg', 'a number too long')})",
                              hint="give a number or a nested list, e.g. 0.5 or [[1, 2], [3, 4]]"
                              ) from None
     return as_array(raw, what)
@@ -36,8 +38,11 @@ def as_array(raw, what: str):
             stack.extend(item)
         elif isinstance(item, bool) or not isinstance(item, (int, float)):
             raise GraphdrawError(f"{what}: {json.dumps(item)} is not a number")
-        elif not math.isfinite(float(item)):
-            raise GraphdrawError(f"{what}: NaN and infinity are not allowed as values")
+        else:
+            try:
+                limits.number(item, what)
+            except ValueError as exc:
+                raise GraphdrawError(str(exc), hint="values are finite 64-bit floats") from None
     try:
         array = np.array(raw, dtype=float)
     except (ValueError, OverflowError):
@@ -65,8 +70,8 @@ def load_values(path: str) -> dict:
             raw = json.load(handle)
     except FileNotFoundError:
         raise GraphdrawError(f"no such values file: {path}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise GraphdrawError(f"{path} is not a JSON file: {exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:      # JSONDecodeError, 4,300 digits
+        raise GraphdrawError(f"{path} is not a JSON file of numbers: {exc}") from None
     except OSError as exc:
         raise GraphdrawError(f"cannot read the values file {path}: "
                              f"{exc.strerror or type(exc).__name__}") from None
@@ -90,6 +95,7 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
     given_leaves(program, given)
     values = {}
     samples = None
+    total = sum(int(np.size(v)) for v in given.values())
     shapes = _inferred_shapes(program, given)
     for node_id, node in leaves.items():
         if node.counts is not None:         # N of 1/N Σ_n: the number of samples
@@ -107,8 +113,17 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
                     from graphdraw.core.plates import default_count
                     samples = default_count(program, given)
                 shape = (samples, *shape)
+            total += _entries(shape, f"'{node_id}' ({kind}, line {node.line})")
+            limits.check("total", total, "the model's leaves together")
             values[node_id] = random_value(node_id, shape, kind, seed)
     return values
+
+
+def _entries(shape: tuple[int, ...], what: str) -> int:
+    """The number of entries of a shape, refused past the entries cap before any is made."""
+    count = math.prod(shape)
+    limits.check("entries", count, f"{what} of shape {'×'.join(map(str, shape))}")
+    return count
 
 
 def given_leaves(program: Program, given: dict) -> dict:

@@ -9,11 +9,11 @@ its columns; a leaf the model does not declare becomes data when a column names 
 from __future__ import annotations
 
 import csv
-import math
 import re
 from dataclasses import dataclass, field
 
-from graphdraw.errors import GraphdrawError
+from graphdraw import limits
+from graphdraw.errors import GraphdrawError, LimitError
 from graphdraw.lazy import np
 from graphdraw.language.names import canonical
 from graphdraw.language.program import Program
@@ -120,6 +120,7 @@ def read_csv(path: str, program: Program) -> DataSet:
     header = [cell.strip() for cell in header]
     if not body:
         raise DataError(f"{path} has a header but no samples")
+    limits.check("rows", len(body), path)
     places, data_leaves, ignored = _match_columns(path, header, program)
     count = len(body)
     values = {leaf: np.zeros((count, *shape)) for leaf, shape in data_leaves.items()}
@@ -139,13 +140,9 @@ def read_csv(path: str, program: Program) -> DataSet:
 def _number(path: str, line: int, column: str, cell: str) -> float:
     text = cell.strip()
     try:
-        value = float(text)
-    except ValueError:
-        shown = f"'{text}'" if text else "an empty cell"
-        raise DataError(f"{path}:{line}: column '{column}': {shown} is not a number") from None
-    if not math.isfinite(value):
-        raise DataError(f"{path}:{line}: column '{column}': {text} is not a finite number")
-    return value
+        return limits.decimal(text, f"{path}:{line}: column '{column}'")
+    except ValueError as exc:
+        raise DataError(str(exc), hint="write numbers as 2, -0.5 or 1e-3") from None
 
 
 def _match_columns(path: str, header: list[str], program: Program):
@@ -156,7 +153,11 @@ def _match_columns(path: str, header: list[str], program: Program):
     ignored = []
     seen: dict[tuple[str, tuple[int, ...]], str] = {}
     for position, column in enumerate(header):
-        place = _column_place(column, leaves)
+        try:
+            place = _column_place(column, leaves)
+        except (ValueError, LimitError) as exc:
+            raise DataError(f"{path}: column '{column}': {getattr(exc, 'message', exc)}",
+                            hint="number the entries from 1: x[1], x[2], …") from None
         if place is None:
             ignored.append(column)
             continue
@@ -222,17 +223,14 @@ def _column_place(column: str, leaves: dict) -> tuple[str, tuple[int, ...]] | No
     if match:
         leaf = canonical(match.group(1))
         if leaf in leaves:
-            index = tuple(int(i) - 1 for i in match.group(2).split(","))
-            if min(index) >= 0:
-                return leaf, index
+            return leaf, tuple(limits.size(i, "an index") - 1 for i in match.group(2).split(","))
         return None
     match = _NUMBERED.match(column)
     if match:
         leaf = canonical(match.group(1))
         node = leaves.get(leaf)
-        if node is not None and int(match.group(2)) >= 1 and (
-                node.role is None or len(node.shape or ()) == 1):
-            return leaf, (int(match.group(2)) - 1,)
+        if node is not None and match.group(2).strip("0") and (node.role is None or len(node.shape or ()) == 1):
+            return leaf, (limits.size(match.group(2), "an index") - 1,)
     return None
 
 
