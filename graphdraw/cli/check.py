@@ -7,21 +7,21 @@ import json
 import click
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import load, model_options, picture, value_options
+from graphdraw.cli.options import Finite, load, model_options, picture, value_options
 
 
 @cli.command()
 @model_options
 @value_options
-@click.option("--rtol", type=click.FloatRange(min=0), default=1e-7, show_default=True,
+@click.option("--rtol", type=Finite(min=0), default=1e-7, show_default=True,
               help="Relative tolerance against torch autograd.")
-@click.option("--atol", type=click.FloatRange(min=0), default=1e-9, show_default=True,
+@click.option("--atol", type=Finite(min=0), default=1e-9, show_default=True,
               help="Absolute tolerance against torch autograd.")
-@click.option("--fd-rtol", type=click.FloatRange(min=0), default=1e-5, show_default=True,
+@click.option("--fd-rtol", type=Finite(min=0), default=1e-5, show_default=True,
               help="Relative tolerance against central finite differences.")
-@click.option("--fd-atol", type=click.FloatRange(min=0), default=1e-7, show_default=True,
+@click.option("--fd-atol", type=Finite(min=0), default=1e-7, show_default=True,
               help="Absolute tolerance against central finite differences.")
-@click.option("--fd-step", type=click.FloatRange(min=0, min_open=True), default=1e-6,
+@click.option("--fd-step", type=Finite(min=0, min_open=True), default=1e-6,
               show_default=True, help="Step of the central finite differences.")
 @click.option("--no-structure", is_flag=True, help="Skip the comparison with torchviz.")
 @click.option("--diagram", metavar="PATH",

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
 from graphdraw.errors import GraphdrawError
 from graphdraw.language import examples
 from graphdraw.language.source import read_model
+
+
+class Finite(click.FloatRange):
+    """A float option that is a finite number (click's FloatRange lets nan and inf through)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 def _syntax_option(ctx: click.Context, param, value: str) -> str:

@@ -8,7 +8,7 @@ import click
 
 from graphdraw.cli import batch
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import models_options, value_options
+from graphdraw.cli.options import Finite, models_options, value_options
 from graphdraw.formats import registry
 from graphdraw.language.source import read_model
 
@@ -64,7 +64,7 @@ def _font_option(ctx, param, value):
 @click.option("--no-edge-labels", is_flag=True, help="Hide the local derivatives on edges.")
 @click.option("--no-shapes", is_flag=True, help="Hide the shapes of values (as leaving "
               "shapes out of --show).")
-@click.option("--layout-timeout", type=click.FloatRange(min=0.1), default=30.0,
+@click.option("--layout-timeout", type=Finite(min=0.1, max=86_400), default=30.0,
               show_default=True, metavar="SECONDS",
               help="Give up when Graphviz takes longer than this to lay the graph out.")
 @click.option("--snippet", is_flag=True, help="With --format tikz: only the tikzpicture, to "

@@ -7,7 +7,7 @@ import json
 import click
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import picture
+from graphdraw.cli.options import Finite, picture
 from graphdraw.formats.pictures import PLOTS
 from graphdraw.cli.options import given_values, load, model_options, value_options
 
@@ -17,11 +17,11 @@ from graphdraw.cli.options import given_values, load, model_options, value_optio
 @value_options
 @click.option("--steps", type=click.IntRange(1, 10_000), default=80, show_default=True,
               help="Steps of each optimiser.")
-@click.option("--lr-gd", type=click.FloatRange(min=0, min_open=True), default=0.1,
+@click.option("--lr-gd", type=Finite(min=0, min_open=True), default=0.1,
               show_default=True, help="The step size of gradient descent.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=1.0,
+@click.option("--lr", type=Finite(min=0, min_open=True), default=1.0,
               show_default=True, help="The step size of Newton and saddle-free Newton.")
-@click.option("--damping", type=click.FloatRange(min=0), default=0.1, show_default=True,
+@click.option("--damping", type=Finite(min=0), default=0.1, show_default=True,
               help="δ: Newton solves (H + δI) d = g; saddle-free Newton divides by |λ| + δ.")
 @click.option("--plot", "plot_path", metavar="PATH",
               help="Draw the trajectories, the loss and the gradient norm of the three "

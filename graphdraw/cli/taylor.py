@@ -7,7 +7,7 @@ import json
 import click
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import picture
+from graphdraw.cli.options import Finite, picture
 from graphdraw.formats.pictures import PLOTS
 
 
@@ -15,12 +15,12 @@ from graphdraw.formats.pictures import PLOTS
 @click.argument("function", required=False, default="sigmoid", metavar="[FUNCTION]")
 @click.option("-n", "--order", type=click.IntRange(1, 20), default=3, show_default=True,
               help="How many non-zero terms to give.")
-@click.option("--at", "at", type=float, default=0.0, show_default=True, metavar="X0",
+@click.option("--at", "at", type=Finite(), default=0.0, show_default=True, metavar="X0",
               help="The point to expand about.")
 @click.option("--plot", "plot_path", metavar="PATH",
               help="Also draw the function against its truncations after 1, 2, … terms "
                    "(png, svg or pdf, from the extension).")
-@click.option("--xlim", nargs=2, type=float, metavar="LO HI",
+@click.option("--xlim", nargs=2, type=Finite(), metavar="LO HI",
               help="The plot's range of x. [default: X0 − 4 to X0 + 4]")
 @click.option("--plain", is_flag=True, help="Print only the series, in the plain notation "
               "(1/2 + x/4 - x^3/48), which graphdraw parses back.")

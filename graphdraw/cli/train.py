@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import model_options, value_options
+from graphdraw.cli.options import Finite, model_options, value_options
 from graphdraw.language.source import read_model
 
 
@@ -21,19 +21,19 @@ from graphdraw.language.source import read_model
               default="gd", show_default=True,
               help="gd: θ −= ε g; momentum: v = μ v + g, θ −= ε v; newton: θ −= ε H⁻¹g; "
                    "sfn (saddle-free Newton): θ −= ε |H|⁻¹g.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), metavar="ε",
+@click.option("--lr", type=Finite(min=0, min_open=True), metavar="ε",
               help="Step size. [default: 2 for gd, 0.5 for momentum, 1 for newton and sfn]")
 @click.option("--steps", type=click.IntRange(min=0),
               help="Number of steps. [default: 5000; 2000 with --sweep-hidden]")
 @click.option("--hidden", type=click.IntRange(min=1), metavar="H",
               help="Hidden units: sets the model's size H (dim H = 2 in the built-in XOR "
                    "network); the same as --dim H=N.")
-@click.option("--momentum", type=click.FloatRange(min=0, max=1, max_open=True), default=0.9,
+@click.option("--momentum", type=Finite(min=0, max=1, max_open=True), default=0.9,
               show_default=True, metavar="μ", help="Momentum of --optimizer momentum.")
-@click.option("--damping", type=click.FloatRange(min=0), metavar="λ",
+@click.option("--damping", type=Finite(min=0), metavar="λ",
               help="Added to the Hessian (newton) or to its absolute eigenvalues (sfn). "
                    "[default: 0.01]")
-@click.option("--init-scale", type=click.FloatRange(min=0, min_open=True), default=1.0,
+@click.option("--init-scale", type=Finite(min=0, min_open=True), default=1.0,
               show_default=True, metavar="S",
               help="Scale of the random starting parameters: uniform in [−S, S).")
 @click.option("--predict", metavar="NAME", help="The value compared with the targets in "

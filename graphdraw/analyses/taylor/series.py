@@ -62,8 +62,26 @@ def expand(function: Function, order: int = 3, at: float = 0.0) -> Series:
     if not math.isfinite(at):
         raise GraphdrawError("--at must be a finite number")
     x0 = sp.Rational(Fraction(repr(float(at))))
-    x = function.symbol
     d = _smooth_branch(sp, function, x0)
+    try:
+        terms, complete, k = _terms(sp, function, d, x0, order)
+    except (OverflowError, ValueError) as exc:       # mpmath past its exponent range
+        raise GraphdrawError(f"the coefficients at --at {at:g} are too large or too small "
+                             f"to compute ({exc})", hint="expand about a point nearer 0") \
+            from None
+    next_power = terms[order].power if len(terms) > order else None
+    series = Series(function, x0, order, terms[:order], next_power, complete, k - 1)
+    if function.row is not None:
+        series.derivative = derivative_identity(function)
+        series.in_terms_of_out = in_terms_of_out(
+            function, series.derivative, series.terms[-1].power if series.terms else None)
+    return series
+
+
+def _terms(sp, function: Function, d, x0, order: int) -> tuple[list, bool, int]:
+    """The nonzero terms c_k (x − x0)^k up to one past `order`, whether the series ends,
+    and the last power tried."""
+    x = function.symbol
     terms: list[Term] = []
     complete, k, factorial = False, 0, 1
     while len(terms) <= order:                 # one more than asked, for the O(…) term
@@ -81,13 +99,7 @@ def expand(function: Function, order: int = 3, at: float = 0.0) -> Series:
         k += 1
         factorial *= k
         d = sp.diff(d, x)
-    next_power = terms[order].power if len(terms) > order else None
-    series = Series(function, x0, order, terms[:order], next_power, complete, k - 1)
-    if function.row is not None:
-        series.derivative = derivative_identity(function)
-        series.in_terms_of_out = in_terms_of_out(
-            function, series.derivative, series.terms[-1].power if series.terms else None)
-    return series
+    return terms, complete, k
 
 
 def _check_finite(sp, value, function: Function, x0, k: int) -> None:
