@@ -9,6 +9,7 @@ each entry's derivative is one explicit formula.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from graphdraw import ops
@@ -99,6 +100,12 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
                 total = apply(ops.sample_sum(node.plate), [to_piece(contribution, mode)], mode)
                 contribution = [(1.0, (total,))]
             adj[arg] = _merge(adj.get(arg, []), contribution)
+            if not all(math.isfinite(c) for c, _ in adj[arg]):
+                from graphdraw.errors import GraphdrawError
+                raise GraphdrawError(
+                    f"a constant factor of the derivative through {node.op} on line "
+                    f"{node.line} is past the range of 64-bit floats (about 1.8e308)",
+                    hint="scale the constants of the model down")
             adj_shape[arg] = _broadcast(adj_shape.get(arg, ()), shape)
             if len(adj[arg]) > MAX_TERMS:
                 from graphdraw.errors import LimitError
