@@ -25,10 +25,35 @@ def write_atomic(path: str, data: bytes, *, input_path: str | None = None) -> No
     A path that is not a regular file (/dev/null, /dev/stdout, a named pipe) is written to
     directly: replacing it would put a regular file where the device or pipe was.
     """
-    target = check_target(path, input_path=input_path)
-    if target is None:
-        _write_special(path, data)
-        return
+    write_all([(path, data)], input_path=input_path)
+
+
+def write_all(files: list[tuple[str, bytes]], *, input_path: str | None = None) -> None:
+    """Write every (path, data) or, when one fails, replace none of the regular files.
+
+    Each file is written to a temporary file beside it first; only when all are written are
+    they renamed into place. Paths that are not regular files (/dev/stdout, a pipe) are
+    written first: they cannot be taken back, and when one fails nothing else is written.
+    """
+    targets = [(path, check_target(path, input_path=input_path), data) for path, data in files]
+    for path, target, data in targets:
+        if target is None:
+            _write_special(path, data)
+    staged: list[tuple[str, str]] = []
+    try:
+        for path, target, data in targets:
+            if target is not None:
+                staged.append((_stage(path, target, data), target))
+    except BaseException:       # including KeyboardInterrupt: never leave a temp file
+        for temp, _ in staged:
+            _unlink(temp)
+        raise
+    for temp, target in staged:
+        os.replace(temp, target)
+
+
+def _stage(path: str, target: str, data: bytes) -> str:
+    """`data` in a temporary file beside `target` (with the mode `target` will have)."""
     directory = os.path.dirname(target)
     mode = _mode_for(target)
     try:
@@ -41,15 +66,19 @@ def write_atomic(path: str, data: bytes, *, input_path: str | None = None) -> No
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException as exc:       # including KeyboardInterrupt: never leave the temp file
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+    except BaseException as exc:
+        _unlink(temp)
         if isinstance(exc, OSError):
             raise _os_error(path, directory, exc) from None
         raise
+    return temp
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def check_target(path: str, *, input_path: str | None = None) -> str | None:

@@ -204,6 +204,19 @@ def _write(path: str, data: bytes, source) -> None:
     output.write_atomic(path, data, input_path=source.path)
 
 
+class _Files(list):
+    """The files of a run, made first and written together at the end (all or none)."""
+
+    def add(self, path: str, data: bytes, source) -> None:
+        self.append((path, data))
+        self.source = source
+
+    def write(self) -> None:
+        from graphdraw.formats import output
+        if self:
+            output.write_all(list(self), input_path=self.source.path)
+
+
 # -- one run ---------------------------------------------------------------------------------
 
 def _single_run(source, syntax: str | None, opts: Options, settings: dict,
@@ -225,11 +238,13 @@ def _single_run(source, syntax: str | None, opts: Options, settings: dict,
                                if opts.track_hessian else 0)
     trained = _Trained(setup, theta, history, solved_at(history, targets_of(setup)))
     rows = predictions(setup.objective, theta, setup.node, setup.target)
-    written = _write_pictures(source, opts, trained, files)
+    made = _Files()
+    written = _write_pictures(source, opts, trained, files, made)
     if "diagram" in files:
-        written.append(_write_diagram(source, opts, trained, files["diagram"]))
+        written.append(_write_diagram(source, opts, trained, files["diagram"], made))
     if "params" in files:
-        written.append(_write_params(source, theta, files["params"]))
+        written.append(_write_params(source, theta, files["params"], made))
+    made.write()
     _print_run(opts, trained, rows, header, run, files)
     for line in written:
         _echo(f"wrote {line}")
@@ -243,7 +258,7 @@ def _echo(line: str) -> None:
 
 
 def _write_pictures(source, opts: Options, trained: _Trained,
-                    files: dict[str, str]) -> list[str]:
+                    files: dict[str, str], made: _Files) -> list[str]:
     """The loss curve, the Taylor check and the Hessian's index: what was written."""
     setup, history = trained.setup, trained.history
     title = (f"{report.display_name(source)}{report.dims_text(setup)}: "
@@ -252,18 +267,18 @@ def _write_pictures(source, opts: Options, trained: _Trained,
     written = []
     if "plot" in files:
         path = files["plot"]
-        _write(path, plots.draw_loss(history, plots.plot_format(path), title,
+        made.add(path, plots.draw_loss(history, plots.plot_format(path), title,
                                      solved_at=trained.solved,
                                      ylabel=report.loss_label(setup, opts.reduce)), source)
         written.append(f"{path} (loss curve)")
     if "taylor" in files:
         path = files["taylor"]
-        _write(path, plots.draw_taylor(history, plots.plot_format(path), title,
+        made.add(path, plots.draw_taylor(history, plots.plot_format(path), title,
                                        gd=opts.optimizer == "gd"), source)
         written.append(f"{path} (predicted vs actual change)")
     if "hessian" in files:
         path = files["hessian"]
-        _write(path, plots.draw_hessian(history, plots.plot_format(path), title), source)
+        made.add(path, plots.draw_hessian(history, plots.plot_format(path), title), source)
         first, last = history.hessian[0], history.hessian[-1]
         written.append(f"{path} (index of the Hessian against the loss: "
                        f"{first[2]:.2f} at loss {first[1]:.3g}, {last[2]:.2f} at loss "
@@ -271,7 +286,7 @@ def _write_pictures(source, opts: Options, trained: _Trained,
     return written
 
 
-def _write_diagram(source, opts: Options, trained: _Trained, path: str) -> str:
+def _write_diagram(source, opts: Options, trained: _Trained, path: str, made: _Files) -> str:
     """The trained model with its values and gradients: what was written."""
     from graphdraw.formats.graphviz.layout import layout
     setup = trained.setup
@@ -281,17 +296,17 @@ def _write_diagram(source, opts: Options, trained: _Trained, path: str) -> str:
                              f"(ε = {opts.lr:g})")
     fmt = _picture_format("diagram", path)
     data = dot.encode("utf-8") if fmt == "dot" else layout(dot, fmt)
-    _write(path, data, source)
+    made.add(path, data, source)
     first = "sample 1" if setup.data.columns else "its samples"
     return f"{path} (the trained model at {first})"
 
 
-def _write_params(source, theta: dict, path: str) -> str:
+def _write_params(source, theta: dict, path: str, made: _Files) -> str:
     """The trained parameters, a --values file for the other commands: what was written."""
     from graphdraw.numeric.numbers import to_json
     body = ",\n".join(f" {json.dumps(p, ensure_ascii=False)}: {json.dumps(to_json(v))}"
                       for p, v in theta.items())
-    _write(path, ("{\n" + body + "\n}\n").encode("utf-8"), source)
+    made.add(path, ("{\n" + body + "\n}\n").encode("utf-8"), source)
     return f"{path} (trained parameters)"
 
 

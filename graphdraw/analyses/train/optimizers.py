@@ -121,9 +121,18 @@ def _steps(objective: Objective, theta: dict, steps: int, settings: dict,
         else:
             delta = _newton_step(objective, theta, grads, lr, damping, optimizer == "sfn",
                                  step)
-        history.predicted.append(float(sum(np.sum(grads[p] * delta[p]) for p in theta)))
-        history.grad_norm.append(math.sqrt(float(sum(np.sum(grads[p] ** 2) for p in theta))))
-        theta = {p: theta[p] + delta[p] for p in theta}
+        with np.errstate(all="ignore"):
+            history.predicted.append(float(sum(np.sum(grads[p] * delta[p]) for p in theta)))
+            history.grad_norm.append(_norm(grads))
+            theta = {p: theta[p] + delta[p] for p in theta}
+        if not math.isfinite(history.predicted[-1]) or not all(
+                np.all(np.isfinite(v)) for v in theta.values()):
+            why = (f"the step is past the range of 64-bit floats (‖g‖ = "
+                   f"{history.grad_norm[-1]:.4g}, step size {lr:g})")
+            if step <= DIVERGE_STEPS:
+                raise _Diverging(step, history.loss[0], None, why)
+            raise TrainingError(f"training stopped at step {step}: {why}",
+                                hint="try a smaller --lr")
         new_loss, grads = _evaluate(objective, theta, step,
                                     start=history.loss[0] if step <= DIVERGE_STEPS else None)
         history.actual.append(new_loss - loss)
@@ -133,6 +142,14 @@ def _steps(objective: Objective, theta: dict, steps: int, settings: dict,
         if on_step is not None:
             on_step(step)
     return theta, history
+
+
+def _norm(grads: dict) -> float:
+    """‖g‖ over every parameter, without overflow for entries past 1e154."""
+    big = max((float(np.max(np.abs(g))) for g in grads.values() if np.size(g)), default=0.0)
+    if big == 0 or not math.isfinite(big):
+        return big
+    return big * math.sqrt(float(sum(np.sum((g / big) ** 2) for g in grads.values())))
 
 
 def _log_point(history: History, objective: Objective, theta: dict, step: int, loss: float,
@@ -166,6 +183,14 @@ def _evaluate(objective: Objective, theta: dict, step: int,
         where = "at the starting point" if step == 0 else f"after step {step}"
         raise TrainingError(f"training stopped {where}: {exc.message}",
                             hint="try a smaller --lr" if step else exc.hint) from None
+    bad = next((p for p, g in grads.items() if not np.all(np.isfinite(g))), None)
+    if bad is not None:
+        where = "at the starting point" if step == 0 else f"after step {step}"
+        why = f"the gradient ∂L/∂{bad} is not finite {where} (L = {loss:.4g})"
+        if start is not None and step > 0:
+            raise _Diverging(step, start, None, why)
+        raise TrainingError(f"training stopped: {why}", hint="try a smaller --lr" if step
+                            else "start from other values (--seed, --set, --init-scale)")
     if start is not None and (not math.isfinite(loss) or
                               loss - start > DIVERGE_GROWTH * max(abs(start), 1e-300)):
         raise _Diverging(step, start, loss if math.isfinite(loss) else None)
