@@ -48,8 +48,13 @@ def write_all(files: list[tuple[str, bytes]], *, input_path: str | None = None) 
         for temp, _ in staged:
             _unlink(temp)
         raise
-    for temp, target in staged:
-        os.replace(temp, target)
+    for k, (temp, target) in enumerate(staged):
+        try:
+            os.replace(temp, target)
+        except OSError as exc:
+            for rest, _ in staged[k:]:
+                _unlink(rest)
+            raise _os_error(target, os.path.dirname(target), exc) from None
 
 
 def _stage(path: str, target: str, data: bytes) -> str:
