@@ -110,6 +110,8 @@ def decimal(text: str, what: str) -> float:
     """A finite float64 from a decimal number written in text (2, -0.5, 1e-3: ASCII digits,
     no '_', no 'inf' or 'nan'); ValueError says why not."""
     text = text.strip()
+    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise ValueError(f"{what}: {text} is not a finite number")
     if not DECIMAL.fullmatch(text):
         shown = f"'{text}'" if text else "an empty cell"
         raise ValueError(f"{what}: {shown} is not a number")
