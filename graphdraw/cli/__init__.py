@@ -10,8 +10,8 @@ import sys
 
 import click
 
-from graphdraw.cli import (check, formats, grads, hessian, info, render, saddle,  # noqa: F401
-                           taylor, train, verify)
+from graphdraw.cli import (check, exercise, formats, grads, hessian, info, render,  # noqa: F401
+                           saddle, taylor, train, verify)
 from graphdraw.cli.group import cli
 from graphdraw.cli.render import DRAW_STYLES, THEMES
 

@@ -1,0 +1,158 @@
+"""What an exercise says about a model: its equations, leaves, parameters, and the answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from graphdraw.language.program import Program
+from graphdraw.numeric.derivatives import Gradients
+
+# What the sheet says about a function the model uses, in LaTeX (one line each).
+FUNCTIONS = {
+    "sigmoid": r"$\sigma$ is the sigmoid function, $\sigma(t) = 1/(1 + e^{-t})$",
+    "tanh": r"$\tanh$ is the hyperbolic tangent",
+    "relu": r"$\mathrm{relu}(t) = \max(0, t)$",
+    "softmax": r"$\mathrm{softmax}$ normalises the exponentials of its argument to sum to 1",
+}
+ROLES = {"input": "the input", "target": "the target"}
+
+
+@dataclass
+class Leaf:
+    """A leaf as the sheet names it: its names, role, shape and the value given for it."""
+
+    id: str
+    pretty: str
+    latex: str
+    role: str                 # param, input, target
+    shape: tuple
+    value: object
+
+
+@dataclass
+class Sheet:
+    """Everything the exercise and its solution say."""
+
+    program: Program
+    source_name: str
+    graph: nx.MultiDiGraph
+    equations: list[tuple[str, str]]          # named computations: (pretty, latex)
+    leaves: list[Leaf]
+    functions: list[str]                      # FUNCTIONS' lines for the ops used
+    gradients: Gradients                      # --scalar, at the leaves' values
+    output: tuple[str, str] = ("L", "L")      # the output's name (pretty, latex)
+    decimals: int = 1
+    values: dict = field(default_factory=dict)
+
+    @property
+    def scalar(self) -> bool:
+        """One formula per entry (grads --scalar); False when an op cannot be expanded into
+        entries (softmax, norm, ...), and the key gives the backward equations instead."""
+        return self.gradients.scalar
+
+    @property
+    def params(self) -> list[Leaf]:
+        return [leaf for leaf in self.leaves if leaf.role == "param"]
+
+    def entry_count(self) -> int:
+        """How many partial derivatives part (b) asks for: one per scalar parameter."""
+        return sum(_size(leaf.shape) for leaf in self.params)
+
+    def counting(self, mode: str) -> str:
+        """'W_i and W_o contain 4 and 2 parameters, whereas b_a and b_o are single
+        parameters' (mode: 'pretty' or 'latex', the names in math)."""
+        def name(leaf: Leaf) -> str:
+            return leaf.pretty if mode == "pretty" else f"${leaf.latex}$"
+        tensors = [leaf for leaf in self.params if leaf.shape]
+        scalars = [leaf for leaf in self.params if not leaf.shape]
+        parts = []
+        if tensors:
+            sizes = _and([str(_size(leaf.shape)) for leaf in tensors])
+            verb = "contains" if len(tensors) == 1 else "contain"
+            noun = "parameter" if len(tensors) == 1 and _size(tensors[0].shape) == 1 \
+                else "parameters"
+            parts.append(f"{_and([name(leaf) for leaf in tensors])} {verb} {sizes} {noun}")
+        if scalars:
+            verb = "is a single parameter" if len(scalars) == 1 else "are single parameters"
+            parts.append(f"{_and([name(leaf) for leaf in scalars])} {verb}")
+        return ", whereas ".join(parts)
+
+
+def make_sheet(program: Program, source_name: str, values: dict, *, decimals: int = 1
+               ) -> Sheet:
+    """The sheet of a model at the leaves' `values`, rounded to `decimals` places (the
+    numbers the students compute with, and that the solution uses)."""
+    from graphdraw.core import graph as graph_mod
+    from graphdraw.language.printing import name as print_name
+    from graphdraw.lazy import np
+    from graphdraw.numeric import evaluate
+    rounded = {k: np.round(np.asarray(v, dtype=float), decimals) + 0.0
+               for k, v in values.items()}
+    graph = graph_mod.build(program, notations=graph_mod.FOR_TIKZ, values=rounded)
+    shapes = evaluate.check_shapes(program, rounded)
+    leaves = []
+    for node in program.nodes.values():
+        if node.is_leaf and node.id in rounded:
+            role = node.role if node.role in ("input", "target") else "param"
+            leaves.append(Leaf(node.id, print_name(node, "pretty")[0],
+                               print_name(node, "latex")[0], role,
+                               tuple(shapes[node.id]), rounded[node.id]))
+    equations = [(d.get("forward_pretty") or "", d.get("forward_latex") or "")
+                 for n, d in graph.nodes(data=True)
+                 if d.get("op") is not None and (d.get("label") or n == program.output)]
+    used = {node.op for node in program.nodes.values() if node.op is not None}
+    functions = [line for op, line in FUNCTIONS.items() if op in used]
+    params = [leaf.id for leaf in leaves if leaf.role == "param"]
+    evaluate.require_leaves(program, params)
+    gradients = _gradients(program, source_name, rounded, params)
+    out = program.nodes[program.output]
+    return Sheet(program, source_name, graph, equations, leaves, functions, gradients,
+                 (print_name(out, "pretty")[0], print_name(out, "latex")[0]), decimals,
+                 rounded)
+
+
+def _gradients(program: Program, source_name: str, values: dict, params: list[str]
+               ) -> Gradients:
+    """grads --scalar at the values; the backward equations when the model cannot be
+    expanded into entries."""
+    from graphdraw.errors import GraphdrawError
+    gradients = Gradients(program, source_name, values, params, scalar=True,
+                          note="at the values of part (c)")
+    try:
+        gradients.equations("pretty")
+    except GraphdrawError:
+        gradients = Gradients(program, source_name, values, params,
+                              note="at the values of part (c)")
+    return gradients
+
+
+def _size(shape: tuple) -> int:
+    size = 1
+    for n in shape:
+        size *= int(n)
+    return size
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'.
+
+    >>> _and(["W_i"]), _and(["W_i", "W_o"]), _and(["1", "2", "3"])
+    ('W_i', 'W_i and W_o', '1, 2 and 3')
+    """
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def shape_words(shape: tuple) -> str:
+    """'a 2×2 matrix', 'a vector of 2', 'a scalar'.
+
+    >>> shape_words((2, 2)), shape_words((2,)), shape_words(())
+    ('a 2×2 matrix', 'a vector of 2', 'a scalar')
+    """
+    if not shape:
+        return "a scalar"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]}"
+    kind = "matrix" if len(shape) == 2 else "tensor"
+    return f"a {'×'.join(map(str, shape))} {kind}"

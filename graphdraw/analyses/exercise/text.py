@@ -1,0 +1,68 @@
+"""The exercise's sentences, shared by the Markdown and the LaTeX sheet (math in LaTeX)."""
+
+from __future__ import annotations
+
+from graphdraw.analyses.exercise.sheet import ROLES, Sheet, shape_words
+
+
+def where(sheet: Sheet) -> str:
+    """'where $x$ (a vector of 2) is the input, ... and $W_i$ (...), ... are the parameters'."""
+    parts = []
+    for role in ("input", "target"):
+        named = [leaf for leaf in sheet.leaves if leaf.role == role]
+        if named:
+            words = ", ".join(f"${leaf.latex}$ ({shape_words(leaf.shape)})" for leaf in named)
+            verb = "is" if len(named) == 1 else "are"
+            parts.append(f"{words} {verb} {ROLES[role]}" + ("s" if len(named) > 1 else ""))
+    params = ", ".join(f"${leaf.latex}$ ({shape_words(leaf.shape)})" for leaf in sheet.params)
+    parts.append(f"{params} {'is the parameter' if len(sheet.params) == 1 else 'are the parameters'}")
+    return "where " + "; ".join(parts) + "."
+
+
+def part_a(sheet: Sheet) -> str:
+    """(a): draw the graph."""
+    out = sheet.output[1]
+    symbols = [latex for pretty, latex in _named(sheet)]
+    hint = (" You may use intermediate symbols for computation steps, as the model does ("
+            + ", ".join(f"${s}$" for s in symbols) + ").") if symbols else ""
+    return (f"Draw a computation graph of ${out}$, explicitly name each leaf and annotate each "
+            f"node with the corresponding computation.{hint}")
+
+
+def part_b(sheet: Sheet) -> str:
+    """(b): the partial derivatives, the entries counted as the sheet counts them."""
+    out = sheet.output[1]
+    count = sheet.entry_count()
+    return (f"Based on the computation graph you obtained in (a), write down the partial "
+            f"derivatives of ${out}$ with respect to the model parameters. Consider that "
+            f"{sheet.counting('latex')}. The partial derivatives should be with respect to "
+            f"these {count} parameter{'s' if count != 1 else ''} (number the entries from 1, "
+            f"row first: $\\partial {out}/\\partial W[1,2]$).")
+
+
+def part_c(sheet: Sheet) -> str:
+    """(c): the numbers."""
+    return (f"Compute the partial derivatives of (b) at the following values "
+            f"(the forward pass first: the value of every node of your graph).")
+
+
+def _named(sheet: Sheet) -> list[tuple[str, str]]:
+    """The named intermediate values (a, z, ŷ): (pretty, latex)."""
+    graph, output = sheet.graph, sheet.program.output
+    return [(d["label"], d.get("label_latex") or d["label"]) for n, d in graph.nodes(data=True)
+            if d.get("op") is not None and d.get("label") and n != output]
+
+
+def value_text(value: object, decimals: int) -> str:
+    """A value as the sheet prints it: 0.3, [1, 0], [[0.1, 0.2], [0.3, 0.4]]."""
+    from graphdraw.lazy import np
+    array = np.asarray(value, dtype=float)
+
+    def one(x: float) -> str:
+        text = f"{x:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{x:.0f}"
+        return "0" if text in ("-0", "") else text
+    if array.ndim == 0:
+        return one(float(array))
+    if array.ndim == 1:
+        return "[" + ", ".join(one(float(x)) for x in array) + "]"
+    return "[" + ", ".join(value_text(row, decimals) for row in array) + "]"

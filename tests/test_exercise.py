@@ -1,0 +1,151 @@
+"""graphdraw exercise: the sheet, its solutions, its answers file graded by verify."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from graphdraw.analyses.exercise import make_sheet
+from graphdraw.cli import cli
+from graphdraw.language import examples, parser
+from graphdraw.numeric import values
+
+HAS_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz's dot")
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, ["exercise", *args], catch_exceptions=False)
+
+
+def _sheet(name: str = "xor", decimals: int = 1, **given):
+    program = parser.parse(examples.text(name), f"<example {name}>")
+    return make_sheet(program, f"<example {name}>", values.leaf_values(program, given, 0),
+                      decimals=decimals)
+
+
+def test_counting_follows_the_sheet():
+    sheet = _sheet()
+    assert sheet.counting("pretty") == ("W_i and W_o contain 4 and 2 parameters, whereas "
+                                        "b_a and b_o are single parameters")
+    assert sheet.entry_count() == 8
+    micrograd = _sheet("micrograd")
+    assert "single parameter" in micrograd.counting("pretty")
+    assert "contain" not in micrograd.counting("pretty")
+
+
+def test_values_are_rounded_and_the_solution_uses_them():
+    sheet = _sheet(decimals=1)
+    for leaf in sheet.leaves:
+        assert all(round(float(v), 1) == float(v) for v in __import__("numpy").ravel(leaf.value))
+    # the numbers of the key are grads --scalar at exactly the rounded values
+    given = {leaf.id: __import__("numpy").asarray(leaf.value).tolist() for leaf in sheet.leaves}
+    result = CliRunner().invoke(cli, ["grads", "--scalar", "--json",
+                                      *[f"--set={k}={json.dumps(v)}" for k, v in given.items()]])
+    expected = json.loads(result.output)["scalar"]
+    assert sheet.gradients.entries == pytest.approx(expected, rel=1e-12)
+
+
+def test_markdown_sheet_has_the_three_parts_and_no_solutions_by_default():
+    result = _run("--set", "x=[1,0]", "--set", "y=1")
+    assert result.exit_code == 0
+    text = result.output
+    for part in ("**a)**", "**b)**", "**c)**"):
+        assert part in text
+    assert "contain 4 and 2 parameters" in text and "these 8 parameters" in text
+    assert "| $x$ | [1, 0] |" in text and "| $y$ | 1 |" in text
+    assert "Solutions" not in text and "\\frac{\\partial L}" not in text
+    assert "$$a = W_{i}^\\top \\, x + b_{a}$$" in text
+
+
+def test_markdown_solutions_have_the_graph_the_formulas_and_the_numbers():
+    text = _run("--solutions").output
+    sheet = _sheet()
+    assert "## Solutions" in text
+    assert "| $a \\to z$ | $\\partial z/\\partial a = z \\, \\left(1 - z\\right)$ |" in text
+    assert len(re.findall(r"^\$\$\\frac\{\\partial L\}", text, re.M)) == 8
+    for entry, number in sheet.gradients.entries.items():
+        assert f"| {number:.6g} |" in text, entry
+
+
+def test_the_format_comes_from_the_extension(tmp_path):
+    out = tmp_path / "sheet.tex"
+    assert _run("-o", str(out)).exit_code == 0
+    assert out.read_text().startswith("\\documentclass")
+    bad = CliRunner().invoke(cli, ["exercise", "-o", str(tmp_path / "sheet.pdf")])
+    assert bad.exit_code == 2 and "exercise writes .md or .tex" in bad.output
+    clash = CliRunner().invoke(cli, ["exercise", "-f", "md", "-o", str(tmp_path / "s.tex")])
+    assert clash.exit_code == 2 and "disagrees" in clash.output
+
+
+def test_a_model_without_parameters_is_an_error_that_says_what_to_do():
+    result = CliRunner().invoke(cli, ["exercise", "-e", "input x\nL = x^2"])
+    assert result.exit_code != 0 and "no leaf of this model gets a gradient" in result.output
+
+
+@pytest.mark.parametrize("name", examples.names())
+def test_answers_template_is_graded_all_right_by_verify(name, tmp_path):
+    answers = tmp_path / "answers.txt"
+    result = CliRunner().invoke(cli, ["exercise", "--example", name, "--answers-template",
+                                      str(answers), "-o", str(tmp_path / "sheet.md")])
+    if not _sheet(name).scalar:         # softmax, norm, bce: no per-entry formulas
+        assert result.exit_code == 3 and "has no answers file" in result.output
+        assert not answers.exists()
+        return
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in answers.read_text().splitlines() if ln and not ln.startswith("#")]
+    assert len(lines) == _sheet(name).entry_count()
+    assert f"verify --example {name} --answers FILE" in answers.read_text()
+    if _sheet(name).program.plates:
+        pytest.skip("verify does not handle a sum over samples (Σ_n) yet")
+    graded = CliRunner().invoke(cli, ["verify", "--example", name, "--answers", str(answers),
+                                      "--points", "5", "--json"])
+    report = json.loads(graded.stdout)
+    assert graded.exit_code == 0 and report["ok"], graded.output
+    assert len(report["claims"]) == len(lines)
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.parametrize("name", examples.names())
+def test_every_example_gets_a_sheet_and_a_key(name, tmp_path):
+    for ext in ("md", "tex"):
+        out = tmp_path / f"key.{ext}"
+        result = CliRunner().invoke(cli, ["exercise", "--example", name, "--solutions", "-o",
+                                          str(out)])
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        assert "Solutions" in text and "b)" in text
+        if ext == "tex":
+            assert text.isascii() and text.count("\\begin{align*}") == 2
+
+
+def test_a_wrong_answer_in_the_template_is_caught(tmp_path):
+    answers = tmp_path / "answers.txt"
+    _run("--answers-template", str(answers), "-o", str(tmp_path / "s.md"))
+    text = answers.read_text().replace("∂L/∂W_o[2] = (ŷ − y) · ŷ (1 − ŷ) · z[2]",
+                                       "∂L/∂W_o[2] = (ŷ − y) · z[2]")
+    answers.write_text(text)
+    graded = CliRunner().invoke(cli, ["verify", "--answers", str(answers), "--points", "5"])
+    assert graded.exit_code == 8
+    assert "score: 7/8" in graded.output and "missing the factor ŷ (1 − ŷ)" in graded.output
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.latex
+def test_latex_sheet_with_solutions_compiles(tmp_path):
+    from test_tikz import HAS_LATEX, compile_tex
+    if not HAS_LATEX:
+        pytest.skip("pdflatex is not installed (make test installs it)")
+    out = tmp_path / "key.tex"
+    assert _run("--solutions", "--set", "x=[1,0]", "--set", "y=1", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.isascii() and "\\begin{tikzpicture}" in text
+    assert text.count("\\frac{\\partial L}") == 8
+    log = compile_tex(tmp_path, "key", text)
+    assert "Overfull" not in log
