@@ -130,6 +130,7 @@ def test_a_swapped_entry_is_named():
     (r"∂L/∂b_o = \frac{1}{", "this '{' is never closed", 19),
     (r"\frac{\partial L}{\partial q} = 1", "'q' is not a name of the model", 28),
     ("", "has no '='", 1),
+    ("∂L/∂b_o &= &(ŷ − y)", "unexpected character", 12),
 ])
 def test_claims_that_cannot_be_read(claim, message, col):
     result = run("--claim", claim)
@@ -235,3 +236,53 @@ def test_the_python_api():
     assert result.score == "1/2" and not result.ok
     assert result.verdicts[0].ok and result.verdicts[0].points == 101
     assert result.verdicts[1].diagnosis.startswith("it is not the derivative")
+
+
+def test_points_where_the_model_has_no_value_are_made_positive_or_set_aside():
+    model = "param w = 2\nL = log(w) + sqrt(w)"
+    result = run("-e", model, "--claim", "∂L/∂w = 1/w + 1/(2 sqrt(w))", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["claims"][0]["points"] == 101
+    only_given = json.loads(run("-e", model, "--claim", "∂L/∂w = 1/w", "--points", "0",
+                                "--json").output)
+    assert only_given["claims"][0]["points"] == 1 and not only_given["ok"]
+
+
+def test_an_answers_file_in_latex_align_rows(tmp_path):
+    path = tmp_path / "answers.tex"
+    path.write_text("\\begin{align*}\n"
+                    "  \\frac{\\partial L}{\\partial b_{o}} &= \\left(\\hat{y} - y\\right) \\, "
+                    "\\hat{y} \\, \\left(1 - \\hat{y}\\right) \\\\\n"
+                    "  \\frac{\\partial L}{\\partial W_{o}[2]} &= \\left(\\hat{y} - y\\right) "
+                    "\\, z[2] \\\\   % forgot the sigmoid\n"
+                    "\\end{align*}\n", encoding="utf-8")
+    result = run("--answers", str(path))
+    assert result.exit_code == EXIT_CLAIM, result.output
+    assert "score: 1/2; wrong: ∂L/∂W_o[2] (line 3)" in result.output
+    assert "cannot be read" not in result.output
+
+
+def test_exit_codes_through_a_real_process():
+    import subprocess
+    import sys
+    command = [sys.executable, "-m", "graphdraw", "verify"]
+    ok = subprocess.run(command + ["--claim", RIGHT_W_O], capture_output=True, text=True)
+    assert ok.returncode == 0 and "ok: the claim holds" in ok.stdout
+    wrong = subprocess.run(command + ["--claim", "∂L/∂W_o = (ŷ − y) z"], capture_output=True,
+                           text=True)
+    assert wrong.returncode == 8 and "missing the factor ŷ (1 − ŷ)" in wrong.stdout
+    bad = subprocess.run(command + ["--claim", "∂L/∂W_o = zz"], capture_output=True, text=True)
+    assert bad.returncode == 3 and "'zz' is not a name" in bad.stderr and not bad.stdout
+    assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("example", ["xor", "tanh2", "micrograd"])
+def test_grads_markdown_formulas_are_an_answers_file(tmp_path, example):
+    markdown = CliRunner().invoke(cli, ["grads", "--scalar", "--format", "markdown",
+                                        "--example", example]).output
+    lines = [line for line in markdown.splitlines() if line.startswith("$$")]
+    path = tmp_path / "answers.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("--example", example, "--answers", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"score: {len(lines)}/{len(lines)}: every claim holds" in result.output

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from graphdraw.errors import GraphdrawError, Source
 
 
 def read_answers(path: str) -> list[tuple[str, Source, int, int]]:
     """The claims of an answers file: (text, the file as a Source, line, start column).
 
-    A line's text from a # or a % on is a comment (a LaTeX \\% is kept), blank lines are
-    skipped, and LaTeX's math delimiters ($, \\[, \\], a trailing \\\\ or ,) are dropped.
+    A line's text from a # or a % on is a comment (a LaTeX \\% is kept); blank lines and the
+    lines of a LaTeX document around the claims (\\begin{align*}, \\section{…}) are skipped;
+    math delimiters ($, \\[, \\], a trailing \\\\ or ,) and align's & are dropped.
     """
     try:
         with open(path, encoding="utf-8") as handle:
@@ -55,4 +58,12 @@ def _claim_span(line: str) -> tuple[int, int] | None:
                      r"\end{equation*}", r"\end{equation}"):
             if end - len(mark) >= start and line[end - len(mark):end] == mark:
                 end, changed = end - len(mark), True
-    return (start, end) if end > start else None
+    if end <= start or _STRUCTURE.fullmatch(line[start:end]):
+        return None
+    return start, end
+
+
+# Lines of a LaTeX document around the claims: \begin{align*}, \section{…}, \item, …
+_STRUCTURE = re.compile(r"(\\(begin|end|documentclass|usepackage|(sub)*section\*?|paragraph|"
+                        r"item|maketitle|title|author|date|label|noindent|newpage|[vh]space)"
+                        r"\b[^=]*)+")

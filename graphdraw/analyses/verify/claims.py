@@ -54,7 +54,10 @@ def read_claim(model: Program, shapes: dict, text: str, source: Source, line: in
     if equals < 0:
         raise piece.error("a claim is '∂U/∂V = expression'; this one has no '='", 0,
                           hint=f"for example: {EXAMPLE}")
-    of, wrt, index = _lhs(model, shapes, piece, equals)
+    lhs_end = equals
+    while lhs_end > 0 and (text[lhs_end - 1].isspace() or text[lhs_end - 1] == "&"):
+        lhs_end -= 1                     # align's &= as in grads --format latex
+    of, wrt, index = _lhs(model, shapes, piece, lhs_end)
     expr_start = equals + 1
     while expr_start < len(text) and text[expr_start].isspace():
         expr_start += 1

@@ -33,8 +33,9 @@ class Point:
 
 
 def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[Point], int]:
-    """The given point and `count` random ones (every leaf drawn again, declared values too);
-    (the points where the model has a value, how many were set aside for NaN or infinity)."""
+    """The given point and `count` random ones (every leaf drawn again, declared values too;
+    where the model has no value, the same point with every leaf made positive); (the points
+    where the model has a value, how many were set aside for NaN or infinity)."""
     first = values_mod.leaf_values(program, given, seed)
     evaluate.check_shapes(program, first)
     out = [Point(first, evaluate.forward(program, first, shapes_checked=True))]
@@ -50,10 +51,13 @@ def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[P
                 continue
             leaves[node.id] = values_mod.random_value(
                 node.id, np.shape(value), node.role or "param", 1_000_003 * (seed + 1) + k)
-        try:
-            out.append(Point(leaves, evaluate.forward(program, leaves, shapes_checked=True)))
-        except evaluate.NumericError:
+        point = _point(program, leaves)
+        if point is None:                     # log, sqrt, …: try the same point made positive
+            point = _point(program, {k: np.abs(v) for k, v in leaves.items()})
+        if point is None:
             skipped += 1
+        else:
+            out.append(point)
     return out, skipped
 
 
@@ -71,6 +75,14 @@ def adjoint(program: Program, point: Point, of: str, wrt: str):
     if value is None:
         value = np.zeros_like(point.vals[wrt])
     return np.asarray(value, dtype=float)
+
+
+def _point(program: Program, leaves: dict) -> Point | None:
+    """The model at these leaves' values, or None where it has no value (NaN, infinity)."""
+    try:
+        return Point(leaves, evaluate.forward(program, leaves, shapes_checked=True))
+    except evaluate.NumericError:
+        return None
 
 
 def truth(program: Program, point: Point, claim: Claim):
