@@ -16,6 +16,9 @@ machine; the ratios, not the seconds, are what the targets speak of.
   (f) `graphdraw render` of 10 models to SVG in one call (-o DIR/)  vs  10 separate calls
                                                                         target >= 3x faster
 
+  (g) text on a page: for every example and style, the smallest text of its figure (with
+      --rankdir auto --legend compact) scaled to fit 16 cm × 22 cm     target >= 6 pt (XOR >= 8 pt)
+
 `--only f` (or any letters) runs just those parts.
 """
 
@@ -239,6 +242,23 @@ def bench_batch(tmp: str, repeat: int, count: int = 10) -> dict:
     return {"count": count, "batch_s": b, "separate_s": s, "faster": s / b}
 
 
+PAGE_READY = {"rankdir": "auto", "legend": "compact"}     # --rankdir auto --legend compact
+
+
+def bench_page() -> dict:
+    """(g): {(example, style): smallest text in pt} at 16 cm × 22 cm, default options."""
+    from graphdraw.api import Graph
+    from graphdraw.formats.graphviz import measure
+    from graphdraw.formats.graphviz.themes import DRAW_STYLES
+    from graphdraw.language import examples
+    sizes = {}
+    for name in examples.names():
+        graph = Graph.example(name)
+        for style in DRAW_STYLES:
+            sizes[name, style] = measure.fit_dot(graph.dot(style=style, **PAGE_READY)).text
+    return sizes
+
+
 def mark(met: bool) -> str:
     """✓ when a target is met, ✗ when it is missed."""
     return "✓" if met else "✗ missed"
@@ -248,7 +268,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
-    parser.add_argument("--only", default="abcdef", metavar="LETTERS",
+    parser.add_argument("--only", default="abcdefg", metavar="LETTERS",
                         help="the parts to run, e.g. --only f")
     args = parser.parse_args()
     repeat = 3 if args.quick else args.repeat
@@ -279,6 +299,18 @@ def run_parts(tmp: str, repeat: int, sizes: list[int], only: str) -> None:
               f"{mark(b['seconds'][10_000] < 1)}")
     if {"c", "d", "e"} & set(only):
         run_torch_parts(tmp, repeat, only)
+    if "g" in only:
+        g = bench_page()
+        styles = list(dict.fromkeys(style for _, style in g))
+        print("(g) smallest text (pt) of each example's figure scaled to 16 cm × 22 cm "
+              f"(--rankdir auto --legend compact; first the page-ready style, {styles[0]}):")
+        print("    " + f"{'example':<20}" + "".join(f"{s:>10}" for s in styles))
+        for name in dict.fromkeys(name for name, _ in g):
+            print("    " + f"{name:<20}" + "".join(f"{g[name, s]:>10.1f}" for s in styles))
+        worst = min(g[name, styles[0]] for name, _ in g)
+        print(f"    {styles[0]}: XOR {g['xor', styles[0]]:.1f} pt (target >= 8) "
+              f"{mark(g['xor', styles[0]] >= 8)}, the worst {worst:.1f} pt (target >= 6) "
+              f"{mark(worst >= 6)}")
     if "f" in only:
         f = bench_batch(tmp, repeat)
         print(f"(f) batch render of {f['count']} figures to SVG in one call: "

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # What .dot(), .svg(), .render() and the notebook display accept, besides to_dot's own.
 DRAW_OPTIONS = ("rankdir", "title", "caption", "theme", "style", "font", "edge_labels",
-                "shapes", "show", "values", "seed")
+                "shapes", "show", "values", "seed", "legend", "fit")
 FILE_FORMATS = registry.names()
 RANKDIRS = ("LR", "TB", "RL", "BT")        # .render() also knows them by extension (tex, htm)
 
@@ -100,6 +100,12 @@ class Pictures:
             opts["numbers"] = numbers
         elif given:
             raise ValueError("values are drawn only with show='values' or 'grads'")
+        if opts.get("rankdir") == "auto":
+            from graphdraw.core.named import view
+            from graphdraw.formats.graphviz import measure
+            opts["rankdir"] = measure.choose_rankdir(
+                lambda rankdir: draw.to_dot(self.nx, **{**opts, "rankdir": rankdir}),
+                view(self.nx, opts.get("style")).number_of_nodes())
         return opts
 
     # --- display --------------------------------------------------------------------------------
@@ -143,7 +149,7 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
         raise TypeError(f"unknown drawing option {unknown[0]!r}; the options are "
                         f"{', '.join(DRAW_OPTIONS)}")
     options = dict(options)
-    if isinstance(options.get("rankdir"), str):
+    if isinstance(options.get("rankdir"), str) and options["rankdir"] != "auto":
         options["rankdir"] = options["rankdir"].upper()
         if options["rankdir"] not in RANKDIRS:
             raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not "

@@ -31,6 +31,17 @@ def _font_option(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
+def _fit_option(ctx, param, value):
+    """--fit: a box in points, or a usage error."""
+    if value is None:
+        return None
+    from graphdraw.formats.graphviz.measure import parse_box
+    try:
+        return parse_box(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @cli.command()
 @models_options
 @click.option("-f", "--format", "fmt_name", type=click.Choice(FORMATS),
@@ -39,9 +50,19 @@ def _font_option(ctx, param, value):
               help="Where to write: a file, '-' for standard output, or a directory "
                    "ending in / (each model to DIR/MODEL.EXT). [default: MODEL.EXT in the "
                    "current directory]")
-@click.option("--rankdir", type=click.Choice(["LR", "TB"], case_sensitive=False),
-              metavar="[LR|TB]", default="LR", show_default=True,
-              help="Left to right or top to bottom (either case: tb works).")
+@click.option("--rankdir", type=click.Choice(["auto", "LR", "TB"], case_sensitive=False),
+              metavar="[auto|LR|TB]", default="LR", show_default=True,
+              help="Left to right or top to bottom (either case: tb works); auto: the one "
+                   "that keeps the larger text on a 16 cm × 22 cm page.")
+@click.option("--fit", "fit", metavar="WIDTHxHEIGHT", callback=_fit_option,
+              help="Size the figure for a box, e.g. --fit 16cmx22cm (units cm, mm, in, pt), "
+                   "and report its smallest text on stderr. TikZ: the picture is scaled, "
+                   "the document's font stays.")
+@click.option("--legend", "legend", type=click.Choice(["full", "compact", "none"]),
+              default="full", show_default=True,
+              help="full: a framed box of sample nodes; compact: one small box beside a "
+                   "top-to-bottom graph or below a left-to-right one; none.")
+@click.option("--no-legend", is_flag=True, help="Draw no legend (--legend none).")
 @click.option("--title", help="A title drawn above the graph.")
 @click.option("--caption", help="A caption drawn below the graph.")
 @click.option("--theme", type=click.Choice(THEMES), default="default", show_default=True,
@@ -74,7 +95,8 @@ def _font_option(ctx, param, value):
               "the forward pass a node at a time, then the backward pass from the output. "
               "-f pdf: a page a step; -f tikz: a Beamer document, an overlay a step; -f html: "
               "a page that steps with no script. --show values or --show grads: that pass only.")
-def render(models, inline, example, fmt_name, output, rankdir, title, caption, theme,
+def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_legend, title,
+           caption, theme,
            draw_style, font, show, settings, values_file, seed, no_edge_labels, no_shapes,
            layout_timeout, snippet, steps) -> None:
     """Draw the computation graph of a model, or of several models in one run.
@@ -119,7 +141,10 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
     sources = [read_model(model, inline, example) for model in models or (None,)]
     paths = batch.targets(sources, fmt, output)
     batch.check_targets(sources, paths, output)
-    options = {"rankdir": rankdir, "title": title or "", "caption": caption,
+    options = {"rankdir": rankdir if rankdir.lower() == "auto" else rankdir.upper(),
+               "fit": fit,
+               "legend": False if no_legend or legend == "none" else
+               "compact" if legend == "compact" else True, "title": title or "", "caption": caption,
                "edge_labels": not no_edge_labels, "shapes": "shapes" in shown, "theme": theme,
                "style": draw_style, "font": font, "layout_timeout": layout_timeout,
                "snippet": snippet, "steps": phases}
@@ -133,12 +158,31 @@ def render(models, inline, example, fmt_name, output, rankdir, title, caption, t
     for source, path, job, data in zip(sources, paths, jobs, drawn):
         if path is None:
             out.write_stdout(data)
+            if fit is not None:
+                _report_fit(job, fmt, fit)
             continue
         out.write_atomic(path, data, input_path=source.path)
         drawn = job.graph if fmt.name == "json" else named_view(job.graph, draw_style)
         steps = f", {len(job.steps)} steps" if job.steps else ""
         click.echo(f"wrote {path} ({drawn.number_of_nodes()} nodes, "
                    f"{drawn.number_of_edges()} edges, {fmt.name}{steps})", err=True)
+        if fit is not None:
+            _report_fit(job, fmt, fit)
+
+
+def _report_fit(job, fmt, box: tuple[float, float]) -> None:
+    """--fit's line on stderr: the figure's size in the box and its smallest text."""
+    if fmt.name in ("json", "dot"):
+        click.echo(f"graphdraw: note: --fit sizes svg, png, pdf and tikz, not {fmt.name}",
+                   err=True)
+        return
+    from graphdraw.formats.graphviz.measure import fit_dot
+    fitted = fit_dot(job.dot(), box, timeout=job.options.get("layout_timeout", 30.0))
+    if fmt.name == "tikz":
+        click.echo(f"graphdraw: fit: the picture is {fitted.report().split(',')[0]}; its "
+                   "text keeps the document's sizes", err=True)
+        return
+    click.echo(f"graphdraw: fit: {fitted.report()}", err=True)
 
 
 def _shown(show: str, no_shapes: bool) -> frozenset[str]:

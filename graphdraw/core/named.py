@@ -21,10 +21,12 @@ import networkx as nx
 from graphdraw import ops
 from graphdraw.core import graph as graph_mod
 from graphdraw.language.printer import Printer
+from graphdraw.language.printing import name as print_name
 from graphdraw.language.program import Node, Program
 from graphdraw.language.terms import Term, merge, to_piece
 
 VIEW = "named"          # graph.graph["view"] of a named graph
+LABEL_LIMIT = 28        # a longer composed derivative is drawn as its symbol, ∂L/∂w
 _SUFFIX = {"plain": "", "pretty": "_pretty", "html": "_html", "latex": "_latex"}
 
 
@@ -43,12 +45,17 @@ def named_graph(program: Program, graph: nx.MultiDiGraph,
         notations = tuple(m for m in _SUFFIX
                           if any(("local_grad" + _SUFFIX[m]) in d
                                  for _, _, d in graph.edges(data=True))) or ("plain",)
-    printers = {mode: Printer(program, mode) for mode in notations}
+    # every unnamed value inlined: the view has no node that an id (%7) could refer to
+    printers = {mode: Printer(program, mode, inline_limit=10**9) for mode in notations}
     named = nx.MultiDiGraph(**graph.graph)
     named.graph["view"] = VIEW
     for node in program.nodes.values():
         if kept(node, program):
-            named.add_node(node.id, **graph.nodes[node.id])
+            attrs = dict(graph.nodes[node.id])
+            for mode, printer in printers.items():
+                if "forward" + _SUFFIX[mode] in attrs:
+                    attrs["forward" + _SUFFIX[mode]] = printer.forward(node)
+            named.add_node(node.id, **attrs)
     index = {node_id: i for i, node_id in enumerate(program.nodes)}
     for node in program.nodes.values():
         if node.op is not None and kept(node, program):
@@ -59,6 +66,7 @@ def named_graph(program: Program, graph: nx.MultiDiGraph,
                          "via": [list(edge) for edge in sorted(via, key=_edge_order(index))]}
                 for mode, found in terms.items():
                     attrs["local_grad" + _SUFFIX[mode]] = to_piece(found, mode)[0]
+                _shorten(attrs, program, tail, node.id)
                 named.add_edge(tail, node.id, key=0, **attrs)
     return named
 
@@ -77,6 +85,27 @@ def view(graph: nx.MultiDiGraph, style: str | None) -> nx.MultiDiGraph:
     if cached is None:
         cached = graph_mod.derived(graph, VIEW, named_graph(program, graph))
     return cached
+
+
+def _shorten(attrs: dict, program: Program, tail: str, head: str) -> None:
+    """A drawn derivative longer than LABEL_LIMIT characters is drawn as its symbol
+    (∂L/∂w); the formula stays in `local_grad` (plain) and `formula_pretty`."""
+    pretty = attrs.get("local_grad_pretty")
+    if pretty is None or len(pretty) <= LABEL_LIMIT:
+        return
+    attrs["formula_pretty"] = pretty
+    for mode in ("pretty", "html", "latex"):
+        if "local_grad" + _SUFFIX[mode] in attrs:
+            attrs["local_grad" + _SUFFIX[mode]] = _symbol(program, head, tail, mode)
+
+
+def _symbol(program: Program, top: str, bottom: str, mode: str) -> str:
+    """∂top/∂bottom in a notation."""
+    upper = print_name(program.nodes[top], mode)[0]
+    lower = print_name(program.nodes[bottom], mode)[0]
+    if mode == "latex":
+        return rf"\partial {upper} / \partial {lower}"
+    return f"∂{upper}/∂{lower}"
 
 
 def _edge_order(index: dict):

@@ -38,7 +38,16 @@ class Job:
         return self._dot
 
     def dot_options(self) -> dict[str, Any]:
-        """The options `draw.to_dot` takes (the writer's own left out)."""
+        """The options `draw.to_dot` takes (the writer's own left out). A rankdir of "auto"
+        is decided here, once: the direction that keeps the larger text on a page."""
+        if self.options.get("rankdir") == "auto":
+            from graphdraw.formats.graphviz import draw, measure
+            from graphdraw.core.named import view
+            options = {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
+            self.options["rankdir"] = measure.choose_rankdir(
+                lambda rankdir: draw.to_dot(self.graph, **{**options, "rankdir": rankdir}),
+                view(self.graph, options.get("style")).number_of_nodes(),
+                timeout=self.options.get("layout_timeout", 30.0))
         return {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
 
 

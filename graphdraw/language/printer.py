@@ -15,10 +15,13 @@ INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
 class Printer:
     """Prints every node of a program inline (unnamed nodes as their expression)."""
 
-    def __init__(self, program: Program, mode: str, shapes: dict | None = None) -> None:
+    def __init__(self, program: Program, mode: str, shapes: dict | None = None, *,
+                 inline_limit: int | None = None) -> None:
         self.program, self.mode, self.shapes = program, mode, shapes
-        # longer than this, an unnamed operand is shown by its id (markup counts as well)
-        self.limit = INLINE_LIMIT * (4 if mode in ("html", "latex") else 1)
+        # longer than this, an unnamed operand is shown by its id (markup counts as well);
+        # a view without the unnamed nodes (core/named.py) inlines them all
+        self.limit = (INLINE_LIMIT if inline_limit is None else inline_limit) \
+            * (4 if mode in ("html", "latex") else 1)
         self.pieces: dict[str, Piece] = {}
         for node in program.nodes.values():     # definition order is topological
             self.pieces[node.id] = self._inline(node)

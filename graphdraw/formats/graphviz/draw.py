@@ -23,8 +23,10 @@ from graphdraw.formats.graphviz import nodes
 from graphdraw.formats.graphviz import stepped
 from graphdraw.formats.graphviz.labels import (EDGE_NUMBER_SIZE, EXPR_SIZE, NAME_SIZE,  # noqa: F401
                                       NUMBER_SIZE, SMALL_SIZE)
+from graphdraw.formats.graphviz.measure import size_attribute
 from graphdraw.formats.graphviz.layout import ENGINES, count_nodes, layout  # noqa: F401
-from graphdraw.formats.graphviz.legend import LEGEND_ID, add_legend, key_table  # noqa: F401
+from graphdraw.formats.graphviz.legend import (LEGEND_ID, add_compact_legend, add_legend,
+                                              key_table)  # noqa: F401
 from graphdraw.formats.graphviz.nodes import dot_id, op_id, op_symbol  # noqa: F401
 from graphdraw.formats.graphviz.numbers_shown import (DIGITS, SHOW_ITEMS, SHOW_LIMIT,  # noqa: F401
                                              number_lines, number_rows, numbers_for,
@@ -39,7 +41,8 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
                edge_labels: bool = True, shapes: bool = True,
                numbers: dict | None = None, theme: str = DEFAULT_THEME,
                style: str = DEFAULT_STYLE, font: str | None = None,
-               caption: str | None = None, step: object = None) -> graphviz.Digraph:
+               caption: str | None = None, step: object = None, legend: bool | str = True,
+               fit: tuple[float, float] | None = None) -> graphviz.Digraph:
     """The Graphviz drawing of an annotated graph (no program is run).
 
     `title` None uses the graph's own title, "" draws none; `caption` is drawn below the
@@ -52,7 +55,12 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
     "local": {(tail, head, position): array}, "note": text for the legend}; any part may
     be missing. `step` (numeric.steps.Step, `render --steps`) hides the numbers it does not
     show yet and highlights what it does (graphviz/stepped.py).
+    `legend` False draws none, "compact" one small node beside or below the graph
+    (legend.add_compact_legend), True a framed box of sample nodes (TikZ reads it); `fit`
+    (width, height in pt) scales the drawing to fit that box (dot's `size`, measure.py).
     """
+    if rankdir == "auto":       # callers that can run dot decide (measure.choose_rankdir)
+        rankdir = "TB"
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
     if style not in DRAW_STYLES:
@@ -67,6 +75,8 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
                    "bgcolor": "white", "pad": "0.25", "nodesep": "0.3",
                    "ranksep": "0.3" if edge_labels and style != "ops" else "0.4",
                    "outputorder": "edgesfirst", "newrank": "true"}
+    if fit is not None:
+        graph_attrs["size"] = size_attribute(fit)
     title_label = f"<{labels.plain(title, NAME_SIZE + 2)}>" if title else None
     if caption:
         # The root graph has one label: the caption takes it, and a title goes on a frameless
@@ -82,9 +92,10 @@ def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None
         with dot.subgraph(name="cluster_title") as canvas:
             canvas.attr(label=title_label, labelloc="t", peripheries="0", margin="0")
             _Drawing(canvas, graph, rankdir, edge_labels, shapes, numbers, look, ops_style,
-                     step).draw()
+                     step, legend).draw()
     else:
-        _Drawing(dot, graph, rankdir, edge_labels, shapes, numbers, look, ops_style, step).draw()
+        _Drawing(dot, graph, rankdir, edge_labels, shapes, numbers, look, ops_style, step,
+                 legend).draw()
     return dot
 
 
@@ -135,6 +146,7 @@ class _Drawing:
     look: Theme
     ops_style: bool
     step: object = None                            # render --steps: one step's numbers
+    legend: bool | str = True
     ids: dict = field(default_factory=dict)        # graph node -> its DOT name
     ops: dict = field(default_factory=dict)        # ops style: value -> its op node's name
     order: dict = field(default_factory=dict)      # graph node -> its position in the graph
@@ -165,7 +177,8 @@ class _Drawing:
         for edge in sorted(self.graph.edges(keys=True, data=True),
                            key=lambda e: (order[e[1]], e[3].get("arg", e[2]), order[e[0]])):
             self._edge(*edge)
-        self._legend()
+        if self.legend:
+            self._legend()
 
     def _statements(self) -> list[tuple[str | None, str, dict[str, str]]]:
         """(plate, DOT name, attributes) of every node, in the graph's order."""
@@ -251,4 +264,7 @@ class _Drawing:
                           note=numbers.get("note"), theme=self.look, ops=self.ops_style,
                           plates=self.plates)
         anchor = ids.get(output) if output in ids else (ids[next(reversed(ids))] if ids else None)
-        add_legend(self.dot, kinds, table, self.rankdir, anchor, self.look)
+        if self.legend == "compact":
+            add_compact_legend(self.dot, kinds, table, self.look)
+        else:
+            add_legend(self.dot, kinds, table, self.rankdir, anchor, self.look)

@@ -95,3 +95,41 @@ def add_legend(dot: graphviz.Digraph, kinds: list[str], table: str | None, rankd
         middle = entries[(len(entries) - 1) // 2][0]
         dot.edge(anchor, graphviz.nohtml("n" + middle), style="invis")
 
+
+
+def add_compact_legend(dot: graphviz.Digraph, kinds: list[str], table: str | None,
+                       theme: Theme | None = None) -> None:
+    """The legend as one small node: a column of swatches, one per kind drawn, and `table`.
+
+    The node is a component of its own, which dot packs across the ranks: beside a graph
+    drawn top to bottom, below one drawn left to right.
+    """
+    look = theme or THEMES[DEFAULT_THEME]
+    rows = []
+    for kind in kinds:
+        if kind == "constant":
+            continue
+        attrs = look.kinds[kind]
+        fill = attrs.get("fillcolor", "white") if "filled" in attrs.get("style", "") \
+            else "white"
+        swatch = (f'<TABLE BORDER="{_border(attrs)}" CELLBORDER="0" CELLPADDING="2" '
+                  f'CELLSPACING="0" STYLE="rounded" BGCOLOR="{fill}" '
+                  f'COLOR="{attrs.get("color", look.ink)}"><TR><TD>'
+                  f'{labels.plain(KIND_WORDS[kind], SMALL_SIZE)}</TD></TR></TABLE>')
+        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{swatch}</TD></TR>')
+    if table is not None:
+        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{table[1:-1]}</TD></TR>')
+    if not rows:
+        return
+    heading = labels.font("<B>" + labels.text("Legend") + "</B>", SMALL_SIZE + 1)
+    label = ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1" '
+             f'STYLE="rounded" COLOR="{look.muted}">'
+             f'<TR><TD COLSPAN="2" ALIGN="LEFT">{heading}</TD></TR>{"".join(rows)}</TABLE>>')
+    dot.node(graphviz.nohtml("n" + LEGEND_ID), shape="plain", label=label)
+
+
+def _border(attrs: dict) -> str:
+    try:
+        return str(max(1, round(float(attrs.get("penwidth", "1")))))
+    except ValueError:
+        return "1"

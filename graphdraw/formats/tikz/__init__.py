@@ -33,8 +33,11 @@ from graphdraw.formats.tikz.text import escape, math
 def _write(job: Job) -> bytes:
     """What `render --format tikz` writes: Graphviz lays the figure's DOT out, LaTeX sets
     every label (the title and caption included)."""
+    from graphdraw.formats.graphviz import draw
     options = {**job.dot_options(), "numbers": job.numbers}
-    return from_dot(job.graph, job.dot(), snippet=bool(job.options.get("snippet")),
+    if options.get("legend") == "compact":   # TikZ draws the legend from its sample nodes
+        options["legend"] = True
+    return from_dot(job.graph, draw.to_dot(job.graph, **options), snippet=bool(job.options.get("snippet")),
                     timeout=job.options.get("layout_timeout", 30.0), **options).encode("utf-8")
 
 

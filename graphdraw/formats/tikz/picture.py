@@ -19,7 +19,8 @@ from graphdraw.formats.tikz.text import escape
 def from_layout(graph: nx.MultiDiGraph, layout: dict, *, title: str | None = None,
                 caption: str | None = None, edge_labels: bool = True, shapes: bool = True,
                 numbers: dict | None = None, style: str = "textbook", theme: str | None = None,
-                overlays: dict | None = None, **_dot_options) -> str:
+                overlays: dict | None = None, fit: tuple[float, float] | None = None,
+                **_dot_options) -> str:
     """The tikzpicture of a graph from dot's -Tjson layout of `draw.to_dot(graph, ...)`.
 
     Takes the options `draw.to_dot` was given (those that only change the DOT, such as
@@ -31,7 +32,12 @@ def from_layout(graph: nx.MultiDiGraph, layout: dict, *, title: str | None = Non
     scene = Scene(graph, layout, title=title, caption=caption or "",
                   edge_labels=edge_labels, shapes=shapes, numbers=numbers or {},
                   ops_style=style == "ops", theme=theme, overlays=overlays)
-    return assemble(scene.pic, graph, _body(scene))
+    picture = assemble(scene.pic, graph, _body(scene))
+    if fit is not None:
+        from graphdraw.formats.graphviz.measure import fit as fitted
+        scale = fitted(layout, fit).scale
+        picture = picture.replace("[x=1bp, y=1bp,", f"[x={scale:.4f}bp, y={scale:.4f}bp,", 1)
+    return picture
 
 
 def _body(scene: Scene) -> list[str]:
@@ -70,6 +76,8 @@ def to_tikz(graph: nx.MultiDiGraph, *, snippet: bool = False, timeout: float = 3
     numbers, theme, style, ...); the layout is Graphviz's for exactly that DOT (this runs
     `dot -Tjson`, so it needs Graphviz, and gives up after `timeout` seconds).
     """
+    if options.get("legend") == "compact":   # TikZ draws the legend from its sample nodes
+        options["legend"] = True
     return from_dot(graph, draw.to_dot(graph, **options), snippet=snippet, timeout=timeout,
                     **options)
 
