@@ -104,6 +104,24 @@ def test_wrong_at_some_entries():
     assert "note:" not in result.output                       # no numpy warning escapes
 
 
+@pytest.mark.parametrize("claim, diagnosis", [
+    ("∂L/∂b_o = ŷ (1 − ŷ)", "missing the factor ŷ − y = ∂L/∂ŷ"),
+    ("∂L/∂a = ∂L/∂z · z", "missing the factor 1 − z, part of z (1 − z) = ∂z/∂a"),
+    ("∂L/∂b_o = (ŷ − y) ŷ", "missing the factor 1 − ŷ, part of ŷ (1 − ŷ) = ∂ŷ/∂(W_oᵀ z + b_o)"),
+    ("∂L/∂W_o = (ŷ − y) ŷ (1 − ŷ) ŷ (1 − ŷ) z",
+     "an extra factor ŷ (1 − ŷ) = ∂ŷ/∂(W_oᵀ z + b_o)"),
+    ("∂L/∂b_a = (ŷ − y) ŷ (1 − ŷ) W_o[1] z[1] (1 − z[1])",
+     "the chain rule sums over the 2 paths from b_a to L; yours has 1 of them: missing the "
+     "one through a[2], z[2]"),
+    ("∂L/∂W_o = −2 (ŷ − y) z", "missing the factor ŷ (1 − ŷ) = ∂ŷ/∂(W_oᵀ z + b_o), and off "
+                               "by the constant factor −1/2"),
+])
+def test_what_a_teacher_would_say(claim, diagnosis):
+    result = run("--claim", claim)
+    assert result.exit_code == EXIT_CLAIM
+    assert diagnosis in result.output
+
+
 def test_a_swapped_entry_is_named():
     result = run("--claim", "∂L/∂W_i[1,2] = (ŷ − y) ŷ (1 − ŷ) W_o[1] z[2] (1 − z[2]) x[1]")
     assert result.exit_code == EXIT_CLAIM
@@ -152,7 +170,7 @@ def test_json_fields():
     assert set(first) >= {"claim", "of", "wrt", "ok", "max_rel_error", "points", "diagnosis"}
     assert first["ok"] and first["of"] == "L" and first["wrt"] == "W_o"
     assert first["points"] == 101 and first["max_rel_error"] < 1e-12
-    assert not second["ok"] and "missing the factor ŷ (1 − ŷ)" in second["diagnosis"]
+    assert not second["ok"] and "missing the factor ŷ (1 − ŷ) = ∂ŷ/∂b_o" in second["diagnosis"]
 
 
 def test_show_answer_only_when_asked():
@@ -235,7 +253,7 @@ def test_the_python_api():
     result = graph.verify(RIGHT_W_O, "∂L/∂b_o = (ŷ − y) ŷ", x=[1, 0], y=1)
     assert result.score == "1/2" and not result.ok
     assert result.verdicts[0].ok and result.verdicts[0].points == 101
-    assert result.verdicts[1].diagnosis.startswith("it is not the derivative")
+    assert result.verdicts[1].diagnosis.startswith("missing the factor 1 − ŷ, part of")
 
 
 def test_points_where_the_model_has_no_value_are_made_positive_or_set_aside():

@@ -12,7 +12,7 @@ from graphdraw.errors import GraphdrawError
 from graphdraw.lazy import np
 from graphdraw.language.program import Program
 from graphdraw.numeric import evaluate
-from graphdraw.analyses.verify.claims import Claim, entry_text
+from graphdraw.analyses.verify.claims import Claim, entry_text, pretty_id
 from graphdraw.analyses.verify.compare import constant_of, factor_text, ratios
 
 MAX_PATHS = 64
@@ -31,18 +31,21 @@ def missing_factor(program: Program, claim: Claim, sides, shapes: dict) -> str |
         if expanded and claim.index is None and shapes[claim.wrt] != ():
             break
         try:
-            model, of, wrt, locals_ = _model(program, claim, sides, shapes, expanded)
+            model, of, wrt, locals_, values = _model(program, claim, sides, shapes, expanded)
         except GraphdrawError:
             continue
-        found = _search(model, of, wrt, locals_, r)
+        found = (_search(model, of, wrt, locals_, r)
+                 or _part_search(model, of, wrt, values, r))
         if found:
             return found
     return None
 
 
 def _search(model: Program, of: str, wrt: str, locals_: list, r: list) -> str | None:
-    """The first window of the chain whose product explains the ratios r (see above)."""
-    graph = None
+    """The window of the chain whose product best explains the ratios r (see above): a
+    whole factor before one off by a constant, fewer local derivatives before more, named
+    ends (∂L/∂ŷ) before unnamed ones (∂L/∂(ŷ − y))."""
+    best = None
     for window in _windows(model, of, wrt, locals_):
         factor = [_product(locals_[k], window) for k in range(len(r))]
         if not all(_fits(f.shape, x.shape) for f, x in zip(factor, r)):
@@ -57,22 +60,40 @@ def _search(model: Program, of: str, wrt: str, locals_: list, r: list) -> str | 
             c = constant_of(combined)
             if c is None or not _simple(c):
                 continue
-            graph = graph or _graph(model)
-            text = f"{word} factor {_describe(graph, window)}"
-            if c == -1:
-                text += ", and the sign is wrong"
-            elif c != 1:
-                text += f", and off by the constant factor {factor_text(c)}"
-            return text
-    return None
+            ends = (window[0][0], window[-1][1])
+            key = (c != 1, sum(not _constant(locals_, e) for e in window),
+                   sum(model.nodes[n].name is None for n in ends), len(window))
+            if best is None or key < best[0]:
+                best = (key, word, window, c)
+    if best is None:
+        return None
+    _, word, window, c = best
+    text = f"{word} factor {_describe(model, of, window)}"
+    if c == -1:
+        text += ", and the sign is wrong"
+    elif c != 1:
+        text += f", and off by the constant factor {factor_text(c)}"
+    return text
+
+
+def expanded(program: Program, claim: Claim, sides, shapes: dict):
+    """The model expanded into entries, U and V in it, its local derivatives at each point."""
+    return _model(program, claim, sides, shapes, True)[:4]
+
+
+def label(model: Program, node_id: str) -> str:
+    """A named node (or entry) as the person writes it: ŷ, z[2], c′."""
+    node = model.nodes[node_id]
+    base = node.id.split("[")[0] if node.index is not None else node.id
+    return pretty_id(base) + entry_text(node.index)
 
 
 def _model(program: Program, claim: Claim, sides, shapes: dict, expanded: bool):
     """The program to look for factors in, U and V in it, and its local derivatives at each
     point: the model itself, or its expansion into entries."""
     if not expanded:
-        return (program, claim.of, claim.wrt,
-                [p.local(program) for p in sides.points])
+        return (program, claim.of, claim.wrt, [p.local(program) for p in sides.points],
+                [p.vals for p in sides.points])
     from graphdraw.core.scalarize import scalarize
     import copy
     model = copy.copy(program)
@@ -81,7 +102,7 @@ def _model(program: Program, claim: Claim, sides, shapes: dict, expanded: bool):
     wrt = f"{claim.wrt}{entry_text(claim.index)}"
     if wrt not in scalar.nodes:
         raise GraphdrawError("V is not a node of the expanded model")
-    locals_ = []
+    locals_, values = [], []
     for point in sides.points:
         leaves = {}
         for node in scalar.nodes.values():
@@ -91,10 +112,11 @@ def _model(program: Program, claim: Claim, sides, shapes: dict, expanded: bool):
                 leaves[node.id] = value[node.index] if node.index else value
         vals = evaluate.forward(scalar, leaves, checked=False)
         locals_.append(evaluate.local_values(scalar, vals))
-    return scalar, scalar.output, wrt, locals_
+        values.append(vals)
+    return scalar, scalar.output, wrt, locals_, values
 
 
-def _paths(model: Program, of: str, wrt: str) -> list[list[tuple]]:
+def paths(model: Program, of: str, wrt: str) -> list[list[tuple]]:
     """Paths from wrt to of, as lists of edges (operand, result, position); at most
     MAX_PATHS."""
     users: dict[str, list] = {}
@@ -117,24 +139,84 @@ def _paths(model: Program, of: str, wrt: str) -> list[list[tuple]]:
     return paths
 
 
+def _part_search(model: Program, of: str, wrt: str, values: list, r: list) -> str | None:
+    """A factor of one local derivative missing or extra: 'missing the factor (1 − z), part
+    of z (1 − z) = ∂z/∂a' (σ′ written σ)."""
+    from graphdraw import ops
+    seen = set()
+    for path in paths(model, of, wrt):
+        for edge in path:
+            tail, head, position = edge
+            node = model.nodes[head]
+            row = ops.OPS[node.op]
+            if edge in seen or row.combines()[position] not in ELEMENTWISE:
+                continue
+            seen.add(edge)
+            operands = dict(zip("ab", node.args), out=head)
+            for text, factor in _factors(model, row.derivs[position], operands, values):
+                if not all(_fits(f.shape, x.shape) for f, x in zip(factor, r)):
+                    continue
+                with np.errstate(all="ignore"):
+                    tries = (("missing the", [x / f for x, f in zip(r, factor)]),
+                             ("an extra", [x * f for x, f in zip(r, factor)]))
+                for word, combined in tries:
+                    if any(np.any(np.isfinite(x) & ~np.isfinite(y))
+                           for x, y in zip(r, combined)) or constant_of(combined) != 1:
+                        continue
+                    return f"{word} factor {text}, part of {_describe(model, of, (edge,))}"
+    return None
+
+
+def _factors(model: Program, template: str, operands: dict, values: list):
+    """The factors of a product template (out (1 − out): out and 1 − out) that are not
+    constant: (their text in the model's names, their value at each point)."""
+    from graphdraw.language.parser import parse
+    from graphdraw.language.printer import Printer
+    small = parse("t_ = " + template, syntax="plain")
+    found, stack = [], [small.output]
+    while stack:
+        node = small.nodes[stack.pop()]
+        if node.op == "mul":
+            stack.extend(reversed(node.args))
+        elif not node.is_const:
+            found.append(node.id)
+    if len(found) < 2:
+        return []
+    plain, pretty = Printer(small, "plain"), Printer(model, "pretty")
+    out = []
+    for node_id in found:
+        value = []
+        for vals in values:
+            leaves = {n.id: vals[operands[n.id]] for n in small.nodes.values() if n.is_leaf}
+            value.append(np.asarray(evaluate.forward(small, leaves, checked=False)[node_id],
+                                    dtype=float))
+        out.append((pretty.template(plain.ref(node_id)[0], operands)[0], value))
+    return out
+
+
+MAX_WINDOWS = 2000
+
+
 def _windows(model: Program, of: str, wrt: str, locals_: list) -> list[tuple]:
-    """Runs of consecutive elementwise edges on the paths, shortest first, each once; a run
-    starts and ends with an edge whose local derivative is not a constant."""
+    """Runs of consecutive elementwise edges on the paths, each once, with a local
+    derivative that is not a constant among them."""
     from graphdraw import ops
     seen, found = set(), []
-    for path in _paths(model, of, wrt):
-        for i, edge in enumerate(path):
+    for path in paths(model, of, wrt):
+        for i in range(len(path)):
             for j in range(i, len(path)):
                 last = path[j]
                 row = ops.OPS[model.nodes[last[1]].op]
                 if row.combines()[last[2]] not in ELEMENTWISE:
                     break
                 window = tuple(path[i:j + 1])
-                if window in seen or _constant(locals_, edge) or _constant(locals_, last):
+                if window in seen:
                     continue
                 seen.add(window)
-                found.append(window)
-    found.sort(key=len)
+                if not all(_constant(locals_, e) for e in window):
+                    found.append(window)
+                if len(found) >= MAX_WINDOWS:
+                    return found
     return found
 
 
@@ -166,11 +248,6 @@ def _product(local: dict, window: tuple):
     return out
 
 
-def _graph(model: Program):
-    from graphdraw.core import graph
-    return graph.build(model, notations=("pretty",))
-
-
 def _name(graph, node_id: str) -> str:
     data = graph.nodes[node_id]
     if data.get("label"):
@@ -178,12 +255,41 @@ def _name(graph, node_id: str) -> str:
     return f"({data['forward_pretty']})"
 
 
-def _describe(graph, window: tuple) -> str:
-    """'ŷ (1 − ŷ) = ∂ŷ/∂(W_oᵀ z + b_o)' for a window of edges."""
-    texts = []
-    for tail, head, position in window:
-        text = graph.edges[tail, head, position]["local_grad_pretty"]
-        if text != "1":
-            texts.append(text if len(window) == 1 or " " not in text else f"({text})")
-    factor = " · ".join(texts) or "1"
-    return f"{factor} = ∂{_name(graph, window[-1][1])}/∂{_name(graph, window[0][0])}"
+def _describe(model: Program, of: str, window: tuple) -> str:
+    """'ŷ (1 − ŷ) = ∂ŷ/∂(W_oᵀ z + b_o)' for a window of edges; a window from a named value
+    up to U reads as grads writes ∂U/∂that value ('ŷ − y = ∂L/∂ŷ')."""
+    from graphdraw.core import graph as graph_mod
+    graph = graph_mod.build(model, notations=("pretty",))
+    head, tail = window[-1][1], window[0][0]
+    factor = _folded(model, of, tail) if head == of and len(window) > 1 else None
+    if factor is None:
+        texts = []
+        for edge_tail, edge_head, position in window:
+            text = graph.edges[edge_tail, edge_head, position]["local_grad_pretty"]
+            if text != "1":
+                texts.append(text)
+        if len(texts) > 1:
+            texts = [f"({t})" if " " in t else t for t in texts]
+        factor = " · ".join(texts) or "1"
+    return f"{factor} = ∂{_name(graph, head)}/∂{_name(graph, tail)}"
+
+
+def _folded(model: Program, of: str, node_id: str) -> str | None:
+    """∂of/∂node as grads prints it, when it is written in the model's names alone."""
+    if model.nodes[node_id].name is None:
+        return None
+    import copy
+    from graphdraw.numeric import adjoint
+    program = copy.copy(model)
+    program.output = of
+    try:
+        shapes = evaluate.check_shapes(program, {n.id: np.zeros(n.shape or ())
+                                                 for n in program.nodes.values()
+                                                 if n.is_leaf})
+        wants = evaluate.needs_grad(program, {n.id for n in program.nodes.values()
+                                              if n.is_leaf})
+        equations = adjoint.equations(program, shapes, "pretty", wants=wants)
+    except GraphdrawError:
+        return None
+    rhs = next((e.rhs for e in equations if e.node == node_id), None)
+    return rhs if rhs is not None and "∂" not in rhs else None
