@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from graphdraw.errors import LimitError, Source, SourceError
+from graphdraw.errors import GraphdrawError, LimitError, Source, SourceError
 from graphdraw.language import latex, names, notes
 from graphdraw.language.builder import Builder
 from graphdraw.language.declarations import Declarations, is_declaration
@@ -169,6 +169,8 @@ def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
     """
     source = Source(text, name)
     syntax = syntax or requested_syntax()
+    if syntax not in ("auto", "plain", "latex"):
+        raise GraphdrawError(f"syntax={syntax!r}: give 'plain', 'latex' or 'auto'")
     if syntax == "auto":
         syntax = latex.detect(source.text)
     with gc_paused():

@@ -7,7 +7,8 @@ import sys
 from dataclasses import dataclass
 
 from graphdraw.language import examples
-from graphdraw.errors import GraphdrawError
+from graphdraw import limits
+from graphdraw.errors import GraphdrawError, LimitError
 
 SYNTAX_KEY = "graphdraw.syntax"       # where --syntax leaves its choice (click's ctx.meta)
 
@@ -49,16 +50,17 @@ def _read_model(path: str | None, inline: str | None, example: str | None) -> Mo
     if len(given) > 1:
         raise GraphdrawError("give the model one way: a file, '-', -e TEXT or --example NAME")
     if inline is not None:
+        limits.check("model", len(inline.encode("utf-8", "surrogatepass")), "-e's model")
         return ModelText(inline, "<-e>", "graph")
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = _read_capped(sys.stdin.buffer, "<stdin>")
         return ModelText(_decode(data, "<stdin>"), "<stdin>", "graph")
     if path is not None:
         if os.path.isdir(path):
             raise GraphdrawError(f"{path} is a directory; give a model file")
         try:
             with open(path, "rb") as handle:
-                data = handle.read()
+                data = _read_capped(handle, path)
         except FileNotFoundError:
             raise GraphdrawError(f"no such model file: {path}") from None
         except OSError as exc:
@@ -70,6 +72,16 @@ def _read_model(path: str | None, inline: str | None, example: str | None) -> Mo
         raise GraphdrawError(f"no built-in example named '{name}'",
                              hint=f"the examples are: {', '.join(examples.names())}")
     return ModelText(examples.text(name), f"<example {name}>", name)
+
+
+def _read_capped(stream, name: str) -> bytes:
+    """A model's bytes, read no further than one past the size cap (/dev/zero ends)."""
+    most = limits.cap("model")
+    data = stream.read(most + 1)
+    if len(data) > most:
+        raise LimitError(limits.too_many("model", None, name, most),
+                         hint=f"set {limits.LIMITS['model'].variable}=N to read larger models")
+    return data
 
 
 def _decode(data: bytes, name: str) -> str:
