@@ -49,6 +49,9 @@ class Reading:
     def name(self, tok: Token) -> str:
         """The canonical name of a NAME token, remembering the script it is written in."""
         name = names.canonical(tok.text)
+        if not any(ch.isalpha() for ch in name):
+            raise self.error(f"'{tok.text}' is not a name: a name has a letter", tok,
+                             hint="for example 'x' or 'x_1'")
         if name.startswith("__"):
             raise self.error(f"'{tok.text}': names may not start with '__'", tok)
         if name not in self.scripts:
