@@ -21,6 +21,22 @@ class Finite(click.FloatRange):
         return number
 
 
+class Text(click.ParamType):
+    """A line of text for a picture (a title), at most `most` characters (Graphviz's labels
+    stop at 16,384)."""
+
+    name = "text"
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+
+    def convert(self, value, param, ctx):
+        if len(value) > self.most:
+            self.fail(f"{len(value):,} characters; a picture's text has at most {self.most:,}",
+                      param, ctx)
+        return value
+
+
 def _syntax_option(ctx: click.Context, param, value: str) -> str:
     """Leave --syntax where parser.parse finds it (model.requested_syntax)."""
     from graphdraw.language.source import SYNTAX_KEY

@@ -8,7 +8,7 @@ import click
 
 from graphdraw.cli import batch
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import Finite, models_options, value_options
+from graphdraw.cli.options import Finite, Text, models_options, value_options
 from graphdraw.formats import registry
 from graphdraw.language.source import read_model
 
@@ -63,8 +63,8 @@ def _fit_option(ctx, param, value):
               help="full: a framed box of sample nodes; compact: one small box beside a "
                    "top-to-bottom graph or below a left-to-right one; none.")
 @click.option("--no-legend", is_flag=True, help="Draw no legend (--legend none).")
-@click.option("--title", help="A title drawn above the graph.")
-@click.option("--caption", help="A caption drawn below the graph.")
+@click.option("--title", type=Text(1000), help="A title drawn above the graph.")
+@click.option("--caption", type=Text(1000), help="A caption drawn below the graph.")
 @click.option("--theme", type=click.Choice(THEMES), default="default", show_default=True,
               help="Colours: default; print (greyscale, thin lines, kinds told apart by "
                    "shape and line); colorblind (the Okabe-Ito palette).")
