@@ -163,6 +163,8 @@ def _latex_word(word: str) -> str:
             return _latex_word(left) + shown + _latex_word(right)
     if word in GREEK_BY_NAME:
         return "\\" + word
+    if not word.isascii():          # é in math mode is an error in pdflatex: set it as text
+        return rf"\textrm{{{word}}}"
     if len(word) == 1 or word.isdigit():
         return word
     escaped = "".join("\\_" if ch == "_" else ch for ch in word)
