@@ -257,7 +257,11 @@ class _Matcher:
             # transpose of a vector, a copy): a torch forward that skips a real op is caught.
             match.status = "passthrough" if _unchanged(row, node, self.tensors) else "skipped"
         elif tensor.grad_fn is None:
-            match.status = "no_grad" if not row.differentiable else "missing"
+            # torch makes no node for an op none of whose operands needs a gradient (the
+            # output of step or size is a constant to autograd)
+            constant = not any(getattr(self.tensors.get(a), "requires_grad", False)
+                               for a in node.args)
+            match.status = "no_grad" if not row.differentiable or constant else "missing"
         else:
             key = str(id(tensor.grad_fn))
             self._own(key, node.id, "op")
