@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import click
+
+from graphdraw.numeric import numbers
 
 from graphdraw.cli.group import cli
 from graphdraw.cli.options import Finite, load, model_options, picture, value_options
@@ -60,7 +61,7 @@ def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rt
     if path is not None:
         _write_diagram(path, fmt, check_mod.side_by_side(program, report.tensors, report))
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        click.echo(numbers.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(report.format())
     if path is not None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import click
+
+from graphdraw.numeric import numbers
 
 from graphdraw.cli.group import cli
 from graphdraw.cli.options import load, model_options, value_options, wrt as wrt_leaves
@@ -46,7 +47,7 @@ def hessian_command(model, inline, example, settings, values_file, seed, wrt, fu
     if against_torch:
         report.compare_torch()
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        click.echo(numbers.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
         note = (f"values from {'--set/--values and ' if settings or values_file else ''}"
                 f"seed {seed}")

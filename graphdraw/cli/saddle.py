@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import click
+
+from graphdraw.numeric import numbers
 
 from graphdraw.cli.group import cli
 from graphdraw.cli.options import Finite, picture
@@ -62,7 +63,7 @@ def saddle_command(model, inline, example, settings, values_file, seed, steps, l
     demo = saddle_mod.Demo(program, leaf_values, leaves, steps=steps, lr_gd=lr_gd, lr=lr,
                            damping=damping)
     if as_json:
-        click.echo(json.dumps(demo.to_json(), ensure_ascii=False, indent=1))
+        click.echo(numbers.dumps(demo.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(demo.format(name), nl=False)
     if plot_path:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import click
+
+from graphdraw.numeric import numbers
 
 from graphdraw.cli.group import cli
 from graphdraw.cli.options import Finite, picture
@@ -51,7 +52,7 @@ def taylor_command(function, order, at, plot_path, xlim, plain, as_json) -> None
                                  param_hint="'--xlim'")
     series = taylor_mod.expand(taylor_mod.resolve(function), order, at)
     if as_json:
-        click.echo(json.dumps(taylor_mod.to_json(series), ensure_ascii=False, indent=1))
+        click.echo(numbers.dumps(taylor_mod.to_json(series), ensure_ascii=False, indent=1))
     elif plain:
         click.echo(taylor_mod.polynomial_text(series, "plain"))
     else:

@@ -7,10 +7,10 @@ text for the terminal; json for programs; latex, an `align*` block to paste into
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from dataclasses import dataclass, field
 
+from graphdraw.numeric import numbers
 from graphdraw.numeric import adjoint
 from graphdraw.numeric import evaluate
 from graphdraw.core import plates
@@ -134,7 +134,7 @@ def to_json(r: Gradients) -> str:
         data["scalar"] = r.entries
     if r.samples is not None:
         data["samples"] = r.samples
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return numbers.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 # -- latex -----------------------------------------------------------------------------------

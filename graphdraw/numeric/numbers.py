@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 from graphdraw.lazy import np
+
+# How JSON output writes a number that is not finite: strict JSON has no NaN or Infinity.
+NON_FINITE = {"inf": "inf", "-inf": "-inf", "nan": "nan"}
+
+
+def dumps(data, **options) -> str:
+    """`data` as strict JSON (json.loads without NaN or Infinity reads it): a float that is
+    not finite becomes the string "inf", "-inf" or "nan"."""
+    return json.dumps(strict(data), allow_nan=False, **options)
+
+
+def strict(data):
+    """`data` with each non-finite float replaced by its string (NON_FINITE)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else NON_FINITE[str(data)]
+    if isinstance(data, dict):
+        return {k: strict(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [strict(v) for v in data]
+    if isinstance(data, np.generic) or isinstance(data, np.ndarray):
+        return strict(data.tolist())
+    return data
 
 
 def to_json(value):

@@ -8,6 +8,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 
+from graphdraw.numeric import numbers
 from graphdraw.analyses.train import plots, report
 from graphdraw.analyses.train.objective import TrainingError
 from graphdraw.analyses.train.optimizers import (DAMPING, DEFAULT_LR, DEFAULT_STEPS,
@@ -316,7 +317,7 @@ def _print_run(opts: Options, trained: _Trained, rows: list, header: str, run: d
     import click
     setup, history, theta = trained.setup, trained.history, trained.theta
     if opts.as_json:
-        click.echo(json.dumps(report.report_json(setup, history, theta, rows, run, files,
+        click.echo(numbers.dumps(report.report_json(setup, history, theta, rows, run, files,
                                                  trained.solved), ensure_ascii=False))
     else:
         click.echo(report.report_text(setup, history, theta, rows, header, opts.optimizer,
@@ -369,7 +370,7 @@ def _sweep_command(source, syntax: str | None, sizes: list[int], opts: Options,
         _write(files["plot"], plots.draw_sweep(rows, plots.plot_format(files["plot"]), title,
                                                task=task), source)
     if opts.as_json:
-        click.echo(json.dumps(report.sweep_json(rows, run, files), ensure_ascii=False))
+        click.echo(numbers.dumps(report.sweep_json(rows, run, files), ensure_ascii=False))
     else:
         click.echo(report.sweep_text(rows, _sweep_header(source, opts, count)), nl=False)
     if "plot" in files:
