@@ -82,11 +82,6 @@ def test_the_format_comes_from_the_extension(tmp_path):
     assert clash.exit_code == 2 and "disagrees" in clash.output
 
 
-def test_a_model_without_parameters_is_an_error_that_says_what_to_do():
-    result = CliRunner().invoke(cli, ["exercise", "-e", "input x\nL = x^2"])
-    assert result.exit_code != 0 and "no leaf of this model gets a gradient" in result.output
-
-
 @pytest.mark.parametrize("name", examples.names())
 def test_answers_template_is_graded_all_right_by_verify(name, tmp_path):
     answers = tmp_path / "answers.txt"
@@ -149,3 +144,13 @@ def test_latex_sheet_with_solutions_compiles(tmp_path):
     assert text.count("\\frac{\\partial L}") == 8
     log = compile_tex(tmp_path, "key", text)
     assert "Overfull" not in log
+
+
+def test_too_many_entries_is_a_limit_not_a_long_wait():
+    result = CliRunner().invoke(cli, ["exercise", "-e", "param W[3000,3000]\nL = sum(W)"])
+    assert result.exit_code == 7 and "9000000 entries (at most 64)" in result.output
+
+
+def test_a_model_with_inputs_only_says_it_has_no_parameter():
+    result = CliRunner().invoke(cli, ["exercise", "-e", "input x\nL = x^2"])
+    assert result.exit_code == 3 and "no parameter to differentiate" in result.output

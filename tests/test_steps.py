@@ -288,3 +288,15 @@ def test_html_stepper_steps_forward_and_back_in_chromium(tmp_path):
         browser.close()
     assert not problems, problems
     assert texts[0] < texts[2] < texts[-1] and texts == sorted(texts)
+
+
+def test_too_many_steps_is_a_limit_before_any_layout(tmp_path):
+    model = "param w\n" + "\n".join(f"c{i} = {'w' if i == 0 else f'c{i - 1}'} * w"
+                                   for i in range(150)) + "\nL = c149"
+    out = tmp_path / "long.pdf"
+    result = CliRunner().invoke(cli, ["render", "--steps", "-e", model, "-o", str(out)])
+    assert result.exit_code == 7 and "at most 200" in result.output
+    assert not out.exists()
+    result = CliRunner().invoke(cli, ["render", "--steps", "--show", "grads", "-f", "dot",
+                                      "-e", model])
+    assert result.exit_code == 2                 # dot has no steps: a usage error first

@@ -17,6 +17,7 @@ FUNCTIONS = {
     "softmax": r"$\mathrm{softmax}$ normalises the exponentials of its argument to sum to 1",
 }
 ROLES = {"input": "the input", "target": "the target"}
+MAX_ENTRIES = 64          # part (b) asks for one derivative per entry: a sheet, not a table
 
 
 @dataclass
@@ -105,7 +106,17 @@ def make_sheet(program: Program, source_name: str, values: dict, *, decimals: in
     used = {node.op for node in program.nodes.values() if node.op is not None}
     functions = [line for op, line in FUNCTIONS.items() if op in used]
     params = [leaf.id for leaf in leaves if leaf.role == "param"]
-    evaluate.require_leaves(program, params)
+    if not params:
+        from graphdraw.errors import GraphdrawError
+        raise GraphdrawError("this model has no parameter to differentiate with respect to",
+                             hint="declare one ('param w') or leave the leaves undeclared; "
+                                  "inputs and targets get no derivative in the exercise")
+    entries = sum(_size(leaf.shape) for leaf in leaves if leaf.role == "param")
+    if entries > MAX_ENTRIES:
+        from graphdraw.errors import LimitError
+        raise LimitError(f"the exercise asks for one derivative per parameter entry, and this "
+                         f"model's parameters have {entries} entries (at most {MAX_ENTRIES})",
+                         hint="give the parameters smaller shapes, e.g. with --dim H=2")
     gradients = _gradients(program, source_name, rounded, params)
     out = program.nodes[program.output]
     return Sheet(program, source_name, graph, equations, leaves, functions, gradients,

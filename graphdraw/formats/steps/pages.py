@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from graphdraw import errors
 
+MAX_STEPS = 200        # pictures a step: each one is a Graphviz layout
+
 if TYPE_CHECKING:
     from graphdraw.formats.base import Job
     from graphdraw.numeric.steps import Step
@@ -16,6 +18,12 @@ def steps_of(job: Job) -> list[Step]:
     if not job.steps:
         raise errors.GraphdrawError("no steps were made for this figure",
                                     hint="render it with --steps")
+    if len(job.steps) > MAX_STEPS:
+        raise errors.LimitError(f"--steps would draw {len(job.steps)} pictures, one a step "
+                                f"(at most {MAX_STEPS})",
+                                hint="draw the forward or the backward pass alone (--show "
+                                     "values or --show grads), --style named (a node per "
+                                     "name), or a smaller model")
     return job.steps
 
 
