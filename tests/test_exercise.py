@@ -154,3 +154,17 @@ def test_too_many_entries_is_a_limit_not_a_long_wait():
 def test_a_model_with_inputs_only_says_it_has_no_parameter():
     result = CliRunner().invoke(cli, ["exercise", "-e", "input x\nL = x^2"])
     assert result.exit_code == 3 and "no parameter to differentiate" in result.output
+
+
+def test_a_bad_model_writes_neither_file(tmp_path):
+    sheet, answers = tmp_path / "s.md", tmp_path / "a.txt"
+    result = CliRunner().invoke(cli, ["exercise", "-e", "a = x +", "-o", str(sheet),
+                                      "--answers-template", str(answers)])
+    assert result.exit_code == 3 and "<-e>:1:7: error" in result.output
+    assert "Traceback" not in result.output
+    assert not sheet.exists() and not answers.exists()
+
+
+def test_an_output_folder_is_refused_before_any_work(tmp_path):
+    result = CliRunner().invoke(cli, ["exercise", "-o", str(tmp_path)])
+    assert result.exit_code in (2, 5) and "Traceback" not in result.output
