@@ -300,3 +300,15 @@ def test_too_many_steps_is_a_limit_before_any_layout(tmp_path):
     result = CliRunner().invoke(cli, ["render", "--steps", "--show", "grads", "-f", "dot",
                                       "-e", model])
     assert result.exit_code == 2                 # dot has no steps: a usage error first
+
+
+@needs_dot
+@pytest.mark.dot
+def test_the_python_api_writes_the_same_steps_as_the_command(tmp_path):
+    import graphdraw
+    cli_pdf, api_pdf = tmp_path / "cli.pdf", tmp_path / "api.pdf"
+    assert _render(tmp_path, "--steps", "--style", "named", "-o", str(cli_pdf)).exit_code == 0
+    graphdraw.Graph.example("xor").render(api_pdf, steps=True, style="named")
+    assert api_pdf.read_bytes() == cli_pdf.read_bytes()
+    with pytest.raises(ValueError, match="steps are drawn as pdf, tikz or html"):
+        graphdraw.Graph.example("xor").render(tmp_path / "x.svg", steps=True)

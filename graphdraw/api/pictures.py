@@ -57,15 +57,26 @@ class Pictures:
         """Write the picture (svg, png, pdf, dot, tex, html) or the JSON to `path`; returns
         the path. The format comes from the file's extension unless `format` says it (a
         format's name or extension: "tikz" or "tex"); `options` as for `dot`, or for html
-        as for `html`.
+        as for `html`. `steps=True` walks backprop a step a picture, as `render --steps`
+        (pdf: a page a step; tex: Beamer; html: a stepper).
         """
         from graphdraw.formats.output import write_atomic
         path = os.fspath(path)
         fmt = _file_format(path, format)
         writer = {k: options.pop(k) for k in ("snippet", "layout_timeout") if k in options}
+        steps = options.pop("steps", False)
+        if steps:                        # render --steps: every number, a step at a time
+            if fmt.steps is None:
+                raise ValueError(f"steps are drawn as pdf, tikz or html, not {fmt.name}")
+            options["show"] = "values,grads" + (",shapes" if options.get("shapes", True)
+                                                else "")
         job = self._job(fmt, options)
         job.options.update(writer)
-        write_atomic(path, fmt.write(job))
+        if steps:
+            from graphdraw.core.named import view
+            from graphdraw.numeric.steps import walk
+            job.steps = walk(view(job.graph, job.options.get("style")), job.numbers)
+        write_atomic(path, fmt.steps(job) if steps else fmt.write(job))
         return path
 
     def _job(self, fmt: Format, options: dict[str, Any]) -> Job:
