@@ -168,3 +168,13 @@ def test_a_bad_model_writes_neither_file(tmp_path):
 def test_an_output_folder_is_refused_before_any_work(tmp_path):
     result = CliRunner().invoke(cli, ["exercise", "-o", str(tmp_path)])
     assert result.exit_code in (2, 5) and "Traceback" not in result.output
+
+
+def test_the_sheet_says_how_to_hand_in_b_for_verify():
+    text = _run().output
+    assert "as $\\partial L/\\partial W_{i}[1,2] = \\ldots$" in text
+    assert "`graphdraw verify --answers` checks such a file" in text
+    micrograd = _run("--example", "micrograd").output
+    assert "row first" not in micrograd and "verify --answers" in micrograd
+    softmax = _run("--example", "softmax-regression").output
+    assert "verify --answers" not in softmax       # no per-entry formulas to check against

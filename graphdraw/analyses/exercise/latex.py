@@ -26,7 +26,9 @@ def write(sheet: Sheet, *, solutions: bool = False, title: str | None = None,
         body += [r"\begin{itemize}"] + [rf"\item {line}" for line in sheet.functions] + \
             [r"\end{itemize}"]
     body += [r"\begin{enumerate}", rf"\item[a)] {_words(text.part_a(sheet))}",
-             rf"\item[b)] {_words(text.part_b(sheet))}",
+             rf"\item[b)] {_words(text.part_b(sheet))}"
+             + (" " + _words(text.hand_in(sheet, r"\texttt{graphdraw verify -{}-answers}"))
+                if sheet.scalar else ""),
              rf"\item[c)] {_words(text.part_c(sheet))}", r"\begin{center}",
              r"\begin{tabular}{ll}", r"leaf & value \\ \hline"]
     body += [rf"${leaf.latex}$ & ${_value(leaf.value, sheet.decimals)}$ \\"

@@ -36,8 +36,19 @@ def part_b(sheet: Sheet) -> str:
     return (f"Based on the computation graph you obtained in (a), write down the partial "
             f"derivatives of ${out}$ with respect to the model parameters. Consider that "
             f"{sheet.counting('latex')}. The partial derivatives should be with respect to "
-            f"these {count} parameter{'s' if count != 1 else ''} (number the entries from 1, "
-            f"row first: $\\partial {out}/\\partial W[1,2]$).")
+            f"these {count} parameter{'s' if count != 1 else ''}"
+            + (" (number the entries from 1, row first)." if any(p.shape for p in sheet.params)
+               else "."))
+
+
+def hand_in(sheet: Sheet, verify: str) -> str:
+    """How to write the answers to (b) so that `verify` (its name as markup) can grade them."""
+    out = sheet.output[1]
+    leaf = next((p for p in sheet.params if p.shape), sheet.params[0])
+    index = "[" + ",".join(["1"] * (len(leaf.shape) - 1) + ["2"]) + "]" if leaf.shape else ""
+    return (f"Write each partial derivative of (b) on a line of its own, as "
+            f"$\\partial {out}/\\partial {leaf.latex}{index} = \\ldots$, in plain text or "
+            f"LaTeX, over the names of the model; {verify} checks such a file line by line.")
 
 
 def part_c(sheet: Sheet) -> str:
