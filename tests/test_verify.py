@@ -304,3 +304,23 @@ def test_grads_markdown_formulas_are_an_answers_file(tmp_path, example):
     result = run("--example", example, "--answers", str(path))
     assert result.exit_code == 0, result.output
     assert f"score: {len(lines)}/{len(lines)}: every claim holds" in result.output
+
+
+@pytest.mark.parametrize("claim, holds", [
+    ("∂L/∂b_o = Σ_n (ŷ_n − y_n) ŷ_n (1 − ŷ_n)", True),
+    (r"\frac{\partial L}{\partial b_o} = \sum_{n=1}^{N} (\hat{y}_n - y_n) \hat{y}_n "
+     r"(1 - \hat{y}_n)", True),
+    ("∂L/∂z_n = (ŷ_n − y_n) ŷ_n (1 − ŷ_n) W_o", True),
+    ("∂L/∂W_i[1,2] = Σ_n (ŷ_n − y_n) ŷ_n (1 − ŷ_n) W_o[2] z_n[2] (1 − z_n[2]) x_n[1]", True),
+    ("∂L/∂b_o = Σ_n (ŷ_n − y_n) ŷ_n", False),
+])
+def test_a_sum_over_samples(claim, holds):
+    result = run("--example", "xor-sum", "--claim", claim)
+    assert result.exit_code == (0 if holds else EXIT_CLAIM), result.output
+
+
+def test_a_per_sample_claim_for_a_summed_derivative():
+    result = run("--example", "xor-sum", "--claim", "∂L/∂b_o = (ŷ_n − y_n) ŷ_n (1 − ŷ_n)")
+    assert result.exit_code == EXIT_CLAIM
+    assert "yours has a value per sample n, and ∂L/∂b_o sums over the samples: write Σ_n" \
+        in result.output

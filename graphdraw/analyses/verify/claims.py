@@ -34,6 +34,7 @@ class Claim:
     index: tuple[int, ...] | None
     program: Program              # EXPR: leaves are the model's names
     leaves: dict = field(default_factory=dict)   # claim leaf id -> (model node id, index)
+    per_sample: bool = False      # EXPR is about one sample (ŷ_n without Σ_n): one at a time
 
     @property
     def lhs_pretty(self) -> str:
@@ -46,9 +47,9 @@ class Claim:
 
 
 def read_claim(model: Program, shapes: dict, text: str, source: Source, line: int = 1,
-               start: int = 0) -> Claim:
+               start: int = 0, samples: int | None = None) -> Claim:
     """A claim on `line` of `source`, starting at column `start` (0-based), read against the
-    model (its shapes at the given values)."""
+    model (its shapes at the given values; `samples` values per sample in a model with Σ_n)."""
     piece = Piece(source, line, start, text)
     equals = _top_level(text, "=")
     if equals < 0:
@@ -64,9 +65,10 @@ def read_claim(model: Program, shapes: dict, text: str, source: Source, line: in
     if expr_start >= len(text):
         raise piece.error("the claim has no expression after '='", equals,
                           hint=f"for example: {EXAMPLE}")
-    program, leaves = expression(model, shapes, piece, expr_start, (of, wrt, index))
+    program, leaves, one_by_one = expression(model, shapes, piece, expr_start,
+                                             (of, wrt, index), samples)
     where = "the claim" if source.name.startswith("<") else f"{source.name}:{line}"
-    return Claim(text.strip(), where, of, wrt, index, program, leaves)
+    return Claim(text.strip(), where, of, wrt, index, program, leaves, one_by_one)
 
 
 def _top_level(text: str, char: str, start: int = 0, end: int | None = None) -> int:

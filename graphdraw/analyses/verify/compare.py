@@ -11,6 +11,7 @@ from graphdraw.lazy import np
 from graphdraw.language.program import Program
 from graphdraw.numeric import evaluate, values as values_mod
 from graphdraw.analyses.verify.claims import Claim
+from graphdraw.analyses.verify.expression import per_sample
 
 RTOL = 1e-6          # an entry agrees when |claim − truth| ≤ RTOL · max(|claim|, |truth|) + …
 TINY = 1e-12         # … TINY · the largest entry of the truth at that point
@@ -88,7 +89,16 @@ def _point(program: Program, leaves: dict) -> Point | None:
 def truth(program: Program, point: Point, claim: Claim):
     """∂U/∂V (or its entry) at a point."""
     value = adjoint(program, point, claim.of, claim.wrt)
-    return value[claim.index] if claim.index is not None else value
+    return entry(program, claim.wrt, value, claim.index)
+
+
+def entry(program: Program, node_id: str, value, index):
+    """An entry of a node's value; of each sample's value for a value per sample (z_n[1])."""
+    if index is None:
+        return value
+    if program.nodes[node_id].plate is not None:
+        return value[(slice(None),) + tuple(index)]
+    return value[index]
 
 
 def claimed(program: Program, claim: Claim, point: Point):
@@ -99,9 +109,18 @@ def claimed(program: Program, claim: Claim, point: Point):
             value = adjoint(program, point, ref[1], ref[2])
         else:
             value = np.asarray(point.vals[ref], dtype=float)
-        leaves[leaf] = value[index] if index is not None else value
-    vals = evaluate.forward(claim.program, leaves, checked=False)
-    return np.asarray(vals[claim.program.output], dtype=float)
+        leaves[leaf] = entry(program, ref[2] if isinstance(ref, tuple) else ref, value, index)
+    if not claim.per_sample:
+        vals = evaluate.forward(claim.program, leaves, checked=False)
+        return np.asarray(vals[claim.program.output], dtype=float)
+    sampled = {leaf for leaf, (ref, _) in claim.leaves.items() if per_sample(program, ref)}
+    count = len(next(leaves[leaf] for leaf in sampled))
+    out = []
+    for k in range(count):                          # EXPR about one sample, sample by sample
+        one = {leaf: v[k] if leaf in sampled else v for leaf, v in leaves.items()}
+        vals = evaluate.forward(claim.program, one, checked=False)
+        out.append(np.asarray(vals[claim.program.output], dtype=float))
+    return np.stack(out)
 
 
 @dataclass

@@ -21,7 +21,7 @@ def diagnose(program: Program, claim: Claim, sides: Sides, mismatch, shapes: dic
     """What is wrong with a claim that does not hold (several lines at most)."""
     first = _first_values(sides)
     if mismatch is not None:
-        return _shape(claim, sides, mismatch)
+        return _shape(program, claim, sides, mismatch)
     for finder in (_transposed, _constant):
         found = finder(claim, sides)
         if found:
@@ -40,13 +40,17 @@ def _first_values(sides: Sides) -> str:
             f"{show(sides.truths[0])}")
 
 
-def _shape(claim: Claim, sides: Sides, mismatch) -> str:
+def _shape(program: Program, claim: Claim, sides: Sides, mismatch) -> str:
     mine, right = mismatch
     if len(right) == 2 and tuple(mine) == tuple(reversed(right)) and all(
             c.shape == t.shape[::-1] and close(c.T, t).all()
             for c, t in zip(sides.claims, sides.truths)):
         return (f"transposed: yours is {fmt(mine)} and {claim.lhs_pretty} is {fmt(right)}; "
                 "yours transposed is right")
+    samples = next(iter(program.plates), None)
+    if samples is not None and len(mine) == len(right) + 1 and tuple(mine[1:]) == tuple(right):
+        return (f"yours has a value per sample {samples}, and {claim.lhs_pretty} sums over the "
+                f"samples: write Σ_{samples} (…)")
     return (f"the shapes differ: yours is {describe(mine)}, {claim.lhs_pretty} is {describe(right)} "
             "(a derivative has the shape of the value it is taken with respect to; verify "
             "never broadcasts a claim)")

@@ -24,9 +24,15 @@ TARGET = "verify_claim_"           # the claim's own name in its small program
 PARTIALS = "∂𝜕"
 
 
-def expression(model: Program, shapes: dict, piece: Piece, start: int, claimed: tuple):
+def expression(model: Program, shapes: dict, piece: Piece, start: int, claimed: tuple,
+               samples: int | None = None):
     """EXPR as a program whose leaves are the model's names, and what each leaf stands for;
-    `claimed` is (U, V, entry) of the claim, which EXPR may not use."""
+    `claimed` is (U, V, entry) of the claim, which EXPR may not use.
+
+    In a model with a sum over samples (`samples` of them), values per sample (ŷ_n) are
+    values per sample in EXPR too when it sums over them (Σ_n …); otherwise EXPR is computed
+    for one sample at a time (compare.claimed), its values stacked.
+    """
     expr = piece.text[start:]
     translation = None
     if latex.detect(expr) == "latex":
@@ -38,10 +44,12 @@ def expression(model: Program, shapes: dict, piece: Piece, start: int, claimed: 
     else:
         plain, to_expr = expr, list(range(len(expr)))
     to_expr.append(len(expr))
+    plated = samples is not None and any(mark in plain for mark in ("Σ_", "sum_"))
+    suffix = "_" + next(iter(model.plates)) if plated else ""
     text, to_plain, leaves = _entries(model, shapes, piece, plain,
                                       lambda k: start + to_expr[min(k, len(to_expr) - 1)],
-                                      claimed)
-    head = _declarations(model, shapes, leaves)
+                                      claimed, suffix)
+    head = _declarations(model, shapes, leaves, plated)
     body = f"{TARGET} = "
     try:
         program = parser.parse(head + body + text, "<claim>", syntax="plain")
@@ -56,16 +64,19 @@ def expression(model: Program, shapes: dict, piece: Piece, start: int, claimed: 
     for node in program.nodes.values():
         if node.is_leaf:
             out[node.id] = leaves.get(node.id, (node.id, None))
-    zeros = {leaf: np.zeros(leaf_shape(shapes, ref, index))
+    zeros = {leaf: np.zeros((samples,) * (plated and per_sample(model, ref))
+                            + leaf_shape(shapes, ref, index))
              for leaf, (ref, index) in out.items()}
     try:
         evaluate.check_shapes(program, zeros)
     except SourceError as exc:
         raise _moved(exc, piece, head, body, to_plain, to_expr, start) from None
-    return program, out
+    return program, out, samples is not None and not plated and any(
+        per_sample(model, ref) for ref, _ in out.values())
 
 
-def _entries(model: Program, shapes: dict, piece: Piece, plain: str, where, claimed):
+def _entries(model: Program, shapes: dict, piece: Piece, plain: str, where, claimed,
+             suffix: str = ""):
     """Entries (z[1]), later versions (c′) and derivatives (∂L/∂ŷ) replaced by names of their
     own: the new text, where each of its characters came from in `plain`, and {new name:
     (what it stands for, index)}: a node id, or ('∂', U, V) for a derivative."""
@@ -84,7 +95,7 @@ def _entries(model: Program, shapes: dict, piece: Piece, plain: str, where, clai
             i = end
             continue
         end, ref, index = found
-        leaf = f"verify_leaf_{len(leaves) + 1}"
+        leaf = f"verify_leaf_{len(leaves) + 1}" + (suffix if per_sample(model, ref) else "")
         leaves[leaf] = (ref, index)
         out.append(leaf)
         origin.extend([i] * len(leaf))
@@ -181,19 +192,35 @@ def _respelled(model: Program, name_text: str) -> bool:
             and lookup(model, name_text) is not None)
 
 
-def _declarations(model: Program, shapes: dict, leaves: dict) -> str:
-    """The model's sizes and names (first versions) with their shapes, then the entries'."""
+def _declarations(model: Program, shapes: dict, leaves: dict, plated: bool = False) -> str:
+    """The model's sizes and names (first versions) with their shapes, then the entries'.
+
+    Values per sample are inputs per sample when EXPR sums over the samples, else values of
+    one sample."""
     lines = [f"dim {name} = {size}" for name, size in model.dims.items()]
-    decl = []
+    decl, per = [], []
     for node_id in model_names(model):
         if "'" in node_id or node_id.startswith("%") or node_id not in shapes:
             continue
-        decl.append(_declared(node_id, shapes[node_id]))
-    for leaf, (node_id, index) in leaves.items():
-        decl.append(_declared(leaf, leaf_shape(shapes, node_id, index)))
+        _declare(decl, per, node_id, shapes[node_id], per_sample(model, node_id), plated)
+    for leaf, (ref, index) in leaves.items():
+        _declare(decl, per, leaf, leaf_shape(shapes, ref, index), per_sample(model, ref),
+                 plated)
     if decl:
         lines.append("param " + ", ".join(decl))
+    if per:
+        lines.append("input " + ", ".join(per))
     return "".join(line + "\n" for line in lines)
+
+
+def _declare(decl: list, per: list, name: str, shape: tuple, sampled: bool, plated: bool):
+    (per if sampled and plated else decl).append(_declared(name, shape))
+
+
+def per_sample(model: Program, ref) -> bool:
+    """Whether what a leaf of EXPR stands for has a value per sample (ŷ_n, ∂L/∂ŷ_n)."""
+    node_id = ref[2] if isinstance(ref, tuple) else ref
+    return model.nodes[node_id].plate is not None
 
 
 def _declared(name: str, shape: tuple) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphdraw.errors import GraphdrawError, Source
+from graphdraw.errors import Source
+from graphdraw.core import plates
 from graphdraw.language.program import Program
 from graphdraw.numeric import evaluate
 from graphdraw.analyses.verify import claims as claims_mod, compare, diagnose
@@ -77,16 +78,15 @@ def verify(program: Program, given: dict, texts: list[tuple[str, Source, int, in
     `keep_going`: a claim that cannot be read is a wrong answer with its error (answers
     files) rather than an error that stops everything (--claim).
     """
-    if program.plates:
-        raise GraphdrawError("verify does not handle a sum over samples (Σ_n) yet",
-                             hint="write the model for one sample, as the sheet's 6.2(a) does")
     pts, skipped = compare.points(program, given, count, seed)
     shapes = evaluate.check_shapes(program, pts[0].leaves)
+    samples = plates.sample_count(program, pts[0].leaves) if program.plates else None
     result = Verification(source_name, note, count, skipped, answers=answers)
     for text, source, line, start in texts:
         verdict = Verdict(text.strip(), source.name, line=line if keep_going else None)
         try:
-            verdict.claim = claims_mod.read_claim(program, shapes, text, source, line, start)
+            verdict.claim = claims_mod.read_claim(program, shapes, text, source, line, start,
+                                                  samples)
         except claims_mod.ClaimError as exc:
             if not keep_going:
                 raise
