@@ -166,6 +166,27 @@ def test_concatenate_unpacks_object_streams():
     assert b"/Count 2" in joined
 
 
+def test_concatenate_shares_what_the_pages_have_in_common():
+    content = b"0 0 m 10 10 l S"
+    def page(width: int) -> bytes:
+        body = [b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d 50] /Contents 4 0 R "
+                b"/Resources << /Font << /f 5 0 R >> >> >>" % width,
+                b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+                b"<< /Type /Font /FontDescriptor 6 0 R >>", b"<< /FontName /X >>"]
+        return b"%PDF-1.4\n" + b"".join(b"%d 0 obj\n%s\nendobj\n" % (i + 1, b)
+                                        for i, b in enumerate(body))
+    joined = pdfpages.concatenate([page(50), page(60)])
+    objects = pdfpages.read_objects(joined)
+    assert sum(o.stream is not None for o in objects.values()) == 1    # one content stream
+    assert sum(b"/FontName" in o.head for o in objects.values()) == 1
+    pages = [o for o in objects.values() if b"/Type /Page " in o.head]
+    assert len(pages) == 2 and pages[0].head != pages[1].head
+    fonts = {re.search(rb"/f (\d+) 0 R", p.head).group(1) for p in pages}
+    assert len(fonts) == 1                                           # both use one font
+
+
 def test_concatenate_refuses_what_is_not_a_pdf():
     from graphdraw.errors import GraphdrawError
     with pytest.raises(GraphdrawError, match="did not write a PDF"):

@@ -57,7 +57,46 @@ def concatenate(pdfs: list[bytes]) -> bytes:
     refs = b" ".join(b"%d 0 R" % k for k in kids)
     objects[tree] = _Object(b"\n<< /Type /Pages /Kids [ %s ] /Count %d >>\n" % (refs, len(kids)))
     objects[root] = _Object(b"\n<< /Type /Catalog /Pages %d 0 R >>\n" % tree)
-    return _write(objects, root)
+    return _write(_shared(objects), root)
+
+
+def _shared(objects: dict[int, _Object]) -> dict[int, _Object]:
+    """The objects with duplicates merged: pages of one figure embed the same fonts.
+
+    Two objects are the same when their bytes are, once every reference points to the first
+    of its duplicates; repeated until nothing changes (a font points to its descriptor, which
+    points to the font file). Pages are never merged: two equal steps are two pages.
+    """
+    same: dict[int, int] = {}
+    while True:
+        def canonical(match: re.Match) -> bytes:
+            number = int(match.group(1))
+            return b"%d 0 R" % same.get(number, number)
+        first: dict[tuple, int] = {}
+        merged: dict[int, int] = {}
+        for number in sorted(objects):
+            if number in same:
+                continue
+            obj = objects[number]
+            key = (_REF.sub(canonical, obj.head), obj.stream)
+            if _is(obj, b"/Page"):         # a page is in the tree once, even when repeated
+                key = (number,)
+            if key in first:
+                merged[number] = first[key]
+            else:
+                first[key] = number
+        if not merged:
+            break
+        same.update(merged)
+        for number, target in list(same.items()):     # chains: a -> b -> c
+            while target in same:
+                target = same[target]
+            same[number] = target
+    kept = {n: o for n, o in objects.items() if n not in same}
+    for obj in kept.values():
+        obj.head = _REF.sub(lambda m: b"%d 0 R" % same.get(int(m.group(1)),
+                                                            int(m.group(1))), obj.head)
+    return kept
 
 
 def read_objects(pdf: bytes) -> dict[int, _Object]:
