@@ -178,3 +178,8 @@ def test_the_sheet_says_how_to_hand_in_b_for_verify():
     assert "row first" not in micrograd and "verify --answers" in micrograd
     softmax = _run("--example", "softmax-regression").output
     assert "verify --answers" not in softmax       # no per-entry formulas to check against
+
+
+def test_answers_template_to_standard_output_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["exercise", "--answers-template", "-"])
+    assert result.exit_code == 2 and "needs a file name" in result.output

@@ -49,6 +49,9 @@ def exercise(model, inline, example, settings, values_file, seed, solutions, fmt
     from graphdraw.analyses.exercise import make_sheet
     from graphdraw.formats import output as out
     fmt = _format(fmt, output)
+    if answers == "-":
+        raise click.UsageError("--answers-template needs a file name (the sheet itself goes "
+                               "to standard output)")
     for path in (output, answers):
         if path not in (None, "-"):
             out.check_target(path)
