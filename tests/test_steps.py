@@ -259,9 +259,17 @@ def test_html_stepper_is_inert_and_has_a_panel_a_step(tmp_path):
     assert len(re.findall(r'<input type="radio" name="step"', text)) == 28
     assert len(re.findall(r'<section class="step step-\d+"', text)) == 28
     assert text.count(" checked>") == 1
+    assert text.count("<svg") == 1                    # one drawing serves every step
     ids = re.findall(r' id="([^"]+)"', text)
-    assert len(ids) == len(set(ids))                 # 28 drawings, no id twice
+    assert len(ids) == len(set(ids))
     assert 'fill="transparent"' not in text and "#fffffe" not in text
+    assert not re.search(r'fill="#01f', text)          # every stand-in colour swapped back
+    # every number has a class, and a rule that hides it until its step
+    classes = set(re.findall(r'class="(gd-r\d+)"', text))
+    assert len(classes) > 30
+    for cls in classes:
+        assert re.search(rf"\.{cls} \{{ visibility: hidden; \}}", text), cls
+    assert len(text) < 200_000
 
 
 def _visible_step(page) -> tuple[str, str]:
@@ -303,12 +311,21 @@ def test_html_stepper_steps_forward_and_back_in_chromium(tmp_path):
         assert _visible_step(page)[0].endswith(steps[-2].caption)
         page.locator("nav.jump label", has_text=re.compile("^2$")).click()
         assert _visible_step(page)[0].endswith(steps[2].caption)
-        # numbers not yet computed are not drawn: each step draws more text than step 0
-        texts = page.locator("section.step svg").evaluate_all(
-            "svgs => svgs.map(s => s.querySelectorAll('text').length)")
+        # numbers not computed yet are hidden: each step shows as much text as the one
+        # before it, or more; the edges a step uses are drawn thick while it is shown
+        count = ("() => [...document.querySelectorAll('.graph svg text')]"
+                 ".filter(t => getComputedStyle(t).visibility === 'visible').length")
+        thick = ("() => [...document.querySelectorAll('.graph svg g.edge > path')]"
+                 ".filter(p => getComputedStyle(p).strokeWidth === '3px').length")
+        shown, strokes = [], []
+        for step in steps:
+            page.locator("nav.jump label", has_text=re.compile(f"^{step.index}$")).click()
+            shown.append(page.evaluate(count))
+            strokes.append(page.evaluate(thick))
         browser.close()
     assert not problems, problems
-    assert texts[0] < texts[2] < texts[-1] and texts == sorted(texts)
+    assert shown[0] < shown[2] < shown[-1] and shown == sorted(shown)
+    assert strokes == [len(s.edges) for s in steps]
 
 
 def test_too_many_steps_is_a_limit_before_any_layout(tmp_path):

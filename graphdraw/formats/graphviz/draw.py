@@ -245,7 +245,8 @@ class _Drawing:
         if value is not None and any(ch.isalpha() for ch in
                                      data.get("local_grad_pretty") or grad):
             self.local_shown = True
-            colour = stepped.local_colour((tail, head, data.get("arg", key)), self.step)
+            colour = stepped.local_colour((tail, head, data.get("arg", key)), self.step,
+                                          self.look)
             numbers_cell = number_rows([("=", number_lines(value), colour)], EDGE_NUMBER_SIZE)
             symbolic = (f"{labels.PLAIN_TABLE}<TR><TD>{symbolic}</TD></TR>"
                         f"<TR><TD>{numbers_cell}</TD></TR></TABLE>")

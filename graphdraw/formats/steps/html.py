@@ -1,10 +1,13 @@
 """`render --steps -f html`: a page that steps through backprop with no script.
 
-Each step is its own SVG (laid out from the same DOT but for colours, so nothing moves), and a
-radio button per step chooses which one shows: `#step-K:checked ~ .steps .step-K` is the one
-CSS rule that matters. Each step has labels for the previous and the next step, and a row of
-numbered labels jumps anywhere; the radio buttons themselves take the arrow keys. The page
-keeps the Content-Security-Policy of `--format html`: no script, no network.
+The page holds one SVG, drawn with every number (`stepped.Tagged`): each number carries a
+class, each node and edge an id. A radio button per step says which step is shown, and CSS
+does the rest: a number is hidden until the step that computes it
+(`.stepper:not(:has(#step-K:checked, #step-K ~ input:checked)) .gd-rN`, one rule a number),
+and the node and edges a step uses are drawn thick while it is checked (one rule a step).
+Each step has labels for the previous and the next step, a row of numbered labels jumps
+anywhere, and the radio buttons take the arrow keys. The page keeps the
+Content-Security-Policy of `--format html`: no script, no network.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import html
 
 from graphdraw.formats.base import Job
-from graphdraw.formats.graphviz import stepped
+from graphdraw.formats.graphviz.stepped import Tagged
 from graphdraw.formats.html.markup import SVG_NS, clean_svg, serialize
 from graphdraw.formats.html.page import CSP
 from graphdraw.formats.steps import pages
@@ -25,7 +28,7 @@ h1 { font-size: 1.6rem; margin: 0 0 0.3rem; }
 .meta { color: #5f6368; margin: 0 0 1rem; }
 .stepper > input { position: absolute; opacity: 0; pointer-events: none; }
 .step { display: none; }
-.step svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+.graph svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 .nav { display: flex; gap: 0.75rem; align-items: baseline; justify-content: center;
   margin: 0.6rem 0; }
 .nav label, .jump label { cursor: pointer; border: 1px solid #c8c8c8; border-radius: 4px;
@@ -38,54 +41,86 @@ h1 { font-size: 1.6rem; margin: 0 0 0.3rem; }
 .jump .backward { border-color: #9c2f2f; }
 .stepper > input:focus-visible ~ .steps .nav { outline: 2px solid #0b57d0; }
 """
+HIGHLIGHT = {"forward": "#333333", "backward": "#d62728", "graph": "#333333"}
 
 
 def write(job: Job) -> bytes:
     """The stepper page of a figure's steps."""
+    from graphdraw.formats.graphviz import draw
     steps = pages.steps_of(job)
-    svgs = pages.laid_out(job, "svg", title="", caption=None)
-    name = html.escape(job.program.source.name)
+    tagged = Tagged()
+    options = {**job.dot_options(), "numbers": job.numbers, "title": "", "caption": None,
+               "step": tagged}
+    svg = draw.layout(draw.to_dot(job.graph, **options), "svg",
+                      timeout=job.options.get("layout_timeout", 30.0))
+    root = clean_svg(tagged.classes_in(svg))
     title = job.options.get("title") or f"Backprop step by step: {job.program.source.name}"
     inputs = [f'<input type="radio" name="step" id="step-{s.index}" aria-label="step {s.index}"'
               f'{" checked" if s.index == 0 else ""}>' for s in steps]
-    panels = [_panel(job, step, svg, len(steps)) for step, svg in zip(steps, svgs)]
+    panels = [_panel(job, step, len(steps)) for step in steps]
     jumps = "".join(f'<label for="step-{s.index}" class="{s.phase}" title="'
                     f'{html.escape(s.caption, quote=True)}">{s.index}</label>' for s in steps)
-    show = ",\n".join(f"#step-{s.index}:checked ~ .steps .step-{s.index}" for s in steps)
+    user_caption = job.options.get("caption")
     parts = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="graphdraw">',
         f"<title>{html.escape(title)}</title>",
-        f"<style>\n{CSS}{show} {{ display: block; }}\n</style>", "</head>", "<body>", "<main>",
+        f"<style>\n{CSS}{_step_css(steps, tagged)}</style>", "</head>", "<body>", "<main>",
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="meta">Model: {name} · {html.escape(job.note)} · {len(steps)} steps: the '
-        "graph, the forward pass, the backward pass</p>",
+        f'<p class="meta">Model: {html.escape(job.program.source.name)} · '
+        f"{html.escape(job.note)} · {len(steps)} steps: the graph, the forward pass, the "
+        "backward pass</p>",
         '<div class="stepper">', *inputs, '<div class="steps">', *panels,
+        f'<div class="graph">{serialize(root, keep_ns=SVG_NS)}</div>',
+        f'<p class="what">{html.escape(user_caption)}</p>' if user_caption else "",
         f'<nav class="jump" aria-label="all steps">{jumps}</nav>', "</div>", "</div>",
         "</main>", "</body>", "</html>", "",
     ]
     return "\n".join(parts).encode("utf-8")
 
 
-def _panel(job: Job, step, svg: bytes, count: int) -> str:
-    """One step: its navigation, what it does, and its picture."""
+def _panel(job: Job, step, count: int) -> str:
+    """One step's navigation and what it does (shown while its radio button is checked)."""
     k = step.index
     back = (f'<label for="step-{k - 1}" class="prev">◀ step {k - 1}</label>' if k > 0
             else '<span class="off">◀</span>')
     ahead = (f'<label for="step-{k + 1}" class="next">step {k + 1} ▶</label>' if k + 1 < count
              else '<span class="off">▶</span>')
-    root = clean_svg(stepped.hide_in_svg(svg))
-    for parent in list(root.iter()):       # hidden text holds its place in the layout only
-        for child in list(parent):
-            if child.get("fill") == "transparent" and child.tag.endswith("text"):
-                parent.remove(child)
-    for element in root.iter():
-        if element.get("id"):
-            element.set("id", f"s{k}-{element.get('id')}")
-    caption = html.escape(pages.caption(job, step))
+    caption = html.escape(f"Step {k} of {count - 1}. {step.caption}")
     return (f'<section class="step step-{k}" data-phase="{step.phase}">'
             f'<div class="nav">{back}<span class="count">step {k} of {count - 1}</span>'
-            f"{ahead}</div>"
-            f'<p class="what">{caption}</p>{serialize(root, keep_ns=SVG_NS)}</section>')
+            f'{ahead}</div><p class="what">{caption}</p></section>')
+
+
+def _step_css(steps: list, tagged: Tagged) -> str:
+    """Which panel shows, which numbers are hidden, what each step highlights."""
+    rules = [",\n".join(f"#step-{s.index}:checked ~ .steps .step-{s.index}" for s in steps)
+             + " { display: block; }"]
+    first: dict[tuple, int] = {}
+    for step in steps:
+        for part in ("values", "grads", "local"):
+            for key in getattr(step, part):
+                first.setdefault((part, key), step.index)
+    for key in tagged.keys:
+        cls = tagged.class_of(key)
+        if key not in first:                                   # a pass left out: never shown
+            rules.append(f".{cls} {{ visibility: hidden; }}")
+            continue
+        k = first[key]
+        rules.append(f".stepper:not(:has(#step-{k}:checked, #step-{k} ~ input:checked)) "
+                     f".{cls} {{ visibility: hidden; }}")
+    for step in steps:
+        colour = HIGHLIGHT.get(step.phase, "#333333")
+        at = f"#step-{step.index}:checked ~ .steps"
+        if step.node is not None and ("n", step.node) in tagged.ids:
+            node = tagged.ids[("n", step.node)]
+            rules.append(f"{at} #{node} > :is(path, polygon, ellipse) {{ stroke: {colour}; "
+                         "stroke-width: 3px; }")
+        for edge in step.edges:
+            if ("e", edge) in tagged.ids:
+                ident = tagged.ids[("e", edge)]
+                rules.append(f"{at} #{ident} > path {{ stroke: {colour}; stroke-width: 3px; }}")
+                rules.append(f"{at} #{ident} > polygon {{ stroke: {colour}; fill: {colour}; }}")
+    return "\n".join(rules) + "\n"
