@@ -467,12 +467,12 @@ def test_layout_command_line(monkeypatch):
 
     def fake(cmd, **kwargs):
         seen.update(cmd=cmd, **kwargs)
-        return subprocess.CompletedProcess(cmd, 0, b"<svg/>", b"")
+        return subprocess.CompletedProcess(cmd, 0, b"PNG", b"")
 
     monkeypatch.setattr(layout_mod.shutil, "which", lambda name: f"/bin/{name}")
     monkeypatch.setattr(layout_mod.subprocess, "run", fake)
-    assert draw.layout("digraph { a }", "svg", timeout=7) == b"<svg/>"
-    assert seen["cmd"] == ["/bin/dot", "-Tsvg"] and seen["input"] == b"digraph { a }"
+    assert draw.layout("digraph { a }", "png", timeout=7) == b"PNG"
+    assert seen["cmd"] == ["/bin/dot", "-Tpng"] and seen["input"] == b"digraph { a }"
     assert seen["timeout"] == 7 and not seen.get("shell")
 
 
@@ -595,3 +595,23 @@ def test_layout_leaves_no_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     draw.layout(draw.to_dot(build("xor")), "svg")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.dot
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
+@pytest.mark.parametrize("fmt", ["svg", "html"])
+def test_a_script_inside_a_script_gives_well_formed_output(tmp_path, fmt):
+    """x^y_1 (y_1 in the exponent): Graphviz writes baseline-shift twice on one <text>."""
+    from click.testing import CliRunner
+    from graphdraw.cli import cli
+    out = tmp_path / f"fig.{fmt}"
+    result = CliRunner().invoke(cli, ["render", "-e", "L = x^y_1", "-f", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    if fmt == "svg":
+        root = ET.fromstring(data)                       # a duplicate attribute would raise
+        runs = [[float(t.get("font-size")) for t in group[i:i + 3]]
+                for group in (list(g) for g in root.iter()) for i in range(len(group) - 2)
+                if [t.text for t in group[i:i + 3]] == ["x", "y", "1"]]
+        assert runs and all(a > b > c for a, b, c in runs)    # each level of script smaller
+    assert b"baseline-shift" not in data

@@ -7,13 +7,17 @@ import shutil
 import subprocess
 
 from graphdraw import errors
+from graphdraw.formats.graphviz.browser import for_browsers
 from graphdraw.formats.graphviz.legend import LEGEND_ID
 
 ENGINES = ("dot", "neato", "fdp", "sfdp", "circo", "twopi")
 
 
 def layout(dot_source: str, fmt: str, *, timeout: float = 30.0, engine: str = "dot") -> bytes:
-    """Run Graphviz (`dot -T<fmt>`, no shell) on DOT source and return the output bytes."""
+    """Run Graphviz (`dot -T<fmt>`, no shell) on DOT source and return the output bytes.
+
+    SVG comes back made to draw in browsers as in cairo (`browser.for_browsers`).
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if not re.fullmatch(r"[a-z0-9]+(:[a-z0-9]+)*", fmt):
@@ -41,7 +45,7 @@ def layout(dot_source: str, fmt: str, *, timeout: float = 30.0, engine: str = "d
         first = next((ln for ln in lines if ln), f"exit status {done.returncode}")
         raise errors.GraphdrawError(f"Graphviz's {engine} failed: {first}",
                                     hint="write --format dot to see the source it was given")
-    return done.stdout
+    return for_browsers(done.stdout) if fmt == "svg" else done.stdout
 
 
 def missing(engine: str) -> errors.ToolMissing:
