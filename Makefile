@@ -5,6 +5,7 @@
 #   make demo      render the built-in default model to SVG in the current directory
 #   make diagrams  regenerate diagrams/
 #   make bench     run bench/bench.py
+#   make fuzz      fuzz every command for FUZZ_MINUTES (30) minutes, corpus in .fuzz-corpus/
 #   make clean     remove .venv, build artifacts and caches
 
 PY ?= python3
@@ -29,7 +30,10 @@ define apt_install
 	fi
 endef
 
-.PHONY: venv install test-tools demo test diagrams bench clean
+FUZZ_MINUTES ?= 30
+FUZZ_CORPUS ?= .fuzz-corpus
+
+.PHONY: venv install test-tools demo test diagrams bench fuzz clean
 
 venv install: $(STAMP)
 
@@ -70,6 +74,11 @@ diagrams: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/bench.py
+
+# The long fuzzing run; `make test` runs the same properties briefly (tests/fuzz/test_fuzz.py).
+fuzz: $(STAMP)
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/python tests/fuzz/run.py --minutes $(FUZZ_MINUTES) \
+		--corpus $(FUZZ_CORPUS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

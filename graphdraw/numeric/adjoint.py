@@ -60,6 +60,9 @@ def _number_value(piece: Piece) -> float | None:
         return None
 
 
+SHARE_WEIGHT = 24      # an unnamed adjoint with more terms and factors gets its own equation
+
+
 def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
               inline: bool = False) -> list[Equation]:
     """The backward equations from the output down, for named values and gradient leaves.
@@ -79,7 +82,10 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
         if node_id not in adj:
             continue
         terms = adj.pop(node_id)
-        named = node.name is not None or node.is_leaf
+        # An unnamed value whose adjoint has grown long gets its own equation, so that
+        # the adjoints below it name it instead of repeating it (x·x·…·x stays linear).
+        named = node.name is not None or node.is_leaf or (
+            not inline and node_id != output and _weight(terms) > SHARE_WEIGHT)
         if named:
             lhs = symbol(program, node_id, mode)[0]
             shown = sorted(terms, key=lambda t: [p[0] for p in t[1]]) if inline else terms
@@ -112,6 +118,11 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
                 raise LimitError(f"the derivative has more than {MAX_TERMS} terms; "
                                  "drop --scalar or choose fewer leaves with --wrt")
     return result
+
+
+def _weight(terms: list[Term]) -> int:
+    """How long a sum of terms prints, roughly: its terms and factors."""
+    return sum(1 + len(factors) for _, factors in terms)
 
 
 def _broadcast(a: tuple, b: tuple) -> tuple:

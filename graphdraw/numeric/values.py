@@ -37,8 +37,8 @@ def as_array(raw, what: str):
         if isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, bool) or not isinstance(item, (int, float)):
-            raise GraphdrawError(f"{what}: {str(item)[:40]} is not a real number "
-                                 f"({type(item).__name__})")
+            shown = json.dumps(item[:40]) if isinstance(item, str) else str(item)[:40]
+            raise GraphdrawError(f"{what}: {shown} is not a number ({type(item).__name__})")
         else:
             try:
                 limits.number(item, what)

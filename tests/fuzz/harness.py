@@ -1,0 +1,182 @@
+"""Run one generated command line and check what every run must satisfy: no internal error and
+no traceback, a documented exit code, strict JSON, output valid in its format, nothing written
+on failure, no NaN or infinity printed with exit 0, and bounded time."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from contextlib import contextmanager
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from graphdraw.cli import cli
+
+EXIT_CODES = {0, 2, 3, 4, 5, 6, 7}
+TIME_LIMIT = int(os.environ.get("GRAPHDRAW_FUZZ_SECONDS", "10"))   # per input
+PREVIOUS = b"previous contents\n"
+TRIED: collections.Counter = collections.Counter()     # inputs tried per command
+NON_FINITE = re.compile(r"(?<![\w.])(nan|-?inf|NaN|-?Infinity|∞)(?![\w])")
+DOT_CHECKS = int(os.environ.get("GRAPHDRAW_FUZZ_DOT", "1"))
+MEMORY_MB = int(os.environ.get("GRAPHDRAW_FUZZ_MEMORY_MB", "1024"))   # peak of the process
+
+
+class Finding(AssertionError):
+    """A property that failed for one command line."""
+
+
+def strict_json(text: str):
+    """JSON as the standard has it (no NaN or Infinity), or ValueError."""
+    def refuse(name):
+        raise ValueError(f"not strict JSON: {name}")
+    return json.loads(text, parse_constant=refuse)
+
+
+@contextmanager
+def _time_limit(seconds: int, what: str):
+    def stop(signum, frame):
+        raise Finding(f"{what} took more than {seconds} s")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run(args: list[str], files: dict[str, str | bytes] | None = None, *,
+        output: str | None = None, json_out: bool = False, model_text: str = "") -> int:
+    """Run `graphdraw ARGS` in a fresh directory holding `files`; `output` names the file the
+    command writes (it exists beforehand with PREVIOUS). Raises Finding; returns the code."""
+    TRIED[args[0]] += 1
+    with tempfile.TemporaryDirectory(prefix="gd-fuzz-") as tmp:
+        here = Path(tmp)
+        for name, data in (files or {}).items():
+            (here / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        if output:
+            (here / output).write_bytes(PREVIOUS)
+        before = {p.name: p.read_bytes() for p in here.iterdir()}
+        cwd = os.getcwd()
+        os.chdir(here)
+        try:
+            peak = _peak_mb()
+            with _time_limit(TIME_LIMIT, f"graphdraw {' '.join(args)[:300]}"):
+                result = CliRunner().invoke(cli, args, catch_exceptions=True)
+        finally:
+            os.chdir(cwd)
+        if _peak_mb() > max(peak, MEMORY_MB):
+            raise Finding(f"graphdraw {' '.join(args)[:300]} took the process past "
+                          f"{MEMORY_MB} MB (peak {_peak_mb()} MB)")
+        _check(args, result, here, before, output, json_out, model_text)
+        return result.exit_code
+
+
+def _peak_mb() -> int:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def _check(args, result, here: Path, before: dict, output, json_out: bool,
+           model_text: str) -> None:
+    shown = " ".join(repr(a) if " " in a or not a else a for a in args)[:2000]
+    text = result.output + (result.stderr if result.stderr_bytes else "")
+    where = f"\n  graphdraw {shown}\n  exit {result.exit_code}\n{text[-3000:]}"
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        if isinstance(result.exception, Finding):
+            raise result.exception
+        raise Finding(f"exception {type(result.exception).__name__}: {result.exception}"
+                      + where)
+    if "internal error" in text or "Traceback (most recent call last)" in text:
+        raise Finding("internal error" + where)
+    if "Warning:" in text:
+        raise Finding("a Python warning reached the user" + where)
+    if result.exit_code not in EXIT_CODES:
+        raise Finding("undocumented exit code" + where)
+    after = {p.name: p for p in here.iterdir()}
+    if result.exit_code != 0:
+        new = sorted(set(after) - set(before))
+        if new:
+            raise Finding(f"files written by a failed command: {new}" + where)
+        changed = [n for n, data in before.items() if after[n].read_bytes() != data]
+        if changed:
+            raise Finding(f"files changed by a failed command: {changed}" + where)
+        return
+    if json_out:
+        try:
+            strict_json(result.stdout)
+        except ValueError as exc:
+            raise Finding(f"--json output is not strict JSON: {exc}" + where) from None
+    elif _unasked_non_finite(result.stdout, args, model_text):
+        raise Finding("exit 0 with a NaN or infinity in the output" + where)
+    if output:
+        data = (here / output).read_bytes()
+        if data == PREVIOUS:
+            raise Finding(f"exit 0 but {output} was not written" + where)
+        problem = valid(output, data)
+        if problem:
+            raise Finding(f"{output} is not valid: {problem}" + where)
+
+
+def _unasked_non_finite(stdout: str, args: list[str], model_text: str) -> bool:
+    """A NaN or an infinity in the output that the input did not contain."""
+    asked = " ".join(args) + model_text
+    if NON_FINITE.search(asked) or "∞" in asked:
+        return False
+    lines = [line for line in stdout.splitlines()
+             if "undefined" not in line and "∞" not in line.split("=")[0]]
+    return any(NON_FINITE.search(line) for line in lines)
+
+
+def valid(name: str, data: bytes) -> str | None:
+    """Why `data` is not a valid file of its kind (by extension), or None."""
+    ext = name.rsplit(".", 1)[-1]
+    try:
+        if ext == "json":
+            strict_json(data.decode("utf-8"))
+        elif ext in ("svg", "html"):
+            ET.fromstring(data)
+        elif ext == "dot" and DOT_CHECKS:
+            done = subprocess.run(["dot", "-Tsvg"], input=data, capture_output=True,
+                                  timeout=60)
+            if done.returncode != 0:
+                return "dot: " + done.stderr.decode("utf-8", "replace")[:500]
+        elif ext == "tex":
+            text = data.decode("utf-8")
+            if "^\\top^" in text or re.search(r"\$[^$]*[^\x00-\x7f][^$]*\$", _math(text)):
+                return "TeX that pdflatex rejects (a double superscript or raw non-ASCII in math)"
+    except (ValueError, ET.ParseError) as exc:
+        return str(exc)[:500]
+    return None
+
+
+def _math(text: str) -> str:
+    """The math of a TikZ file without the characters pdflatex reads in math mode (Greek and
+    symbols graphdraw sets through commands never reach it raw)."""
+    return re.sub(r"\\textrm\{[^}]*\}", "", text)
+
+
+def bounded_subprocess(args: list[str], files: dict[str, str], *, seconds: int = 10,
+                       memory_mb: int = 1024) -> subprocess.CompletedProcess:
+    """`graphdraw ARGS` in a child process with a CPU time and address-space limit."""
+    import resource
+    import sys
+
+    def limits():
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+    root = Path(__file__).resolve().parents[2]
+    with tempfile.TemporaryDirectory(prefix="gd-fuzz-") as tmp:
+        for name, data in files.items():
+            Path(tmp, name).write_text(data, encoding="utf-8")
+        return subprocess.run([sys.executable, "-m", "graphdraw", *args], cwd=tmp,
+                              capture_output=True, text=True, timeout=seconds * 3,
+                              preexec_fn=limits,
+                              env={**os.environ, "PYTHONPATH": str(root)})
