@@ -43,13 +43,13 @@ def strict_json(text: str):
 def _time_limit(seconds: int, what: str):
     def stop(signum, frame):
         raise Finding(f"{what} took more than {seconds} s")
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
+    previous = signal.signal(signal.SIGPROF, stop)      # CPU time: the machine is shared
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def run(args: list[str], files: dict[str, str | bytes] | None = None, *,
@@ -75,7 +75,7 @@ def run(args: list[str], files: dict[str, str | bytes] | None = None, *,
         if _peak_mb() > max(peak, MEMORY_MB):
             raise Finding(f"graphdraw {' '.join(args)[:300]} took the process past "
                           f"{MEMORY_MB} MB (peak {_peak_mb()} MB)")
-        _check(args, result, here, before, output, json_out, model_text)
+        _check(args, result, here, before, output, json_out, model_text, files or {})
         return result.exit_code
 
 
@@ -85,10 +85,11 @@ def _peak_mb() -> int:
 
 
 def _check(args, result, here: Path, before: dict, output, json_out: bool,
-           model_text: str) -> None:
+           model_text: str, files: dict) -> None:
     shown = " ".join(repr(a) if " " in a or not a else a for a in args)[:2000]
     text = result.output + (result.stderr if result.stderr_bytes else "")
-    where = f"\n  graphdraw {shown}\n  exit {result.exit_code}\n{text[-3000:]}"
+    given = "".join(f"\n  --- {name}:\n{data[:2000]!r}" for name, data in files.items())
+    where = f"\n  graphdraw {shown}{given}\n  exit {result.exit_code}\n{text[-3000:]}"
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         if isinstance(result.exception, Finding):
             raise result.exception
@@ -141,8 +142,10 @@ def valid(name: str, data: bytes) -> str | None:
     try:
         if ext == "json":
             strict_json(data.decode("utf-8"))
-        elif ext in ("svg", "html"):
+        elif ext == "svg":
             ET.fromstring(data)
+        elif ext == "html":
+            return _html_problem(data.decode("utf-8"))
         elif ext == "dot" and DOT_CHECKS:
             done = subprocess.run(["dot", "-Tsvg"], input=data, capture_output=True,
                                   timeout=60)
@@ -155,6 +158,51 @@ def valid(name: str, data: bytes) -> str | None:
     except (ValueError, ET.ParseError) as exc:
         return str(exc)[:500]
     return None
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+def _html_problem(text: str) -> str | None:
+    """Tags that do not nest in an HTML page, or an inline SVG that is not XML."""
+    from html.parser import HTMLParser
+
+    problems: list[str] = []
+    stack: list[str] = []
+    in_svg = [0]
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            names = [a for a, _ in attrs]
+            if len(names) != len(set(names)):
+                problems.append(f"a duplicate attribute on <{tag}> at {self.getpos()}")
+            if tag not in VOID:
+                stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in VOID:
+                return
+            if not stack or stack[-1] != tag:
+                problems.append(f"</{tag}> at {self.getpos()} closes <{stack[-1:]}>")
+                return
+            stack.pop()
+
+        def handle_startendtag(self, tag, attrs):
+            names = [a for a, _ in attrs]
+            if len(names) != len(set(names)):
+                problems.append(f"a duplicate attribute on <{tag}/> at {self.getpos()}")
+
+    Checker(convert_charrefs=True).feed(text)
+    if stack and not problems:
+        problems.append(f"unclosed tags {stack[-5:]}")
+    for svg in re.findall(r"<svg\b.*?</svg>", text, flags=re.S):
+        try:
+            ET.fromstring(svg.replace("&nbsp;", "&#160;"))
+        except ET.ParseError as exc:
+            problems.append(f"inline SVG: {exc}")
+            break
+    return "; ".join(problems[:3]) or None
 
 
 def _math(text: str) -> str:

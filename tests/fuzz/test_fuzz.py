@@ -22,6 +22,8 @@ NEEDS = {"render": pytest.mark.dot, "check": pytest.mark.torch}
 @pytest.mark.parametrize("name", [pytest.param(n, marks=NEEDS.get(n, ()))
                                   for n in commands.COMMANDS])
 def test_generated_command_lines_keep_every_property(name):
+    if name == "check":
+        pytest.importorskip("torch")     # imported outside the per-input time limit
     strategy = commands.COMMANDS[name]()
 
     @SHORT
