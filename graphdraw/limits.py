@@ -31,8 +31,12 @@ LIMITS = {
                    "entries of all the leaves' values together"),
     "hessian": Limit("GRAPHDRAW_MAX_HESSIAN", 2_000, "parameter entries",
                      "parameter entries of a Hessian (one Hessian-vector product each)"),
+    "hessian_work": Limit("GRAPHDRAW_MAX_HESSIAN_WORK", 2_000_000, "node visits",
+                          "parameter entries × nodes: one walk of the model per entry"),
     "scalar": Limit("GRAPHDRAW_MAX_SCALAR", 20_000, "scalar operations",
                     "scalar operations `grads --scalar` writes out, entry by entry"),
+    "versions": Limit("GRAPHDRAW_MAX_VERSIONS", 1_000, "versions",
+                      "versions of one name (c = c + c, again and again)"),
     "rows": Limit("GRAPHDRAW_MAX_ROWS", 1_000_000, "rows", "rows of a data file"),
     "model": Limit("GRAPHDRAW_MAX_MODEL_BYTES", 10_000_000, "bytes", "bytes of a model's text"),
     "formula": Limit("GRAPHDRAW_MAX_FORMULA", 1_000_000, "characters",
@@ -68,7 +72,7 @@ def too_many(name: str, count: int | None, what: str, most: int | None = None) -
     """The refusal of a limit: what is past it, by how much, and the variable that lifts it."""
     limit, most = LIMITS[name], cap(name) if most is None else most
     shown = f"{count:,}" if count is not None else "more"
-    return f"{what} has {shown} {limit.unit}, past the limit of {most:,} ({limit.variable})"
+    return f"{what}: {shown} {limit.unit}, past the limit of {most:,} ({limit.variable})"
 
 
 def size(text: str, what: str) -> int:

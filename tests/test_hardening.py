@@ -332,3 +332,55 @@ def test_api_refuses_complex_values():
     graph = graphdraw.Graph.from_text("L = w x")
     with pytest.raises(GraphdrawError, match="complex"):
         graph.grads({"w": np.array(1 + 2j), "x": 1.0})
+
+
+# -- every limit: refused past it with its variable named, lifted by the variable ------------
+
+LIMIT_CASES = {
+    "GRAPHDRAW_MAX_TOTAL_ENTRIES": (["grads", "-e", "param U[20], W[20]; L = sum(U) + sum(W)"],
+                                    "30"),
+    "GRAPHDRAW_MAX_HESSIAN_WORK": (["hessian", "-e", "param W[4]; L = sum(W W)"], "10"),
+    "GRAPHDRAW_MAX_SCALAR": (["grads", "--scalar", "-e", "param W[3]; L = sum(W)"], "2"),
+    "GRAPHDRAW_MAX_VERSIONS": (["render", "-f", "json", "-o", "-", "-e",
+                                "c = x\n" + "c = c + c\n" * 150 + "L = c"], "120"),
+    "GRAPHDRAW_MAX_FORMULA": (["grads", "--example", "mlp"], "100"),
+    "GRAPHDRAW_MAX_MODEL_BYTES": (["render", "-f", "json", "-o", "-", "-e", "L = w + b"], "5"),
+}
+
+
+@pytest.mark.parametrize("variable", sorted(LIMIT_CASES))
+def test_each_limit_names_its_variable_and_is_lifted_by_it(variable):
+    args, low = LIMIT_CASES[variable]
+    result, text = run(*args, env={variable: low})
+    assert result.exit_code == EXIT_LIMIT, text
+    assert variable in text and "past the limit" in text
+    result, text = run(*args)
+    assert result.exit_code == 0, text
+
+
+def test_data_rows_limit(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n" + "1,2\n" * 30, encoding="utf-8")
+    args = ["train", "--steps", "1", "--no-files", "--data", str(data), "-e",
+            "param w; L = (w x - y)^2"]
+    result, text = run(*args, env={"GRAPHDRAW_MAX_ROWS": "20"})
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "GRAPHDRAW_MAX_ROWS" in text and "30 rows" in text
+
+
+def test_readme_lists_every_limit():
+    from graphdraw import limits
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Errors and exit codes"):]
+    for limit in limits.LIMITS.values():
+        assert f"`{limit.variable}` | {limit.default:,} |" in section, limit.variable
+
+
+@pytest.mark.slow
+def test_a_long_product_prints_in_linear_size():
+    model = "L = " + " * ".join(["x"] * 1000)
+    start = time.process_time()
+    result, text = run("grads", "-e", model)
+    assert result.exit_code == 0, text
+    assert len(text) < 400_000
+    assert time.process_time() - start < 10

@@ -22,9 +22,10 @@ class Report:
 
     def __init__(self, program: Program, leaf_values: dict, leaves: list[str]) -> None:
         evaluate.require_leaves(program, leaves)
-        limits.check("hessian", sum(int(np.size(leaf_values[leaf])) for leaf in leaves),
-                     "the Hessian", hint="choose fewer leaves with --wrt, or set "
-                     f"{limits.LIMITS['hessian'].variable}=N to raise the limit")
+        size = sum(int(np.size(leaf_values[leaf])) for leaf in leaves)
+        for name, count in (("hessian", size), ("hessian_work", size * len(program.nodes))):
+            limits.check(name, count, "the Hessian", hint="choose fewer leaves with --wrt, or "
+                         f"set {limits.LIMITS[name].variable}=N to raise the limit")
         point = Point(program, leaf_values, leaves)
         self.entries = point.index()
         self.program, self.leaves, self.values = program, list(leaves), leaf_values

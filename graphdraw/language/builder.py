@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 import warnings
 
-from graphdraw import ops
+from graphdraw import limits, ops
+from graphdraw.errors import SourceLimitError
 from graphdraw.language import names
 from graphdraw.language.declarations import Declarations
 from graphdraw.language.juxtaposition import SCALAR, Info, leaf_info, result_info
@@ -180,6 +181,11 @@ class Builder:
         self._check_assignable(target, tok)
         # A leaf the statement reads (a = a*3/(a - 1)) is version 0: the result is a′.
         version = self.versions.get(target, 0 if target in self.reads else -1) + 1
+        if version > 100 and version > limits.cap("versions"):   # one prime per version
+            raise SourceLimitError(
+                limits.too_many("versions", version, f"'{tok.text}'"), source=self.reading.source,
+                line=tok.line, col=tok.col, hint="give the values new names (c1 = c + c, c2 = "
+                f"c1 + c1, …), or set {limits.LIMITS['versions'].variable}=N")
         new_id = target + "'" * version
         node = self.nodes.get(ref)
         fresh = node is not None and node.name is None and ref.startswith("%") \

@@ -152,7 +152,7 @@ def latex_name(ident: str, version: int = 0) -> str:
         shown = rf"\hat{{{shown}}}"
     if subs:
         shown += "_{" + ",".join(_latex_word(s) for s in subs) + "}"
-    return shown + "'" * version
+    return shown + ("'" * version if version <= 3 else f"^{{({version})}}")
 
 
 def _latex_word(word: str) -> str:

@@ -10,6 +10,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from graphdraw import limits
 from graphdraw.numeric import numbers
 from graphdraw.numeric import adjoint
 from graphdraw.numeric import evaluate
@@ -65,6 +66,9 @@ class Gradients:
             else:
                 wants = evaluate.needs_grad(self.program, set(self.leaves))
                 eqs = adjoint.equations(self.program, self.shapes, mode, wants=wants)
+            limits.check("formula", sum(len(e.lhs) + len(e.rhs) for e in eqs),
+                         "the backward equations", hint="choose fewer leaves with --wrt, or "
+                         f"set {limits.LIMITS['formula'].variable}=N to raise the limit")
             self._equations[mode] = eqs
         return self._equations[mode]
 
