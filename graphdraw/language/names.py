@@ -155,6 +155,20 @@ def latex_name(ident: str, version: int = 0) -> str:
     return shown + ("'" * version if version <= 3 else f"^{{({version})}}")
 
 
+_ACCENTS = {"\u0301": "acute", "\u0300": "grave", "\u0302": "hat", "\u0308": "ddot",
+            "\u0303": "tilde", "\u0304": "bar", "\u030c": "check", "\u0306": "breve",
+            "\u0307": "dot"}
+
+
+def _math_accent(ch: str) -> str:
+    """A Latin letter with an accent as LaTeX math (é -> \\acute{e}); others as they are."""
+    import unicodedata
+    parts = unicodedata.normalize("NFD", ch)
+    if len(parts) == 2 and parts[0].isascii() and parts[0].isalpha() and parts[1] in _ACCENTS:
+        return f"\\{_ACCENTS[parts[1]]}{{{parts[0]}}}"
+    return ch
+
+
 def _latex_word(word: str) -> str:
     """One part of a name: a Greek letter's command, a letter, or upright text; t−1 as t-1."""
     for sign, shown in (("−", "-"), ("+", "+")):
@@ -163,8 +177,8 @@ def _latex_word(word: str) -> str:
             return _latex_word(left) + shown + _latex_word(right)
     if word in GREEK_BY_NAME:
         return "\\" + word
-    if not word.isascii():          # é in math mode is an error in pdflatex: set it as text
-        return rf"\textrm{{{word}}}"
+    if not word.isascii():          # é in math mode is an error in pdflatex: \acute{e}
+        word = "".join(_math_accent(ch) for ch in word)
     if len(word) == 1 or word.isdigit():
         return word
     escaped = "".join("\\_" if ch == "_" else ch for ch in word)
