@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -52,17 +54,18 @@ def test_small_inputs_stay_within_time_and_memory(text):
 @settings(max_examples=4, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(st.one_of(S.plain_models(), S.mutated_examples()))
-def test_tikz_output_compiles(text, tmp_path):
+def test_tikz_output_compiles(text):
     """A small sample of TikZ output through pdflatex."""
     if shutil.which("pdflatex") is None:
         pytest.skip("needs pdflatex")
-    out = tmp_path / "out.tex"
-    code = harness.run(["render", "-e", text, "-f", "tikz", "-o", str(out)], {})
-    if code != 0:
-        return
-    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                           out.name], cwd=tmp_path, capture_output=True, timeout=120)
-    assert done.returncode == 0, done.stdout.decode("utf-8", "replace")[-2000:]
+    with tempfile.TemporaryDirectory(prefix="gd-fuzz-") as tmp:
+        out = Path(tmp) / "out.tex"
+        code = harness.run(["render", "-e", text, "-f", "tikz", "-o", str(out)], {})
+        if code != 0:
+            return
+        done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                               out.name], cwd=tmp, capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stdout.decode("utf-8", "replace")[-2000:]
 
 
 def test_the_harness_can_fail():
