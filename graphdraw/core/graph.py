@@ -122,8 +122,10 @@ def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> 
         kind = _ROLE_KIND[node.role]    # a leaf
     else:
         kind = "intermediate"
+    label = None if node.name is None else texts.pretty.pieces[node.id][0] if texts.pretty \
+        else print_name(node, "pretty")[0]
     attrs = {"kind": kind, "op": node.op, "name": node.name, "version": node.version,
-             "label": texts.label(node, texts.pretty, "pretty")}
+             "label": label}
     for key, printer in texts.forward:
         attrs[key] = printer.forward(node)
     shape = node.shape if node.shape is not None else inferred.get(node.id)
@@ -143,18 +145,42 @@ def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> 
 def _add_edges(succ: dict, pred: dict, node: Node, texts: _Texts) -> None:
     """An edge from each operand, keyed by its position: the position, the combine rule and
     the local derivative in each notation."""
-    row = ops.OPS[node.op]
-    operands = dict(zip("ab", node.args), out=node.id)
-    into = pred[node.id]
-    for position, (arg, combine) in enumerate(zip(node.args, row.combines())):
-        template = row.derivs[position]
+    args, out = node.args, node.id
+    ids = (*args, out)
+    operands = None
+    into = pred[out]
+    for (position, combine, template, at), arg in zip(_edge_rows(node.op), args):
         attrs = {"arg": position, "combine": combine}
-        for key, printer in texts.local_grad:
-            attrs[key] = printer.template(template, operands)[0]
+        if at is not None:              # a, b or out: the operand as it is referred to
+            for key, printer in texts.local_grad:
+                attrs[key] = printer.refs[ids[at]][0]
+        else:
+            operands = operands or dict(zip("ab", args), out=out)
+            for key, printer in texts.local_grad:
+                attrs[key] = printer.template(template, operands)[0]
         keyed = into.get(arg)
         if keyed is None:               # x * x: two edges (keys 0 and 1) share this dict
-            keyed = succ[arg][node.id] = into[arg] = {}
+            keyed = succ[arg][out] = into[arg] = {}
         keyed[position] = attrs
+
+
+_EDGE_ROWS: dict[str, tuple] = {}
+_AT = {"a": 0, "b": 1}
+
+
+def _edge_rows(op: str) -> tuple:
+    """An op's edges as (position, combine rule, derivative template, the index in
+    (*args, out) of the one operand the template is, or None), read from its row once."""
+    rows = _EDGE_ROWS.get(op)
+    if rows is None:
+        row = ops.OPS[op]
+        rows = _EDGE_ROWS[op] = tuple(
+            (position, combine, template,
+             -1 if template == "out" else _AT.get(template) if template in
+             ("a", "b")[:row.arity] else None)
+            for position, combine in enumerate(row.combines())
+            for template in (row.derivs[position],))
+    return rows
 
 
 def leaves(graph: nx.MultiDiGraph) -> list[str]:

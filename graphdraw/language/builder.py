@@ -37,7 +37,8 @@ class Builder:
         self.reads: set[str] = set()              # the leaves the current statement reads
         self.assigned_at: dict[str, Token] = {}
         self.info: dict[str, Info] = {}
-        self.counter = 0
+        self.counter = 0                          # the last unnamed id made: %counter
+        self.results: dict[tuple, tuple] = {}     # see apply
         self.euler_at: Token | None = None        # the first e^x read as exp(x)
 
     def euler(self, tok: Token) -> bool:
@@ -122,38 +123,56 @@ class Builder:
         self.nodes[node.id] = node
         if ref_info is not None:
             self.info[node.id] = ref_info
-        elif node.is_const:
+        elif node.value is not None:             # a constant
             self.info[node.id] = SCALAR
         return node
 
     # -- ops ---------------------------------------------------------------------------------
     def apply(self, op_name: str, args: list[str], tok: Token) -> str:
         """The node of an op over operands; shapes are checked, constants folded."""
+        nodes, info = self.nodes, self.info
+        infos = [info[a] for a in args]
+        # An op's shape and Info follow from its operands' Infos alone: large models repeat
+        # the same few, so each is worked out once.
+        key = (op_name, *infos)
+        result = self.results.get(key)
+        if result is None:
+            result = self.results[key] = self._result(op_name, infos, tok)
+        shape, result_info, sums = result
+        first = nodes[args[0]]
+        plate = first.plate
+        if first.value is not None or plate is None and len(args) > 1:
+            operands = [nodes[a] for a in args]
+            if first.value is not None and all(n.value is not None and n.name is None
+                                               for n in operands):
+                folded = self._fold(ops.OPS[op_name], operands, tok)
+                if folded is not None:
+                    return folded
+            plate = next((n.plate for n in operands if n.plate is not None), None)
+        if sums is not None:            # Σ_n: the sum over the samples n
+            if plate != sums:
+                raise self.error(f"{tok.text} sums over the samples {sums}, but the term after "
+                                 f"it has no value per sample", tok,
+                                 hint=f"values per sample have {sums} in their subscript: "
+                                      f"x_{sums}, y_{sums}")
+            plate = None
+        self.counter += 1
+        node_id = f"%{self.counter}"
+        nodes[node_id] = Node(node_id, op=op_name, args=tuple(args), shape=shape,
+                              line=tok.line, col=tok.col, plate=plate)
+        info[node_id] = result_info
+        return node_id
+
+    def _result(self, op_name: str, infos: list[Info], tok: Token) -> tuple:
+        """An op's shape and Info over operands with these Infos, and the samples it sums
+        over (None but for Σ_n); raises the error when the shapes do not fit."""
         row = ops.OPS[op_name]
-        nodes = [self.nodes[a] for a in args]
-        infos = [self.info[a] for a in args]
         try:
             shape = row.shape(*[i.shape for i in infos])
         except shapes.ShapeMismatch as exc:
             both = " and ".join(shapes.fmt(i.shape) for i in infos)
             raise self.error(f"{row.name} cannot combine shapes {both}: {exc}", tok) from None
-        if nodes[0].value is not None and all(n.is_const and n.name is None for n in nodes):
-            folded = self._fold(row, nodes, tok)
-            if folded is not None:
-                return folded
-        plate = next((n.plate for n in nodes if n.plate is not None), None)
-        if "plate" in row.extra:
-            if plate != row.extra["plate"]:
-                index = row.extra["plate"]
-                raise self.error(f"{tok.text} sums over the samples {index}, but the term after "
-                                 f"it has no value per sample", tok,
-                                 hint=f"values per sample have {index} in their subscript: "
-                                      f"x_{index}, y_{index}")
-            plate = None
-        node = self._add(Node(self._tmp(), op=op_name, args=tuple(args), shape=shape,
-                              line=tok.line, col=tok.col, plate=plate))
-        self.info[node.id] = result_info(op_name, row, shape, infos)
-        return node.id
+        return shape, result_info(op_name, row, shape, infos), row.extra.get("plate")
 
     def _fold(self, row: ops.Op, nodes: list[Node], tok: Token) -> str | None:
         """Compute an op on constants now, in float64 (never exact big integers).
@@ -192,6 +211,8 @@ class Builder:
             and ref == next(reversed(self.nodes))
         if fresh:
             del self.nodes[ref]
+            if ref == f"%{self.counter}":   # the id is free again: ids stay %1, %2, … without
+                self.counter -= 1           # gaps, which parser._renumber then keeps as they are
             node.id = new_id
             self.nodes[new_id] = node
             self.info[new_id] = self.info.pop(ref)
@@ -203,7 +224,7 @@ class Builder:
         self.assigned_at[target] = tok
 
     def _check_assignable(self, target: str, tok: Token) -> None:
-        if SAMPLE_SUM.fullmatch(tok.text):
+        if self.reading.sample_index is not None and SAMPLE_SUM.fullmatch(tok.text):
             raise self.error(f"'{tok.text}' is the sum over samples and cannot be assigned", tok,
                              hint="choose another name")
         if target in self.reads or target in self.bound:

@@ -76,6 +76,8 @@ class ExpressionReader:
         """The id of the node of an expression (its tokens end with NL)."""
         self.out, self.stack, self.last_op = [], [], None
         expect = True             # expecting an operand
+        # Without a sample index, the model has no Σ_n (Reading.find_sample_index).
+        sums = self.builder.reading.sample_index is not None
         i = 0
         while i < len(toks):
             kind = toks[i].kind
@@ -83,7 +85,7 @@ class ExpressionReader:
                 if kind == "NL":
                     break
                 i, expect = self._after_operand(toks, i)
-            elif kind == "NAME" and not SAMPLE_SUM.fullmatch(toks[i].text):
+            elif kind == "NAME" and not (sums and SAMPLE_SUM.fullmatch(toks[i].text)):
                 i, expect = self._name(toks, i)
             else:
                 i, expect = self._operand(toks, i)

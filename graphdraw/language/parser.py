@@ -14,7 +14,7 @@ from graphdraw.language import latex, names, notes
 from graphdraw.language.builder import Builder
 from graphdraw.language.declarations import Declarations, is_declaration
 from graphdraw.language.expressions import ExpressionReader
-from graphdraw.language.lexer import Token, tokenize
+from graphdraw.language.lexer import Token, _token, tokenize
 from graphdraw.language.program import Node, Program
 from graphdraw.language.reading import Reading
 from graphdraw.language.source import requested_syntax
@@ -118,13 +118,13 @@ def _split(tokens: list[Token]):
             depth = max(depth - 1, 0)
         elif kind == "NL":              # inside parentheses a newline only continues the line
             if depth == 0 and current:
-                current.append(Token("NL", "", tok.line, tok.col))
+                current.append(_token(("NL", "", tok.line, tok.col, False)))
                 yield current
                 current = []
             continue
         elif kind == ";" or kind == "END":
             if current:
-                current.append(Token("NL", "", tok.line, tok.col))
+                current.append(_token(("NL", "", tok.line, tok.col, False)))
                 yield current
             current, depth = [], 0
             continue
@@ -147,9 +147,14 @@ def _drop_arguments(stmt: list[Token]) -> list[Token]:
 def _renumber(program: Program) -> None:
     """Give unnamed nodes the ids %1, %2, ... in definition order (stable golden files)."""
     new_ids: dict[str, str] = {}
+    count = 0
     for node_id in program.nodes:
-        if node_id.startswith("%"):
-            new_ids[node_id] = f"%{len(new_ids) + 1}"
+        if node_id[0] == "%":
+            count += 1
+            if node_id != f"%{count}":
+                new_ids[node_id] = f"%{count}"
+    if not new_ids:                 # numbered so already (the builder reuses freed ids)
+        return
     nodes: dict[str, Node] = {}
     for node in program.nodes.values():
         node.id = new_ids.get(node.id, node.id)

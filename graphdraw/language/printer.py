@@ -23,8 +23,13 @@ class Printer:
         self.limit = (INLINE_LIMIT if inline_limit is None else inline_limit) \
             * (4 if mode in ("html", "latex") else 1)
         self.pieces: dict[str, Piece] = {}
+        # How each node is referred to inside another's expression (see ref): made once, as
+        # large models refer to every node from its uses and from its edges' derivatives.
+        self.refs: dict[str, Piece] = {}
+        pieces, refs, limit = self.pieces, self.refs, self.limit
         for node in program.nodes.values():     # definition order is topological
-            self.pieces[node.id] = self._inline(node)
+            piece = pieces[node.id] = self._inline(node)
+            refs[node.id] = piece if len(piece[0]) <= limit else self._by_id(node)
 
     def _inline(self, node: Node) -> Piece:
         if node.value is not None:           # a constant
@@ -34,31 +39,32 @@ class Printer:
         return self.expression(node)
 
     def ref(self, node_id: str) -> Piece:
-        """How a node is referred to inside another node's expression."""
-        piece = self.pieces[node_id]
-        if len(piece[0]) > self.limit:
-            node = self.program.nodes[node_id]
-            shown = {"plain": node.id, "html": _html.escape(node.id),
-                     "latex": node.id.replace("%", r"\%")}.get(self.mode, node.id)
-            return shown, ops.ATOM
-        return piece
+        """How a node is referred to inside another node's expression: its inline piece, or
+        its id when that is longer than the limit."""
+        return self.refs[node_id]
+
+    def _by_id(self, node: Node) -> Piece:
+        shown = {"plain": node.id, "html": _html.escape(node.id),
+                 "latex": node.id.replace("%", r"\%")}.get(self.mode, node.id)
+        return shown, ops.ATOM
 
     def expression(self, node: Node) -> Piece:
         """The node's own computation over its operands, e.g. 'W_iᵀ x + b_a'."""
         if node.op is None:
             return self._inline(node)
+        refs = self.refs
         if node.op == "id":
-            return self.ref(node.args[0])
+            return refs[node.args[0]]
         row = ops.OPS[node.op]
         first = self.program.nodes[node.args[0]]
-        return apply(row, [self.ref(a) for a in node.args], self.mode,
+        return apply(row, [refs[a] for a in node.args], self.mode,
                      const_left=first.value is not None and first.name is None)
 
     def forward(self, node: Node) -> str:
         """'a = W_iᵀ x + b_a' for named nodes, the expression alone for unnamed ones."""
-        if node.name is None or node.is_leaf:
-            return self.pieces[node.id][0]
         lhs = self.pieces[node.id][0]
+        if node.name is None or (node.op is None and node.value is None):   # unnamed, a leaf
+            return lhs
         rhs = self.expression(node)[0] if node.value is None else number(node.text, self.mode)[0]
         return lhs + " = " + rhs
 

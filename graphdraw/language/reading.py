@@ -24,6 +24,7 @@ class Reading:
         self.sample_index: str | None = None      # the index of Σ_n, when the model has one
         self.notes: dict[str, tuple[str, Token]] = {}     # rule key -> (note, first place)
         self.counts: dict[str, str] = {}   # N of Σ_n^N (or of Σ_n) -> n: 1/N is 1/(samples)
+        self.names: dict[str, str] = {}    # text of a NAME token -> its canonical name
 
     def error(self, msg: str, tok: Token, hint: str | None = None) -> SourceError:
         """An error at a token of the model."""
@@ -48,6 +49,9 @@ class Reading:
 
     def name(self, tok: Token) -> str:
         """The canonical name of a NAME token, remembering the script it is written in."""
+        name = self.names.get(tok.text)
+        if name is not None:        # read before (a model names the same few things often)
+            return name
         name = names.canonical(tok.text)
         if not any(ch.isalpha() for ch in name):
             raise self.error(f"'{tok.text}' is not a name: a name has a letter", tok,
@@ -56,6 +60,7 @@ class Reading:
             raise self.error(f"'{tok.text}': names may not start with '__'", tok)
         if name not in self.scripts:
             self.scripts[name] = (names.script_of(tok.text), tok)
+        self.names[tok.text] = name
         return name
 
     def per_sample(self, name: str, role: str | None) -> bool:
