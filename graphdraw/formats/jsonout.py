@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Callable
 
 import networkx as nx
@@ -22,7 +23,10 @@ _CHUNK = 2048
 
 def to_json(graph: nx.MultiDiGraph) -> str:
     """The graph as JSON text, one node or edge a line; the same bytes for the same model."""
-    ids = {node: _ENCODER.encode(node) for node in graph}
+    try:                                            # node ids are str: encoded at C speed
+        ids = dict(zip(graph, map(encode_basestring, graph)))
+    except TypeError:
+        ids = {node: _ENCODER.encode(node) for node in graph}
     head = _ENCODER.encode({"output": graph.graph["output"],
                             "title": graph.graph.get("title", "")})
     with gc_paused():
@@ -31,21 +35,27 @@ def to_json(graph: nx.MultiDiGraph) -> str:
         edges = [(source, target, data) for source, targets in graph.adjacency()
                  for target, keyed in targets.items() for data in keyed.values()]
         text = [head[:-1], ',\n "nodes": ']
-        text += _objects(nodes, NODE_KEYS, lambda part: [f'"id": {ids[n]}' for n, _ in part])
+        text += _objects(nodes, NODE_KEYS, lambda part: [f'"id": {ids[n]}' for n, _ in part],
+                         lambda part, bodies: [f'{{"id": {ids[n]}, "{body}}}'
+                                               for (n, _), body in zip(part, bodies)])
         text.append(',\n "edges": ')
         text += _objects(edges, EDGE_KEYS, lambda part: [
-            f'"source": {ids[s]}, "target": {ids[t]}' for s, t, _ in part])
+            f'"source": {ids[s]}, "target": {ids[t]}' for s, t, _ in part],
+            lambda part, bodies: [f'{{"source": {ids[s]}, "target": {ids[t]}, "{body}}}'
+                                  for (s, t, _), body in zip(part, bodies)])
         text.append("\n}\n")
         return "".join(text)
 
 
 def _objects(items: list[tuple], keys: tuple[str, ...],
-             heads: Callable[[list[tuple]], list[str]]) -> list[str]:
+             heads: Callable[[list[tuple]], list[str]],
+             lines: Callable[[list[tuple], list[str]], list[str]]) -> list[str]:
     """The pieces of a JSON list of objects, one a line: each item's head (its ids' fields)
     and then the fields among `keys` of its attribute dict (the item's last element).
 
     The dicts are encoded in C-speed calls, a chunk at a time, and cut apart at `}, {"`,
-    which cannot occur inside a JSON string (every quote in one is escaped).
+    which cannot occur inside a JSON string (every quote in one is escaped); `lines` puts
+    each item's head before its fields so cut (the text after the first quote).
     """
     pieces = []
     for start in range(0, len(items), _CHUNK):
@@ -53,11 +63,11 @@ def _objects(items: list[tuple], keys: tuple[str, ...],
         bodies = _fields([item[-1] for item in chunk], keys)
         parts = _ENCODER.encode(bodies)[3:-2].split('}, {"') if all(bodies) else []
         if len(parts) == len(bodies):       # no body empty or holding a list of objects
-            lines = [f'{{{head}, "{part}}}' for head, part in zip(heads(chunk), parts)]
+            text = lines(chunk, parts)
         else:
-            lines = [f'{{{head}{", " if body else ""}{_ENCODER.encode(body)[1:-1]}}}'
-                     for head, body in zip(heads(chunk), bodies)]
-        pieces += ",\n  " if pieces else "[\n  ", ",\n  ".join(lines)
+            text = [f'{{{head}{", " if body else ""}{_ENCODER.encode(body)[1:-1]}}}'
+                    for head, body in zip(heads(chunk), bodies)]
+        pieces += ",\n  " if pieces else "[\n  ", ",\n  ".join(text)
     return pieces + ["\n ]"] if pieces else ["[]"]
 
 

@@ -140,15 +140,18 @@ class Builder:
             result = self.results[key] = self._result(op_name, infos, tok)
         shape, result_info, sums = result
         first = nodes[args[0]]
-        plate = first.plate
-        if first.value is not None or plate is None and len(args) > 1:
+        if first.value is not None:     # over constants: folded into one
             operands = [nodes[a] for a in args]
-            if first.value is not None and all(n.value is not None and n.name is None
-                                               for n in operands):
+            if all(n.value is not None and n.name is None for n in operands):
                 folded = self._fold(ops.OPS[op_name], operands, tok)
                 if folded is not None:
                     return folded
-            plate = next((n.plate for n in operands if n.plate is not None), None)
+        plate = first.plate             # the first operand's plate, if any has one
+        if plate is None:
+            for arg in args[1:]:
+                plate = nodes[arg].plate
+                if plate is not None:
+                    break
         if sums is not None:            # Σ_n: the sum over the samples n
             if plate != sums:
                 raise self.error(f"{tok.text} sums over the samples {sums}, but the term after "

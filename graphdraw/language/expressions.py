@@ -76,8 +76,7 @@ class ExpressionReader:
         """The id of the node of an expression (its tokens end with NL)."""
         self.out, self.stack, self.last_op = [], [], None
         expect = True             # expecting an operand
-        # Without a sample index, the model has no Σ_n (Reading.find_sample_index).
-        sums = self.builder.reading.sample_index is not None
+        sums = self.builder.reading.sample_index is not None    # else no Σ_n in the model
         i = 0
         while i < len(toks):
             kind = toks[i].kind
@@ -198,8 +197,8 @@ class ExpressionReader:
         tok = toks[i]
         kind = tok.kind
         out = self.out
-        if kind in BINARY:
-            op_key = BINARY[kind]
+        op_key = BINARY.get(kind)
+        if op_key is not None:
             prec = ops.OPS[op_key].prec
             right = kind == "^"
             self._pop_while(prec, right)
@@ -288,14 +287,13 @@ class ExpressionReader:
     def _pop_while(self, prec: int, right: bool) -> None:
         """Apply the operators on the stack that bind at least as tightly as `prec`."""
         stack, out, builder = self.stack, self.out, self.builder
-        while stack and not isinstance(stack[-1], _Frame):
+        while stack and type(stack[-1]) is tuple:       # not a _Frame
             op_key, tok, top_prec, _, arity = stack[-1]
             if top_prec < prec or (top_prec == prec and right):
                 return
             stack.pop()
-            args = [r for r, _ in out[len(out) - arity:]]
-            at = out[len(out) - arity][1]
-            del out[len(out) - arity:]
+            args, at = [r for r, _ in out[-arity:]], out[-arity][1]
+            del out[-arity:]
             if op_key == "pow" and args[0] == EULER:
                 op_key, args = "exp", args[1:]
             elif op_key == JUXT:

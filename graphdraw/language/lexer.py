@@ -56,14 +56,48 @@ def _is_name_char(ch: str) -> bool:
     return _is_name_start(ch) or ch.isdecimal() or ch == HAT or unicodedata.category(ch) == "Mn"
 
 
+# Lines of ASCII names, whole numbers and one-character symbols only, as large generated
+# models are written: read by one regex (see _simple_line).
+_SIMPLE_CHARS = re.compile(r"[A-Za-z0-9_ \t+\-*/@(),=;\[\]]*")
+_SIMPLE_TOKEN = re.compile(r"([ \t]*)(?:([A-Za-z_][A-Za-z0-9_]*)|([0-9]+)(?![.eE0-9])"
+                           r"|([-+*/@(),=;\[\]]))")
+
+
 def tokenize(source: Source) -> list[Token]:
     """Split the model text into tokens; raise SourceError at the first character that is not one."""
     tokens: list[Token] = []
+    simple = _SIMPLE_CHARS.fullmatch
     for line_no, line in enumerate(source.text.split("\n"), start=1):
-        _tokenize_line(source, line, line_no, tokens)
+        if not (simple(line) and "**" not in line and _simple_line(line, line_no, tokens)):
+            _tokenize_line(source, line, line_no, tokens)
         tokens.append(_token(("NL", "\n", line_no, len(line) + 1, False)))
     tokens.append(Token("END", "", len(source.text.split("\n")), 1))
     return tokens
+
+
+def _simple_line(line: str, line_no: int, out: list[Token]) -> bool:
+    """Read a line of only names, whole numbers and one-character symbols as _tokenize_line
+    does, at regex speed; False (nothing added) when it holds anything else: a number
+    _number_end reads further (2.5, 1e-3), or a Python word (an error)."""
+    found = []
+    end = 0                     # where the last token ends, if the tokens are contiguous
+    for space, name, number, symbol in _SIMPLE_TOKEN.findall(line):
+        start = end + len(space)
+        if name:
+            if name in PYTHON_WORDS:
+                return False
+            kind, text = "NAME", name
+        elif number:
+            kind, text = "NUMBER", number
+        else:
+            kind = text = symbol
+        found.append(_token((kind, text, line_no, start + 1, bool(space) or not end)))
+        end = start + len(text)
+    # findall skips what no token matches: then the tokens' lengths fall short of the line
+    if line[end:].strip(" \t"):
+        return False
+    out += found
+    return True
 
 
 def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) -> None:
