@@ -14,6 +14,7 @@ from graphdraw.language import latex, names, notes
 from graphdraw.language.builder import Builder
 from graphdraw.language.declarations import Declarations, is_declaration
 from graphdraw.language.expressions import ExpressionReader
+from graphdraw.language.latex.letters import split_runs
 from graphdraw.language.lexer import Token, _token, tokenize
 from graphdraw.language.program import Node, Program
 from graphdraw.language.reading import Reading
@@ -26,8 +27,10 @@ MAX_TOKENS = 2_000_000
 class Parser:
     """Reads one model; use `parse(text)`."""
 
-    def __init__(self, source: Source, *, allow_ids: bool = False, latex: bool = False) -> None:
+    def __init__(self, source: Source, *, allow_ids: bool = False, latex: bool = False,
+                 words: set[str] | None = None) -> None:
         self.latex = latex          # read from LaTeX (latex.py): a few sheet habits are allowed
+        self.words = words or set()     # LaTeX: \mathrm{lr}, kept as one name
         self.reading = Reading(source)
         self.program = self.reading.program
         self.error = self.reading.error
@@ -49,6 +52,11 @@ class Parser:
             (decls if is_declaration(stmt) else assignments).append(stmt)
         for stmt in sorted(decls, key=lambda s: s[0].text != "dim"):
             self.declarations.read(stmt)
+        if self.latex:
+            keep = self.words | self.declarations.declared.keys() | self.program.dims.keys() \
+                | {names.canonical(s[0].text) for s in assignments if s[0].kind == "NAME"}
+            assignments = [s[:2] + split_runs(s[2:], keep, self.reading.note)
+                           for s in assignments]
         for stmt in assignments:
             self._assignment(stmt)
         if not any(n.op is not None or n.name for n in self.program.nodes.values()
@@ -195,15 +203,16 @@ def _parse_latex(source: Source, allow_ids: bool) -> Program:
     translation = latex.translate(source)
     inner = Source(translation.text, source.name)
     try:
-        reader = Parser(inner, allow_ids=allow_ids, latex=True)
+        reader = Parser(inner, allow_ids=allow_ids, latex=True, words=translation.words)
         program = reader.parse()
     except SourceError as exc:
         raise _into_latex(exc, inner, translation) from None
     program.source = source
     for node in program.nodes.values():
         node.line, node.col = translation.position(node.line, node.col)
-    program.notes = [f"{text} (line {translation.position(tok.line, tok.col)[0]})"
-                     for text, tok in reader.reading.notes.values()]
+    program.notes = translation.note_lines() + [
+        f"{text} (line {translation.position(tok.line, tok.col)[0]})"
+        for text, tok in reader.reading.notes.values()]
     return program
 
 

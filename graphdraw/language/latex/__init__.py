@@ -25,7 +25,7 @@ from graphdraw.language.latex.translator import Translator
 
 SYNTAXES = ("auto", "latex", "plain")
 
-_DETECT = re.compile(r"\\[A-Za-z\[\](),;:! \\]|\$|[_^]\{")
+_DETECT = re.compile(r"\\[A-Za-z\[\](),;:!| \\]|\$|[_^]\{")
 
 __all__ = ["SYNTAXES", "Translation", "detect", "translate"]
 
@@ -44,5 +44,7 @@ def detect(text: str) -> str:
 
 def translate(source: Source) -> Translation:
     """The LaTeX of `source` in graphdraw's language (raises SourceError into the LaTeX)."""
-    text, offsets = Translator(source).run()
-    return Translation(text, source, offsets)
+    translator = Translator(source)
+    text, offsets = translator.run()
+    out = translator.out
+    return Translation(text, source, offsets, list(out.notes.values()), out.words)

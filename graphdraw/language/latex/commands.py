@@ -47,7 +47,8 @@ class Commands:
                 (("begin", "end"), self.math.environment),
                 (SKIPPED, self.skipped),
                 (("cdot",), self.cdot), (("sqrt",), self.sqrt), (("sum",), self.sum),
-                (("lVert", "rVert"), lambda name, off: emit(NORM_BARS[name], off))]:
+                (("lVert", "rVert"), lambda name, off: emit(NORM_BARS[name], off)),
+                (("|", "Vert"), lambda name, off: emit("‖", off))]:      # \|x\|: the norm
             table.update(dict.fromkeys(names, handler))
         return table
 
@@ -120,6 +121,11 @@ class Commands:
             self.tokens.skip_blank()
             self.tokens.next()
             self.out.emit(NORM_BARS[tok[1]], off)
+            return
+        if tok is not None and tok[0] == "cmd" and tok[1] in ("|", "Vert"):     # \left\| x
+            self.tokens.skip_blank()
+            self.tokens.next()
+            self.out.emit("‖", off)
             return
         if tok is not None and tok[0] == "lit" and tok[1][0] in DELIMITERS:
             ch, _ = self.tokens.take_char()

@@ -18,6 +18,7 @@ from graphdraw.language.latex.tokens import Tokens
 _SUBSCRIPT = re.compile(r"[^\W_][\w,]*")
 _SHIFTED = re.compile(r"([^\W\d_]\w*)\s*([-−+])\s*(\d+)")     # t-1, t+1: a name plus or minus
 _FROM_ONE = re.compile(r"([A-Za-z])\s*=\s*1")                  # n=1 of Σ_{n=1}^N
+_LABEL = re.compile(r"\(\s*([^\W_]\w*)\s*\)")          # x^{(i)}, W^{(2)}: a label, not a power
 # What a group's placeholder will become, so that no space is put after it: W^T, \exp{a}.
 _OPENS_AS = {"func": "(", "num": "(", "den": "(", "sup": "^"}
 
@@ -40,7 +41,7 @@ class Groups:
                  error: Callable[..., SourceError]) -> None:
         self.tokens, self.out, self.error = tokens, out, error
         self.stack: list[Frame] = []
-        self._closers = {"group": self._group, "font": self._group, "sub": self._sub,
+        self._closers = {"group": self._group, "font": self._font, "sub": self._sub,
                          "sup": self._sup, "opname": self._opname, "accent": self._accent,
                          "func": self._func, "num": self._num, "den": self._den}
 
@@ -103,6 +104,11 @@ class Groups:
         else:
             self._collapse(frame, atom)
 
+    def _font(self, frame: Frame, atom: str | None, off: int) -> None:
+        if atom and "_" not in atom and len(atom) > 1 and atom.isalpha():
+            self.out.words.add(atom)          # \mathrm{lr}: one name, not l·r
+        self._group(frame, atom, off)
+
     def _sub(self, frame: Frame, atom: str | None, off: int) -> None:
         content = self.out.content(frame.start).strip()
         sample = _FROM_ONE.fullmatch(content)
@@ -129,12 +135,28 @@ class Groups:
         return tail
 
     def _sup(self, frame: Frame, atom: str | None, off: int) -> None:
-        if atom in ("T", "ᵀ"):
+        label = _LABEL.fullmatch(self.out.content(frame.start).strip())
+        if label:
+            self._label(frame, label.group(1))
+        elif atom in ("T", "ᵀ"):
             self._collapse(frame, "ᵀ")
         elif atom:
             self._collapse(frame, "^" + atom)
         else:
             self.out.wrap(frame.start, "^(", ")", off)
+
+    def _label(self, frame: Frame, label: str) -> None:
+        """x^{(i)}, W^{(2)}: in ML notation a superscript in parentheses labels the name (the
+        sample i, the layer 2); it becomes a subscript, so x^{(i)} is x_i. Never a power."""
+        before = self._before(frame)
+        if not re.search(r"\w$", before):
+            raise self.error(f"^{{({label})}} labels a name, as in x^{{({label})}}; for a power "
+                             f"write ^{{{label}}}", frame.off)
+        head = re.search(r"\w+$", before).group(0)
+        self._collapse(frame, f"_{label}")
+        self.out.note(f"label:{label}", f"read '{head}^{{({label})}}' as the name {head}_{label} "
+                      f"(a label such as a sample or a layer, not a power); write "
+                      f"{head}^{{{label}}} for a power", frame.off)
 
     def _opname(self, frame: Frame, atom: str | None, off: int) -> None:
         if not atom or not atom[0].isalpha():

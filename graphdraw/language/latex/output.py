@@ -21,6 +21,12 @@ class Output:
     def __init__(self) -> None:
         self.pieces: list[list] = []
         self.last = "\n"                # the last character written
+        self.notes: dict[str, tuple[str, int]] = {}      # how a LaTeX habit was read (once each)
+        self.words: set[str] = set()     # \mathrm{lr}, \text{loss}: one name of several letters
+
+    def note(self, key: str, text: str, off: int) -> None:
+        """Say how the LaTeX was read where it could be read another way (once per key)."""
+        self.notes.setdefault(key, (text, off))
 
     def emit(self, text: str, off: int, literal: bool = False) -> None:
         if not text:

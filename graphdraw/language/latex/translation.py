@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphdraw.errors import Source, SourceError
 
@@ -15,6 +15,8 @@ class Translation:
     text: str
     source: Source              # the LaTeX as written
     offsets: list[int]          # offsets[i]: where in source.text output character i came from
+    notes: list[tuple[str, int]] = field(default_factory=list)   # (note, offset in the LaTeX)
+    words: set[str] = field(default_factory=set)   # names written in \mathrm{..}, \text{..}
 
     def __post_init__(self) -> None:
         self._starts = line_starts(self.text)
@@ -27,6 +29,11 @@ class Translation:
         line = min(line, len(self._starts))
         offset = min(self._starts[line - 1] + max(col, 1) - 1, len(self.text))
         return line_col(self.offsets[offset], self._source_starts)
+
+    def note_lines(self) -> list[str]:
+        """The translator's notes, each with the line of the LaTeX it is about."""
+        return [f"{text} (line {line_col(off, self._source_starts)[0]})"
+                for text, off in self.notes]
 
     def line_text(self, line: int) -> str:
         """A line of the translation (for hints)."""

@@ -1,0 +1,80 @@
+r"""LaTeX habits of ML texts that must never be misread: x^{(i)} and W^{(2)} are labels (not
+powers), `Wx` is a product of one-letter names, \|W\| is the norm. Each reading says so."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from graphdraw.cli import cli
+from graphdraw.core import graph
+from graphdraw.errors import SourceError
+from graphdraw.language import parser
+
+
+def same_graph(latex_text: str, plain_text: str) -> None:
+    def shape(text, **kw):
+        g = graph.build(parser.parse(text, **kw), notations=("plain",))
+        return (sorted((n, d["op"], d["shape"], d["forward"]) for n, d in g.nodes(data=True)),
+                sorted((u, v) for u, v in g.edges()))
+    assert shape(latex_text, syntax="latex") == shape(plain_text, syntax="plain")
+
+
+@pytest.mark.parametrize("tex, plain", [
+    (r"L = \frac{1}{m} \sum_{i=1}^{m} (w^T x^{(i)} - y^{(i)})^2",
+     "L = 1/m Σ_i^m (wᵀ x_i - y_i)^2"),
+    (r"h = \tanh(W^{(1)} x)", "h = tanh(W_1 x)"),
+    (r"y = \hat{y}^{(i)} + a^{( l )}", "y = y_hat_i + a_l"),
+    (r"L = x^{(2)}", "L = x_2"),
+])
+def test_a_parenthesised_superscript_is_a_label(tex, plain):
+    same_graph(tex, plain)
+
+
+def test_a_label_is_never_a_power_and_says_so():
+    program = parser.parse(r"L = W^{(2)} x", syntax="latex")
+    assert "pow" not in {n.op for n in program.nodes.values()}
+    assert any("W_2" in note and "not a power" in note for note in program.notes)
+    with pytest.raises(SourceError, match="labels a name"):
+        parser.parse(r"L = (a + b)^{(2)}", syntax="latex")
+
+
+@pytest.mark.parametrize("tex, plain", [
+    (r"h = \sigma(Wx + b)", "h = σ(W x + b)"),
+    (r"L = \frac{1}{2} \|Wx_n\|^2", "L = 1/2 ‖W x_n‖^2"),
+    (r"L = ab c", "L = a b c"),
+    (r"L = \mathrm{lr} \cdot x", "L = lr x"),
+    ("param lr\nL = lr \\cdot x", "param lr\nL = lr x"),
+    (r"loss = x^2 \\ L = loss + 1", "loss = x^2; L = loss + 1"),
+    (r"L = \operatorname{softmax}(z) + softmax(z)", "L = softmax(z) + softmax(z)"),
+    (r"L = \alpha x + alpha", "L = α x + α"),
+])
+def test_letters_side_by_side_are_a_product(tex, plain):
+    same_graph(tex, plain)
+
+
+def test_splitting_letters_is_a_note_and_never_hides_an_unknown_function():
+    program = parser.parse(r"h = \sigma(Wx + b)", syntax="latex")
+    assert any("'Wx' as the product W x" in note for note in program.notes)
+    with pytest.raises(SourceError, match="unknown function 'foo'"):
+        parser.parse(r"L = foo(x) + \sigma(x)", syntax="latex")
+
+
+@pytest.mark.parametrize("tex, plain", [
+    (r"L = \|W\|^2", "L = ‖W‖^2"),
+    (r"L = \|W\|_F", "L = ‖W‖"),
+    (r"L = \|w\|_2^2", "L = ‖w‖^2"),
+    (r"L = \left\| w \right\|^2", "L = ‖w‖^2"),
+    (r"L = \Vert w \Vert + \lVert w \rVert_2", "L = ‖w‖ + ‖w‖"),
+    (r"L = \frac{\lambda}{2} \|W\|_F^2", "L = λ/2 ‖W‖^2"),
+])
+def test_latex_norms(tex, plain):
+    same_graph(tex, plain)
+
+
+def test_the_cli_prints_the_label_note_on_stderr():
+    result = CliRunner().invoke(cli, ["render", "-f", "json", "-o", "-", "-e",
+                                      r"L = \sum_{i=1}^{m} (w^T x^{(i)} - y^{(i)})^2"])
+    assert result.exit_code == 0, result.output
+    assert "read 'x^{(i)}' as the name x_i" in result.stderr
+    assert '"x_i"' in result.stdout
