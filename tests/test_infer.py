@@ -116,9 +116,11 @@ def test_the_rules_of_the_table_have_forms():
 def test_the_mlp_with_nothing_declared():
     result = infer.infer(parse(MLP))
     assert result.shapes["W"] == (3, 3) and result.shapes["x"] == (3,)
-    assert result.shapes["b"] == () and result.shapes["h"] == (3,) and result.shapes["L"] == ()
-    assert result.defaulted == ["W", "x"]
-    assert "W is 3×3, x is a vector of 3" in result.note()
+    # b is added to W x: a bias with its shape, and a note says so (step 3)
+    assert result.shapes["b"] == (3,) and result.shapes["h"] == (3,) and result.shapes["L"] == ()
+    assert any("b has the shape of the value it is added to" in n for n in result.notes())
+    assert result.defaulted == ["W", "x", "b"]
+    assert "W is 3×3, x is a vector of 3" in " ".join(result.notes())
 
 
 def test_one_declaration_or_one_value_is_enough():
@@ -142,7 +144,8 @@ def test_ranks_follow_the_juxtaposition_rules():
 
 def test_an_elementwise_result_of_known_rank_shapes_its_operand():
     found = shapes_of("z = a + b\ny = W @ z")
-    assert found["a"] == (3,) and found["b"] == () and found["y"] == (3,)
+    assert found["a"] == (3,) and found["b"] == (3,) and found["y"] == (3,)
+    assert shapes_of("z = a * lam\ny = W @ z")["lam"] == ()      # a scaling stays a scalar
 
 
 def test_a_leaf_nothing_fixes_is_a_scalar():
@@ -174,9 +177,9 @@ def test_plates_infer_one_sample():
 
 
 def test_the_note_suggests_a_value_for_the_data():
-    note = infer.infer(parse("L = Σ_n (w^T x_n - y_n)^2")).note()
+    note = infer.infer(parse("L = Σ_n (w^T x_n - y_n)^2")).notes()[-1]
     assert "`param w[3]`" in note and "--set x_n=[[1, 2, 3], [1, 2, 3]]" in note
-    assert "--set x=[1, 2, 3]" in infer.infer(parse(MLP)).note()
+    assert "--set b=[1, 2, 3]" in infer.infer(parse(MLP)).notes()[-1]
 
 
 def test_a_plate_leaf_given_one_number_is_left_to_the_sample_count_error():
@@ -203,7 +206,7 @@ def test_scalar_models_skip_inference():
 def test_leaf_values_take_the_inferred_shapes(capsys):
     program = parse(MLP)
     leaf = values.leaf_values(program, {"x": np.ones(4)}, 0)
-    assert leaf["W"].shape == (3, 4) and np.shape(leaf["b"]) == ()
+    assert leaf["W"].shape == (3, 4) and np.shape(leaf["b"]) == (3,)
     values.leaf_values(program, {"x": np.ones(4)}, 1)
     err = capsys.readouterr().err
     assert err.count("graphdraw: note: sizes not fixed by the model: W is 3×4") == 1

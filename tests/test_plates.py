@@ -69,8 +69,8 @@ def test_plain_spellings_of_the_sum(text):
 def test_the_bound_labels_the_plate():
     g = graph.build(parser.parse(r"L = \sum_{i=1}^{m} (w x_i - y_i)^2"))
     assert g.nodes["x_i"]["plate"] == "i = 1…m"
-    g = graph.build(parser.parse("L = Σ_k^4 w x_k"))
-    assert g.nodes["x_k"]["plate"] == "k = 1…4"
+    g = graph.build(parser.parse("L = Σ_t^4 w x_t"))
+    assert g.nodes["x_t"]["plate"] == "t = 1…4"
 
 
 def test_the_sum_binds_a_product_term():
@@ -170,7 +170,8 @@ def test_random_values_per_sample_take_the_declared_number_of_samples():
     program = parser.parse("dim N = 7\n" + PLAIN_SUM)
     leaf = values.leaf_values(program, {}, 0)
     # x_n is a vector (W_iᵀ x_n is a matrix product): 3 entries by default (core/infer.py)
-    assert leaf["x_n"].shape == (7, 3) and leaf["y_n"].shape == (7,)
+    # y_n is subtracted from the vector ŷ_n (W_o is a matrix by its capital): a vector too
+    assert leaf["x_n"].shape == (7, 3) and leaf["y_n"].shape == (7, 3)
     program = parser.parse(PLAIN_SUM)
     assert values.leaf_values(program, {}, 0)["x_n"].shape[0] == plates.DEFAULT_SAMPLES
     leaf = values.leaf_values(program, {"y_n": np.zeros(3)}, 0)
@@ -258,7 +259,8 @@ def test_bad_declared_values(text, words):
 @pytest.mark.parametrize("text, words", [
     ("L = (w x_n - y)^2 + Σ_n x_n", "has a value per sample n; sum it over the samples"),
     ("L = 1/2 Σ_n (w x - y)^2", "has no value per sample"),
-    ("L = Σ_n x_n + Σ_m y_m", "a model has one index of samples"),
+    ("L = Σ_n x_n + Σ_i y_i", "a model has one index of samples"),
+    ("L = Σ_n x_n + Σ_m y_m", "does not guess what Σ_m sums over"),
     ("L = Σ_n^N x_n + Σ_n^M x_n", "disagree on the number of samples"),
     ("sum_n = x", "cannot be assigned"),
     ("L = Σ_n", "sums the term after it"),

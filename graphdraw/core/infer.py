@@ -11,7 +11,11 @@ after each (each step only when the ones before it have nothing left to do):
      starts with a capital letter (as juxtaposition reads it: `W x`), else a vector (`wᵀ x`);
   2. an elementwise result of known rank needs an operand of that rank: the operand that
      looks like one (by step 1's rule), else the first, gets the result's shape;
-  3. every leaf whose rank nothing fixes is a scalar (the sheet's `b_a`, added to a vector);
+  3. a leaf whose rank nothing fixes, added to (or subtracted from) a value of known rank, has
+     that value's shape: `W x + b` makes b a vector (a bias), with a note; so does a leaf that
+     names a vector's entries (y_k in Σ_k) multiplied with one;
+  3b. every other leaf whose rank nothing fixes is a scalar; when it scales a tensor
+     (`λ W`), a note says so;
   4. broadcast sizes that could be 1 or equal are equal;
   5. every size still free is DEFAULT_SIZE, and a note says which leaves got it.
 """
@@ -47,11 +51,14 @@ class Inferred:
     unknown_rules: list[str] = field(default_factory=list)  # ops whose rule has no form
     roles: dict[str, str | None] = field(default_factory=dict)   # leaves' declared roles
     per_sample: set[str] = field(default_factory=set)            # leaves in a plate
+    readings: list[str] = field(default_factory=list)   # step 3's notes: b as W x's shape
 
-    def note(self) -> str | None:
-        """The note for the sizes that were chosen by default, or None."""
-        if not self.defaulted:
-            return None
+    def notes(self) -> list[str]:
+        """Step 3's notes and the note for the sizes that were chosen by default."""
+        return [*self.readings, *([self._sizes_note()] if self.defaulted else [])]
+
+    def _sizes_note(self) -> str:
+        """The note for the sizes that were chosen by default."""
         said = []
         for leaf in self.defaulted:
             shape = self.shapes[leaf] or ()
@@ -138,13 +145,11 @@ def shapes_for(program: Program, values: dict | None = None) -> dict:
 
 def say(program: Program, inferred: Inferred) -> None:
     """Print the note about default sizes on stderr, once per program and note."""
-    text = inferred.note()
-    if text is None:
-        return
     said = program.__dict__.setdefault("_shape_notes", set())
-    if text not in said:
-        said.add(text)
-        sys.stderr.write(f"graphdraw: note: {text}\n")
+    for text in inferred.notes():
+        if text not in said:
+            said.add(text)
+            sys.stderr.write(f"graphdraw: note: {text}\n")
 
 
 @dataclass
@@ -165,6 +170,7 @@ class _Problem:
         self.pending: list[_Constraint] = []
         self.unknown_rules: list[str] = []
         self.defaulted_sizes: set[int] = set()
+        self.readings: list[str] = []
         for node in program.nodes.values():
             t = self.term[node.id] = s.shape()
             if node.is_leaf:
@@ -195,7 +201,8 @@ class _Problem:
 
     # -- solving -----------------------------------------------------------------------------
     def solve(self) -> None:
-        steps = (lambda: self.sweep(RANKS), lambda: self.sweep(RESULTS), self.scalar_leaves,
+        steps = (lambda: self.sweep(RANKS), lambda: self.sweep(RESULTS), self.bias_leaves,
+                 self.scalar_leaves,
                  lambda: self.sweep(SIZES), self.default_sizes)
         while True:
             while self.sweep(FORCED):
@@ -226,9 +233,42 @@ class _Problem:
         self.pending = left
         return progress
 
+    def _partners(self):
+        """(leaf, op, the other operand) for each leaf of unknown rank that is an operand of
+        an elementwise add, sub, mul or div whose other operand has a known rank above 0."""
+        s, nodes = self.s, self.program.nodes
+        for node in nodes.values():
+            if node.op not in ("add", "sub", "mul", "div") or len(node.args) != 2:
+                continue
+            for mine, other in (node.args, node.args[::-1]):
+                leaf = nodes[mine]
+                if leaf.is_leaf and s.dims(self.term[mine]) is None \
+                        and (s.rank(self.term[other]) or 0) > 0:
+                    yield leaf, node, other
+
+    def bias_leaves(self) -> bool:
+        """Step 3: b in `W x + b` (and y in Σ_k y_k log ŷ_k) has its partner's shape."""
+        s, found = self.s, False
+        for leaf, node, other in self._partners():
+            if s.dims(self.term[leaf.id]) is not None or not (
+                    node.op in ("add", "sub") or leaf.id in self.program.entry_names):
+                continue
+            s.unify(self.term[leaf.id], self.term[other])
+            if node.op in ("add", "sub"):
+                self.readings.append(
+                    f"{leaf.id} has the shape of the value it is added to (a bias); declare "
+                    f"`param {leaf.id}` (a scalar) to broadcast one number")
+            found = True
+        return found
+
     def scalar_leaves(self) -> bool:
-        """Step 3: every leaf of unknown rank is a scalar."""
+        """Step 3b: every leaf of unknown rank is a scalar (noted when it scales a tensor)."""
         s = self.s
+        for leaf, node, other in self._partners():
+            if not any(leaf.id in r for r in self.readings):
+                self.readings.append(f"{leaf.id} is a scalar (it scales a value entry by "
+                                     f"entry); declare its shape (`param {leaf.id}[3]`) "
+                                     "for one number per entry")
         found = False
         for node in self.program.nodes.values():
             if node.is_leaf and s.dims(self.term[node.id]) is None:
@@ -256,7 +296,7 @@ class _Problem:
             s.find_size(d) in self.defaulted_sizes for d in s.dims(self.term[n.id]) or ())]
         roles = {n.id: n.role for n in program.nodes.values() if n.is_leaf}
         per_sample = {n.id for n in program.nodes.values() if n.is_leaf and n.plate}
-        return Inferred(found, defaulted, self.unknown_rules, roles, per_sample)
+        return Inferred(found, defaulted, self.unknown_rules, roles, per_sample, self.readings)
 
     # -- errors ------------------------------------------------------------------------------
     def _op_error(self, c: _Constraint, reason: str) -> ShapeError:

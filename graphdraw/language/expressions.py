@@ -141,9 +141,26 @@ class ExpressionReader:
             self.stack.append(_Frame(nxt, row, len(self.out)))
             return i + 2, True
         if row is not None and names.canonical(tok.text) not in builder.bound:
+            if builder.reading.latex:
+                return self._latex_call(toks, i, row)
             raise self.error(f"'{tok.text}' is a function: write {tok.text}(...)", tok)
         self.out.append((builder.operand(tok), tok))
         return i + 1, False
+
+    def _latex_call(self, toks: list[Token], i: int, row: ops.Op) -> tuple[int, bool]:
+        """LaTeX's `\log \hat{y}_k`: a function written before one name, without parentheses,
+        is the function of that name. Anything longer (`\log x^2`, `\log 2x`) is refused."""
+        tok, arg, after = toks[i], toks[i + 1], toks[i + 2] if i + 2 < len(toks) else toks[i + 1]
+        call = ops.call(row, 1)
+        if arg.kind != "NAME" or SAMPLE_SUM.fullmatch(arg.text) or call.arity != 1 or \
+                after.kind in ("^", "SUPER", "TRANSPOSE", *OPERAND_START) or \
+                ops.FUNCTIONS.get(arg.text):
+            raise self.error(f"write the argument of \\{tok.text} in parentheses: "
+                             f"\\{tok.text}(x) or \\{tok.text}{{x}}", tok,
+                             hint=f"without them only one name is read: \\{tok.text} x")
+        node = self.builder.apply(call.name, [self.builder.operand(arg)], tok)
+        self.out.append((node, tok))
+        return i + 2, False
 
     def _missing_operand(self, tok: Token) -> Exception:
         """The error for a token where an operand should be."""
@@ -169,6 +186,8 @@ class ExpressionReader:
         """
         tok = toks[i]
         index = SAMPLE_SUM.fullmatch(tok.text).group(1)
+        if index in self.builder.reading.entries:
+            return self._entry_sum(toks, i)
         upper, i = index.upper(), i + 1
         if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
             upper, i = toks[i + 1].text, i + 2
@@ -189,6 +208,19 @@ class ExpressionReader:
             raise self.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
         row = ops.sample_sum(index)
         self.stack.append((row.name, tok, row.prec, True, 1))
+        return i
+
+    def _entry_sum(self, toks: list[Token], i: int) -> int:
+        """`Σ_k TERM`: the sum over the entries k of a vector (the classes), i.e. the sum of
+        TERM along its last axis; it binds as Σ_n does. Its bound (Σ_k^K) is only a label."""
+        tok = toks[i]
+        i += 1
+        if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
+            i += 2
+        if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
+            raise self.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
+        row = ops.along("sum", -1)
+        self.stack.append((row.name, tok, ops.SUM, True, 1))
         return i
 
     # -- after an operand --------------------------------------------------------------------

@@ -32,6 +32,7 @@ class Parser:
         self.latex = latex          # read from LaTeX (latex.py): a few sheet habits are allowed
         self.words = words or set()     # LaTeX: \mathrm{lr}, kept as one name
         self.reading = Reading(source)
+        self.reading.latex = latex
         self.program = self.reading.program
         self.error = self.reading.error
         self.declarations = Declarations(self.reading)

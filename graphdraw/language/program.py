@@ -49,6 +49,7 @@ class Program:
     dims: dict[str, int] = field(default_factory=dict)
     plates: dict[str, str] = field(default_factory=dict)   # index n -> number of samples N
     notes: list[str] = field(default_factory=list)   # readings among several (notes.py)
+    entry_names: set[str] = field(default_factory=set)   # y of y_k in Σ_k: a vector of entries
 
     def plate_label(self, index: str) -> str:
         """How a plate is labelled: 'n = 1…N'."""

@@ -12,6 +12,9 @@ from graphdraw.language.program import Program
 # `Σ_n TERM` / `sum_n TERM`: the sum over the samples n of a plate (see README, "Sums over
 # samples"); one letter after the underscore.
 SAMPLE_SUM = re.compile(r"(?:sum|Σ)_([A-Za-z])")
+# Which letter a Σ runs over decides what it sums (README, "Sums over samples and over classes"):
+SAMPLES = ("n", "i", "t")        # the samples x_n (Bishop), x^{(i)} (Ng), or the time steps
+ENTRIES = ("k", "c", "j")        # the entries of a vector: classes k or c, components j
 
 
 class Reading:
@@ -25,6 +28,8 @@ class Reading:
         self.notes: dict[str, tuple[str, Token]] = {}     # rule key -> (note, first place)
         self.counts: dict[str, str] = {}   # N of Σ_n^N (or of Σ_n) -> n: 1/N is 1/(samples)
         self.names: dict[str, str] = {}    # text of a NAME token -> its canonical name
+        self.entries: dict[str, str] = {}  # k of Σ_k (a sum over a vector's entries) -> K
+        self.latex = False                 # read from LaTeX: `\log x` calls log on the name x
 
     def error(self, msg: str, tok: Token, hint: str | None = None) -> SourceError:
         """An error at a token of the model."""
@@ -56,12 +61,32 @@ class Reading:
         if not any(ch.isalpha() for ch in name):
             raise self.error(f"'{tok.text}' is not a name: a name has a letter", tok,
                              hint="for example 'x' or 'x_1'")
+        if self.entries and "_" in name:
+            name = self._without_entry(name)
         if name.startswith("__"):
             raise self.error(f"'{tok.text}': names may not start with '__'", tok)
         if name not in self.scripts:
             self.scripts[name] = (names.script_of(tok.text), tok)
         self.names[tok.text] = name
         return name
+
+    def _without_entry(self, name: str) -> str:
+        """y_k, ŷ_k, y_{n,k}, y_{nk}: the index k of Σ_k names an entry of the vector y, so
+        the name is y (y_n): Σ_k y_k log ŷ_k is the sum of y ⊙ log ŷ over its entries."""
+        head, *subs = name.split("_")
+        kept = []
+        for sub in subs:
+            if sub in self.entries:
+                continue
+            if len(sub) == 2 and self.sample_index in sub and (set(sub) - {self.sample_index}) \
+                    <= self.entries.keys():
+                sub = self.sample_index          # y_{nk}: sample n, entry k
+            kept.append(sub)
+        if len(kept) == len(subs):
+            return name
+        stripped = "_".join([head, *kept])
+        self.program.entry_names.add(stripped)
+        return stripped
 
     def per_sample(self, name: str, role: str | None) -> bool:
         """Whether a leaf holds one value per sample: a subscript is the index of Σ_n.
@@ -86,6 +111,8 @@ class Reading:
             nxt, upper = tokens[at + 1], tokens[at + 2] if at + 2 < len(tokens) else tok
             count = upper.text if nxt.kind == "^" and upper.kind == "NAME" else \
                 "T" if nxt.kind == "TRANSPOSE" and nxt.text == "^T" else match.group(1).upper()
+            if not self._sample_letter(match.group(1), tok, count):
+                continue
             self.counts.setdefault(count, match.group(1))
             if first is not None and match.group(1) != self.sample_index:
                 raise self.error(f"'{tok.text}' sums over '{match.group(1)}', but "
@@ -93,6 +120,18 @@ class Reading:
                                  f"'{self.sample_index}': a model has one index of samples",
                                  tok)
             first, self.sample_index = first or tok, match.group(1)
+
+    def _sample_letter(self, letter: str, tok: Token, count: str) -> bool:
+        """Whether Σ_letter sums over samples (True) or over a vector's entries (False)."""
+        if letter in ENTRIES:
+            self.entries.setdefault(letter, count)
+            return False
+        if letter not in SAMPLES:
+            raise self.error(f"'{tok.text}': graphdraw does not guess what {tok.text} sums "
+                             "over", tok, hint="Σ_n, Σ_i (and Σ_t over time steps) sum over "
+                             "the samples x_n; Σ_k, Σ_c, Σ_j sum over the entries of a vector "
+                             "(classes: Σ_k y_k log ŷ_k); or write sum(…)")
+        return True
 
     def check_scripts(self) -> None:
         """Refuse look-alike letters: a Cyrillic х next to Latin names makes a second name."""

@@ -107,9 +107,9 @@ class Commands:
             self.groups.argument("func", cmd, off)
 
     def function(self, name: str, cmd: str, off: int) -> None:
-        if not self.calls():
-            raise self.error(f"{cmd} needs its argument in parentheses: {cmd}(x) or {cmd}{{x}}",
-                             off)
+        if not self.calls():          # \log \hat{y}_k: the parser takes the one name after it
+            self.out.emit(name + " ", off)
+            return
         self.out.emit(name, off)
         self.call_argument(cmd, off)
 
