@@ -60,7 +60,9 @@ def test_combine_rules_are_each_others_transpose_row_by_row(kind):
 
 def test_printed_backward_equations_of_matrix_softmax_evaluate_to_the_gradients():
     shown = printed_equations_give_the_gradients(parser.parse(ATTENTION), VALUES)
-    assert any("ones(" in rhs for rhs in shown.values())      # each row's sum
+    # each row's sum, sum(X, -1), lined up with the rows of a transpose: no ones(ḡᵀ ḡ)
+    assert any("sum(" in rhs and "-1)" in rhs.replace("−", "-") for rhs in shown.values())
+    assert not any("ones(" in rhs for rhs in shown.values())
 
 
 @pytest.mark.parametrize("text, leaf, shape", [

@@ -31,6 +31,7 @@ from graphdraw.core.shape_forms import FORCED, RANKS, RESULTS, SIZES
 from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.errors import SourceError
 from graphdraw.lazy import gc_paused, np
+from graphdraw.language import names
 from graphdraw.language.program import Node, Program
 from graphdraw.ops import shapes
 
@@ -255,19 +256,27 @@ class _Problem:
                 continue
             s.unify(self.term[leaf.id], self.term[other])
             if node.op in ("add", "sub"):
+                shown = names.pretty(leaf.id)
                 self.readings.append(
-                    f"{leaf.id} has the shape of the value it is added to (a bias); declare "
-                    f"`param {leaf.id}` (a scalar) to broadcast one number")
+                    f"{shown} has the shape of the value it is added to (a bias); declare "
+                    f"`param {shown}` (a scalar) to broadcast one number")
             found = True
+        for name in self.program.entry_names:       # ŷ_k of Σ_k: a vector, whatever else
+            node = self.program.nodes.get(name)
+            if node is not None and node.is_leaf and s.dims(self.term[name]) is None:
+                s.unify(self.term[name], s.fresh(1))
+                found = True
         return found
 
     def scalar_leaves(self) -> bool:
         """Step 3b: every leaf of unknown rank is a scalar (noted when it scales a tensor)."""
         s = self.s
         for leaf, node, other in self._partners():
-            if not any(leaf.id in r for r in self.readings):
-                self.readings.append(f"{leaf.id} is a scalar (it scales a value entry by "
-                                     f"entry); declare its shape (`param {leaf.id}[3]`) "
+            shown = names.pretty(leaf.id)
+            if not any(r.startswith(shown + " ") for r in self.readings):
+                size = s.text(self.term[other]).replace("×", ", ").replace("?", "n")
+                self.readings.append(f"{shown} is a scalar (it scales a value entry by "
+                                     f"entry); declare its shape (`param {shown}[{size}]`) "
                                      "for one number per entry")
         found = False
         for node in self.program.nodes.values():

@@ -148,7 +148,7 @@ class ExpressionReader:
         return i + 1, False
 
     def _latex_call(self, toks: list[Token], i: int, row: ops.Op) -> tuple[int, bool]:
-        """LaTeX's `\log \hat{y}_k`: a function written before one name, without parentheses,
+        r"""LaTeX's `\log \hat{y}_k`: a function written before one name, without parentheses,
         is the function of that name. Anything longer (`\log x^2`, `\log 2x`) is refused."""
         tok, arg, after = toks[i], toks[i + 1], toks[i + 2] if i + 2 < len(toks) else toks[i + 1]
         call = ops.call(row, 1)

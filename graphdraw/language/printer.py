@@ -90,6 +90,17 @@ class Printer:
             shapes = {k: self.shapes[v] for k, v in operands.items() if v in self.shapes}
         return pieces, values, shapes
 
+    def _scaled(self, node: Node) -> Product | None:
+        """An unnamed λ/2 or 2 λ as (number, (λ,)), so that 2 · λ/2 prints as λ."""
+        if node.name is not None or node.op not in ("div", "mul") or len(node.args) != 2:
+            return None
+        a, b = (self.program.nodes[x] for x in node.args)
+        if node.op == "div" and b.is_const and b.name is None and b.value not in (None, 0):
+            return 1.0 / b.value, (self.ref(a.id),)
+        if node.op == "mul" and a.is_const and a.name is None and a.value is not None:
+            return a.value, (self.ref(b.id),)
+        return None
+
     def template_product(self, text: str, operands: dict[str, str]) -> tuple[Piece, Product]:
         """A derivative template as (piece, (number, factors)); see print_product."""
         if text in operands:
@@ -97,6 +108,6 @@ class Printer:
             node = self.program.nodes[operands[text]]
             if node.value is not None and node.name is None:
                 return piece, (node.value, ())
-            return piece, (1.0, (piece,))
+            return piece, self._scaled(node) or (1.0, (piece,))
         pieces, values, shapes = self._operands(operands)
         return print_product(text, pieces, self.mode, values, shapes)

@@ -82,9 +82,9 @@ class Reading:
                     <= self.entries.keys():
                 sub = self.sample_index          # y_{nk}: sample n, entry k
             kept.append(sub)
-        if len(kept) == len(subs):
-            return name
         stripped = "_".join([head, *kept])
+        if stripped == name:
+            return name
         self.program.entry_names.add(stripped)
         return stripped
 

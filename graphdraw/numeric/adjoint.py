@@ -139,6 +139,10 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
     if combine.startswith("matmul") and out_shape == ():
         # a dot product of vectors: the other vector, elementwise (its transpose is itself)
         coef, factors = 1.0, (printer.ref(node.args[1 - position]),)
+    if row.name == "norm" and all(_has(f, printer.ref(node.id)) for _, f in terms):
+        # ḡ = c ‖x‖ …, as ‖x‖² gives: ḡ x/‖x‖ is c … x (‖x‖² differentiates to 2x)
+        x = printer.ref(arg)
+        return [(c, _without(f, printer.ref(node.id)) + (x,)) for c, f in terms], arg_shape
     if combine == "elementwise" or (combine.startswith("matmul") and out_shape == ()):
         scaled = [(c * coef, f + factors) for c, f in terms] if coef != 0 else []
         shape = _broadcast(g_shape, out_shape if factors else ())
@@ -148,6 +152,10 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
             # A scalar broadcast over a tensor collects the sum of the adjoint.
             return [(1.0, (apply(ops.OPS["sum"], [to_piece(scaled, mode)], mode),))], ()
         return scaled, shape
+    if combine.startswith("along:") and out_shape == ():
+        # a vector reduced to a scalar: ḡ broadcasts over it as it is, ⊙ D
+        scaled = [(c * coef, f + factors) for c, f in terms] if coef != 0 else []
+        return scaled, (arg_shape if factors else g_shape)
     g = to_piece(terms, mode)
     if combine.startswith("along:"):
         return [(1.0, (_along_piece(printer, node, g, local, mode, coef),))], arg_shape
@@ -178,6 +186,16 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
     return [(1.0, (piece,))], arg_shape
 
 
+def _has(factors: tuple, piece: Piece) -> bool:
+    return any(f[0] == piece[0] for f in factors)
+
+
+def _without(factors: tuple, piece: Piece) -> tuple:
+    """The factors with one occurrence of `piece` taken out."""
+    at = next(i for i, f in enumerate(factors) if f[0] == piece[0])
+    return factors[:at] + factors[at + 1:]
+
+
 def _softmax_piece(combine: str, g: Piece, d: Piece, mode: str, rank: int) -> Piece:
     """softmax's rule D ⊙ (ḡ − sum(ḡ ⊙ D)) and log_softmax's ḡ − D sum(ḡ), printed. Over
     the rows of a matrix, each row's sum is X ones(ḡᵀ ḡ): X times a square of ones."""
@@ -189,6 +207,14 @@ def _softmax_piece(combine: str, g: Piece, d: Piece, mode: str, rank: int) -> Pi
         square = apply(ops.OPS["matmul"], [apply(ops.OPS["transpose"], [g], mode), g], mode)
         return apply(ops.OPS["matmul"], [x, apply(ops.OPS["ones"], [square], mode)], mode)
 
+    if rank == 2:       # each row's sum, sum(X, -1), lines up with the rows of Xᵀ
+        tr, rows = ops.OPS["transpose"], ops.along("sum", -1)
+        if combine == "softmax":
+            inner = apply(sub, [apply(tr, [g], mode), apply(rows, [apply(mul, [g, d], mode)],
+                                                              mode)], mode)
+            return apply(mul, [d, apply(tr, [inner], mode)], mode)
+        scaled = apply(mul, [apply(tr, [d], mode), apply(rows, [g], mode)], mode)
+        return apply(sub, [g, apply(tr, [scaled], mode)], mode)
     if combine == "softmax":
         return apply(mul, [d, apply(sub, [g, total(apply(mul, [g, d], mode))], mode)], mode)
     return apply(sub, [g, apply(mul, [d, total(g)], mode)], mode)
