@@ -109,7 +109,7 @@ def test_grads_of_a_hatted_name_and_of_the_example():
     assert grads["W_i"].shape == (2, 2) and grads["W_i"][1].tolist() == [0.0, 0.0]  # x[2] = 0
     with pytest.raises(errors.GraphdrawError, match="'q' is not a leaf"):
         g.grads(q=1)
-    with pytest.raises(errors.GraphdrawError, match="declared 2 but its value is"):
+    with pytest.raises(errors.GraphdrawError, match="declared a vector of 2 .* but the value given is"):
         g.grads(x=[1, 0, 0])
 
 

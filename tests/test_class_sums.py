@@ -125,3 +125,41 @@ def test_no_example_prints_junk_in_its_backward_equations(name):
     assert result.exit_code == 0, result.output
     equations = result.stdout.split("At these values")[0]
     assert "ones(" not in equations and "norm(" not in equations, equations
+
+
+# -- bce near 0 and 1, random targets, class indices, messages about declared shapes -------
+
+@pytest.mark.torch
+def test_bce_at_its_clamp_agrees_with_torch_and_skips_finite_differences_there():
+    result = run("check", "-e", "L = bce(p, y)", "--set", "p=[1e-50, 0.6, 0.9999999999999]",
+                 "--set", "y=[1, 0, 0]", "--no-structure")
+    assert result.exit_code == 0, result.output
+    assert "clamps its log at −100" in result.output
+
+
+@pytest.mark.torch
+def test_bce_with_random_values_draws_probabilities_and_never_crashes():
+    result = run("check", "-e", "p = σ(w x)\nL = bce(p, y)", "--no-structure")
+    assert result.exit_code == 0, result.output
+    result = run("check", "-e", "L = bce(p, y)", "--set", "p=[0.2, 0.6]", "--set", "y=[2, 0]")
+    assert result.exit_code == 3 and "internal error" not in result.output
+    assert "refuses these values" in result.output and "[0, 1]" in result.output
+
+
+@pytest.mark.parametrize("text", ["L = cross_entropy(z, y)", "input y = 2\nL = cross_entropy(z, y)",
+                                  "L = 1/N Σ_n cross_entropy(z_n, y_n)"])
+def test_class_indices_are_refused_with_the_one_hot_spelling(text):
+    result = run("grads", "-e", text, "--set", "z=[1, 2, 3]" if "z_n" not in text else
+                 "z_n=[[1, 2, 3], [1, 2, 3]]", *(["--set", "y=2"] if "input" not in text
+                                                 and "y_n" not in text else
+                                                 ["--set", "y_n=[2, 0]"] if "y_n" in text else []))
+    assert result.exit_code == 3, result.output
+    assert "not as class indices" in result.output and "y = [0, 0, 1]" in result.output
+
+
+def test_a_value_of_another_shape_than_declared_names_both_and_the_fix():
+    result = run("grads", "-e", "param b\nL = sum(b * x)", "--set", "b=[1, 2]")
+    assert result.exit_code == 3
+    assert "'b' is declared a scalar (`param b`) but the value given is a vector of 2" \
+        in result.output
+    assert "--set b=0.5" in result.output and "`param b[2]`" in result.output

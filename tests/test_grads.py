@@ -159,7 +159,7 @@ def test_wrt_chooses_leaves_and_rejects_unknown_names():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--set", "W_i=[1, 2, 3]"], "declared 2×2"),
+    (["--set", "W_i=[1, 2, 3]"], "declared a 2×2 matrix"),
     (["-e", "y = W @ v", "--set", "W=[[1, 2, 3], [4, 5, 6]]", "--set", "v=[1, 2]"],
      "<-e>:1:7: error: matmul cannot combine shapes 2×3 and 2"),
     (["--set", "x=NaN"], "NaN"),

@@ -165,7 +165,9 @@ def test_a_contradiction_is_reported_at_the_op_with_both_shapes():
 def test_a_value_that_contradicts_its_declaration_is_reported_at_the_leaf():
     with pytest.raises(infer.ShapeError) as caught:
         infer.infer(parse("input x[2]\ny = sum(x)", "m.gd"), {"x": (3,)})
-    assert str(caught.value).startswith("m.gd:2:9: error: 'x' is declared 2 but its value is 3")
+    assert str(caught.value).startswith("m.gd:2:9: error: 'x' is declared a vector of 2 "
+                                        "(`input x[2]`) but the value given is a vector of 3")
+    assert "--set x=[1, 1]" in str(caught.value)
 
 
 def test_plates_infer_one_sample():

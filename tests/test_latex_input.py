@@ -215,7 +215,7 @@ def error_of(text: str, **kw) -> SourceError:
     ("a = 1\n\\begin{matrix} 1 & 2 \\end{matrix}", 2, 1, "{matrix} is not supported"),
     (r"y = \mathbb{E}[x]", 1, 5, r"\mathbb is not supported"),
     (r"y = \cosh(x)", 1, 5, r"\cosh is not supported"),
-    (r"y = \exp x", 1, 5, r"\exp needs its argument in parentheses"),
+    (r"y = \exp x^2", 1, 5, r"write the argument of \exp in parentheses"),
     (r"y = \frac{1}{2", 1, 13, "never closed"),
     (r"y = x } + 1 \alpha", 1, 7, "without a matching '{'"),
     (r"$$ y = \alpha x", 1, 1, "$$ is never closed"),

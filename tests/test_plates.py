@@ -239,13 +239,13 @@ def test_declared_values_span_lines():
 
 
 @pytest.mark.parametrize("text, words", [
-    ("param W[2] = [1, 2, 3]\nL = sum(W)", "declared 2 but its value is 3"),
+    ("param W[2] = [1, 2, 3]\nL = sum(W)", "declared a vector of 2 but the value written is a vector of 3"),
     ("param W = [[1, 2], [3]]\nL = sum(W)", "not rectangular"),
     ("param W = [1, [2]]\nL = sum(W)", "not rectangular"),
     ("param W = []\nL = sum(W)", "empty list"),
     ("param W = [1 2]\nL = sum(W)", "expected ',' or ']'"),
     ("param W = [a]\nL = sum(W)", "a declared value is a number"),
-    ("input x_n[2] = [1, 2]\nL = Σ_n sum(x_n)", "declared 2 but its value is scalar per sample"),
+    ("input x_n[2] = [1, 2]\nL = Σ_n sum(x_n)", "declared a vector of 2 but the value written is a scalar per sample"),
     ("target y_n = 1\nL = Σ_n y_n", "one value per sample"),
 ])
 def test_bad_declared_values(text, words):

@@ -192,10 +192,8 @@ class _Problem:
         declared = node.shape
         if value_shape is not None and declared is not None \
                 and tuple(value_shape) != tuple(declared):
-            raise self._error(node, f"'{node.id}' is declared {shapes.fmt(declared)} "
-                                    f"but its value is "
-                                    f"{shapes.fmt(tuple(value_shape))}",
-                              "give a value of the declared shape, or change the declaration")
+            raise self._error(node, *shapes.declared_mismatch(
+                node.id, node.role, tuple(declared), tuple(value_shape)))
         shape = value_shape if value_shape is not None else declared
         if shape is not None:
             self.s.unify(t, self.s.known(tuple(shape)))

@@ -167,9 +167,13 @@ def same_pair(s: Solver, out: int, args: tuple, level: int) -> bool:
 def classes(s: Solver, out: int, args: tuple, level: int) -> bool:
     try:
         s.unify(args[0], s.fresh(1))
-        s.unify(args[1], s.fresh(1))
     except Contradiction:
         raise Contradiction("the scores and the targets of one sample are vectors") from None
+    try:
+        s.unify(args[1], s.fresh(1))
+    except Contradiction:
+        raise Contradiction(shapes.ONE_HOT if s.rank(args[1]) == 0 else
+                            "the scores and the targets of one sample are vectors") from None
     return same_pair(s, out, args, level)
 
 

@@ -169,9 +169,12 @@ class Declarations:
                                  "declare a list, one entry per sample", at)
             found = found[1:]
         if explicit and tuple(found) != shape:
-            raise self.error(f"'{tok.text}' is declared {shapes.fmt(shape)} but its value is "
-                             f"{shapes.fmt(tuple(found))}"
-                             + (" per sample" if per_sample else ""), at)
+            raise self.error(f"'{tok.text}' is declared {shapes.described(shape)} but the "
+                             f"value written is {shapes.described(tuple(found))}"
+                             + (" per sample" if per_sample else ""), at,
+                             hint=f"write {shapes.described(shape)}, e.g. "
+                                  f"{role} {tok.text}{_brackets(shape)} = {shapes.example(shape)}"
+                                  f", or declare {role} {tok.text}{_brackets(tuple(found))}")
         return tuple(found)
 
     def _rectangle(self, value: object, at: Token) -> list[int]:
@@ -189,3 +192,7 @@ class Declarations:
         if any(isinstance(x, list) for x in level):
             raise self.error("the declared value's lists are not rectangular", at)
         return found
+
+
+def _brackets(shape: tuple) -> str:
+    return f"[{', '.join(map(str, shape))}]" if shape else ""

@@ -44,11 +44,9 @@ def check_shapes(program: Program, values: dict) -> dict:
         if node.is_leaf:
             shape = tuple(np.shape(values[node.id]))[1 if node.plate else 0:]
             if node.shape is not None and node.role is not None and shape != node.shape:
-                raise ShapeMismatchError(
-                    f"'{node.id}' is declared {shapes.fmt(node.shape)} but its value is "
-                    f"{shapes.fmt(shape)}", source=program.source,
-                    line=node.line, col=node.col,
-                    hint="give a value of the declared shape, or change the declaration")
+                message, hint = shapes.declared_mismatch(node.id, node.role, node.shape, shape)
+                raise ShapeMismatchError(message, source=program.source, line=node.line,
+                                         col=node.col, hint=hint)
             known[node.id] = shape
         elif node.is_const:
             known[node.id] = ()

@@ -98,6 +98,7 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
     samples = None
     total = sum(int(np.size(v)) for v in given.values())
     shapes = _inferred_shapes(program, given)
+    unit = _unit_leaves(program)
     for node_id, node in leaves.items():
         if node.counts is not None:         # N of 1/N Σ_n: the number of samples
             from graphdraw.core.plates import count_value
@@ -107,7 +108,7 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
         elif node.default is not None:
             values[node_id] = np.array(node.default, dtype=float)
         else:
-            kind = node.role or "param"
+            kind = "target" if node_id in unit else node.role or "param"
             shape = node.shape if node.shape is not None else shapes.get(node_id) or ()
             if node.plate is not None:      # one value per sample: a leading axis of samples
                 if samples is None:
@@ -125,6 +126,20 @@ def _entries(shape: tuple[int, ...], what: str) -> int:
     count = math.prod(shape)
     limits.check("entries", count, f"{what} of shape {'×'.join(map(str, shape))}")
     return count
+
+
+def _unit_leaves(program: Program) -> set[str]:
+    """Leaves that an op takes as probabilities (bce's p and y: its row's `unit` operands):
+    their random values are drawn from [0, 1], as targets' are."""
+    from graphdraw import ops
+    found = set()
+    for node in program.nodes.values():
+        if node.op is not None and node.op in ops.OPS:
+            for position in ops.OPS[node.op].extra.get("unit", ()):
+                arg = program.nodes[node.args[position]]
+                if arg.is_leaf:
+                    found.add(arg.id)
+    return found
 
 
 def given_leaves(program: Program, given: dict) -> dict:

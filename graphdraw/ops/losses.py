@@ -16,6 +16,7 @@ from graphdraw.ops.reductions import logsumexp
 from graphdraw.ops.row import T, Op, sigmoid
 
 LOG_FLOOR = -100.0        # torch's binary_cross_entropy clamps each log at −100
+GRAD_FLOOR = 1e-12        # … and the p (1 − p) its gradient divides by at 1e-12
 
 
 def _cross_entropy(z, y):
@@ -40,8 +41,17 @@ def _bce(p, y):
 
 
 def _bce_vjp(g, out, p, y):
-    n = np.size(p)
-    return g * (p - y) / (p * (1 - p) * n), g * (np.log1p(-p) - np.log(p)) / n
+    n = np.size(p)          # torch divides by max(p (1 − p), 1e-12): so does graphdraw
+    return g * (p - y) / (np.maximum(p * (1 - p), GRAD_FLOOR) * n), \
+        g * (np.log1p(-p) - np.log(p)) / n
+
+
+def _bce_clamped(p, y):
+    """The entries where torch's bce is clamped (its log at −100, its gradient's divisor at
+    1e-12): there its gradient is not the derivative of the formula, so finite differences
+    cannot check it (graphdraw check skips them and says so)."""
+    p = np.asarray(p, dtype=float)
+    return np.broadcast_to(p * (1 - p) < GRAD_FLOOR, np.broadcast_shapes(p.shape, np.shape(y)))
 
 
 def _bce_logits(z, y):
@@ -80,7 +90,8 @@ ROWS: tuple[Op, ...] = (
        aliases=("binary_cross_entropy", "BCE"), latex=r"\operatorname{BCE}",
        torch=("BinaryCrossEntropyBackward0",),
        torch_forward=lambda p, y: T.nn.functional.binary_cross_entropy(p, y),
-       domain="bce needs probabilities 0 < a < 1 (for scores, use bce_with_logits)"),
+       domain="bce needs probabilities 0 < a < 1 (for scores, use bce_with_logits)",
+       extra={"clamped": _bce_clamped, "unit": (0, 1)}),
     Op("bce_with_logits", 2, "binary cross-entropy of logits a: mean(softplus(a) − b a)",
        ("(sigmoid(a) - b) / size(a)", "-a / size(a)"),
        _bce_logits, _bce_logits_vjp, shapes.same_pair,

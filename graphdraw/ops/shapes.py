@@ -133,14 +133,50 @@ def same_pair(a: Shape | None, b: Shape | None) -> Shape | None:
     return ()
 
 
+ONE_HOT = ("the target is one number, but graphdraw takes targets one-hot, not as class "
+           "indices: write class 2 of 3 as y = [0, 0, 1] (0-based, as torch counts)")
+
+
 def classes(a: Shape | None, b: Shape | None) -> Shape | None:
     """A loss over the classes of one sample: two vectors of one length, to a scalar (for a
     batch, sum or average over the samples: 1/N Σ_n cross_entropy(z_n, y_n))."""
+    if b == () and (a is None or len(a) == 1):
+        raise ShapeMismatch(ONE_HOT)
     for s in (a, b):
         if s is not None and len(s) != 1:
             raise ShapeMismatch("the scores and the targets of one sample are vectors "
                                 "(for a batch, write 1/N Σ_n cross_entropy(z_n, y_n))")
     return same_pair(a, b)
+
+
+def described(shape: Shape) -> str:
+    """A shape in words: 'a scalar', 'a vector of 2', 'a 2×3 matrix'."""
+    if shape == ():
+        return "a scalar"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]}"
+    return f"a {fmt(shape)} {'matrix' if len(shape) == 2 else 'tensor'}"
+
+
+def example(shape: Shape) -> str:
+    """A value of this shape to type: 0.5, [1, 2], [[1, 2], [3, 4]]."""
+    if shape == ():
+        return "0.5"
+    inner = example(shape[1:]) if len(shape) > 1 else "1"
+    return "[" + ", ".join([inner] * min(shape[0], 3)) + (", …" if shape[0] > 3 else "") + "]"
+
+
+def declared_mismatch(name: str, role: str | None, declared: Shape,
+                      given: Shape) -> tuple[str, str]:
+    """The message and hint for a value whose shape is not the declared one."""
+    decl = f"{role or 'param'} {name}" + (f"[{', '.join(map(str, declared))}]" if declared
+                                          else "")
+    message = (f"'{name}' is declared {described(declared)} (`{decl}`) but the value given "
+               f"is {described(given)}")
+    fixed = f"{role or 'param'} {name}" + (f"[{', '.join(map(str, given))}]" if given else "")
+    hint = (f"give {described(declared)} (--set {name}={example(declared)}), or declare "
+            f"`{fixed}` for this value")
+    return message, hint
 
 
 def fmt(shape: Shape | None) -> str:

@@ -46,7 +46,19 @@ def kinks_crossed(program: Program, base: dict, ahead: dict, behind: dict,
                     for a in node.args]
             index = _jumps(program, node_id, at, step, np.asarray(base[node_id], dtype=float))
             found.extend((node_id, i) for i in index)
+            if _on_clamp(node.op, at, step):
+                found.append((node_id, ()))
     return found
+
+
+def _on_clamp(op: str, at: list, step: list) -> bool:
+    """Whether the step moves an operand entry where the op is clamped as torch clamps it
+    (bce near 0 and 1: the row's `clamped`), where no finite difference matches autograd."""
+    clamped = ops.OPS[op].extra.get("clamped")
+    if clamped is None:
+        return False
+    mask = clamped(*at)
+    return any(bool(np.any(mask & (np.broadcast_to(d, mask.shape) != 0))) for d in step)
 
 
 def _jumps(program: Program, node_id: str, at: list, step: list, value) -> list[tuple]:

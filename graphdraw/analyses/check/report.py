@@ -220,7 +220,9 @@ def _kink_lines(program: Program, r: LeafReport) -> list[str]:
     if not r.fd_skipped:
         return []
     count = len(r.fd_skipped)
-    lines = [f"      {count} entr{'y' if count == 1 else 'ies'} at a kink, skipped by finite "
+    where = "a kink" if not any(ops.OPS[s["op"]].extra.get("clamped")
+                                for s in r.fd_skipped) else "a kink or a clamp"
+    lines = [f"      {count} entr{'y' if count == 1 else 'ies'} at {where}, skipped by finite "
              "differences (torch autograd still compares them):"]
     for skip in r.fd_skipped[:KINKS_SHOWN]:
         lines.append(f"        {kink_text(program, r.leaf, skip)}")
@@ -243,7 +245,9 @@ def kink_text(program: Program, leaf: str, skip: dict) -> str:
     where = (f" in {_pretty(program, skip['node'])}" + (f" ({line})" if line else "")
              if node.name is not None else f" on {line}" if line else "")
     more = f" (and {skip['kinks'] - 1} more)" if skip["kinks"] > 1 else ""
-    return f"{_pretty(program, leaf)}{index}: {skip['op']}{at}{where}{more}"
+    clamp = (" near 0 or 1, where torch clamps its log at −100 and its gradient"
+             if ops.OPS[skip["op"]].extra.get("clamped") else "")
+    return f"{_pretty(program, leaf)}{index}: {skip['op']}{clamp}{at}{where}{more}"
 
 
 def _structure_lines(program: Program, s: StructureReport) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from graphdraw import ops
 from graphdraw.core import plates
-from graphdraw.errors import ToolMissing
+from graphdraw.errors import GraphdrawError, ToolMissing
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
 from graphdraw.numeric import evaluate
@@ -82,11 +82,26 @@ def torch_values(program: Program, leaves: dict) -> dict:
         else:
             row = ops.OPS[node.op]
             args = [_operand(program, row, node, i, out) for i in range(len(node.args))]
-            result = (row.torch_forward or row.forward)(*args)
+            try:
+                result = (row.torch_forward or row.forward)(*args)
+            except RuntimeError as exc:           # torch refuses values graphdraw computes
+                raise _refused(program, node, row, exc) from None
             if not torch.is_tensor(result):
                 result = torch.as_tensor(result, dtype=torch.float64)
             out[node.id] = result
     return out
+
+
+def _refused(program: Program, node, row: ops.Op, exc: RuntimeError) -> GraphdrawError:
+    """torch's own error for values it does not take (bce's targets outside [0, 1])."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    unit = [program.nodes[node.args[i]] for i in row.extra.get("unit", ())]
+    named = ", ".join(n.name or n.id for n in unit)
+    hint = (f"give {named} values in [0, 1] (probabilities and targets), e.g. --set "
+            f"{unit[-1].name or unit[-1].id}=[0, 1]; for scores use bce_with_logits"
+            if unit else "give values torch accepts for this op")
+    return GraphdrawError(f"torch's {row.name} (line {node.line}) refuses these values: "
+                          f"{reason}", hint=hint)
 
 
 def _operand(program: Program, row: ops.Op, node, position: int, out: dict):
