@@ -169,3 +169,21 @@ def test_another_warning_becomes_a_plain_note(monkeypatch):
     assert result.exit_code == 0
     assert "graphdraw: note: the old name is going away\n" in result.stderr
     assert "UserWarning" not in result.output and "NaN" not in result.stderr
+
+
+def test_a_run_that_ends_above_its_start_is_reported_as_diverged(tmp_path):
+    """ε = 1.02 on L = w²: |w| grows by 4% a step, too slowly for the first 20 steps' test,
+    but the run ends higher than it started: never a silent exit 0."""
+    result = train_cli("-e", "param w = 1\nL = w^2", "--lr", "1.02", "--steps", "50")
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "training diverges at --lr 1.02: the loss grew from 1 to 50.5 in 50 steps" \
+        in result.output and "try --lr 0.102" in result.output
+
+
+def test_the_zoo_mlp_on_its_data_says_it_diverges_at_the_default_step_size(tmp_path):
+    result = train_cli("graphdraw/examples/mlp.gd", "--data", "graphdraw/examples/mlp.csv")
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "training diverges at --lr 2" in result.output and "try --lr 0.2" in result.output
+    result = train_cli("graphdraw/examples/mlp.gd", "--data", "graphdraw/examples/mlp.csv",
+                       "--lr", "0.2", "--steps", "300")
+    assert result.exit_code == 0, result.output

@@ -28,6 +28,7 @@ DAMPING = 1e-2        # newton and sfn: λ added to H (|H|); learns XOR in 200 s
 # DIVERGE_STEPS steps from the same start do not diverge.
 DIVERGE_STEPS = 20
 DIVERGE_GROWTH = 1e3
+ROSE = 1e-9         # a whole run that ends with a loss above its start (relative): diverged
 SUGGEST_TRIES = 8
 
 
@@ -141,6 +142,11 @@ def _steps(objective: Objective, theta: dict, steps: int, settings: dict,
         _log_point(history, objective, theta, step, loss, record, bool(hessian))
         if on_step is not None:
             on_step(step)
+    if optimizer in ("gd", "momentum") and steps > DIVERGE_STEPS and \
+            history.loss[-1] > history.loss[0] + ROSE * abs(history.loss[0]):
+        # Slower than the first steps show, but the run ended above where it began (Newton's
+        # steps may climb on purpose: to a saddle, as `graphdraw saddle` shows).
+        raise _Diverging(steps, history.loss[0], history.loss[-1])
     return theta, history
 
 
