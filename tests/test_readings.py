@@ -143,7 +143,10 @@ def test_a_declared_n_stays_a_parameter():
 def test_the_upper_bound_names_the_count():
     program = parse(r"L = \frac{1}{M}\sum_{n=1}^{M} x_n")
     assert program.nodes["M"].counts == "n"
-    assert parse("L = 1/N Σ_n^M x_n").nodes["N"].role is None      # N is not M: a leaf
+    with pytest.raises(SourceError, match="which is the number of samples"):
+        parse("L = 1/N Σ_n^M x_n")                   # N or M: refused rather than a guess
+    assert parse("param N\nL = 1/N Σ_n^M x_n").nodes["N"].role == "param"
+    assert parse("L = 1/m Σ_i x_i").nodes["m"].counts == "i"       # Ng's m, without a bound
 
 
 # -- matrix products guessed from a capital letter ----------------------------------------------

@@ -255,8 +255,10 @@ class _Problem:
             s.unify(self.term[leaf.id], self.term[other])
             if node.op in ("add", "sub"):
                 shown = names.pretty(leaf.id)
+                verb = "added to (a bias)" if node.op == "add" else \
+                    "subtracted from" if node.args[1] == leaf.id else "a difference with"
                 self.readings.append(
-                    f"{shown} has the shape of the value it is added to (a bias); declare "
+                    f"{shown} has the shape of the value it is {verb}; declare "
                     f"`param {shown}` (a scalar) to broadcast one number")
             found = True
         for name in self.program.entry_names:       # ŷ_k of Σ_k: a vector, whatever else

@@ -141,26 +141,9 @@ class ExpressionReader:
             self.stack.append(_Frame(nxt, row, len(self.out)))
             return i + 2, True
         if row is not None and names.canonical(tok.text) not in builder.bound:
-            if builder.reading.latex:
-                return self._latex_call(toks, i, row)
-            raise self.error(f"'{tok.text}' is a function: write {tok.text}(...)", tok)
+            return _uncalled(self, toks, i, row)
         self.out.append((builder.operand(tok), tok))
         return i + 1, False
-
-    def _latex_call(self, toks: list[Token], i: int, row: ops.Op) -> tuple[int, bool]:
-        r"""LaTeX's `\log \hat{y}_k`: a function written before one name, without parentheses,
-        is the function of that name. Anything longer (`\log x^2`, `\log 2x`) is refused."""
-        tok, arg, after = toks[i], toks[i + 1], toks[i + 2] if i + 2 < len(toks) else toks[i + 1]
-        call = ops.call(row, 1)
-        if arg.kind != "NAME" or SAMPLE_SUM.fullmatch(arg.text) or call.arity != 1 or \
-                after.kind in ("^", "SUPER", "TRANSPOSE", *OPERAND_START) or \
-                ops.FUNCTIONS.get(arg.text):
-            raise self.error(f"write the argument of \\{tok.text} in parentheses: "
-                             f"\\{tok.text}(x) or \\{tok.text}{{x}}", tok,
-                             hint=f"without them only one name is read: \\{tok.text} x")
-        node = self.builder.apply(call.name, [self.builder.operand(arg)], tok)
-        self.out.append((node, tok))
-        return i + 2, False
 
     def _missing_operand(self, tok: Token) -> Exception:
         """The error for a token where an operand should be."""
@@ -184,11 +167,11 @@ class ExpressionReader:
         It binds looser than products and tighter than + and −, as in mathematics:
         `Σ_n (ŷ_n − y_n)²` sums the squares and `Σ_n a_n + b` is (Σ_n a_n) + b.
         """
-        tok = toks[i]
-        index = SAMPLE_SUM.fullmatch(tok.text).group(1)
+        tok, index = toks[i], SAMPLE_SUM.fullmatch(toks[i].text).group(1)
         if index in self.builder.reading.entries:
-            return self._entry_sum(toks, i)
-        upper, i = index.upper(), i + 1
+            return _entry_sum(self, toks, i)
+        plates = self.builder.reading.program.plates
+        upper, i = plates.get(index, index.upper()), i + 1      # 1/m Σ_i: m (reading.py)
         if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
             upper, i = toks[i + 1].text, i + 2
         elif toks[i].kind == "TRANSPOSE" and toks[i].text == "^T":
@@ -198,7 +181,6 @@ class ExpressionReader:
         elif not upper.isidentifier():
             raise self.error(f"the number of samples of {tok.text} is a name or a positive "
                              "whole number", tok)
-        plates = self.builder.reading.program.plates
         known = plates.get(index)
         if known is not None and known != upper:
             raise self.error(f"{tok.text}^{upper} and {tok.text}^{known} disagree on the number "
@@ -208,19 +190,6 @@ class ExpressionReader:
             raise self.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
         row = ops.sample_sum(index)
         self.stack.append((row.name, tok, row.prec, True, 1))
-        return i
-
-    def _entry_sum(self, toks: list[Token], i: int) -> int:
-        """`Σ_k TERM`: the sum over the entries k of a vector (the classes), i.e. the sum of
-        TERM along its last axis; it binds as Σ_n does. Its bound (Σ_k^K) is only a label."""
-        tok = toks[i]
-        i += 1
-        if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
-            i += 2
-        if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
-            raise self.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
-        row = ops.along("sum", -1)
-        self.stack.append((row.name, tok, ops.SUM, True, 1))
         return i
 
     # -- after an operand --------------------------------------------------------------------
@@ -332,3 +301,38 @@ class ExpressionReader:
                 op_key = product(builder.info[args[0]], builder.info[args[1]],
                                  builder.reading, tok)
             out.append((builder.apply(op_key, args, tok), at))
+
+
+def _entry_sum(reader: ExpressionReader, toks: list[Token], i: int) -> int:
+    """`Σ_k TERM`: the sum over the entries k of a vector (the classes), i.e. the sum of
+    TERM along its last axis; it binds as Σ_n does. Its bound (Σ_k^K) is only a label."""
+    tok = toks[i]
+    i += 1
+    if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
+        i += 2
+    if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
+        raise reader.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
+    row = ops.along("sum", -1)
+    reader.stack.append((row.name, tok, ops.SUM, True, 1))
+    return i
+
+
+def _uncalled(reader: ExpressionReader, toks: list[Token], i: int,
+              row: ops.Op) -> tuple[int, bool]:
+    r"""A function's name not followed by `(`: an error, except LaTeX's `\log \hat{y}_k`, a
+    function written before one name, which is the function of that name. Anything longer
+    (`\log x^2`, `\log 2x`) is refused."""
+    tok = toks[i]
+    if not reader.builder.reading.latex:
+        raise reader.error(f"'{tok.text}' is a function: write {tok.text}(...)", tok)
+    arg, after = toks[i + 1], toks[i + 2] if i + 2 < len(toks) else toks[i + 1]
+    call = ops.call(row, 1)
+    if arg.kind != "NAME" or SAMPLE_SUM.fullmatch(arg.text) or call.arity != 1 or \
+            after.kind in ("^", "SUPER", "TRANSPOSE", *OPERAND_START) or \
+            ops.FUNCTIONS.get(arg.text):
+        raise reader.error(f"write the argument of \\{tok.text} in parentheses: "
+                           f"\\{tok.text}(x) or \\{tok.text}{{x}}", tok,
+                           hint=f"without them only one name is read: \\{tok.text} x")
+    node = reader.builder.apply(call.name, [reader.builder.operand(arg)], tok)
+    reader.out.append((node, tok))
+    return i + 2, False

@@ -92,11 +92,21 @@ class Printer:
 
     def _scaled(self, node: Node) -> Product | None:
         """An unnamed λ/2 or 2 λ as (number, (λ,)), so that 2 · λ/2 prints as λ."""
+        if node.name is None and node.op == "neg":          # −(1/m): −1 times 1/m
+            inner = self.program.nodes[node.args[0]]
+            number_, factors = self._scaled(inner) or (1.0, (self.ref(inner.id),))
+            return -number_, factors
         if node.name is not None or node.op not in ("div", "mul") or len(node.args) != 2:
             return None
         a, b = (self.program.nodes[x] for x in node.args)
         if node.op == "div" and b.is_const and b.name is None and b.value not in (None, 0):
             return 1.0 / b.value, (self.ref(a.id),)
+        if node.op == "div" and a.is_const and a.name is None and a.value not in (None, 0, 1):
+            # −1/m: the number −1 times 1/m, so that −(−1/m …) prints without two signs
+            one_over = apply(ops.OPS["div"], [number("1", self.mode), self.ref(b.id)], self.mode)
+            if " / " in one_over[0]:
+                one_over = f"({one_over[0]})", ops.ATOM
+            return a.value, (one_over,)
         if node.op == "mul" and a.is_const and a.name is None and a.value is not None:
             return a.value, (self.ref(b.id),)
         return None

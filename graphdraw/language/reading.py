@@ -114,6 +114,16 @@ class Reading:
             if not self._sample_letter(match.group(1), tok, count):
                 continue
             self.counts.setdefault(count, match.group(1))
+            before = _count_before(tokens, at)
+            if before is not None and nxt.kind != "^":     # 1/m Σ_i: m counts the samples
+                self.counts.setdefault(before, match.group(1))
+                self.program.plates.setdefault(match.group(1), before)
+            elif before is not None and before != count and before not in self.counts \
+                    and not _declared(tokens, before):
+                raise self.error(f"1/{before} stands before {tok.text}^{count}, which counts "
+                                 f"{count} samples: which is the number of samples?", tok,
+                                 hint=f"write 1/{count} {tok.text}^{count}, or declare "
+                                      f"'param {before}' for a variable {before}")
             if first is not None and match.group(1) != self.sample_index:
                 raise self.error(f"'{tok.text}' sums over '{match.group(1)}', but "
                                  f"'{first.text}' (line {first.line}) over "
@@ -143,3 +153,26 @@ class Reading:
                                  f"'{other.text}' (line {other.line}) is Latin: look-alike "
                                  "letters make different names", tok,
                                  hint="retype the name with Latin letters")
+
+
+def _count_before(tokens: list[Token], at: int) -> str | None:
+    """The name m of `1/m Σ_i` or `(1/m) Σ_i` right before the sum at tokens[at], if any."""
+    end = at - 1 if at >= 1 and tokens[at - 1].kind == ")" else at
+    if end >= 3 and tokens[end - 1].kind == "NAME" and tokens[end - 2].kind == "/" \
+            and tokens[end - 3].kind == "NUMBER" and tokens[end - 3].text == "1":
+        return names.canonical(tokens[end - 1].text)
+    return None
+
+
+def _declared(tokens: list[Token], name: str) -> bool:
+    """Whether a declaration line (param m, dim m = 4, …) names `name`."""
+    head = None
+    for tok in tokens:
+        if tok.kind == "NL":
+            head = None
+        elif head is None:
+            head = tok.text
+        elif head in ("param", "input", "target", "const", "dim") and tok.kind == "NAME" \
+                and names.canonical(tok.text) == name:
+            return True
+    return False

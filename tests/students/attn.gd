@@ -1,0 +1,3 @@
+A = softmax(Q Kᵀ / √(d))
+O = A V
+L = sum(O)

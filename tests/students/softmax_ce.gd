@@ -1,0 +1,2 @@
+ŷ = softmax(W x + b)
+L = -Σ_k y_k log(ŷ_k)
