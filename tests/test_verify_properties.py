@@ -85,11 +85,7 @@ def _backward_claims(name: str, seed: int):
 BACKWARD = examples.names()
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(
-        strict=True, reason="grads prints A ⊙ (…) of two matrices as 'A (…)', which the "
-                            "language reads as a matrix product")) if name == "attention"
-    else name for name in BACKWARD])
+@pytest.mark.parametrize("name", BACKWARD)
 def test_grads_backward_equations_verify(name):
     """grads' tensor equations (∂L/∂W_o = ∂L/∂ŷ · ŷ (1 − ŷ) · z) verify, derivatives and all."""
     program, claims = _backward_claims(name, 0)
