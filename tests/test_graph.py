@@ -118,9 +118,9 @@ def test_forward_text_in_three_notations():
 
 def test_shapes_are_lists_or_none():
     g = build("param W[2, 3]\ninput x[3]\na = W x + b")
-    # b is not declared: inference reads it as a scalar, so a's shape is known (core/infer.py)
+    # b is not declared: added to W x, it is a bias of W x's shape (core/infer.py, step 3)
     assert g.nodes["W"]["shape"] == [2, 3] and g.nodes["a"]["shape"] == [2]
-    assert g.nodes["b"]["shape"] == [] and g.nodes[next(iter(g.predecessors("a")))]["shape"] == [2]
+    assert g.nodes["b"]["shape"] == [2] and g.nodes[next(iter(g.predecessors("a")))]["shape"] == [2]
     assert build("a = w * b").nodes["a"]["shape"] is None      # all scalars: unknown, as before
 
 

@@ -78,3 +78,12 @@ def test_the_cli_prints_the_label_note_on_stderr():
     assert result.exit_code == 0, result.output
     assert "read 'x^{(i)}' as the name x_i" in result.stderr
     assert '"x_i"' in result.stdout
+
+
+def test_plain_text_keeps_wx_one_name_but_notes_it_when_w_and_x_exist():
+    program = parser.parse("h = Wx + b\nL = sum(h^2) + sum(W^2) + sum(x)", syntax="plain")
+    assert "Wx" in program.nodes
+    assert any("read 'Wx' as one name, although W, x are also names" in n
+               for n in program.notes)
+    quiet = parser.parse("param lr\nL = lr * loss", syntax="plain")
+    assert not any("one name" in n for n in quiet.notes)

@@ -14,7 +14,7 @@ from graphdraw.language import latex, names, notes
 from graphdraw.language.builder import Builder
 from graphdraw.language.declarations import Declarations, is_declaration
 from graphdraw.language.expressions import ExpressionReader
-from graphdraw.language.latex.letters import split_runs
+from graphdraw.language.latex.letters import note_plain_runs, split_runs
 from graphdraw.language.lexer import Token, _token, tokenize
 from graphdraw.language.program import Node, Program
 from graphdraw.language.reading import Reading
@@ -97,6 +97,12 @@ class Parser:
                              f"sample {index}; sum it over the samples", tok,
                              hint=f"for example: L = 1/2 Σ_{index} (ŷ_{index} − y_{index})²")
         self.reading.check_scripts()
+        if not self.latex:
+            leaves = {n.id: self.builder.leaf_use[n.id] for n in program.nodes.values()
+                      if n.is_leaf and n.role is None and n.id in self.builder.leaf_use}
+            known = set(self.builder.bound) | {n.id for n in program.nodes.values()
+                                               if n.is_leaf}
+            note_plain_runs(leaves, known, self.reading.note)
         _renumber(program)
 
     def _output(self) -> str:

@@ -49,3 +49,16 @@ def _run(tok: Token, nxt: Token | None, keep: set[str]) -> tuple[str, str] | Non
     if nxt is not None and nxt.kind == "(" and not nxt.spaced:
         return None
     return base, sep + rest
+
+
+def note_plain_runs(leaves: dict[str, Token], known: set[str],
+                    note: Callable[[str, str, Token], None]) -> None:
+    """Plain text keeps `Wx` one name (names have several letters: lr, loss); when W and x
+    are each names of the model too, say so: the product was likely meant."""
+    for name, tok in leaves.items():
+        base, _, rest = name.partition("_")
+        if len(base) > 1 and base.isascii() and base.isalpha() and not rest \
+                and all(letter in known for letter in base):
+            note(f"letters:{name}", f"read '{tok.text}' as one name, although "
+                 f"{', '.join(base)} are also names of the model; write "
+                 f"{' '.join(base)} for their product", tok)
