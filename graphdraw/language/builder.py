@@ -82,7 +82,7 @@ class Builder:
             raise self._two_es(tok, self.euler_at)
         plate = self.reading.sample_index if self.reading.per_sample(name, role) else None
         if plate is not None and role is None:
-            self._not_an_entry(name, tok, plate)
+            _not_an_entry(self, name, tok, plate)
             role = "input"              # data given per sample: no gradient unless asked
         counts = self.reading.counts.get(name) if role is None else None
         if counts is not None:
@@ -100,16 +100,6 @@ class Builder:
         self.leaf_use[name] = tok
         return node.id
 
-    def _not_an_entry(self, name: str, tok: Token, index: str) -> None:
-        """O_i after `O = A V`: the subscript of Σ_i marks samples, so O_i would be a new
-        leaf beside O; the text means O's entries. Refused, never read as a second value."""
-        head, *subs = name.split("_")
-        base = "_".join([head, *(sub for sub in subs if sub != index)])
-        if base != name and base in self.bound:
-            raise self.error(f"'{tok.text}' reads as data per sample {index} (the index of "
-                             f"Σ_{index}), but {names.pretty(base)} is a value of the model",
-                             tok, hint=f"for the sum of {names.pretty(base)}'s entries write "
-                             f"sum({base}); Σ_k (k, c or j) sums over a vector's entries")
 
     def number(self, tok: Token) -> str:
         """A constant as written: 2, 1e-5, ½."""
@@ -239,7 +229,8 @@ class Builder:
         self.assigned_at[target] = tok
 
     def _check_assignable(self, target: str, tok: Token) -> None:
-        if self.reading.sample_index is not None and SAMPLE_SUM.fullmatch(tok.text):
+        if (self.reading.sample_index is not None or self.reading.entries) \
+                and SAMPLE_SUM.fullmatch(tok.text):
             raise self.error(f"'{tok.text}' is the sum over samples and cannot be assigned", tok,
                              hint="choose another name")
         if target in self.reads or target in self.bound:
@@ -268,3 +259,15 @@ class Builder:
         else:
             node.args, node.shape = (ref,), src.shape
         return node
+
+
+def _not_an_entry(builder: Builder, name: str, tok: Token, index: str) -> None:
+    """O_i after `O = A V`: the subscript of Σ_i marks samples, so O_i would be a new
+    leaf beside O; the text means O's entries. Refused, never read as a second value."""
+    head, *subs = name.split("_")
+    base = "_".join([head, *(sub for sub in subs if sub != index)])
+    if base != name and base in builder.bound:
+        raise builder.error(f"'{tok.text}' reads as data per sample {index} (the index of "
+                           f"Σ_{index}), but {names.pretty(base)} is a value of the model",
+                           tok, hint=f"for the sum of {names.pretty(base)}'s entries write "
+                           f"sum({base}); Σ_k (k, c or j) sums over a vector's entries")

@@ -76,7 +76,8 @@ class ExpressionReader:
         """The id of the node of an expression (its tokens end with NL)."""
         self.out, self.stack, self.last_op = [], [], None
         expect = True             # expecting an operand
-        sums = self.builder.reading.sample_index is not None    # else no Σ_n in the model
+        reading = self.builder.reading
+        sums = reading.sample_index is not None or bool(reading.entries)   # else no Σ in it
         i = 0
         while i < len(toks):
             kind = toks[i].kind
