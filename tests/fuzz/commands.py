@@ -60,6 +60,25 @@ def render(draw) -> Case:
                  draw(st.sampled_from(["ops", "textbook", "named", "print", "TB", "auto", "x"]))]
     if draw(st.integers(0, 8)) == 0:
         args += ["--layout-timeout", draw(S.odd_floats)]
+    if draw(st.integers(0, 5)) == 0:            # backprop a step a picture (html, tikz)
+        args.append("--steps")
+    return Case(args, files, f"out.{ext}", False, text)
+
+
+@st.composite
+def exercise(draw) -> Case:
+    files: dict = {}
+    model, text = draw(_model(files))
+    ext = draw(st.sampled_from(["md", "tex"]))
+    args = ["exercise", *model, "-o", f"out.{ext}"]
+    if draw(st.booleans()):
+        args.append("--solutions")
+    if draw(st.integers(0, 2)) == 0:
+        args += ["--answers-template", "answers.txt"]
+    if draw(st.integers(0, 4)) == 0:
+        args += ["--decimals", draw(st.sampled_from(["0", "6", "7", "-1", "x"]))]
+    if draw(st.integers(0, 5)) == 0:
+        args += ["--title", draw(st.sampled_from(["]]", "a\\", "<b>&", "{x}", "é", "%"]))]
     return Case(args, files, f"out.{ext}", False, text)
 
 
@@ -127,4 +146,4 @@ def taylor(draw) -> Case:
 
 
 COMMANDS = {"render": render, "grads": grads, "hessian": hessian, "check": check,
-            "train": train, "taylor": taylor}
+            "train": train, "taylor": taylor, "exercise": exercise}

@@ -18,7 +18,7 @@ from fuzz import commands, harness, strategies as S
 EXAMPLES = int(os.environ.get("GRAPHDRAW_FUZZ_EXAMPLES", "15"))
 SHORT = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                  suppress_health_check=list(HealthCheck))
-NEEDS = {"render": pytest.mark.dot, "check": pytest.mark.torch}
+NEEDS = {"render": pytest.mark.dot, "check": pytest.mark.torch, "exercise": pytest.mark.dot}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=NEEDS.get(n, ()))
