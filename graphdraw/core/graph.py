@@ -85,10 +85,9 @@ def _build(program: Program, title: str | None, notations: tuple[str, ...],
     # defined before its use, so its dicts are filled directly, as those calls fill them:
     # node -> attributes, and successor / predecessor -> edge key -> attributes.
     attributes, succ, pred = graph._node, graph._succ, graph._pred
-    for node in program.nodes.values():
+    for node in program.nodes.values():     # operands come first: their dicts are there
         attributes[node.id] = _node_attrs(node, program, texts, inferred)
         succ[node.id], pred[node.id] = {}, {}
-    for node in program.nodes.values():
         if node.op is not None:
             _add_edges(succ, pred, node, texts)
     return graph
@@ -100,6 +99,7 @@ class _Texts:
     def __init__(self, printers: dict[str, Printer]) -> None:
         self.forward = [("forward" + _SUFFIX[m], p) for m, p in printers.items()]
         self.local_grad = [("local_grad" + _SUFFIX[m], p) for m, p in printers.items()]
+        self.local_refs = [(key, p.refs) for key, p in self.local_grad]
         self.pretty = printers.get("pretty")
         self.labels = [("label" + _SUFFIX[m], printers[m], m)
                        for m in ("html", "latex") if m in printers]
@@ -146,14 +146,14 @@ def _add_edges(succ: dict, pred: dict, node: Node, texts: _Texts) -> None:
     """An edge from each operand, keyed by its position: the position, the combine rule and
     the local derivative in each notation."""
     args, out = node.args, node.id
-    ids = (*args, out)
     operands = None
     into = pred[out]
     for (position, combine, template, at), arg in zip(_edge_rows(node.op), args):
         attrs = {"arg": position, "combine": combine}
         if at is not None:              # a, b or out: the operand as it is referred to
-            for key, printer in texts.local_grad:
-                attrs[key] = printer.refs[ids[at]][0]
+            shown = out if at < 0 else args[at]
+            for key, refs in texts.local_refs:
+                attrs[key] = refs[shown][0]
         else:
             operands = operands or dict(zip("ab", args), out=out)
             for key, printer in texts.local_grad:
@@ -169,8 +169,8 @@ _AT = {"a": 0, "b": 1}
 
 
 def _edge_rows(op: str) -> tuple:
-    """An op's edges as (position, combine rule, derivative template, the index in
-    (*args, out) of the one operand the template is, or None), read from its row once."""
+    """An op's edges as (position, combine rule, derivative template, the index in the args
+    of the one operand the template is (-1: out), or None), read from its row once."""
     rows = _EDGE_ROWS.get(op)
     if rows is None:
         row = ops.OPS[op]

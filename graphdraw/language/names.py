@@ -111,6 +111,8 @@ def pretty(ident: str, version: int = 0) -> str:
     >>> pretty("y_hat"), pretty("W_i"), pretty("alpha_1"), pretty("c", 2)
     ('ŷ', 'W_i', 'α₁', 'c″')
     """
+    if "_" not in ident:            # no hat, no subscript: as below, in fewer steps
+        return unicodedata.normalize("NFC", _greek(ident)) + prime(version)
     base, hat, subs = _parts(ident)
     text = _greek(base) + (HAT if hat else "")
     text = unicodedata.normalize("NFC", text)

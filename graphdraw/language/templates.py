@@ -19,6 +19,8 @@ Product = tuple[float, tuple[Piece, ...]]   # a number times printed factors
 
 _TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
 _FORMS: dict[tuple, tuple[list[str], int]] = {}   # see _fill_form
+_USES: dict[str, tuple[str, ...]] = {}              # see _uses
+_MAY_TRANSPOSE = ("T", "⊤", "ᵀ", " ", "\t")          # what reads_as_transpose text starts with
 
 
 def print_template(text: str, operands: dict[str, Piece], mode: str,
@@ -56,10 +58,12 @@ def _fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None
     print the same template thousands of times), cut apart at them: text, name, text, ...
     """
     key = [text, mode]
-    for name, piece in operands.items():
-        if not _plain_piece(piece):
-            return None
-        key += name, piece[1]
+    for name in _uses(text):            # the operands the template shows
+        piece = operands.get(name)
+        if piece is not None:
+            if not _plain_piece(piece):
+                return None
+            key += name, piece[1]
     form = _FORMS.get(tuple(key))
     if form is None:
         marks = {k: (f"\x00{k}\x00", p[1]) for k, p in operands.items()}
@@ -71,12 +75,23 @@ def _fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None
     return "".join(filled), prec
 
 
+def _uses(text: str) -> tuple[str, ...]:
+    """The names a template reads (out, a, b, ...), from its steps."""
+    uses = _USES.get(text)
+    if uses is None:
+        uses = _USES[text] = tuple(dict.fromkeys(
+            node_id for node_id, kind, _ in _compiled(text)[0] if kind == "leaf"))
+    return uses
+
+
 def _plain_piece(piece: Piece) -> bool:
     """Whether printing decisions about this operand depend only on its precedence."""
     text = piece[0]
+    first = text[:1]
     # A transpose (Kᵀ, K^\top) prints differently inside another transpose or power.
-    return not text[:1].isdigit() and not reads_as_transpose(text) and "^" not in text \
-        and not text.endswith(("ᵀ", "<sup>T</sup>"))
+    return not first.isdigit() and "^" not in text \
+        and not text.endswith(("ᵀ", "<sup>T</sup>")) \
+        and not (first in _MAY_TRANSPOSE and reads_as_transpose(text))
 
 
 def _compiled(text: str) -> tuple[list[tuple], str]:
