@@ -350,3 +350,17 @@ def test_the_python_api_writes_the_same_steps_as_the_command(tmp_path):
     assert api_pdf.read_bytes() == cli_pdf.read_bytes()
     with pytest.raises(ValueError, match="steps are drawn as pdf, tikz or html"):
         graphdraw.Graph.example("xor").render(tmp_path / "x.svg", steps=True)
+
+
+@needs_dot
+@pytest.mark.dot
+def test_beamer_snippet_is_one_frame_for_a_deck(tmp_path):
+    full, frame = tmp_path / "full.tex", tmp_path / "frame.tex"
+    assert _render(tmp_path, "--steps", "-o", str(full)).exit_code == 0
+    assert _render(tmp_path, "--steps", "--snippet", "-o", str(frame)).exit_code == 0
+    text = frame.read_text(encoding="ascii")
+    assert "\\documentclass" not in text and "\\begin{document}" not in text
+    assert text.startswith("% A Beamer frame; the deck's preamble needs: \\usepackage{amsmath}")
+    body = text[text.index("\\begin{frame}"):]
+    assert body in full.read_text(encoding="ascii")     # the same frame as the document's
+    assert "\\definecolor{gdStep}" in text

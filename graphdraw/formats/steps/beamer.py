@@ -4,7 +4,8 @@ The picture is the TikZ of `--format tikz --show values,grads`, laid out once by
 with every number in place; each number is wrapped in `\visible<K->` from the slide of the
 step that computes it (so nothing moves), the edges a step uses are drawn again, thick, on
 its slide only (`\draw<K>`), and the node it computes gets an outline. Under the picture,
-`\only<K>` says what step K does. Slide K is step K - 1 (Beamer counts from 1).
+`\only<K>` says what step K does. Slide K is step K - 1 (Beamer counts from 1). With
+`--snippet`, only the frame (and the colour and styles it uses), to \input in a deck.
 """
 
 from __future__ import annotations
@@ -36,16 +37,19 @@ def write(job: Job) -> bytes:
     captions = "\n".join(f"\\only<{s.index + 1}>{{{escape(pages.caption(job, s))}}}"
                          for s in steps)
     title = escape(job.options.get("title") or "Backprop step by step")
-    text = ("\\documentclass[aspectratio=169]{beamer}\n" + PREAMBLE
-            + "\\definecolor{gdStep}{HTML}{D62728}\n" + STEP_STYLES + "\n"
-            "\\setbeamertemplate{navigation symbols}{}\n"
-            "\\begin{document}\n"
-            f"\\begin{{frame}}{{{title}}}\n"
-            "\\centering\n"
-            f"\\resizebox{{\\linewidth}}{{!}}{{%\n{picture}}}\n\n"
-            "\\vspace{0.5em}\n{\\small\n" + captions + "\n}\n"
-            "\\end{frame}\n"
-            "\\end{document}\n")
+    frame = (f"\\begin{{frame}}{{{title}}}\n"
+             "\\centering\n"
+             f"\\resizebox{{\\linewidth}}{{!}}{{%\n{picture}}}\n\n"
+             "\\vspace{0.5em}\n{\\small\n" + captions + "\n}\n"
+             "\\end{frame}\n")
+    setup = "\\definecolor{gdStep}{HTML}{D62728}\n" + STEP_STYLES + "\n"
+    if job.options.get("snippet"):       # one frame, to \\input in a deck of slides
+        needs = " ".join(PREAMBLE.strip().splitlines())
+        text = (f"% A Beamer frame; the deck's preamble needs: {needs}\n" + setup + frame)
+    else:
+        text = ("\\documentclass[aspectratio=169]{beamer}\n" + PREAMBLE + setup
+                + "\\setbeamertemplate{navigation symbols}{}\n"
+                "\\begin{document}\n" + frame + "\\end{document}\n")
     return text.encode("ascii")
 
 
