@@ -163,3 +163,17 @@ def test_a_value_of_another_shape_than_declared_names_both_and_the_fix():
     assert "'b' is declared a scalar (`param b`) but the value given is a vector of 2" \
         in result.output
     assert "--set b=0.5" in result.output and "`param b[2]`" in result.output
+
+
+def test_bce_of_a_sigmoid_prints_p_minus_y():
+    from graphdraw.language import examples
+    program = parser.parse(examples.text("logistic-bce"))
+    shown = printed_equations_give_the_gradients(
+        program, values.leaf_values(program, {"w": np.array([0.3, -0.2]), "b": np.array(0.1)}))
+    assert shown["b"] == "sum_n (1 / N) * (sigmoid(w^T @ x_n + b) - y_n)", shown["b"]
+
+
+def test_a_scaling_leaf_is_decided_before_the_bias_and_the_target():
+    result = run("grads", "-e", "p = σ(w x + b); L = bce(p, y)", "--set", "x=[1, 2, 3]")
+    assert result.exit_code == 0, result.output
+    assert "w is a scalar" in result.stderr and "b has the shape" in result.stderr

@@ -271,13 +271,19 @@ class _Problem:
     def scalar_leaves(self) -> bool:
         """Step 3b: every leaf of unknown rank is a scalar (noted when it scales a tensor)."""
         s = self.s
+        scaling = []
         for leaf, node, other in self._partners():
             shown = names.pretty(leaf.id)
+            scaling.append(leaf.id)
             if not any(r.startswith(shown + " ") for r in self.readings):
                 size = s.text(self.term[other]).replace("×", ", ").replace("?", "n")
                 self.readings.append(f"{shown} is a scalar (it scales a value entry by "
                                      f"entry); declare its shape (`param {shown}[{size}]`) "
                                      "for one number per entry")
+        if scaling:         # these first: `w x + b` then knows W x's shape when b is decided
+            for leaf_id in scaling:
+                s.unify(self.term[leaf_id], s.shape(()))
+            return True
         found = False
         for node in self.program.nodes.values():
             if node.is_leaf and s.dims(self.term[node.id]) is None:

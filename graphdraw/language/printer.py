@@ -101,7 +101,7 @@ class Printer:
         a, b = (self.program.nodes[x] for x in node.args)
         if node.op == "div" and b.is_const and b.name is None and b.value not in (None, 0):
             return 1.0 / b.value, (self.ref(a.id),)
-        if node.op == "div" and a.is_const and a.name is None and a.value not in (None, 0, 1):
+        if node.op == "div" and a.is_const and a.name is None and a.value not in (None, 0):
             # −1/m: the number −1 times 1/m, so that −(−1/m …) prints without two signs
             one_over = apply(ops.OPS["div"], [number("1", self.mode), self.ref(b.id)], self.mode)
             if " / " in one_over[0]:

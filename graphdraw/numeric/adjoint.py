@@ -143,6 +143,8 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
         # ḡ = c ‖x‖ …, as ‖x‖² gives: ḡ x/‖x‖ is c … x (‖x‖² differentiates to 2x)
         x = printer.ref(arg)
         return [(c, _without(f, printer.ref(node.id)) + (x,)) for c, f in terms], arg_shape
+    if row.name == "sigmoid":
+        terms, coef, factors = _bce_of_sigmoid(printer, node, terms, coef, factors, mode)
     if combine == "elementwise" or (combine.startswith("matmul") and out_shape == ()):
         scaled = [(c * coef, f + factors) for c, f in terms] if coef != 0 else []
         shape = _broadcast(g_shape, out_shape if factors else ())
@@ -184,6 +186,20 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
     if len(out_shape) == 3 and len(arg_shape) == 2:     # shared by a batch: its sum
         piece = apply(ops.along("sum", 0), [piece], mode)
     return [(1.0, (piece,))], arg_shape
+
+
+def _bce_of_sigmoid(printer, node, terms, coef, factors, mode):
+    """bce(σ(z), y): bce's (p − y) / (p (1 − p)) meets σ's p (1 − p), which cancel: the
+    adjoint of z prints as p − y (over the batch size), as every textbook writes it."""
+    program = printer.program
+    for user in program.nodes.values():
+        if user.op == "bce" and user.args[0] == node.id:
+            quotient = printer.template(ops.OPS["bce"].derivs[0], dict(zip("ab", user.args)))
+            if terms and all(_has(f, quotient) for _, f in terms):
+                diff = apply(ops.OPS["sub"], [printer.ref(node.id), printer.ref(user.args[1])],
+                             mode)
+                return [(c, _without(f, quotient) + (diff,)) for c, f in terms], 1.0, ()
+    return terms, coef, factors
 
 
 def _has(factors: tuple, piece: Piece) -> bool:
