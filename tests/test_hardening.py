@@ -340,6 +340,7 @@ LIMIT_CASES = {
     "GRAPHDRAW_MAX_TOTAL_ENTRIES": (["grads", "-e", "param U[20], W[20]; L = sum(U) + sum(W)"],
                                     "30"),
     "GRAPHDRAW_MAX_HESSIAN_WORK": (["hessian", "-e", "param W[4]; L = sum(W W)"], "10"),
+    "GRAPHDRAW_MAX_TERMS": (["grads", "-e", "L = x x x x x x"], "3"),
     "GRAPHDRAW_MAX_SCALAR": (["grads", "--scalar", "-e", "param W[3]; L = sum(W)"], "2"),
     "GRAPHDRAW_MAX_VERSIONS": (["render", "-f", "json", "-o", "-", "-e",
                                 "c = x\n" + "c = c + c\n" * 150 + "L = c"], "120"),

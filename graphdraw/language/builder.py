@@ -205,7 +205,7 @@ class Builder:
         self._check_assignable(target, tok)
         # A leaf the statement reads (a = a*3/(a - 1)) is version 0: the result is a′.
         version = self.versions.get(target, 0 if target in self.reads else -1) + 1
-        if version > 100 and version > limits.cap("versions"):   # one prime per version
+        if version > limits.cap("versions"):      # an id has one prime per version
             raise SourceLimitError(
                 limits.too_many("versions", version, f"'{tok.text}'"), source=self.reading.source,
                 line=tok.line, col=tok.col, hint="give the values new names (c1 = c + c, c2 = "

@@ -12,14 +12,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from graphdraw import ops
+from graphdraw import limits, ops
 from graphdraw.lazy import scalar_op
 from graphdraw.language.printer import Printer
 from graphdraw.language.printing import Piece, apply, name as print_name, number
 from graphdraw.language.program import Program
 from graphdraw.language.terms import Term, merge as _merge, to_piece
 
-MAX_TERMS = 2000
 
 
 @dataclass
@@ -71,6 +70,7 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
     adjoint is needed. With `inline`, no symbols are introduced: every equation is explicit.
     """
     printer = Printer(program, mode, shapes)
+    most_terms = limits.cap("terms")
     output = program.output
     adj: dict[str, list[Term]] = {output: [(1.0, ())]}
     # The shape the printed adjoint has: a reduction's adjoint prints as a scalar that
@@ -113,10 +113,10 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
                     f"{node.line} is past the range of 64-bit floats (about 1.8e308)",
                     hint="scale the constants of the model down")
             adj_shape[arg] = _broadcast(adj_shape.get(arg, ()), shape)
-            if len(adj[arg]) > MAX_TERMS:
-                from graphdraw.errors import LimitError
-                raise LimitError(f"the derivative has more than {MAX_TERMS} terms; "
-                                 "drop --scalar or choose fewer leaves with --wrt")
+            if len(adj[arg]) > most_terms:
+                limits.check("terms", len(adj[arg]), f"the derivative with respect to {arg}",
+                             hint="drop --scalar or choose fewer leaves with --wrt, or set "
+                                  f"{limits.LIMITS['terms'].variable}=N")
     return result
 
 
