@@ -37,6 +37,7 @@ TIKZ = {"xor": "xor"}                         # stem.tex: graphdraw render --for
 HTML = {"xor": "xor"}                         # stem.html: graphdraw render --format html
 # Pages of `graphdraw render --steps --rankdir TB`: stem -> (example, step).
 STEPS = {"xor-step-05": ("xor", 5), "xor-step-13": ("xor", 13), "xor-step-23": ("xor", 23)}
+STEPPERS = {"xor-steps": "xor"}               # stem.html: graphdraw render --steps -f html
 
 
 def example_dot(name: str, **options) -> str:
@@ -56,6 +57,12 @@ def step_dot(name: str, index: int) -> str:
     """Step `index` of `graphdraw render --example NAME --steps --rankdir TB`."""
     from graphdraw.formats.steps.pages import example_step_dot
     return example_step_dot(name, index, rankdir="TB")
+
+
+def stepper_html(name: str) -> str:
+    """`graphdraw render --example NAME --steps -f html`: backprop a step at a time, no script."""
+    from graphdraw.formats.steps import html, pages
+    return html.write(pages.example_job(name)).decode("utf-8")
 
 
 def comparison_dot(name: str, seed: int = 0) -> str:
@@ -96,6 +103,8 @@ def sources() -> dict[str, Callable[[], str]]:
     files.update(_training_sources())
     files.update({f"{stem}.dot": (lambda name=name, k=k: step_dot(name, k))
                   for stem, (name, k) in STEPS.items()})
+    files.update({f"{stem}.html": (lambda name=name: stepper_html(name))
+                  for stem, name in STEPPERS.items()})
     tex = _tikz_maker()
     if tex is not None:
         files.update({f"{stem}.tex": (lambda name=name: tex(name)) for stem, name in TIKZ.items()})

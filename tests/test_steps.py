@@ -364,3 +364,38 @@ def test_beamer_snippet_is_one_frame_for_a_deck(tmp_path):
     body = text[text.index("\\begin{frame}"):]
     assert body in full.read_text(encoding="ascii")     # the same frame as the document's
     assert "\\definecolor{gdStep}" in text
+
+
+@needs_dot
+@pytest.mark.dot
+def test_the_gallerys_stepper_is_what_the_command_writes(tmp_path):
+    from graphdraw import gallery
+    out = tmp_path / "xor.html"
+    assert _render(tmp_path, "--steps", "-f", "html", "-o", str(out)).exit_code == 0
+    assert gallery.stepper_html("xor") == out.read_text(encoding="utf-8")
+    assert "xor-steps.html" in gallery.sources()
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.browser
+def test_the_stepper_reads_in_a_browser_as_the_other_drawings_do(tmp_path):
+    """The checks of test_svg_browser (spaces kept, text inside its node, no overlaps)."""
+    from test_html import CHROMIUM, _browser_missing
+    if _browser_missing():
+        pytest.skip(_browser_missing())
+    import tempfile
+    from pathlib import Path
+    from playwright.sync_api import sync_playwright
+    from test_svg_browser import seen
+    out = tmp_path / "xor.html"
+    assert _render(tmp_path, "--steps", "-f", "html", "-o", str(out)).exit_code == 0
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=["--no-sandbox"],
+            viewport={"width": 1280, "height": 900})
+        try:
+            result = seen(context, Path(out))
+        finally:
+            context.close()
+    assert result.texts > 100 and result.problems == []
