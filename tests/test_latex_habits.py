@@ -87,3 +87,18 @@ def test_plain_text_keeps_wx_one_name_but_notes_it_when_w_and_x_exist():
                for n in program.notes)
     quiet = parser.parse("param lr\nL = lr * loss", syntax="plain")
     assert not any("one name" in n for n in quiet.notes)
+
+
+@pytest.mark.parametrize("tex, plain", [
+    (r"y = \sigma(\mathbf{w} \cdot \mathbf{x} + b)", "y = σ(wᵀ x + b)"),
+    (r"y = \boldsymbol{w} \cdot \boldsymbol{x}_n", "y = wᵀ x_n"),
+    (r"y = \lambda \cdot \mathbf{w} + 2 \cdot \mathbf{x}", "y = λ w + 2 x"),
+    (r"y = \mathbf{W} \cdot \mathbf{x}", "y = W x"),
+])
+def test_cdot_of_two_bold_lowercase_vectors_is_their_dot_product(tex, plain):
+    same_graph(tex, plain)
+
+
+def test_the_dot_product_reading_is_a_note():
+    program = parser.parse(r"y = \mathbf{w} \cdot \mathbf{x}", syntax="latex")
+    assert any("as the dot product wᵀ" in n for n in program.notes)

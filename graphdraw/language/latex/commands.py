@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphdraw.errors import SourceError
-from graphdraw.language.latex.groups import Groups
+from graphdraw.language.latex.groups import BOLD, Groups
 from graphdraw.language.latex.mathmode import MathMode
 from graphdraw.language.latex.output import Output
 from graphdraw.language.latex.sums import read_bounds, sample_sum
@@ -72,6 +72,16 @@ class Commands:
 
     def cdot(self, name: str, off: int) -> None:
         nxt = self.tokens.peek()
+        after, left = self.out.bold
+        if after >= 0 and not "".join(p[0] for p in self.out.pieces[after:]).strip() \
+                and nxt is not None and nxt[0] == "cmd" \
+                and "\\" + nxt[1] in BOLD and _bold_lowercase(self.tokens.text, nxt[2]):
+            # \mathbf{w} \cdot \mathbf{x}: two vectors (bold, lowercase): their dot product
+            self.out.emit("ᵀ ", off)
+            self.out.note("dot", f"read '\\mathbf{{{left}}} \\cdot \\mathbf{{…}}' as the dot "
+                          f"product {left}ᵀ … (bold lowercase letters are vectors); write "
+                          "\\odot for the elementwise product", off)
+            return
         # a product, decided as juxtaposition is (matrix product or scaling)
         sign = nxt is not None and nxt[0] == "lit" and nxt[1].lstrip()[:1] in ("-", "+")
         self.out.emit(" * " if sign else " ", off)
@@ -154,3 +164,10 @@ class Commands:
             return
         self.out.emit(sample_sum(bounds, self.error) + " ", off)
         self.tokens.skip_to(pos)        # the tokens the bounds were read from
+
+
+def _bold_lowercase(text: str, off: int) -> bool:
+    """Whether the bold command at text[off] holds a lowercase name: \\mathbf{x}, \\bm x."""
+    brace = text.find("{", off)
+    rest = text[brace + 1:].lstrip() if brace >= 0 else ""
+    return rest[:1].isalpha() and rest[:1].islower()

@@ -18,6 +18,7 @@ from graphdraw.language.latex.tokens import Tokens
 _SUBSCRIPT = re.compile(r"[^\W_][\w,]*")
 _SHIFTED = re.compile(r"([^\W\d_]\w*)\s*([-−+])\s*(\d+)")     # t-1, t+1: a name plus or minus
 _FROM_ONE = re.compile(r"([A-Za-z])\s*=\s*1")                  # n=1 of Σ_{n=1}^N
+BOLD = {"\\mathbf", "\\boldsymbol", "\\bm", "\\vec", "\\mathbfit", "\\pmb"}
 _LABEL = re.compile(r"\(\s*([^\W_]\w*)\s*\)")          # x^{(i)}, W^{(2)}: a label, not a power
 # What a group's placeholder will become, so that no space is put after it: W^T, \exp{a}.
 _OPENS_AS = {"func": "(", "num": "(", "den": "(", "sup": "^"}
@@ -108,6 +109,8 @@ class Groups:
         if atom and "_" not in atom and len(atom) > 1 and atom.isalpha():
             self.out.words.add(atom)          # \mathrm{lr}: one name, not l·r
         self._group(frame, atom, off)
+        if frame.cmd in BOLD and atom and atom[0].islower():
+            self.out.bold = (len(self.out.pieces), atom)     # \mathbf{w}: a vector
 
     def _sub(self, frame: Frame, atom: str | None, off: int) -> None:
         content = self.out.content(frame.start).strip()

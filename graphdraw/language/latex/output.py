@@ -23,6 +23,7 @@ class Output:
         self.last = "\n"                # the last character written
         self.notes: dict[str, tuple[str, int]] = {}      # how a LaTeX habit was read (once each)
         self.words: set[str] = set()     # \mathrm{lr}, \text{loss}: one name of several letters
+        self.bold: tuple[int, str] = (-1, "")    # where the last bold lowercase name ended
 
     def note(self, key: str, text: str, off: int) -> None:
         """Say how the LaTeX was read where it could be read another way (once per key)."""
