@@ -16,6 +16,7 @@ from typing import Callable
 
 from graphdraw.language import examples
 from graphdraw.formats.graphviz import draw
+from graphdraw.formats.graphviz.measure import PAGE_READY
 from graphdraw.api import Graph
 from graphdraw.formats.output import write_atomic
 
@@ -23,13 +24,17 @@ DIAGRAMS = "diagrams"
 
 # The gallery's pictures: file stem -> (example, drawing options). Each one is also
 # `graphdraw render --example NAME` with the same options (--theme print, --style ops, ...).
+# Options not given are render's defaults (measure.PAGE_READY: the named view, the direction
+# that keeps the larger text on a page, the compact legend).
 PICTURES: dict[str, tuple[str, dict]] = {
-    **{name: (name, {}) for name in examples.names()},
-    "xor-values": ("xor", {"show": "values,grads", "rankdir": "TB"}),
-    "xor-print": ("xor", {"theme": "print"}),
-    "xor-colorblind": ("xor", {"theme": "colorblind"}),
-    "xor-ops": ("xor", {"style": "ops"}),
-}
+    name: (example, {**PAGE_READY, **options}) for name, (example, options) in {
+        **{name: (name, {}) for name in examples.names()},
+        "xor-values": ("xor", {"show": "values,grads", "rankdir": "TB"}),
+        "xor-print": ("xor", {"theme": "print"}),
+        "xor-colorblind": ("xor", {"theme": "colorblind"}),
+        "xor-ops": ("xor", {"style": "ops"}),
+        "xor-textbook": ("xor", {"style": "textbook"}),
+    }.items()}
 # Kept for callers of the older gallery: extra pictures with numbers (stem -> (example, CLI)).
 WITH_NUMBERS = {"xor-values": ("xor", ("--show", "values,grads", "--rankdir", "TB"))}
 COMPARISONS = {"xor-vs-torchviz": "xor"}     # graphdraw check --diagram

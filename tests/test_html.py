@@ -89,8 +89,10 @@ def assert_inert(text: str) -> Page:
 
 def _render(tmp_path: Path, *args: str) -> tuple[str, object]:
     out = tmp_path / "page.html"
-    result = CliRunner().invoke(cli, ["render", "--format", "html", "-o", str(out), *args],
-                                catch_exceptions=False)
+    # the node-per-value drawing (render's default is the named view), unless asked for
+    style = () if "--style" in args else ("--style", "textbook")
+    result = CliRunner().invoke(cli, ["render", "--format", "html", "-o", str(out), *style,
+                                      *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return out.read_text(encoding="utf-8"), result
 
@@ -189,8 +191,9 @@ def test_page_is_self_contained_and_inert():
 def test_every_node_and_edge_has_a_tooltip():
     from graphdraw.core import graph as graph_mod
     program, _ = _program("xor")
-    graph = graph_mod.build(program, notations=graph_mod.FOR_RENDER)
-    page = Page(html_mod.example_html("xor"))
+    from graphdraw.core.named import view
+    graph = view(graph_mod.build(program, notations=graph_mod.FOR_RENDER), "named")
+    page = Page(html_mod.example_html("xor"))             # the named view, as render draws
     ids = {a["id"] for _, a in page.tags if a.get("id")}
     nodes = [a for t, a in page.tags if t == "div" and a.get("class") == "hot node"]
     edges = [a for t, a in page.tags if t == "div" and a.get("class") == "hot edge"]
@@ -234,7 +237,7 @@ def _tooltip(text: str, kind: str, *ends: str) -> str:
 def test_page_is_deterministic_and_the_command_writes_the_same(tmp_path):
     first = html_mod.example_html("xor")
     assert html_mod.example_html("xor") == first
-    text, result = _render(tmp_path)
+    text, result = _render(tmp_path, "--style", "named")     # render's default drawing
     assert text == first
     assert "wrote" in result.stderr and "html" in result.stderr
 

@@ -240,7 +240,7 @@ def test_the_readme_s_new_format_is_one_module_and_one_registry_line(tmp_path, m
     result = CliRunner().invoke(cli, ["render", "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("flowchart LR\n") and text.endswith("\n")
+    assert text.startswith(("flowchart LR\n", "flowchart TB\n")) and text.endswith("\n")
     assert '"W_iᵀ"' in text and '["a = W_iᵀ x + b_a"]' in text
     sys.modules.pop("readme_mermaid", None)
 

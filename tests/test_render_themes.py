@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from graphdraw import cli, ops
 from graphdraw.language import examples
 from graphdraw.core import graph
+from graphdraw.core.named import view as named_view
 from graphdraw.language import parser
 from graphdraw.formats.graphviz import draw
 from graphdraw.formats.graphviz import labels
@@ -97,7 +98,7 @@ def test_every_theme_and_style_is_well_formed(theme, style, name):
     assert_well_formed(source)
     assert source == draw.to_dot(build(name), theme=theme, style=style)
     nodes = lines_of(source)
-    for index, node in enumerate(g.nodes):
+    for index, node in enumerate(named_view(g, style).nodes):     # the nodes the style draws
         assert str(draw.dot_id(node, index)) in nodes
 
 
@@ -177,7 +178,7 @@ def test_numbers_take_the_theme_colours():
 def test_unknown_theme_or_style():
     with pytest.raises(ValueError, match="default, print, colorblind"):
         draw.to_dot(build("xor"), theme="pastel")
-    with pytest.raises(ValueError, match="textbook, ops"):
+    with pytest.raises(ValueError, match="named, textbook, ops"):
         draw.to_dot(build("xor"), style="fancy")
 
 
@@ -232,7 +233,8 @@ def test_command_line_options(tmp_path):
     out = tmp_path / "x.dot"
     result = runner.invoke(cli.cli, ["render", "-f", "dot", "-o", str(out), "--theme", "print",
                                      "--style", "ops", "--font", "DejaVu Serif",
-                                     "--caption", "Figure <1>"])
+                                     "--caption", "Figure <1>", "--rankdir", "LR",
+                                     "--legend", "full"])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == draw.to_dot(
         graph.build(parser.parse(examples.text("xor"), "<example xor>")), theme="print",
@@ -351,8 +353,8 @@ def test_ops_style_is_deterministic_across_processes():
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("style", STYLES)
 def test_nodes_of_a_plate_are_drawn_in_one_labelled_cluster(theme, style):
-    g = plated()
-    source = draw.to_dot(g, theme=theme, style=style)
+    source = draw.to_dot(plated(), theme=theme, style=style)
+    g = named_view(plated(), style)                                # the nodes the style draws
     assert_well_formed(source)
     box = block(source, "cluster_plate0")
     assert "cluster_plate1" not in source
@@ -417,6 +419,7 @@ def test_lays_out_cleanly_and_keeps_names(theme, style, rankdir, what):
                            caption="Figure 1", title="t")
     layout = _json_layout(source)
     names = {o["name"] for o in layout["objects"] if "pos" in o}     # nodes, not clusters
+    g = named_view(g, style)                                         # the nodes the style draws
     order = list(g.nodes)
     for node in g.nodes:                      # tikz and html find graph nodes by dot_id
         assert str(draw.dot_id(node, order.index(node))) in names

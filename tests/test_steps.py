@@ -29,7 +29,12 @@ def _walk(name: str = "xor", phases=steps_mod.PHASES, seed: int = 0):
 
 
 def _render(tmp_path, *args: str):
-    result = CliRunner().invoke(cli, ["render", *args], catch_exceptions=False)
+    # the node-per-value drawing left to right with the framed legend (render's default is
+    # the named view, its direction chosen, a compact legend), unless asked for
+    style = () if "--style" in args else ("--style", "textbook")
+    style += () if "--rankdir" in args else ("--rankdir", "LR")
+    style += ("--legend", "full")
+    result = CliRunner().invoke(cli, ["render", *style, *args], catch_exceptions=False)
     return result
 
 
@@ -197,7 +202,7 @@ def test_concatenate_refuses_what_is_not_a_pdf():
 
 @pytest.mark.parametrize("fmt", ["svg", "png", "json", "dot"])
 def test_steps_in_a_format_without_steps_is_a_usage_error(fmt, tmp_path):
-    result = CliRunner().invoke(cli, ["render", "--steps", "-f", fmt, "-o",
+    result = CliRunner().invoke(cli, ["render", "--style", "textbook", "--steps", "-f", fmt, "-o",
                                       str(tmp_path / f"x.{fmt}")])
     assert result.exit_code == 2
     assert "--steps draws pdf, html, tikz" in result.output

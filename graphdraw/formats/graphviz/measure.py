@@ -103,6 +103,7 @@ def size_attribute(box: tuple[float, float]) -> str:
     return f"{box[0] / 72:.4f},{box[1] / 72:.4f}!"
 
 
+PAGE_READY = {"style": "named", "rankdir": "auto", "legend": "compact"}   # render's defaults
 AUTO_LIMIT = 150            # nodes; a larger graph is drawn left to right without trying
 
 
@@ -110,8 +111,9 @@ def choose_rankdir(make_dot, nodes: int, box: tuple[float, float] = PAGE, *,
                    timeout: float = 30.0) -> str:
     """'TB' or 'LR', whichever keeps the larger text when the figure fits `box`:
     `make_dot(rankdir)` is laid out both ways (left to right when equal, when the graph
-    has more than AUTO_LIMIT nodes, or without Graphviz)."""
-    from graphdraw.errors import ToolMissing
+    has more than AUTO_LIMIT nodes, or when dot is missing or fails: the format that
+    needs the layout then says why, and --format dot needs no Graphviz)."""
+    from graphdraw.errors import GraphdrawError as ToolMissing
     if nodes > AUTO_LIMIT:
         return "LR"
     try:

@@ -112,10 +112,18 @@ def to_html(program: Program, leaf_values: dict, *, title: str = "", note: str |
     Needs Graphviz's dot for the layout.
     """
     from graphdraw.core import graph as graph_mod
+    from graphdraw.core.named import view
+    from graphdraw.formats.graphviz.measure import choose_rankdir
     graph = graph_mod.build(program, title=title, notations=graph_mod.FOR_RENDER)
+    if dot_options.get("rankdir") == "auto":
+        dot_options["rankdir"] = choose_rankdir(
+            lambda rankdir: draw.to_dot(graph, title=title, **{**dot_options,
+                                                               "rankdir": rankdir}),
+            view(graph, dot_options.get("style")).number_of_nodes(), timeout=timeout)
     dot = draw.to_dot(graph, title=title, **dot_options)
     svg = draw.layout(dot, "svg", timeout=timeout)
-    return page(program, graph, svg, leaf_values, title=title, caption=caption, note=note)
+    return page(program, view(graph, dot_options.get("style")), svg, leaf_values,
+                title=title, caption=caption, note=note)
 
 
 def example_html(name: str, seed: int = 0) -> str:
@@ -124,5 +132,6 @@ def example_html(name: str, seed: int = 0) -> str:
     from graphdraw.language import parser
     from graphdraw.numeric import values
     program = parser.parse(examples.text(name), f"<example {name}>")
+    from graphdraw.formats.graphviz.measure import PAGE_READY
     leaf_values = values.leaf_values(program, {}, seed)
-    return to_html(program, leaf_values, note=draw.values_note(seed))
+    return to_html(program, leaf_values, note=draw.values_note(seed), **PAGE_READY)

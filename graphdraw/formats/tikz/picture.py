@@ -100,4 +100,11 @@ def example_tex(name: str, *, snippet: bool = False, **options) -> str:
     from graphdraw.language import parser
     program = parser.parse(examples.text(name), f"<example {name}>")
     built = graph_mod.build(program, notations=graph_mod.FOR_TIKZ)
+    from graphdraw.formats.graphviz.measure import PAGE_READY
+    options = {**PAGE_READY, **options}         # render's defaults
+    if options["rankdir"] == "auto":
+        from graphdraw.formats.graphviz.measure import choose_rankdir
+        options["rankdir"] = choose_rankdir(
+            lambda rankdir: draw.to_dot(built, **{**options, "rankdir": rankdir}),
+            built.number_of_nodes())
     return to_tikz(built, snippet=snippet, **options)
