@@ -116,7 +116,9 @@ def test_every_example_gets_a_sheet_and_a_key(name, tmp_path):
         text = out.read_text(encoding="utf-8")
         assert "Solutions" in text and "b)" in text
         if ext == "tex":
-            assert text.isascii() and text.count("\\begin{align*}") == 2
+            # the model, the forward values, then a display per answer
+            assert text.isascii() and text.count("\\begin{align*}") >= 3
+            assert text.count("\\begin{align*}") == text.count("\\end{align*}")
 
 
 def test_a_wrong_answer_in_the_template_is_caught(tmp_path):
@@ -183,3 +185,59 @@ def test_the_sheet_says_how_to_hand_in_b_for_verify():
 def test_answers_template_to_standard_output_is_a_usage_error():
     result = CliRunner().invoke(cli, ["exercise", "--answers-template", "-"])
     assert result.exit_code == 2 and "needs a file name" in result.output
+
+
+MLP = """# one hidden layer, tanh, squared loss
+input x[3]
+target y
+param W1[3, 4], b1[4], w2[4], b2
+h = tanh(W1ᵀ x + b1)
+ŷ = w2ᵀ h + b2
+L = 1/2 (ŷ − y)²
+"""
+
+
+def _pdf_text(pdf) -> str | None:
+    """The text of a PDF by pdftotext or mutool, None when neither is installed."""
+    import subprocess
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=False).stdout
+    if shutil.which("mutool"):
+        return subprocess.run(["mutool", "draw", "-F", "txt", "-o", "-", str(pdf)],
+                              capture_output=True, text=True, check=False).stdout
+    return None
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.latex
+def test_a_long_key_stays_on_the_page(tmp_path):
+    """21 answers do not fit on a page: each is a display of its own, none runs off it."""
+    from test_tikz import HAS_LATEX, compile_tex
+    if not HAS_LATEX:
+        pytest.skip("pdflatex is not installed (make test installs it)")
+    model = tmp_path / "mlp.gd"
+    model.write_text(MLP, encoding="utf-8")
+    out = tmp_path / "key.tex"
+    assert _run(str(model), "--solutions", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count("\\frac{\\partial L}") == 21
+    log = compile_tex(tmp_path, "key", text)
+    assert "Overfull \\vbox" not in log and "Overfull \\hbox" not in log
+    words = _pdf_text(tmp_path / "key.pdf")
+    if words is not None:
+        squashed = re.sub(r"\s+", "", words)
+        for entry in ["W1[1,1]", "W1[3,4]", "b1[4]", "w2[1]", "w2[4]"]:
+            assert entry in squashed, entry
+        assert squashed.count("∂L") >= 21
+
+
+def test_the_key_gives_the_forward_values_part_c_asks_for():
+    result = _run("--example", "xor", "--solutions")
+    key = result.output.split("## Solutions")[1]
+    sheet = _sheet()
+    from graphdraw.numeric.numbers import show
+    for _, latex, value in sheet.forward():
+        assert f"| ${latex}$ | {show(value, 6)} |" in key, latex
+    assert [pretty for pretty, _, _ in sheet.forward()] == ["a", "z", "ŷ", "L"]

@@ -15,10 +15,11 @@ def write(sheet: Sheet, *, solutions: bool = False, title: str | None = None,
     """The exercise sheet as a standalone document; with `solutions`, its solution key."""
     from graphdraw.formats.tikz import PREAMBLE, escape
     body = [r"\documentclass[11pt]{article}", r"\usepackage[margin=2.2cm]{geometry}",
-            PREAMBLE.rstrip("\n"), r"\setlength{\parindent}{0pt}",
+            PREAMBLE.rstrip("\n"), r"\usepackage{adjustbox}",
+            r"\allowdisplaybreaks", r"\setlength{\parindent}{0pt}",
             r"\setlength{\parskip}{0.6em}", r"\begin{document}",
             rf"\section*{{{escape(title or 'Exercise: computation graphs')}}}",
-            rf"Consider the following model ({escape(sheet.source_name.strip('<>'))}):",
+            rf"Consider the following model ({escape(text.model_name(sheet).strip('<>'))}):",
             r"\begin{align*}"]
     body.append(" \\\\\n".join(f"  {_aligned(latex)}" for _, latex in sheet.equations))
     body += [r"\end{align*}", _words(text.where(sheet))]
@@ -41,38 +42,39 @@ def write(sheet: Sheet, *, solutions: bool = False, title: str | None = None,
 
 
 def _solutions(sheet: Sheet, timeout: float) -> list[str]:
+    """The key: the graph, the forward values, then one display per answer (a display
+    never breaks across pages, so a long list of answers in one would run off the page)."""
     from graphdraw.formats.tikz import to_tikz
-    from graphdraw.numeric.derivatives import break_lines, latex_number
+    from graphdraw.numeric.derivatives import break_lines, latex_array, latex_number
     picture = to_tikz(sheet.graph, snippet=True, timeout=timeout, style="named", title="")
     grads = sheet.gradients
-    rows = []
+    displays = []
     for e in grads.equations("latex"):
         if e.node in grads.entries:
-            rows.append(f"  {e.lhs} &= {break_lines(e.rhs)} \\\\\n"
-                        f"  &= {latex_number(grads.entries[e.node])}")
+            displays.append(f"  {e.lhs} &= {break_lines(e.rhs)} \\\\\n"
+                            f"  &= {latex_number(grads.entries[e.node])}")
         elif not sheet.scalar:
-            rows.append(f"  {e.lhs} &= {break_lines(e.rhs)}")
+            displays.append(f"  {e.lhs} &= {break_lines(e.rhs)}")
     if not sheet.scalar:                # the gradients' values, after the equations
         from graphdraw.numeric.adjoint import symbol
-        from graphdraw.numeric.derivatives import latex_array
-        rows += [f"  {symbol(sheet.program, leaf.id, 'latex')[0]} &= "
-                 f"{latex_array(grads.gradient[leaf.id])}" for leaf in sheet.params]
-    out = sheet.output[1]
-    value = grads.vals[sheet.program.output]
-    where = (f", where ${out} = {latex_number(float(value))}$" if getattr(value, "ndim", 0) == 0
-             else "")
+        displays += [f"  {symbol(sheet.program, leaf.id, 'latex')[0]} &= "
+                     f"{latex_array(grads.gradient[leaf.id])}" for leaf in sheet.params]
+    forward = [f"  {latex} &= {latex_array(value)}" for _, latex, value in sheet.forward()]
     return [r"\section*{Solutions}",
             r"\textbf{a)} The computation graph: a node per name, each edge labelled with "
             r"its local derivative.",
-            r"\begin{center}", r"\resizebox{\linewidth}{!}{%", picture.rstrip("\n") + "}",
-            r"\end{center}",
+            r"\begin{center}",
+            r"\begin{adjustbox}{max width=\linewidth, max totalheight=0.8\textheight}",
+            picture.rstrip("\n"), r"\end{adjustbox}", r"\end{center}",
+            r"\textbf{c)} The forward pass at the values of (c), the value of every node:",
+            r"\begin{align*}", " \\\\\n".join(forward), r"\end{align*}",
             (rf"\textbf{{b)}} and \textbf{{c)}} One formula per parameter entry "
-             rf"({sheet.entry_count()} in all), and its value at the values of (c){where}:"
+             rf"({sheet.entry_count()} in all), and its value at the values of (c):"
              if sheet.scalar else
              rf"\textbf{{b)}} and \textbf{{c)}} The backward equations from the output down "
              rf"(one of this model's ops is not written one entry at a time), then the "
-             rf"gradients at the values of (c){where}:"),
-            r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+             rf"gradients at the values of (c):")] + \
+        [line for d in displays for line in (r"\begin{align*}", d, r"\end{align*}")]
 
 
 def _aligned(latex: str) -> str:

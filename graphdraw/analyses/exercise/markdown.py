@@ -10,7 +10,7 @@ def write(sheet: Sheet, *, solutions: bool = False, title: str | None = None) ->
     """The exercise sheet, and with `solutions` its solution key."""
     out = sheet.output[1]
     lines = [f"# {title or 'Exercise: computation graphs'}", "",
-             f"Consider the following model (`{sheet.source_name}`):", ""]
+             f"Consider the following model (`{text.model_name(sheet)}`):", ""]
     lines += [f"$${latex}$$" for _, latex in sheet.equations] + [""]
     lines += [text.where(sheet)] + ([""] + [f"- {line}" for line in sheet.functions]
                                     if sheet.functions else []) + [""]
@@ -42,6 +42,9 @@ def _solutions(sheet: Sheet, out: str) -> list[str]:
         t, h = (graph.nodes[n].get("label_latex") or n for n in (tail, head))
         lines.append(f"| ${t} \\to {h}$ | $\\partial {h}/\\partial {t} = "
                      f"{data.get('local_grad_latex') or '?'}$ |")
+    lines += ["", "**c)** The forward pass at the values of (c), the value of every node:", "",
+              "| node | value |", "|---|---|"]
+    lines += [f"| ${latex}$ | {_number(value)} |" for _, latex, value in sheet.forward()]
     grads = sheet.gradients
     if not sheet.scalar:
         lines += ["", "**b)** The backward equations, from the output down (this model's "

@@ -57,6 +57,14 @@ class Sheet:
     def params(self) -> list[Leaf]:
         return [leaf for leaf in self.leaves if leaf.role == "param"]
 
+    def forward(self) -> list[tuple[str, str, object]]:
+        """The forward pass of (c): each named node's value, in the model's order, the
+        output last: (pretty, latex, value)."""
+        vals = self.gradients.vals
+        return [(d["label"], d.get("label_latex") or d["label"], vals[n])
+                for n, d in self.graph.nodes(data=True)
+                if d.get("op") is not None and d.get("label") and n in vals]
+
     def entry_count(self) -> int:
         """How many partial derivatives part (b) asks for: one per scalar parameter."""
         return sum(_size(leaf.shape) for leaf in self.params)

@@ -5,6 +5,12 @@ from __future__ import annotations
 from graphdraw.analyses.exercise.sheet import ROLES, Sheet, shape_words
 
 
+def model_name(sheet: Sheet) -> str:
+    """The model file's name without its folders ('mlp.gd'), or '<example xor>'."""
+    name = sheet.source_name
+    return name if name.startswith("<") else name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def where(sheet: Sheet) -> str:
     """'where $x$ (a vector of 2) is the input, ... and $W_i$ (...), ... are the parameters'."""
     parts = []
