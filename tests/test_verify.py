@@ -324,3 +324,29 @@ def test_a_per_sample_claim_for_a_summed_derivative():
     assert result.exit_code == EXIT_CLAIM
     assert "yours has a value per sample n, and ∂L/∂b_o sums over the samples: write Σ_n" \
         in result.output
+
+
+README_RUNS = [
+    ["--claim", RIGHT_W_O],
+    ["--claim", "∂L/∂W_o = (ŷ − y) z", "--claim", "∂L/∂b_o = (y − ŷ) ŷ (1 − ŷ)",
+     "--claim", "∂L/∂W_i = x"],
+    ["--claim", "∂L/∂b_a = (ŷ − y) ŷ (1 − ŷ) W_o[1] z[1] (1 − z[1])",
+     "--claim", "∂L/∂a = ∂L/∂z · z", "--claim", "∂L/∂b_o = ŷ (1 − ŷ)"],
+]
+
+
+@pytest.mark.parametrize("args", README_RUNS)
+def test_the_readme_shows_real_output(args):
+    from pathlib import Path
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert run(*args).output in readme
+
+
+def test_the_readmes_answers_file_grades_as_shown(tmp_path, monkeypatch):
+    from pathlib import Path
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("# Exercise 6.2(b): ∂L/∂ each parameter\n")
+    answers = readme[start:readme.index("```", start)]
+    (tmp_path / "answers.txt").write_text(answers, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("--answers", "answers.txt").output in readme
