@@ -350,3 +350,13 @@ def test_the_readmes_answers_file_grades_as_shown(tmp_path, monkeypatch):
     (tmp_path / "answers.txt").write_text(answers, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert run("--answers", "answers.txt").output in readme
+
+
+def test_an_answers_file_with_a_bom_crlf_and_tabs(tmp_path):
+    path = tmp_path / "answers.txt"
+    path.write_bytes("\ufeff# answers\r\n\t∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)\r\n∂L/∂b_o = (ŷ − yy)\r\n"
+                     .encode("utf-8"))
+    result = run("--answers", str(path))
+    assert result.exit_code == EXIT_CLAIM
+    assert "score: 1/2; wrong: ∂L/∂b_o (line 3)" in result.output
+    assert f"{path}:3:16: error: 'yy' is not a name of the model" in result.output
