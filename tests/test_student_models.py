@@ -56,7 +56,7 @@ def test_check_agrees_with_torch(name):
 
 
 def test_entries_of_a_value_under_a_sum_over_samples_are_refused():
-    with pytest.raises(SourceError, match="O is a value of the model"):
+    with pytest.raises(SourceError, match="O is also a value of the model"):
         parser.parse(read("attn", "tex"), syntax="latex")
 
 
@@ -71,3 +71,11 @@ def test_one_over_m_before_a_sum_over_i_counts_the_samples():
     assert program.nodes["m"].counts == "i" and program.plates == {"i": "m"}
     result = CliRunner().invoke(cli, ["grads", os.path.join(HERE, "logreg_l2.gd")])
     assert "∂L/∂m" not in result.stdout and "(1 / m) (1 − y_i)" in result.stdout
+
+
+def test_a_per_sample_leaf_beside_a_parameter_of_the_same_name_is_refused():
+    text = r"L = \frac{1}{2}\|X w - y\|^2 + \frac{\lambda}{2}\sum_i w_i^2"
+    with pytest.raises(SourceError, match="'w_i' reads as data per sample i"):
+        parser.parse(text, syntax="latex")
+    fixed = parser.parse(text.replace(r"\sum_i w_i", r"\sum_j w_j"), syntax="latex")
+    assert "w_i" not in fixed.nodes and not fixed.plates

@@ -82,7 +82,6 @@ class Builder:
             raise self._two_es(tok, self.euler_at)
         plate = self.reading.sample_index if self.reading.per_sample(name, role) else None
         if plate is not None and role is None:
-            _not_an_entry(self, name, tok, plate)
             role = "input"              # data given per sample: no gradient unless asked
         counts = self.reading.counts.get(name) if role is None else None
         if counts is not None:
@@ -261,13 +260,16 @@ class Builder:
         return node
 
 
-def _not_an_entry(builder: Builder, name: str, tok: Token, index: str) -> None:
-    """O_i after `O = A V`: the subscript of Σ_i marks samples, so O_i would be a new
-    leaf beside O; the text means O's entries. Refused, never read as a second value."""
+def not_an_entry(builder: Builder, name: str, tok: Token, index: str) -> None:
+    """O_i after `O = A V`, w_i beside the parameter w: the subscript of Σ_i marks samples,
+    so O_i would be a new leaf of data beside O; the text means O's entries. Refused, never
+    read as a second value (parser.py asks once every statement is read)."""
     head, *subs = name.split("_")
     base = "_".join([head, *(sub for sub in subs if sub != index)])
-    if base != name and base in builder.bound:
+    if base != name and (base in builder.bound or base in builder.nodes):
         raise builder.error(f"'{tok.text}' reads as data per sample {index} (the index of "
-                           f"Σ_{index}), but {names.pretty(base)} is a value of the model",
-                           tok, hint=f"for the sum of {names.pretty(base)}'s entries write "
-                           f"sum({base}); Σ_k (k, c or j) sums over a vector's entries")
+                            f"Σ_{index}), but {names.pretty(base)} is also a value of the "
+                            "model", tok,
+                            hint=f"for the sum of {names.pretty(base)}'s entries write "
+                                 f"sum({base}); Σ_k (k, c or j) sums over a vector's entries; "
+                                 f"declare `input {tok.text}` if it is data")

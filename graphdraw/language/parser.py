@@ -11,7 +11,7 @@ import difflib
 
 from graphdraw.errors import GraphdrawError, LimitError, Source, SourceError
 from graphdraw.language import latex, names, notes
-from graphdraw.language.builder import Builder
+from graphdraw.language.builder import Builder, not_an_entry
 from graphdraw.language.declarations import Declarations, is_declaration
 from graphdraw.language.expressions import ExpressionReader
 from graphdraw.language.latex.letters import note_plain_runs, split_runs
@@ -97,6 +97,9 @@ class Parser:
                              f"sample {index}; sum it over the samples", tok,
                              hint=f"for example: L = 1/2 Σ_{index} (ŷ_{index} − y_{index})²")
         self.reading.check_scripts()
+        for node in list(program.nodes.values()):
+            if node.is_leaf and node.plate and node.id not in self.declarations.declared:
+                not_an_entry(self.builder, node.id, self.builder.leaf_use[node.id], node.plate)
         if not self.latex:
             leaves = {n.id: self.builder.leaf_use[n.id] for n in program.nodes.values()
                       if n.is_leaf and n.role is None and n.id in self.builder.leaf_use}
