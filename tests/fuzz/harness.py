@@ -23,6 +23,7 @@ EXIT_CODES = {0, 2, 3, 4, 5, 6, 7}
 TIME_LIMIT = int(os.environ.get("GRAPHDRAW_FUZZ_SECONDS", "10"))   # per input
 PREVIOUS = b"previous contents\n"
 TRIED: collections.Counter = collections.Counter()     # inputs tried per command
+CODES: collections.Counter = collections.Counter()     # (command, exit code) of each run
 NON_FINITE = re.compile(r"(?<![\w.])(nan|-?inf|NaN|-?Infinity|∞)(?![\w])")
 DOT_CHECKS = int(os.environ.get("GRAPHDRAW_FUZZ_DOT", "1"))
 MEMORY_MB = int(os.environ.get("GRAPHDRAW_FUZZ_MEMORY_MB", "1024"))   # peak of the process
@@ -75,6 +76,7 @@ def run(args: list[str], files: dict[str, str | bytes] | None = None, *,
         if _peak_mb() > max(peak, MEMORY_MB):
             raise Finding(f"graphdraw {' '.join(args)[:300]} took the process past "
                           f"{MEMORY_MB} MB (peak {_peak_mb()} MB)")
+        CODES[f"{args[0]} {result.exit_code}"] += 1
         _check(args, result, here, before, output, json_out, model_text, files or {})
         return result.exit_code
 

@@ -69,7 +69,8 @@ def main() -> int:
                 with open(corpus / "findings.txt", "a", encoding="utf-8") as out:
                     out.write(text + "\n" + "-" * 72 + "\n")
         print(f"tried so far: {dict(harness.TRIED)}; findings: {len(findings)}", flush=True)
-    stats = {"minutes": opts.minutes, "tried": dict(harness.TRIED), "findings": len(findings)}
+    stats = {"minutes": opts.minutes, "tried": dict(harness.TRIED),
+             "exit_codes": dict(sorted(harness.CODES.items())), "findings": len(findings)}
     (corpus / "stats.json").write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(stats))
     return 1 if findings else 0
