@@ -385,3 +385,28 @@ def test_a_long_product_prints_in_linear_size():
     assert result.exit_code == 0, text
     assert len(text) < 400_000
     assert time.process_time() - start < 10
+
+
+@pytest.mark.torch
+@pytest.mark.slow
+def test_check_of_a_wide_model_stays_bounded():
+    """Found by the fuzzer: a hidden size of 159,916 took check past 10 s of finite
+    differences; their number now shrinks with the model's size."""
+    model = ("dim H = 159916\ninput x[3]\ntarget y[2]\nparam W_1[H, 3], b_1[H], W_2[2, H], b_2[2]\n"
+             "h = tanh(W_1 x + b_1)\nŷ = W_2 h + b_2\nL = mean((ŷ - y)^2)\n")
+    start = time.process_time()
+    result, text = run("check", "--no-structure", "-e", model)
+    assert result.exit_code == 0, text
+    assert time.process_time() - start < 10
+
+
+@pytest.mark.slow
+def test_training_on_many_rows_checks_the_layout_on_a_few(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n" + "".join(f"{i % 7},{i % 3}\n" for i in range(100_000)),
+                    encoding="utf-8")
+    start = time.process_time()
+    result, text = run("train", "--steps", "1", "--lr", "1e-12", "--no-files", "--data",
+                       str(data), "-e", "L = (w x + b - y)^2")
+    assert result.exit_code == 0, text
+    assert time.process_time() - start < 10

@@ -17,6 +17,7 @@ RTOL, ATOL = 1e-7, 1e-9
 FD_RTOL, FD_ATOL, FD_STEP = 1e-5, 1e-7, 1e-6
 FD_MAX = 256        # finite differences for at most this many entries of each leaf
 FD_LEAVES = 32      # … and of at most this many leaves, evenly spread (each walks the model)
+FD_WORK = 5_000_000  # … and entries × the model's values at most this (fewer for large models)
 
 
 @dataclass
@@ -114,6 +115,7 @@ def compare_gradients(program: Program, values: dict, *, rtol: float = RTOL,
     else:
         found = [None] * len(leaves)
     reports = []
+    fd_max = max(4, min(fd_max, FD_WORK // max(1, sum(int(np.size(v)) for v in vals.values()))))
     spread = {leaves[round(k)] for k in np.linspace(0, len(leaves) - 1, FD_LEAVES)} \
         if len(leaves) > FD_LEAVES else set(leaves)
     for leaf, torch_grad in zip(leaves, found):

@@ -47,6 +47,13 @@ class DataSet:
         """The data leaves' values of sample k (0-based)."""
         return {leaf: values[k] for leaf, values in self.columns.items()}
 
+    def head(self, count: int) -> "DataSet":
+        """The first `count` samples (all when there are fewer)."""
+        if count >= self.count:
+            return self
+        return DataSet({leaf: values[:count] for leaf, values in self.columns.items()},
+                       count, self.origin, self.in_model, self.ignored)
+
 
 def declared_data(program: Program) -> list[str]:
     """The declared inputs and targets of one sample (not values per sample of a plate)."""

@@ -16,6 +16,8 @@ from graphdraw.lazy import np
 from graphdraw.numeric import evaluate
 
 
+LAYOUT_SAMPLES = 64    # samples the stacked layout is checked on against the loop
+
 class TrainingError(GraphdrawError):
     """Training cannot go on (a NaN, an infinity), or its options do not fit the model."""
 
@@ -78,12 +80,15 @@ class Objective:
         sample's output correctly that way (checked here, at `theta`); else loop."""
         if self.data.in_model or self.data.count < 2:
             return self.layout
-        _, grads, outputs = self._loop(theta)
-        for layout in ("leading", "trailing"):
-            batch = self._batched(layout)
-            if self._batch_agrees(batch, theta, outputs, grads):
-                self._batch, self.layout = batch, layout
-                return layout
+        full, self.data = self.data, self.data.head(LAYOUT_SAMPLES)  # checked on the first
+        try:
+            _, grads, outputs = self._loop(theta)
+            agrees = [layout for layout in ("leading", "trailing")
+                      if self._batch_agrees(self._batched(layout), theta, outputs, grads)]
+        finally:
+            self.data = full
+        if agrees:
+            self._batch, self.layout = self._batched(agrees[0]), agrees[0]
         return self.layout
 
     def _batch_agrees(self, batch: tuple[Program, dict], theta: dict, outputs: list[float],
