@@ -404,3 +404,32 @@ def test_the_stepper_reads_in_a_browser_as_the_other_drawings_do(tmp_path):
         finally:
             context.close()
     assert result.texts > 100 and result.problems == []
+
+
+MLP = """input x[3]
+target y
+param W1[3, 4], b1[4], w2[4], b2
+h = tanh(W1ᵀ x + b1)
+ŷ = w2ᵀ h + b2
+L = 1/2 (ŷ − y)²
+"""
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.latex
+@pytest.mark.slow
+@pytest.mark.parametrize("rankdir", ["TB", "auto"])
+def test_beamer_slides_fit_the_picture_in_width_and_height(tmp_path, rankdir):
+    """Top to bottom, the picture scaled to the slide's width ran off its bottom."""
+    from test_tikz import HAS_LATEX, compile_tex
+    if not HAS_LATEX or not shutil.which("kpsewhich"):
+        pytest.skip("pdflatex is not installed (make test installs it)")
+    model, out = tmp_path / "mlp.gd", tmp_path / "steps.tex"
+    model.write_text(MLP, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["render", str(model), "--steps", "-f", "tikz",
+                                      "--style", "textbook", "--rankdir", rankdir,
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    log = compile_tex(tmp_path, "steps", out.read_text(encoding="ascii"))
+    assert "Overfull \\vbox" not in log and "Overfull \\hbox" not in log

@@ -84,9 +84,19 @@ def load_values(path: str) -> dict:
 def random_value(name: str, shape: tuple[int, ...], kind: str, seed: int):
     """A reproducible value for a leaf: the same name and seed give the same numbers."""
     rng = np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
-    if kind == "target":
+    if kind == "simplex" and shape:         # a probability vector (along the last axis)
+        drawn = rng.uniform(0.05, 1.0, size=shape)
+        return drawn / np.sum(drawn, axis=-1, keepdims=True)
+    if kind in ("target", "unit", "simplex"):
         return rng.uniform(0.0, 1.0, size=shape)
     return rng.uniform(-1.0, 1.0, size=shape)
+
+
+def leaf_kind(program: Program, node, domains: dict | None = None) -> str:
+    """How a leaf's random value is drawn: 'simplex' (a probability vector: cross_entropy's
+    target), 'unit' (in [0, 1]: bce's p and y), else its role (target, param, input)."""
+    domains = leaf_domains(program) if domains is None else domains
+    return domains.get(node.id) or node.role or "param"
 
 
 def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
@@ -98,7 +108,7 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
     samples = None
     total = sum(int(np.size(v)) for v in given.values())
     shapes = _inferred_shapes(program, given)
-    unit = _unit_leaves(program)
+    domains = leaf_domains(program)
     for node_id, node in leaves.items():
         if node.counts is not None:         # N of 1/N Σ_n: the number of samples
             from graphdraw.core.plates import count_value
@@ -108,7 +118,7 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
         elif node.default is not None:
             values[node_id] = np.array(node.default, dtype=float)
         else:
-            kind = "target" if node_id in unit else node.role or "param"
+            kind = leaf_kind(program, node, domains)
             shape = node.shape if node.shape is not None else shapes.get(node_id) or ()
             if node.plate is not None:      # one value per sample: a leading axis of samples
                 if samples is None:
@@ -128,17 +138,20 @@ def _entries(shape: tuple[int, ...], what: str) -> int:
     return count
 
 
-def _unit_leaves(program: Program) -> set[str]:
-    """Leaves that an op takes as probabilities (bce's p and y: its row's `unit` operands):
-    their random values are drawn from [0, 1], as targets' are."""
+def leaf_domains(program: Program) -> dict[str, str]:
+    """Leaves an op takes within a domain, as its table row says: 'unit' for probabilities
+    (bce's p and y: the row's `unit` operands, drawn from [0, 1]), 'simplex' for probability
+    vectors (cross_entropy's target: the row's `simplex` operands, entries summing to 1)."""
     from graphdraw import ops
-    found = set()
+    found: dict[str, str] = {}
     for node in program.nodes.values():
         if node.op is not None and node.op in ops.OPS:
-            for position in ops.OPS[node.op].extra.get("unit", ()):
-                arg = program.nodes[node.args[position]]
-                if arg.is_leaf:
-                    found.add(arg.id)
+            extra = ops.OPS[node.op].extra
+            for domain in ("unit", "simplex"):
+                for position in extra.get(domain, ()):
+                    arg = program.nodes[node.args[position]]
+                    if arg.is_leaf:
+                        found[arg.id] = domain
     return found
 
 

@@ -71,7 +71,8 @@ ROWS: tuple[Op, ...] = (
        aliases=("CrossEntropy", "CE", "cross_entropy_loss"), latex=r"\operatorname{CE}",
        torch=("LogSoftmaxBackward0", "MulBackward0", "SumBackward0", "NegBackward0",
               "DivBackward1"),
-       torch_forward=lambda z, y: T.nn.functional.cross_entropy(z, y)),
+       torch_forward=lambda z, y: T.nn.functional.cross_entropy(z, y),
+       extra={"simplex": (1,)}),
     Op("nll_loss", 2, "negative log-likelihood −Σ b ⊙ a of log-probabilities a and one-hot "
        "(or probability) targets b; of probabilities p: nll_loss(log(p), y)",
        ("-b", "-a"),

@@ -34,13 +34,15 @@ class Point:
 
 
 def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[Point], int]:
-    """The given point and `count` random ones (every leaf drawn again, declared values too;
+    """The given point and `count` random ones (every leaf drawn again, declared values too,
+    within the domain its op's row gives: a cross_entropy target is a probability vector;
     where the model has no value, the same point with every leaf made positive); (the points
     where the model has a value, how many were set aside for NaN or infinity)."""
     first = values_mod.leaf_values(program, given, seed)
     evaluate.check_shapes(program, first)
     out = [Point(first, evaluate.forward(program, first, shapes_checked=True))]
     skipped = 0
+    domains = values_mod.leaf_domains(program)
     for k in range(count):
         leaves = {}
         for node in program.nodes.values():
@@ -51,7 +53,8 @@ def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[P
                 leaves[node.id] = value
                 continue
             leaves[node.id] = values_mod.random_value(
-                node.id, np.shape(value), node.role or "param", 1_000_003 * (seed + 1) + k)
+                node.id, np.shape(value), values_mod.leaf_kind(program, node, domains),
+                1_000_003 * (seed + 1) + k)
         point = _point(program, leaves)
         if point is None:                     # log, sqrt, …: try the same point made positive
             point = _point(program, {k: np.abs(v) for k, v in leaves.items()})
