@@ -87,13 +87,11 @@ def test_answers_template_is_graded_all_right_by_verify(name, tmp_path):
     answers = tmp_path / "answers.txt"
     result = CliRunner().invoke(cli, ["exercise", "--example", name, "--answers-template",
                                       str(answers), "-o", str(tmp_path / "sheet.md")])
-    if not _sheet(name).scalar:         # softmax, norm, bce: no per-entry formulas
-        assert result.exit_code == 3 and "has no answers file" in result.output
-        assert not answers.exists()
-        return
     assert result.exit_code == 0, result.output
     lines = [ln for ln in answers.read_text().splitlines() if ln and not ln.startswith("#")]
-    assert len(lines) == _sheet(name).entry_count()
+    sheet = _sheet(name)
+    # softmax, norm, bce: no per-entry formulas, one whole-array claim a parameter
+    assert len(lines) == (sheet.entry_count() if sheet.scalar else len(sheet.params))
     assert f"verify --example {name} --answers FILE" in answers.read_text()
     if _sheet(name).program.plates:
         pytest.skip("verify does not handle a sum over samples (Σ_n) yet")
@@ -179,7 +177,7 @@ def test_the_sheet_says_how_to_hand_in_b_for_verify():
     micrograd = _run("--example", "micrograd").output
     assert "row first" not in micrograd and "verify --answers" in micrograd
     softmax = _run("--example", "softmax-regression").output
-    assert "verify --answers" not in softmax       # no per-entry formulas to check against
+    assert "as a whole array" in softmax           # no per-entry formulas: whole arrays
 
 
 def test_answers_template_to_standard_output_is_a_usage_error():
@@ -241,3 +239,37 @@ def test_the_key_gives_the_forward_values_part_c_asks_for():
     for _, latex, value in sheet.forward():
         assert f"| ${latex}$ | {show(value, 6)} |" in key, latex
     assert [pretty for pretty, _, _ in sheet.forward()] == ["a", "z", "ŷ", "L"]
+
+
+SOFTMAX = """input x[3]
+target y[4]
+param W[4, 3], b[4]
+z = W x + b
+L = cross_entropy(z, y)
+"""
+
+
+def test_softmax_sheet_defines_ce_and_its_answers_are_whole_arrays_verify_grades(tmp_path):
+    model, sheet, answers = tmp_path / "sm.gd", tmp_path / "s.md", tmp_path / "a.txt"
+    model.write_text(SOFTMAX, encoding="utf-8")
+    result = _run(str(model), "-o", str(sheet), "--answers-template", str(answers))
+    assert result.exit_code == 0, result.output
+    text = sheet.read_text(encoding="utf-8")
+    assert "\\operatorname{CE}(z, y)" in text
+    assert "- $\\operatorname{CE}(a, b)$ is the cross-entropy" in text
+    claims = [line for line in answers.read_text(encoding="utf-8").splitlines()
+              if not line.startswith("#")]
+    assert [c.split(" = ")[0] for c in claims] == ["∂L/∂b", "∂L/∂W"]
+    assert "(2 answers)" in result.output
+    graded = CliRunner().invoke(cli, ["verify", str(model), "--answers", str(answers)])
+    assert graded.exit_code == 0 and "score: 2/2" in graded.output, graded.output
+
+
+def test_a_vector_model_is_not_told_row_first_and_relu_is_spelt_as_the_model_shows():
+    logreg = _run("-e", "input x[2]\ntarget y\nparam w[2], b\np = σ(wᵀ x + b)\n"
+                  "L = -(y log(p) + (1 - y) log(1 - p))").output
+    assert "row first" not in logreg and "(number the entries from 1)" in logreg
+    assert "\\partial w[2] = " in logreg
+    relu = _run("-e", "input x[2]\ntarget y\nparam W[2, 3], c[3], v[3]\na = Wᵀ x + c\n"
+                "h = relu(a)\nŷ = vᵀ h\nL = (ŷ - y)^2").output
+    assert "\\operatorname{ReLU}(t)" in relu and "\\mathrm{relu}" not in relu

@@ -66,8 +66,10 @@ def exercise(model, inline, example, settings, values_file, seed, solutions, fmt
     if answers:
         hint = f"{source.path} " if source.path else (
             f"--example {example} " if example else "")
-        out.write_atomic(answers, answers_mod.write(sheet, hint).encode("utf-8"))
-        click.echo(f"wrote {answers} ({sheet.entry_count()} answers)", err=True)
+        claims = answers_mod.write(sheet, hint)
+        out.write_atomic(answers, claims.encode("utf-8"))
+        count = sum(1 for line in claims.splitlines() if line and not line.startswith("#"))
+        click.echo(f"wrote {answers} ({count} answers)", err=True)
     if output in (None, "-"):
         click.echo(text, nl=False)
         return

@@ -1,6 +1,6 @@
 """The solutions of part (b) as an answers file: what `graphdraw verify --answers` grades.
 
-One claim a line, `∂L/∂W_i[1,2] = …` in graphdraw's pretty notation (which its parser reads
+One claim a line, `∂L/∂W_i[1,2] = …` (or `∂L/∂b = …` for a whole array) in graphdraw's pretty notation (which its parser reads
 back), `#` comments. A teaching assistant hands out the sheet, students write the same
 lines, and verify grades them against backprop.
 """
@@ -11,17 +11,22 @@ from graphdraw.analyses.exercise.sheet import Sheet
 
 
 def write(sheet: Sheet, model_hint: str) -> str:
-    """The answers file of a sheet; `model_hint` is how to name the model to verify."""
-    from graphdraw.errors import GraphdrawError
+    """The answers file of a sheet; `model_hint` is how to name the model to verify. When
+    an op cannot be written one entry at a time, one whole-array claim a parameter
+    (∂L/∂b = …, written out in full), which verify grades the same way."""
     grads = sheet.gradients
-    if not sheet.scalar:
-        raise GraphdrawError("this model's derivatives cannot be written one entry at a time "
-                             "(grads --scalar cannot expand one of its ops), so it has no "
-                             "answers file",
-                             hint="leave --answers-template out; the sheet's key gives the "
-                                  "backward equations")
+    what = "each parameter entry" if sheet.scalar else "each parameter, as a whole array"
     lines = [f"# Solutions to (b) of the exercise on {sheet.source_name}: "
-             f"∂{sheet.output[0]}/∂ each parameter entry, one a line",
+             f"∂{sheet.output[0]}/∂ {what}, one a line",
              f"# grade a file like this one with: graphdraw verify {model_hint}--answers FILE"]
-    lines += [f"{e.lhs} = {e.rhs}" for e in grads.equations("pretty") if e.node in grads.entries]
+    if sheet.scalar:
+        lines += [f"{e.lhs} = {e.rhs}" for e in grads.equations("pretty")
+                  if e.node in grads.entries]
+    else:
+        from graphdraw.numeric import adjoint, evaluate
+        program = sheet.program
+        wanted = {leaf.id for leaf in sheet.params}
+        equations = adjoint.equations(program, grads.shapes, "pretty", inline=True,
+                                      wants=evaluate.needs_grad(program, wanted))
+        lines += [f"{e.lhs} = {e.rhs}" for e in equations if e.node in wanted]
     return "\n".join(lines) + "\n"

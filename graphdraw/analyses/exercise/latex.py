@@ -24,12 +24,11 @@ def write(sheet: Sheet, *, solutions: bool = False, title: str | None = None,
     body.append(" \\\\\n".join(f"  {_aligned(latex)}" for _, latex in sheet.equations))
     body += [r"\end{align*}", _words(text.where(sheet))]
     if sheet.functions:
-        body += [r"\begin{itemize}"] + [rf"\item {line}" for line in sheet.functions] + \
+        body += [r"\begin{itemize}"] + [rf"\item {_outside_math(line)}" for line in sheet.functions] + \
             [r"\end{itemize}"]
     body += [r"\begin{enumerate}", rf"\item[a)] {_words(text.part_a(sheet))}",
              rf"\item[b)] {_words(text.part_b(sheet))}"
-             + (" " + _words(text.hand_in(sheet, r"\texttt{graphdraw verify -{}-answers}"))
-                if sheet.scalar else ""),
+             + " " + _words(text.hand_in(sheet, r"\texttt{graphdraw verify -{}-answers}")),
              rf"\item[c)] {_words(text.part_c(sheet))}", r"\begin{center}",
              r"\begin{tabular}{ll}", r"leaf & value \\ \hline"]
     body += [rf"${leaf.latex}$ & ${_value(leaf.value, sheet.decimals)}$ \\"
@@ -86,6 +85,13 @@ def _aligned(latex: str) -> str:
 def _words(sentence: str) -> str:
     """A sentence of `text` (math already in $…$) for LaTeX: × and ∂ outside math."""
     return sentence.replace("×", r"$\times$").replace("∂", r"$\partial$")
+
+
+def _outside_math(line: str) -> str:
+    """A line of math in $…$ and Unicode words, for pdflatex: the words escaped."""
+    from graphdraw.formats.tikz import escape
+    parts = line.split("$")
+    return "$".join(escape(p) if i % 2 == 0 else p for i, p in enumerate(parts))
 
 
 def _value(value: object, decimals: int) -> str:

@@ -14,8 +14,7 @@ def write(sheet: Sheet, *, solutions: bool = False, title: str | None = None) ->
     lines += [f"$${latex}$$" for _, latex in sheet.equations] + [""]
     lines += [text.where(sheet)] + ([""] + [f"- {line}" for line in sheet.functions]
                                     if sheet.functions else []) + [""]
-    hand_in = (" " + text.hand_in(sheet, "`graphdraw verify --answers`")) if sheet.scalar \
-        else ""
+    hand_in = " " + text.hand_in(sheet, "`graphdraw verify --answers`")
     lines += [f"**a)** {text.part_a(sheet)}", "", f"**b)** {text.part_b(sheet)}{hand_in}", "",
               f"**c)** {text.part_c(sheet)}", "", "| leaf | value |", "|---|---|"]
     lines += [f"| ${leaf.latex}$ | {text.value_text(leaf.value, sheet.decimals)} |"

@@ -13,9 +13,10 @@ from graphdraw.numeric.derivatives import Gradients
 FUNCTIONS = {
     "sigmoid": r"$\sigma$ is the sigmoid function, $\sigma(t) = 1/(1 + e^{-t})$",
     "tanh": r"$\tanh$ is the hyperbolic tangent",
-    "relu": r"$\mathrm{relu}(t) = \max(0, t)$",
+    "relu": r"$\operatorname{ReLU}(t) = \max(0, t)$",
     "softmax": r"$\mathrm{softmax}$ normalises the exponentials of its argument to sum to 1",
 }
+KNOWN = {"exp", "log", "sqrt", "abs", "sin", "cos"}     # need no explaining on a sheet
 ROLES = {"input": "the input", "target": "the target"}
 MAX_ENTRIES = 64          # part (b) asks for one derivative per entry: a sheet, not a table
 
@@ -103,7 +104,7 @@ def make_sheet(program: Program, source_name: str, values: dict, *, decimals: in
     shapes = evaluate.check_shapes(program, rounded)
     leaves = []
     for node in program.nodes.values():
-        if node.is_leaf and node.id in rounded:
+        if node.is_leaf and node.id in rounded and node.role != "const":   # consts: the model's
             role = node.role if node.role in ("input", "target") else "param"
             leaves.append(Leaf(node.id, print_name(node, "pretty")[0],
                                print_name(node, "latex")[0], role,
@@ -111,8 +112,7 @@ def make_sheet(program: Program, source_name: str, values: dict, *, decimals: in
     equations = [(d.get("forward_pretty") or "", d.get("forward_latex") or "")
                  for n, d in graph.nodes(data=True)
                  if d.get("op") is not None and (d.get("label") or n == program.output)]
-    used = {node.op for node in program.nodes.values() if node.op is not None}
-    functions = [line for op, line in FUNCTIONS.items() if op in used]
+    functions = _functions(program)
     params = [leaf.id for leaf in leaves if leaf.role == "param"]
     if not params:
         from graphdraw.errors import GraphdrawError
@@ -145,6 +145,22 @@ def _gradients(program: Program, source_name: str, values: dict, params: list[st
         gradients = Gradients(program, source_name, values, params,
                               note="at the values of part (c)")
     return gradients
+
+
+def _functions(program: Program) -> list[str]:
+    """A line for each function the model calls (math in $…$, words in Unicode): the
+    sheet's own words for the common ones, else the op table's description."""
+    from graphdraw.ops.table import OPS
+    lines = []
+    for op in dict.fromkeys(n.op for n in program.nodes.values() if n.op is not None):
+        row = OPS.get(op)
+        if op in FUNCTIONS:
+            lines.append(FUNCTIONS[op])
+        elif row is not None and row.style == "call" and op not in KNOWN:
+            name = row.latex or rf"\operatorname{{{op}}}"
+            operands = ", ".join("abc"[:row.arity]) if 0 < row.arity <= 3 else "…"
+            lines.append(f"${name}({operands})$ is the {row.doc}")
+    return lines
 
 
 def _size(shape: tuple) -> int:

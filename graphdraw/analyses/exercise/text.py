@@ -43,15 +43,28 @@ def part_b(sheet: Sheet) -> str:
             f"derivatives of ${out}$ with respect to the model parameters. Consider that "
             f"{sheet.counting('latex')}. The partial derivatives should be with respect to "
             f"these {count} parameter{'s' if count != 1 else ''}"
-            + (" (number the entries from 1, row first)." if any(p.shape for p in sheet.params)
-               else "."))
+            + _numbering(sheet))
+
+
+def _numbering(sheet: Sheet) -> str:
+    """How entries are numbered: from 1, and row first only when there is a matrix."""
+    ranks = [len(p.shape) for p in sheet.params]
+    if max(ranks) >= 2:
+        return " (number the entries from 1, row first)."
+    return " (number the entries from 1)." if max(ranks) == 1 else "."
 
 
 def hand_in(sheet: Sheet, verify: str) -> str:
     """How to write the answers to (b) so that `verify` (its name as markup) can grade them."""
     out = sheet.output[1]
     leaf = next((p for p in sheet.params if p.shape), sheet.params[0])
-    index = "[" + ",".join(["1"] * (len(leaf.shape) - 1) + ["2"]) + "]" if leaf.shape else ""
+    if not sheet.scalar:        # an op not written entry by entry: whole arrays
+        return (f"Write the derivative with respect to each parameter as a whole array on a "
+                f"line of its own, as $\\partial {out}/\\partial {leaf.latex} = \\ldots$, in "
+                f"plain text or LaTeX, over the names of the model; {verify} checks such a "
+                f"file line by line.")
+    index = ("[" + ",".join(["1"] * (len(leaf.shape) - 1) + [str(min(2, leaf.shape[-1]))])
+             + "]" if leaf.shape else "")
     return (f"Write each partial derivative of (b) on a line of its own, as "
             f"$\\partial {out}/\\partial {leaf.latex}{index} = \\ldots$, in plain text or "
             f"LaTeX, over the names of the model; {verify} checks such a file line by line.")
