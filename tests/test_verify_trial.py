@@ -59,3 +59,33 @@ def test_simplex_draws_sum_to_one():
     for point in pts:
         assert abs(float(point.leaves["y"].sum()) - 1) < 1e-12
         assert (point.leaves["y"] >= 0).all()
+
+
+def test_a_value_that_does_not_depend_on_v():
+    result = run(SCALAR, "--claim", "∂y/∂w = 1")
+    assert result.exit_code == EXIT_CLAIM
+    assert "y does not depend on w: the derivative is 0" in result.output
+    assert "constant factor" not in result.output
+
+
+def test_a_reversed_derivative_asks_for_the_other_way_round():
+    result = run(SCALAR, "--claim", "∂w/∂L = 1")
+    assert result.exit_code == EXIT_CLAIM
+    assert "did you mean ∂L/∂w?" in result.output
+    assert "constant factor" not in result.output
+
+
+def test_a_constant_claim_does_not_give_the_answer_away():
+    result = run(SCALAR, "--claim", "∂L/∂x = 1")
+    assert result.exit_code == EXIT_CLAIM
+    assert "it is not the derivative: yours is a constant" in result.output
+    assert "x → (w · x) → (w · x + b) → (w · x + b − y) → L" in result.output
+    assert "missing the factor" not in result.output
+    assert "2 (w" not in result.output
+
+
+def test_a_missing_factor_is_the_named_nodes_derivative_with_constants_folded():
+    model = "input x[2]\ntarget y\nparam W_o[2], b_o\nŷ = σ(W_oᵀ x + b_o)\nL = 1/2 (ŷ − y)²\n"
+    result = run(model, "--claim", "∂L/∂b_o = ŷ (1 − ŷ)")
+    assert "missing the factor ŷ − y = ∂L/∂ŷ" in result.output
+    assert "constant factor" not in result.output

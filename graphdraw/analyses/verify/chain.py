@@ -248,7 +248,8 @@ def _product(local: dict, window: tuple):
     return out
 
 
-def _name(graph, node_id: str) -> str:
+def node_name(graph, node_id: str) -> str:
+    """A node as the person writes it: its name, else its formula in parentheses."""
     data = graph.nodes[node_id]
     if data.get("label"):
         return data["label"]
@@ -271,7 +272,7 @@ def _describe(model: Program, of: str, window: tuple) -> str:
         if len(texts) > 1:
             texts = [f"({t})" if " " in t else t for t in texts]
         factor = " · ".join(texts) or "1"
-    return f"{factor} = ∂{_name(graph, head)}/∂{_name(graph, tail)}"
+    return f"{factor} = ∂{node_name(graph, head)}/∂{node_name(graph, tail)}"
 
 
 def _folded(model: Program, of: str, node_id: str) -> str | None:

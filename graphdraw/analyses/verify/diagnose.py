@@ -22,17 +22,57 @@ def diagnose(program: Program, claim: Claim, sides: Sides, mismatch, shapes: dic
     first = _first_values(sides)
     if mismatch is not None:
         return _shape(program, claim, sides, mismatch)
+    unrelated = _unrelated(program, claim)
+    if unrelated:
+        return unrelated + "\n" + first
     for finder in (_transposed, _constant):
         found = finder(claim, sides)
         if found:
             return found + "\n" + first
-    for finder in (_given_only, lambda c, s: chain.missing_factor(program, c, s, shapes),
+    for finder in (_given_only, lambda c, s: _a_constant(program, c, s),
+                   lambda c, s: chain.missing_factor(program, c, s, shapes),
                    lambda c, s: paths.missing_paths(program, c, s, shapes),
                    lambda c, s: _swapped(program, c, s), _entries):
         found = finder(claim, sides)
         if found:
             return found + "\n" + first
     return "it is not the derivative\n" + first
+
+
+def _depends(program: Program, of: str, wrt: str) -> bool:
+    """Whether node `of` is computed from node `wrt` (or is it)."""
+    below = {wrt}
+    for node in program.nodes.values():
+        if any(a in below for a in node.args):
+            below.add(node.id)
+    return of in below
+
+
+def _unrelated(program: Program, claim: Claim) -> str | None:
+    """∂y/∂w where y is not computed from w: the derivative is 0; ∂w/∂L the wrong way round."""
+    if _depends(program, claim.of, claim.wrt):
+        return None
+    u, v = pretty_id(claim.of), pretty_id(claim.wrt)
+    if _depends(program, claim.wrt, claim.of):
+        return (f"reversed: {v} is computed from {u}, not {u} from {v}, so {claim.lhs_pretty} "
+                f"is 0 — did you mean ∂{v}/∂{u}?")
+    return f"{u} does not depend on {v}: the derivative is 0"
+
+
+def _a_constant(program: Program, claim: Claim, sides: Sides) -> str | None:
+    """A constant claimed for a derivative that changes with the values: not the derivative,
+    with the chain it goes through named (not its formula: that is --show-answer's)."""
+    if constant_of(sides.claims) is None or constant_of(sides.truths) is not None:
+        return None
+    route = chain.paths(program, claim.of, claim.wrt)
+    text = "it is not the derivative: yours is a constant, the derivative changes with the values"
+    if len(route) == 1 and len(route[0]) > 1:
+        from graphdraw.core import graph as graph_mod
+        graph = graph_mod.build(program, notations=("pretty",))
+        names = [chain.node_name(graph, tail) for tail, _, _ in route[0]] + [
+            pretty_id(claim.of)]
+        text += f"\nits chain rule runs along {' → '.join(names)}"
+    return text
 
 
 def _first_values(sides: Sides) -> str:
