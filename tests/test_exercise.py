@@ -273,3 +273,33 @@ def test_a_vector_model_is_not_told_row_first_and_relu_is_spelt_as_the_model_sho
     relu = _run("-e", "input x[2]\ntarget y\nparam W[2, 3], c[3], v[3]\na = Wᵀ x + c\n"
                 "h = relu(a)\nŷ = vᵀ h\nL = (ŷ - y)^2").output
     assert "\\operatorname{ReLU}(t)" in relu and "\\mathrm{relu}" not in relu
+
+
+RELU = """input x[2]
+target y
+param W[2, 3], c[3], v[3]
+a = Wᵀ x + c
+h = relu(a)
+ŷ = vᵀ h
+L = (ŷ - y)^2
+"""
+
+
+@pytest.mark.parametrize("decimals", ["0", "1"])
+def test_default_values_avoid_dead_relus_kinks_and_zero_derivatives(decimals):
+    from graphdraw.analyses.exercise import choose
+    from graphdraw.analyses.exercise.sheet import make_sheet as make
+    program = parser.parse(RELU, "relu.gd")
+    for seed in range(4):
+        result = _run("-e", RELU, "--seed", str(seed), "--decimals", decimals, "--solutions")
+        assert result.exit_code == 0, result.output
+        assert not re.search(r"(?<![\w.])-0(?![.\d])", result.output), result.output
+        table = result.output.split("| leaf | value |")[1]
+        given = {name: json.loads(value) for name, value in
+                 re.findall(r"\| \$(\w+)\$ \| (\[.*?\]|-?[\d.]+) \|", table)}
+        sheet = make(program, "relu.gd", given, decimals=int(decimals))
+        assert choose.faults(program, sheet.values) == 0, (seed, given)
+        assert any(v != 0 for v in sheet.gradients.entries.values())
+    # the values given are kept, even when degenerate
+    kept = _run("-e", RELU, "--set", "x=[0,0]", "--decimals", decimals).output
+    assert "| $x$ | [0, 0] |" in kept

@@ -56,6 +56,7 @@ def exercise(model, inline, example, settings, values_file, seed, solutions, fmt
         if path not in (None, "-"):
             out.check_target(path)
     source, program, leaf_values = load(model, inline, example, settings, values_file, seed)
+    leaf_values = _undegenerate(program, leaf_values, settings, values_file, seed, decimals)
     sheet = make_sheet(program, source.name, leaf_values, decimals=decimals)
     if fmt == "tex":
         from graphdraw.analyses.exercise import latex
@@ -76,6 +77,17 @@ def exercise(model, inline, example, settings, values_file, seed, solutions, fmt
     out.write_atomic(output, text.encode("utf-8"))
     click.echo(f"wrote {output} (exercise{' and solutions' if solutions else ''}, {fmt})",
                err=True)
+
+
+def _undegenerate(program, leaf_values, settings, values_file, seed, decimals) -> dict:
+    """The values drawn again from seed + 1, … when the seed's make a degenerate sheet (every
+    ReLU dead, a unit at a kink, every derivative 0); the values given are kept."""
+    from graphdraw.analyses.exercise import choose
+    from graphdraw.cli.options import given_values
+    from graphdraw.numeric import values as values_mod
+    given = given_values(settings, values_file)
+    return choose.choose(program, lambda k: leaf_values if k == 0 else
+                         values_mod.leaf_values(program, given, seed + k), decimals)
 
 
 def _format(fmt: str | None, output: str | None) -> str:

@@ -51,14 +51,14 @@ def _solutions(sheet: Sheet, timeout: float) -> list[str]:
     for e in grads.equations("latex"):
         if e.node in grads.entries:
             displays.append(f"  {e.lhs} &= {break_lines(e.rhs)} \\\\\n"
-                            f"  &= {latex_number(grads.entries[e.node])}")
+                            f"  &= {latex_number(grads.entries[e.node] + 0.0)}")
         elif not sheet.scalar:
             displays.append(f"  {e.lhs} &= {break_lines(e.rhs)}")
     if not sheet.scalar:                # the gradients' values, after the equations
         from graphdraw.numeric.adjoint import symbol
         displays += [f"  {symbol(sheet.program, leaf.id, 'latex')[0]} &= "
-                     f"{latex_array(grads.gradient[leaf.id])}" for leaf in sheet.params]
-    forward = [f"  {latex} &= {latex_array(value)}" for _, latex, value in sheet.forward()]
+                     f"{latex_array(_no_minus_zero(grads.gradient[leaf.id]))}" for leaf in sheet.params]
+    forward = [f"  {latex} &= {latex_array(_no_minus_zero(value))}" for _, latex, value in sheet.forward()]
     return [r"\section*{Solutions}",
             r"\textbf{a)} The computation graph: a node per name, each edge labelled with "
             r"its local derivative.",
@@ -92,6 +92,11 @@ def _outside_math(line: str) -> str:
     from graphdraw.formats.tikz import escape
     parts = line.split("$")
     return "$".join(escape(p) if i % 2 == 0 else p for i, p in enumerate(parts))
+
+
+def _no_minus_zero(value: object) -> object:
+    from graphdraw.lazy import np
+    return np.asarray(value, dtype=float) + 0.0
 
 
 def _value(value: object, decimals: int) -> str:

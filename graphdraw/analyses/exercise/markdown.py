@@ -62,11 +62,12 @@ def _solutions(sheet: Sheet, out: str) -> list[str]:
               "| entry | derivative |", "|---|---|"]
     for e in grads.equations("latex"):
         if e.node in grads.entries:
-            lines.append(f"| ${e.lhs}$ | {grads.entries[e.node]:.6g} |")
+            lines.append(f"| ${e.lhs}$ | {grads.entries[e.node] + 0.0:.6g} |")
     lines.append("")
     return lines
 
 
 def _number(value: object) -> str:
+    from graphdraw.lazy import np
     from graphdraw.numeric.numbers import show
-    return show(value, 6)
+    return show(np.asarray(value, dtype=float) + 0.0, 6)          # + 0.0: no −0
