@@ -71,7 +71,9 @@ def _latex_expr(leaves):
     return st.recursive(latex_leaves, extend, max_leaves=10)
 
 
-leaf_tokens = names | numbers | st.sampled_from(["x_n", "y_n", "W[1]", "_", "x'", "é"])
+# Mostly names and plain numbers, so that many models parse and reach the deeper stages.
+leaf_tokens = st.one_of(names, names, names, names, st.sampled_from(["2", "0.5", "1", "3"]),
+                        numbers, st.sampled_from(["x_n", "y_n", "W[1]", "_", "x'", "é"]))
 
 
 @st.composite
@@ -151,8 +153,10 @@ def set_options(draw) -> list[str]:
     """--set NAME=VALUE options, some malformed."""
     out = []
     for _ in range(draw(st.integers(0, 2))):
-        out += ["--set", draw(st.sampled_from([f"{draw(names)}={draw(json_values)}",
-                                               "=1", "x", "x=", f"x={'9' * 5000}"]))]
+        good = f"{draw(names)}={draw(st.sampled_from(['0.5', '[1, 2]', '-1', '[[1, 0], [0, 1]]']))}"
+        out += ["--set", draw(st.sampled_from([good, good, good, f"{draw(names)}="
+                                               f"{draw(json_values)}", "=1", "x", "x=",
+                                               f"x={'9' * 5000}"]))]
     return out
 
 
