@@ -13,9 +13,9 @@ from graphdraw.language import examples
 
 pytestmark = pytest.mark.dot
 
-# Today's floors (bench part g): the page-ready XOR figure keeps 6.3 pt, the worst example
-# (rnn) 4.3 pt. The goal is 8 pt and 6 pt: raise these as the figures get there.
-XOR_FLOOR, FLOOR = 6.0, 4.0
+# bench part (g): the XOR figure keeps 9.1 pt, the worst example (rnn, two unrolled steps)
+# 5.9 pt, just short of the 6 pt goal; the others keep 6 pt or more.
+XOR_FLOOR, FLOOR, BELOW = 8.0, 6.0, {"rnn": 5.8}
 PAGE_READY = {"style": "named", "rankdir": "auto", "legend": "compact"}
 
 
@@ -46,7 +46,7 @@ def test_the_page_ready_xor_figure_keeps_its_text_on_a_page():
 
 @pytest.mark.parametrize("name", examples.names())
 def test_every_examples_page_ready_figure_keeps_its_text_on_a_page(name):
-    assert measure.fit_dot(Graph.example(name).dot(**PAGE_READY)).text >= FLOOR
+    assert measure.fit_dot(Graph.example(name).dot(**PAGE_READY)).text >= BELOW.get(name, FLOOR)
 
 
 def test_fit_sizes_the_svg_and_reports_its_smallest_text():

@@ -160,7 +160,7 @@ def test_named_node_shows_name_forward_and_shape():
     assert '<FONT POINT-SIZE="20"><i>a</i></FONT>' in line
     # W_iᵀ is stacked (T above i) between the cells "a = W" and " x + b_a"
     assert '<FONT POINT-SIZE="12"><i>a</i> = <i>W</i></FONT>' in line
-    assert ('<FONT POINT-SIZE="12"> <i>x</i> + <i>b</i><sub><FONT POINT-SIZE="8.4">a</FONT>'
+    assert ('<FONT POINT-SIZE="12"> <i>x</i> + <i>b</i><sub><FONT POINT-SIZE="10">a</FONT>'
             '</sub></FONT>') in line
     assert "2</FONT>" in line
     w = next(ln for ln in node_lines(source) if ln.startswith("\tW_i ["))
@@ -169,12 +169,12 @@ def test_named_node_shows_name_forward_and_shape():
 
 def test_scripts_are_set_smaller():
     source = draw.to_dot(build("xor"))
-    assert '<sub><FONT POINT-SIZE="14">i</FONT></sub>' in source   # W_i as a name (20 pt)
-    assert '<sup><FONT POINT-SIZE="7.7">T</FONT></sup>' in source   # xᵀ on an edge (11 pt)
+    assert '<sub><FONT POINT-SIZE="16">i</FONT></sub>' in source   # W_i as a name (20 pt)
+    assert '<sup><FONT POINT-SIZE="10">T</FONT></sup>' in source   # xᵀ on an edge (12 pt)
     # W_iᵀ in a 12 pt expression: T stacked above i, both at 70%, no <sub>/<sup> shift
-    assert ('<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.4">T</FONT></TD></TR>'
-            '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.4">i</FONT></TD></TR>') in source
-    assert "<sub><FONT POINT-SIZE=\"8.4\">i</FONT></sub><sup>" not in source
+    assert ('<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">T</FONT></TD></TR>'
+            '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">i</FONT></TD></TR>') in source
+    assert "<sub><FONT POINT-SIZE=\"10\">i</FONT></sub><sup>" not in source
 
 
 def test_unnamed_and_constant_nodes():
@@ -232,7 +232,7 @@ def test_edges_carry_local_derivatives():
     edge = next(ln for ln in source.splitlines() if ln.startswith("\ta -> z "))
     grad = g.edges["a", "z", 0]["local_grad_html"]
     assert "<i>z</i>" in grad and "(1 − <i>z</i>)" in grad
-    assert f'label=<<FONT POINT-SIZE="11">{grad}</FONT>>' in edge
+    assert f'label=<<FONT POINT-SIZE="12">{grad}</FONT>>' in edge
 
 
 def test_edges_from_constants_are_dashed_without_label():

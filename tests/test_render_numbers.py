@@ -310,16 +310,16 @@ def test_script_pair_is_stacked_and_the_rest_stays_text():
     cells = re.findall(r"<TD>(<FONT[^>]*>.*?</FONT>)</TD>", line)
     assert cells == ['<FONT POINT-SIZE="12"><i>W</i></FONT>',
                      '<FONT POINT-SIZE="12"> <i>z</i></FONT>']
-    assert ('<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.4">T</FONT></TD></TR>'
-            '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.4">o</FONT></TD></TR>') in line
+    assert ('<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">T</FONT></TD></TR>'
+            '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">o</FONT></TD></TR>') in line
     # no pair: exactly the old text
     assert labels.line("<i>x</i><sup>T</sup>", 11) == labels.font("<i>x</i><sup>T</sup>", 11)
 
 
 def test_stacked_line_reopens_open_tags_and_merges_superscripts():
     line = labels.line("<b><i>W</i><sub>i</sub><sup>T</sup><sup>T</sup> x</b>", 10)
-    assert '<FONT POINT-SIZE="7"><b>TT</b></FONT>' in line          # Wᵢᵀᵀ: one stack
-    assert '<FONT POINT-SIZE="7"><b>i</b></FONT>' in line
+    assert '<FONT POINT-SIZE="8"><b>TT</b></FONT>' in line          # Wᵢᵀᵀ: one stack
+    assert '<FONT POINT-SIZE="8"><b>i</b></FONT>' in line
     assert "<b><i>W</i></b>" in line and "<b> x</b>" in line
     for cell in re.findall(r'<FONT POINT-SIZE="[\d.]+">(.*?)</FONT>', line):
         assert labels.balanced(cell), cell

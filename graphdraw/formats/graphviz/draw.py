@@ -21,7 +21,7 @@ from graphdraw.core.named import view as named_view
 from graphdraw.formats.graphviz import labels
 from graphdraw.formats.graphviz import nodes
 from graphdraw.formats.graphviz import stepped
-from graphdraw.formats.graphviz.labels import (EDGE_NUMBER_SIZE, EXPR_SIZE, NAME_SIZE,  # noqa: F401
+from graphdraw.formats.graphviz.labels import (EDGE_NUMBER_SIZE, EDGE_SIZE, EXPR_SIZE, NAME_SIZE,  # noqa: F401
                                       NUMBER_SIZE, SMALL_SIZE)
 from graphdraw.formats.graphviz.measure import size_attribute
 from graphdraw.formats.graphviz.layout import ENGINES, count_nodes, layout  # noqa: F401
@@ -237,7 +237,7 @@ class _Drawing:
         if not grad:
             return None
         self.labelled = True
-        symbolic = labels.line(grad, SMALL_SIZE + 1)
+        symbolic = labels.line(grad, EDGE_SIZE)
         value = (self.numbers.get("local") or {}).get((tail, head, data.get("arg", key)))
         if len(data.get("via") or ((tail, head, key),)) != 1:
             value = None        # a composed derivative: the numbers are those of single steps

@@ -14,10 +14,21 @@ import unicodedata
 
 NAME_SIZE = 20               # a named value's name
 EXPR_SIZE = 12               # forward computations, unnamed values
-SMALL_SIZE = 10              # shapes, edge labels, legend
+SMALL_SIZE = 10              # shapes, legend
+EDGE_SIZE = 12               # the local derivatives on edges
 NUMBER_SIZE = 10             # values and gradients in nodes
 EDGE_NUMBER_SIZE = 9         # local-derivative values, under the edge label
-SCRIPT_SCALE = 0.7           # sub- and superscripts relative to the text around them
+SCRIPT_SCALE = 0.8           # sub- and superscripts relative to the text around them
+
+
+def script_size(size: float) -> int:
+    """The size of a sub- or superscript in text of `size`: a whole number of points, as
+    dot draws only those (it would draw 8.4 as 8).
+
+    >>> script_size(12), script_size(11), script_size(20)
+    (10, 9, 16)
+    """
+    return max(1, round(size * SCRIPT_SCALE))
 
 TAG = re.compile(r"<(/?)(i|b|u|o|s|sub|sup)>|<br/>|&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);",
                  re.IGNORECASE)
@@ -90,7 +101,7 @@ def font(content: str, size: float, color: str | None = None) -> str:
     script here is 70% of the level around it.
 
     >>> font("<i>W</i><sub>i</sub>", 20)
-    '<FONT POINT-SIZE="20"><i>W</i><sub><FONT POINT-SIZE="14">i</FONT></sub></FONT>'
+    '<FONT POINT-SIZE="20"><i>W</i><sub><FONT POINT-SIZE="16">i</FONT></sub></FONT>'
     """
     color_attr = f' COLOR="{color}"' if color else ""
     sizes = [size]
@@ -102,7 +113,7 @@ def font(content: str, size: float, color: str | None = None) -> str:
         if closing:
             sizes.pop()
             return f"</FONT></{tag}>"
-        sizes.append(sizes[-1] * SCRIPT_SCALE)
+        sizes.append(script_size(sizes[-1]))
         return f'<{tag}><FONT POINT-SIZE="{sizes[-1]:.3g}">'
 
     return f'<FONT POINT-SIZE="{size:.3g}"{color_attr}>{TAG.sub(resize, content)}</FONT>'
@@ -149,7 +160,7 @@ def line(content: str, size: float, color: str | None = None, align: str = "cent
     out = []
     for cell in cells:
         if isinstance(cell, tuple):
-            top, bottom = (font(part, size * SCRIPT_SCALE, color) for part in cell[1])
+            top, bottom = (font(part, script_size(size), color) for part in cell[1])
             out.append(f'<TD>{PLAIN_TABLE}<TR><TD ALIGN="LEFT">{top}</TD></TR>'
                        f'<TR><TD ALIGN="LEFT">{bottom}</TD></TR></TABLE></TD>')
         elif cell:
