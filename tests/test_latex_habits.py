@@ -102,3 +102,25 @@ def test_cdot_of_two_bold_lowercase_vectors_is_their_dot_product(tex, plain):
 def test_the_dot_product_reading_is_a_note():
     program = parser.parse(r"y = \mathbf{w} \cdot \mathbf{x}", syntax="latex")
     assert any("as the dot product wᵀ" in n for n in program.notes)
+
+
+@pytest.mark.parametrize("tex, plain", [
+    (r"\hat{y}^{(i)} = \sigma(\mathbf{w}^{(2)T} \mathbf{a}^{(1)} + b^{(2)})",
+     "y_hat_i = σ(w_2ᵀ a_1 + b_2)"),
+    (r"L = W^{(2)T} a", "L = W_2ᵀ a"),
+    (r"L = \theta^{(1)T} x", "L = θ_1ᵀ x"),
+    (r"L = \mathbf{w}^{(2)\top} x", "L = w_2ᵀ x"),
+    (r"L = \mathbf{w}^{(2)\intercal} x", "L = w_2ᵀ x"),
+    (r"L = w^{(2)'} x", "L = w_2ᵀ x"),
+    (r"L = w^{( 2 ) T} x", "L = w_2ᵀ x"),
+    (r"L = w^T x + w^\top x", "L = wᵀ x + wᵀ x"),
+])
+def test_a_label_then_a_transpose_is_the_transposed_label(tex, plain):
+    same_graph(tex, plain)
+
+
+def test_a_transposed_label_is_never_a_power_nor_a_new_parameter_and_says_so():
+    program = parser.parse(r"L = \mathbf{w}^{(2)T} \mathbf{a}^{(1)}", syntax="latex")
+    assert "pow" not in {n.op for n in program.nodes.values()}
+    assert "T" not in program.nodes
+    assert any("(w_2)ᵀ" in note for note in program.notes)

@@ -19,7 +19,8 @@ _SUBSCRIPT = re.compile(r"[^\W_][\w,]*")
 _SHIFTED = re.compile(r"([^\W\d_]\w*)\s*([-−+])\s*(\d+)")     # t-1, t+1: a name plus or minus
 _FROM_ONE = re.compile(r"([A-Za-z])\s*=\s*1")                  # n=1 of Σ_{n=1}^N
 BOLD = {"\\mathbf", "\\boldsymbol", "\\bm", "\\vec", "\\mathbfit", "\\pmb"}
-_LABEL = re.compile(r"\(\s*([^\W_]\w*)\s*\)")          # x^{(i)}, W^{(2)}: a label, not a power
+# x^{(i)}, W^{(2)}: a label, not a power; w^{(2)T}, w^{(2)\top}, w^{(2)'}: a label, then a transpose
+_LABEL = re.compile(r"\(\s*([^\W_]\w*)\s*\)\s*(T|ᵀ|'|′)?")
 # What a group's placeholder will become, so that no space is put after it: W^T, \exp{a}.
 _OPENS_AS = {"func": "(", "num": "(", "den": "(", "sup": "^"}
 
@@ -140,7 +141,7 @@ class Groups:
     def _sup(self, frame: Frame, atom: str | None, off: int) -> None:
         label = _LABEL.fullmatch(self.out.content(frame.start).strip())
         if label:
-            self._label(frame, label.group(1))
+            self._label(frame, label.group(1), bool(label.group(2)))
         elif atom in ("T", "ᵀ"):
             self._collapse(frame, "ᵀ")
         elif atom:
@@ -148,15 +149,21 @@ class Groups:
         else:
             self.out.wrap(frame.start, "^(", ")", off)
 
-    def _label(self, frame: Frame, label: str) -> None:
+    def _label(self, frame: Frame, label: str, transposed: bool = False) -> None:
         """x^{(i)}, W^{(2)}: in ML notation a superscript in parentheses labels the name (the
-        sample i, the layer 2); it becomes a subscript, so x^{(i)} is x_i. Never a power."""
+        sample i, the layer 2); it becomes a subscript, so x^{(i)} is x_i. Never a power.
+        A transpose after the label (w^{(2)T}, w^{(2)\top}) transposes the labelled name."""
         before = self._before(frame)
         if not re.search(r"\w$", before):
             raise self.error(f"^{{({label})}} labels a name, as in x^{{({label})}}; for a power "
                              f"write ^{{{label}}}", frame.off)
         head = re.search(r"\w+$", before).group(0)
-        self._collapse(frame, f"_{label}")
+        self._collapse(frame, f"_{label}" + ("ᵀ" if transposed else ""))
+        if transposed:
+            self.out.note(f"label:{label}T", f"read '{head}^{{({label})T}}' as the transpose of "
+                          f"the name {head}_{label}: ({head}_{label})ᵀ (a label, then a "
+                          f"transpose; never a power)", frame.off)
+            return
         self.out.note(f"label:{label}", f"read '{head}^{{({label})}}' as the name {head}_{label} "
                       f"(a label such as a sample or a layer, not a power); write "
                       f"{head}^{{{label}}} for a power", frame.off)
