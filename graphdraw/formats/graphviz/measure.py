@@ -116,9 +116,13 @@ def choose_rankdir(make_dot, nodes: int, box: tuple[float, float] = PAGE, *,
     from graphdraw.errors import GraphdrawError as ToolMissing
     if nodes > AUTO_LIMIT:
         return "LR"
-    try:
-        sizes = {rankdir: fit_dot(make_dot(rankdir), box, timeout=timeout).text
-                 for rankdir in ("LR", "TB")}
+    from concurrent.futures import ThreadPoolExecutor
+    sources = {rankdir: make_dot(rankdir) for rankdir in ("LR", "TB")}
+    try:        # the two layouts are two dot processes, run at the same time
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = dict(zip(sources, pool.map(
+                lambda source: fit_dot(source, box, timeout=timeout).text, sources.values())))
     except ToolMissing:
         return "LR"
+    sizes = found
     return "TB" if sizes["TB"] > sizes["LR"] * 1.02 else "LR"
