@@ -214,8 +214,8 @@ def test_the_sheets_answers_get_6_of_8(tmp_path):
 
 def test_an_unreadable_answer_is_graded_wrong_with_its_error(tmp_path):
     path = tmp_path / "answers.txt"
-    path.write_text("∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)\n∂L/∂b_o = (ŷ − yy)\n", encoding="utf-8")
-    result = run("--answers", str(path))
+    path.write_text("∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)\n∂L/∂b_a = (ŷ − yy)\n", encoding="utf-8")
+    result = run("--answers", str(path), "--only-answered")
     assert result.exit_code == EXIT_CLAIM
     assert "score: 1/2" in result.output
     assert f"{path}:2:16: error: 'yy' is not a name of the model" in result.output
@@ -224,8 +224,10 @@ def test_an_unreadable_answer_is_graded_wrong_with_its_error(tmp_path):
 def test_an_empty_or_missing_answers_file(tmp_path):
     path = tmp_path / "answers.txt"
     path.write_text("# nothing yet\n\n", encoding="utf-8")
-    assert run("--answers", str(path)).exit_code == EXIT_INPUT
-    assert run("--answers", str(tmp_path / "none.txt")).exit_code == EXIT_INPUT
+    empty = run("--answers", str(path))
+    assert empty.exit_code == EXIT_CLAIM                   # a score of 0, not a broken model
+    assert "holds no claims" in empty.output and "score: 0/8" in empty.output
+    assert run("--answers", str(tmp_path / "none.txt")).exit_code == 2     # a bad option
 
 
 @pytest.mark.parametrize("claim", [
@@ -274,7 +276,7 @@ def test_an_answers_file_in_latex_align_rows(tmp_path):
                     "  \\frac{\\partial L}{\\partial W_{o}[2]} &= \\left(\\hat{y} - y\\right) "
                     "\\, z[2] \\\\   % forgot the sigmoid\n"
                     "\\end{align*}\n", encoding="utf-8")
-    result = run("--answers", str(path))
+    result = run("--answers", str(path), "--only-answered")
     assert result.exit_code == EXIT_CLAIM, result.output
     assert "score: 1/2; wrong: ∂L/∂W_o[2] (line 3)" in result.output
     assert "cannot be read" not in result.output
@@ -354,9 +356,9 @@ def test_the_readmes_answers_file_grades_as_shown(tmp_path, monkeypatch):
 
 def test_an_answers_file_with_a_bom_crlf_and_tabs(tmp_path):
     path = tmp_path / "answers.txt"
-    path.write_bytes("\ufeff# answers\r\n\t∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)\r\n∂L/∂b_o = (ŷ − yy)\r\n"
+    path.write_bytes("\ufeff# answers\r\n\t∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)\r\n∂L/∂b_a = (ŷ − yy)\r\n"
                      .encode("utf-8"))
-    result = run("--answers", str(path))
+    result = run("--answers", str(path), "--only-answered")
     assert result.exit_code == EXIT_CLAIM
-    assert "score: 1/2; wrong: ∂L/∂b_o (line 3)" in result.output
+    assert "score: 1/2; wrong: ∂L/∂b_a (line 3)" in result.output
     assert f"{path}:3:16: error: 'yy' is not a name of the model" in result.output

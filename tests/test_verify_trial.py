@@ -89,3 +89,87 @@ def test_a_missing_factor_is_the_named_nodes_derivative_with_constants_folded():
     result = run(model, "--claim", "∂L/∂b_o = ŷ (1 − ŷ)")
     assert "missing the factor ŷ − y = ∂L/∂ŷ" in result.output
     assert "constant factor" not in result.output
+
+
+def answers(tmp_path, text: str):
+    path = tmp_path / "answers.txt"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_an_incomplete_answers_file_lists_what_is_not_answered(tmp_path):
+    path = answers(tmp_path, "∂L/∂b2 = ŷ − y\n")
+    result = run(MLP, "--answers", path)
+    assert result.exit_code == EXIT_CLAIM, result.output
+    assert "score: 1/21; not answered: W1[1,1], W1[1,2]" in result.output
+    only = run(MLP, "--answers", path, "--only-answered")
+    assert only.exit_code == 0, only.output
+    assert "score: 1/1: every claim holds" in only.output
+
+
+def test_prose_lines_are_skipped_and_a_twice_answered_entry_counts_once(tmp_path):
+    path = answers(tmp_path, "Student: Alice, group 3\n(b)\n∂L/∂b2 = y − ŷ\n∂L/∂b2 = ŷ − y\n"
+                             "∂L/∂w2 = (ŷ − y) h\n")
+    result = run(MLP, "--answers", path, "--only-answered")
+    assert result.exit_code == 0, result.output
+    assert "skipped 2 lines that are not a claim (lines 1, 2)" in result.output
+    assert "answered twice, the last line graded: ∂L/∂b2 (line 3, again on line 4)" in \
+        result.output
+    assert "score: 2/2: every claim holds" in result.output
+
+
+def test_an_empty_answers_file_scores_zero(tmp_path):
+    result = run(MLP, "--answers", answers(tmp_path, "# nothing yet\n"))
+    assert result.exit_code == EXIT_CLAIM, result.output
+    assert "holds no claims" in result.output
+    assert "score: 0/21" in result.output
+
+
+def test_a_missing_answers_file_is_a_usage_error(tmp_path):
+    result = run(MLP, "--answers", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 2
+    assert "no such answers file" in result.output
+
+
+def test_grads_markdown_is_an_answers_file(tmp_path):
+    md = CliRunner().invoke(cli, ["grads", "-e", MLP, "--scalar", "--format", "markdown"])
+    assert md.exit_code == 0, md.output
+    result = run(MLP, "--answers", answers(tmp_path, md.output))
+    assert result.exit_code == 0, result.output
+    assert "score: 21/21: every claim holds" in result.output
+
+
+def test_an_unreadable_latex_answer_shows_its_left_side_plainly(tmp_path):
+    path = answers(tmp_path, r"\frac{\partial L}{\partial b2} &= \hat{y} - y + \nope" + "\n")
+    result = run(MLP, "--answers", path, "--only-answered", "--json")
+    data = json.loads(result.output)
+    claim = data["claims"][0]
+    assert claim["of"] == "L" and claim["wrt"] == "b2"
+    assert "&" not in claim["claim"]
+    text = run(MLP, "--answers", path, "--only-answered").output
+    assert "∂L/∂b2 (line 1)" in text
+
+
+def test_json_with_a_malformed_claim_is_json():
+    result = run(MLP, "--claim", "∂L/∂b2 = (", "--json")
+    assert result.exit_code == 3
+    data = json.loads(result.output)
+    assert data["ok"] is False and "operand is missing" in data["error"]
+
+
+def test_one_point_is_said_in_the_singular():
+    result = run(MLP, "--claim", "∂L/∂b2 = ŷ − y", "--points", "0")
+    assert "holds at the one point" in result.output
+
+
+def test_the_readme_shows_an_incomplete_answers_file(tmp_path, monkeypatch):
+    from pathlib import Path
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    (tmp_path / "alice.txt").write_text(
+        "Student: Alice, group 3\n(b)\n"
+        "∂L/∂W_i[1,1] = (ŷ − y) ŷ (1 − ŷ) W_o[1] z[1] (1 − z[1]) x[1]\n"
+        "∂L/∂b_o = (y − ŷ) ŷ (1 − ŷ)\n∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["verify", "--answers", "alice.txt"])
+    assert result.exit_code == EXIT_CLAIM
+    assert result.output in readme

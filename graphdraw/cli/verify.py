@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 
@@ -19,13 +20,16 @@ from graphdraw.cli.options import given_values, model_options, value_options
 @click.option("--answers", "answers_file", metavar="FILE",
               help="A file of claims, one a line (# and % start comments), graded as a table "
                    "with a score.")
+@click.option("--only-answered", is_flag=True,
+              help="With --answers: grade only the claims in the file (by default the "
+                   "parameters' entries it does not answer count as wrong and are listed).")
 @click.option("--points", type=click.IntRange(min=0, max=10_000), default=100,
               show_default=True, help="How many random points both sides are compared at, "
                                       "besides the given values.")
 @click.option("--show-answer", is_flag=True, help="Also print the right formula.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
 def verify(model, inline, example, settings, values_file, seed, claim_texts, answers_file,
-           points, show_answer, as_json) -> None:
+           only_answered, points, show_answer, as_json) -> None:
     """Check a derivative worked out by hand against graphdraw's own.
 
     A claim is ∂U/∂V = EXPR, with U and V names of the model and EXPR in graphdraw's
@@ -43,27 +47,49 @@ def verify(model, inline, example, settings, values_file, seed, claim_texts, ans
       graphdraw verify --answers answers.txt       # a graded table and a score
       graphdraw verify --claim '∂L/∂b_a = 0' --show-answer --json
     """
-    from graphdraw.analyses.verify import answers as answers_mod
-    from graphdraw.analyses.verify.report import to_text, verify as run
-    from graphdraw.errors import EXIT_CLAIM, Source
-    from graphdraw.language import parser
-    from graphdraw.language.source import read_model
+    from graphdraw.analyses.verify.report import to_text
+    from graphdraw.errors import EXIT_CLAIM, GraphdrawError, Source
     if not claim_texts and not answers_file:
         raise click.UsageError("give a claim to check: --claim '∂L/∂b_o = …' or --answers "
                                "FILE")
-    source = read_model(model, inline, example)
-    program = parser.parse(source.text, source.name)
+    if answers_file and not os.path.isfile(answers_file):
+        raise click.BadParameter(f"no such answers file: {answers_file}",
+                                 param_hint="--answers")
     texts = [(text, Source(text, "<claim>" if len(claim_texts) == 1 else f"<claim {k}>"),
               1, 0) for k, text in enumerate(claim_texts, start=1)]
-    if answers_file:
-        texts += answers_mod.read_answers(answers_file)
-    note = (f"{'--set/--values and ' if settings or values_file else ''}seed {seed}")
-    result = run(program, given_values(settings, values_file), texts, count=points,
-                 seed=seed, show_answer=show_answer, keep_going=bool(answers_file),
-                 source_name=source.name, note=note, answers=answers_file)
+    try:
+        result = _run(model, inline, example, settings, values_file, seed, texts,
+                      answers_file, only_answered, points, show_answer)
+    except GraphdrawError as exc:
+        if not as_json:
+            raise
+        from graphdraw.errors import user_message
+        click.echo(json.dumps({"ok": False, "error": user_message(exc)}, ensure_ascii=False,
+                              indent=1))
+        click.get_current_context().exit(exc.exit_code)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(to_text(result), nl=False)
     if not result.ok:
         click.get_current_context().exit(EXIT_CLAIM)
+
+
+def _run(model, inline, example, settings, values_file, seed, texts, answers_file,
+         only_answered, points, show_answer):
+    """Read the model and the answers file, and verify every claim."""
+    from graphdraw.analyses.verify import answers as answers_mod
+    from graphdraw.analyses.verify.report import verify as run
+    from graphdraw.language import parser
+    from graphdraw.language.source import read_model
+    source = read_model(model, inline, example)
+    program = parser.parse(source.text, source.name)
+    prose: list[int] = []
+    if answers_file:
+        found, prose = answers_mod.read_answers(answers_file)
+        texts = texts + found
+    note = (f"{'--set/--values and ' if settings or values_file else ''}seed {seed}")
+    return run(program, given_values(settings, values_file), texts, count=points,
+               seed=seed, show_answer=show_answer, keep_going=bool(answers_file),
+               source_name=source.name, note=note, answers=answers_file, prose=prose,
+               complete=bool(answers_file) and not only_answered)

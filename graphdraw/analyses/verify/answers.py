@@ -7,8 +7,10 @@ import re
 from graphdraw.errors import GraphdrawError, Source
 
 
-def read_answers(path: str) -> list[tuple[str, Source, int, int]]:
-    """The claims of an answers file: (text, the file as a Source, line, start column).
+def read_answers(path: str) -> tuple[list[tuple[str, Source, int, int]], list[int]]:
+    """The claims of an answers file: (text, the file as a Source, line, start column); and
+    the numbers of the lines skipped as prose (a name, "(b)", a Markdown heading: a line that
+    does not begin with a derivative ∂…, d…/d…, \\frac{\\partial …} or \\partial).
 
     A line's text from a # or a % on is a comment (a LaTeX \\% is kept); blank lines and the
     lines of a LaTeX document around the claims (\\begin{align*}, \\section{…}) are skipped;
@@ -25,15 +27,21 @@ def read_answers(path: str) -> list[tuple[str, Source, int, int]]:
         raise GraphdrawError(f"cannot read the answers file {path}: "
                              f"{exc.strerror or type(exc).__name__}") from None
     source = Source(text, path)
-    out = []
+    out, prose = [], []
     for number, line in enumerate(source.text.split("\n"), start=1):
         span = _claim_span(line)
-        if span is not None:
-            out.append((line[span[0]:span[1]], source, number, span[0]))
-    if not out:
-        raise GraphdrawError(f"{path} holds no claims",
-                             hint="write one claim a line, e.g. ∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ)")
-    return out
+        if span is None:
+            continue
+        if not _DERIVATIVE.match(line[span[0]:span[1]]):
+            prose.append(number)
+            continue
+        out.append((line[span[0]:span[1]], source, number, span[0]))
+    return out, prose
+
+
+# How a claim begins: ∂L/…, 𝜕L/…, dL/db, \frac{\partial …}{…}, \partial L / …, \mathrm{d}L/…
+_DERIVATIVE = re.compile(r"\s*(∂|𝜕|\\partial|\\[dt]?frac\b|\\mathrm\{d\}|"
+                         r"d[^\s/=]+\s*/\s*d)")
 
 
 def _claim_span(line: str) -> tuple[int, int] | None:

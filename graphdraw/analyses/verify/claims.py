@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graphdraw.errors import Source
+from graphdraw.errors import GraphdrawError, Source
 from graphdraw.language.program import Program
 from graphdraw.analyses.verify.expression import expression
 from graphdraw.analyses.verify.lookup import (EXAMPLE, INDEX, ClaimError, Piece, check_index,
                                               describe, entry_text, node_of, pretty_id)
 
-__all__ = ["Claim", "ClaimError", "read_claim", "describe", "entry_text", "pretty_id"]
+__all__ = ["Claim", "ClaimError", "read_claim", "read_lhs", "describe", "entry_text", "pretty_id"]
 _PARTIAL = ("∂", "𝜕", r"\partial")
 
 
@@ -69,6 +69,21 @@ def read_claim(model: Program, shapes: dict, text: str, source: Source, line: in
                                              (of, wrt, index), samples)
     where = "the claim" if source.name.startswith("<") else f"{source.name}:{line}"
     return Claim(text.strip(), where, of, wrt, index, program, leaves, one_by_one)
+
+
+def read_lhs(model: Program, shapes: dict, text: str, source: Source, line: int = 1,
+             start: int = 0) -> tuple | None:
+    """(U, V, V's entry) of a claim whose right side could not be read, or None."""
+    equals = _top_level(text, "=")
+    if equals < 0:
+        return None
+    end = equals
+    while end > 0 and (text[end - 1].isspace() or text[end - 1] == "&"):
+        end -= 1
+    try:
+        return _lhs(model, shapes, Piece(source, line, start, text), end)
+    except GraphdrawError:
+        return None
 
 
 def _top_level(text: str, char: str, start: int = 0, end: int | None = None) -> int:
