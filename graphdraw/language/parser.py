@@ -19,6 +19,7 @@ from graphdraw.language.lexer import Token, _token, tokenize
 from graphdraw.language.program import Node, Program
 from graphdraw.language.reading import Reading
 from graphdraw.language.source import requested_syntax
+from graphdraw.language.superscripts import label_superscripts
 from graphdraw.lazy import gc_paused
 
 MAX_TOKENS = 2_000_000
@@ -58,6 +59,8 @@ class Parser:
                 | {names.canonical(s[0].text) for s in assignments if s[0].kind == "NAME"}
             assignments = [s[:2] + split_runs(s[2:], keep, self.reading.note)
                            for s in assignments]
+        known = {names.canonical(n) for n in self.declarations.declared} | self.program.dims.keys()
+        assignments = label_superscripts(assignments, known, self.reading.note)
         for stmt in assignments:
             self._assignment(stmt)
         if not any(n.op is not None or n.name for n in self.program.nodes.values()

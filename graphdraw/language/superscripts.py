@@ -1,0 +1,75 @@
+"""Superscripts that label a name: the W^Q, W^K, W^V of attention are three matrices, not powers.
+
+Before the statements are read, `NAME ^ E` becomes the one name NAME_E (W^Q is W_Q, shown
+W_Q), with a note, when the exponent E is a name and
+- a single capital letter (not T, a transpose) on a capital name (a matrix), not declared
+  `param`/`input` nor a size (`dim`): in ML texts such a superscript labels the matrix;
+- or a name the model assigns in this statement or a later one (`Q = X W^Q`): as a power it
+  would be used before it has a value.
+A number, or a declared parameter or input (`param n` then `x^n`), stays a power.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graphdraw.language import names
+from graphdraw.language.lexer import Token
+from graphdraw.language.reading import SAMPLE_SUM
+
+
+def label_superscripts(statements: list[list[Token]], known: set[str],
+                       note: Callable[[str, str, Token], None]) -> list[list[Token]]:
+    """The statements with `W ^ Q` read as the name W_Q where Q labels W (see the module)."""
+    heads = [names.canonical(s[0].text) if s and s[0].kind == "NAME" else "" for s in statements]
+    out = []
+    for at, stmt in enumerate(statements):
+        later = set(heads[at:])
+        out.append(_statement(stmt, known, later, note))
+    return out
+
+
+def _statement(stmt: list[Token], known: set[str], later: set[str],
+               note: Callable[[str, str, Token], None]) -> list[Token]:
+    result: list[Token] = []
+    i = 0
+    while i < len(stmt):
+        tok = stmt[i]
+        if i >= 2 and tok.kind == "^" and i + 1 < len(stmt) and _labels(
+                stmt[i - 1], stmt[i + 1], stmt[i + 2] if i + 2 < len(stmt) else None,
+                known, later):
+            head, label = result.pop(), stmt[i + 1]
+            merged = Token("NAME", f"{head.text}_{label.text}", head.line, head.col,
+                           head.spaced)
+            result.append(merged)
+            _note(head, label, merged, note)
+            i += 2
+            continue
+        result.append(tok)
+        i += 1
+    return result
+
+
+def _labels(head: Token, exponent: Token, after: Token | None, known: set[str],
+            later: set[str]) -> bool:
+    """Whether `head ^ exponent` labels head rather than raising it to a power."""
+    if head.kind != "NAME" or exponent.kind != "NAME" or SAMPLE_SUM.fullmatch(head.text):
+        return False
+    if after is not None and after.kind in ("(", "^", "_"):
+        return False              # W^f(x), W^a^b: an expression, not a label
+    name = names.canonical(exponent.text)
+    if name in known:
+        return False              # a declared parameter or input, or a size: a power
+    capital = len(exponent.text) == 1 and exponent.text.isupper() and exponent.text != "T"
+    return (capital and head.text[0].isupper()) or name in later
+
+
+def _note(head: Token, label: Token, merged: Token,
+          note: Callable[[str, str, Token], None]) -> None:
+    text = (f"read '{head.text}^{label.text}' as the name {merged.text} (a superscript that "
+            f"labels a matrix, as the W^Q, W^K, W^V of attention; not a power); declare "
+            f"'param {label.text}' (a scalar) for a power")
+    if len(head.text) > 1 and head.text.isalpha() and head.text.isascii():
+        text += (f"; for the product of {' '.join(head.text[:-1])} and {head.text[-1]}"
+                 f"_{label.text} write {' '.join(head.text)}^{label.text} with spaces")
+    note(f"superscript:{merged.text}", text, head)
