@@ -173,3 +173,23 @@ def test_the_readme_shows_an_incomplete_answers_file(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["verify", "--answers", "alice.txt"])
     assert result.exit_code == EXIT_CLAIM
     assert result.output in readme
+
+
+def test_the_answers_template_records_the_sheets_values_and_verify_uses_them(tmp_path):
+    """A number copied from the key is judged at the sheet's values (--set x=[1,0] y=1),
+    not at seed 0's: right there, and then told it is a number, not a formula."""
+    template = tmp_path / "answers.txt"
+    made = CliRunner().invoke(cli, ["exercise", "--set", "x=[1,0]", "--set", "y=1",
+                                    "-o", str(tmp_path / "sheet.md"),
+                                    "--answers-template", str(template)])
+    assert made.exit_code == 0, made.output
+    text = template.read_text(encoding="utf-8")
+    assert "# values: " in text and " x=[1,0] " in text
+    graded = CliRunner().invoke(cli, ["verify", "--answers", str(template)])
+    assert graded.exit_code == 0, graded.output
+    assert "the values in" in graded.output
+    student = tmp_path / "student.txt"
+    values_line = next(line for line in text.splitlines() if line.startswith("# values:"))
+    student.write_text(values_line + "\n∂L/∂b_o = -0.0798568\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", "--answers", str(student), "--only-answered"])
+    assert "right at the given values but wrong at" in result.output, result.output

@@ -85,11 +85,14 @@ def _run(model, inline, example, settings, values_file, seed, texts, answers_fil
     source = read_model(model, inline, example)
     program = parser.parse(source.text, source.name)
     prose: list[int] = []
+    given, sheet = given_values(settings, values_file), {}
     if answers_file:
-        found, prose = answers_mod.read_answers(answers_file)
+        found, prose, sheet = answers_mod.read_answers(answers_file)
         texts = texts + found
-    note = (f"{'--set/--values and ' if settings or values_file else ''}seed {seed}")
-    return run(program, given_values(settings, values_file), texts, count=points,
+        given = {**sheet, **given}            # --set and --values win over the file's values
+    note = (f"{'--set/--values and ' if settings or values_file else ''}"
+            f"{'the values in ' + answers_file + ' and ' if sheet else ''}seed {seed}")
+    return run(program, given, texts, count=points,
                seed=seed, show_answer=show_answer, keep_going=bool(answers_file),
                source_name=source.name, note=note, answers=answers_file, prose=prose,
                complete=bool(answers_file) and not only_answered)

@@ -10,6 +10,15 @@ from __future__ import annotations
 from graphdraw.analyses.exercise.sheet import Sheet
 
 
+def _json(value) -> str:
+    """A value as --set takes it, without spaces: 1, -0.5, [1,0]."""
+    import json
+    import re
+    from graphdraw.lazy import np
+    text = json.dumps(np.asarray(value, dtype=float).tolist(), separators=(",", ":"))
+    return re.sub(r"(?<=\d)\.0(?=[,\]]|$)", "", text)
+
+
 def write(sheet: Sheet, model_hint: str) -> str:
     """The answers file of a sheet; `model_hint` is how to name the model to verify. When
     an op cannot be written one entry at a time, one whole-array claim a parameter
@@ -18,7 +27,10 @@ def write(sheet: Sheet, model_hint: str) -> str:
     what = "each parameter entry" if sheet.scalar else "each parameter, as a whole array"
     lines = [f"# Solutions to (b) of the exercise on {sheet.source_name}: "
              f"∂{sheet.output[0]}/∂ {what}, one a line",
-             f"# grade a file like this one with: graphdraw verify {model_hint}--answers FILE"]
+             f"# grade a file like this one with: graphdraw verify {model_hint}--answers FILE",
+             "# the sheet's values (verify reads them: a number copied from the key is judged "
+             "at them)",
+             "# values: " + " ".join(f"{leaf.id}={_json(leaf.value)}" for leaf in sheet.leaves)]
     if sheet.scalar:
         lines += [f"{e.lhs} = {e.rhs}" for e in grads.equations("pretty")
                   if e.node in grads.entries]

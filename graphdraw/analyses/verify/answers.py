@@ -7,10 +7,11 @@ import re
 from graphdraw.errors import GraphdrawError, Source
 
 
-def read_answers(path: str) -> tuple[list[tuple[str, Source, int, int]], list[int]]:
-    """The claims of an answers file: (text, the file as a Source, line, start column); and
-    the numbers of the lines skipped as prose (a name, "(b)", a Markdown heading: a line that
-    does not begin with a derivative ∂…, d…/d…, \\frac{\\partial …} or \\partial).
+def read_answers(path: str) -> tuple[list[tuple[str, Source, int, int]], list[int], dict]:
+    """The claims of an answers file: (text, the file as a Source, line, start column); the
+    numbers of the lines skipped as prose (a name, "(b)", a Markdown heading: a line that
+    does not begin with a derivative ∂…, d…/d…, \\frac{\\partial …} or \\partial); and the
+    values the sheet gave, from a comment `# values: x=[1,0] y=1` (as --set takes them).
 
     A line's text from a # or a % on is a comment (a LaTeX \\% is kept); blank lines and the
     lines of a LaTeX document around the claims (\\begin{align*}, \\section{…}) are skipped;
@@ -27,8 +28,13 @@ def read_answers(path: str) -> tuple[list[tuple[str, Source, int, int]], list[in
         raise GraphdrawError(f"cannot read the answers file {path}: "
                              f"{exc.strerror or type(exc).__name__}") from None
     source = Source(text, path)
-    out, prose = [], []
+    out, prose, given = [], [], {}
     for number, line in enumerate(source.text.split("\n"), start=1):
+        values = _VALUES.match(line)
+        if values:
+            from graphdraw.numeric.values import parse_set
+            given.update(parse_set(tuple(values.group(1).split())))
+            continue
         span = _claim_span(line)
         if span is None:
             continue
@@ -36,7 +42,11 @@ def read_answers(path: str) -> tuple[list[tuple[str, Source, int, int]], list[in
             prose.append(number)
             continue
         out.append((line[span[0]:span[1]], source, number, span[0]))
-    return out, prose
+    return out, prose, given
+
+
+# The sheet's values, which the exercise's answers template records: `# values: x=[1,0] y=1`
+_VALUES = re.compile(r"\s*[#%]\s*values:\s*(.*\S)\s*$")
 
 
 # How a claim begins: ∂L/…, 𝜕L/…, dL/db, \frac{\partial …}{…}, \partial L / …, \mathrm{d}L/…
