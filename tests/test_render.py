@@ -232,7 +232,7 @@ def test_edges_carry_local_derivatives():
     edge = next(ln for ln in source.splitlines() if ln.startswith("\ta -> z "))
     grad = g.edges["a", "z", 0]["local_grad_html"]
     assert "<i>z</i>" in grad and "(1 − <i>z</i>)" in grad
-    assert f'label=<<FONT POINT-SIZE="12">{grad}</FONT>>' in edge
+    assert f'<TD><FONT POINT-SIZE="12">{grad}</FONT></TD>' in edge and "label=<<TABLE" in edge
 
 
 def test_edges_from_constants_are_dashed_without_label():

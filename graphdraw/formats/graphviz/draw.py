@@ -36,6 +36,9 @@ from graphdraw.formats.graphviz.themes import (DEFAULT_STYLE, DEFAULT_THEME, DRA
                                       THEMES, Theme, font_name, theme_named)
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
+EDGE_LABEL_MARGIN = 3        # points of white around an edge's label, off every line
+VALUE_GAP = 2                # points between a local derivative and its value under it
+
 
 def to_digraph(graph: nx.MultiDiGraph, *, rankdir: str = "LR", title: str | None = None,
                edge_labels: bool = True, shapes: bool = True,
@@ -249,8 +252,11 @@ class _Drawing:
                                           self.look)
             numbers_cell = number_rows([("=", number_lines(value), colour)], EDGE_NUMBER_SIZE)
             symbolic = (f"{labels.PLAIN_TABLE}<TR><TD>{symbolic}</TD></TR>"
-                        f"<TR><TD>{numbers_cell}</TD></TR></TABLE>")
-        return f"<{symbolic}>"
+                        f'<TR><TD CELLPADDING="{VALUE_GAP}">{numbers_cell}</TD></TR></TABLE>')
+        # Graphviz puts an edge's label right against its line (beside it top to bottom):
+        # a margin all round keeps the line off the text.
+        return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" '
+                f'CELLPADDING="{EDGE_LABEL_MARGIN}"><TR><TD>{symbolic}</TD></TR></TABLE>>')
 
     def _legend(self) -> None:
         """The legend: the kinds of node drawn, then a key to everything else."""

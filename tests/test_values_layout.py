@@ -1,0 +1,75 @@
+"""Labels that can be read: no text on other text, no line through an edge's text, no node
+on a plate's border, in every picture of the gallery, measured from Graphviz's `-Tjson`.
+
+The clashes are counted by tests/label_clashes.py from the boxes Graphviz gives each run of
+text and the curves it gives each edge. Edge labels carry a margin (`EDGE_LABEL_MARGIN`), as
+Graphviz otherwise sets them against their own line; with the margin taken away, the same
+pictures clash again, which shows the count can fail.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import label_clashes
+from graphdraw import gallery
+from graphdraw.formats.graphviz import draw
+
+pytestmark = [pytest.mark.dot,
+              pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")]
+
+PICTURES = sorted(name for name in gallery.sources() if name.endswith(".dot"))
+# dot routes micrograd's long edge from b (to the last rebinding of d) through the label of
+# a's edge into a·b; only a wider rank separation (0.4 in) moves it.
+KNOWN = {"micrograd.dot": ["text on a line: 'b' (edge a->n%1)"]}
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return gallery.sources()
+
+
+@pytest.mark.parametrize("name", PICTURES)
+def test_no_label_of_the_gallery_clashes(sources, name):
+    layout = label_clashes.laid_out(sources[name]())
+    assert label_clashes.clashes(layout) == KNOWN.get(name, [])
+
+
+def test_without_the_margin_edge_values_touch_their_lines(sources, monkeypatch):
+    """The count sees what the margin cures: xor-values without it has a dozen clashes."""
+    monkeypatch.setattr(draw, "EDGE_LABEL_MARGIN", 0)
+    found = label_clashes.clashes(label_clashes.laid_out(sources["xor-values.dot"]()))
+    assert len(found) >= 10 and all(c.startswith("text on a line") for c in found)
+    assert "text on a line: '1' (edge W_i->n%1)" in found       # a derivative on its line
+
+
+def test_an_edge_value_sits_apart_under_its_derivative(sources):
+    """In `--show values` an edge label is two lines: the derivative, and its value smaller
+    and at least VALUE_GAP points under it."""
+    layout = label_clashes.laid_out(sources["xor-values.dot"]())
+    pairs = 0
+    for edge in layout["edges"]:
+        boxes = label_clashes.runs(edge.get("_ldraw_", []), "")
+        values = [box for box in boxes if box.text.startswith("=")]
+        if not values:
+            continue
+        pairs += 1
+        derivative = [box for box in boxes if box.top > values[0].top]
+        assert derivative, boxes
+        gap = min(box.bottom for box in derivative) - max(box.top for box in values)
+        assert gap >= draw.VALUE_GAP, (boxes, gap)
+    assert pairs >= 5
+
+
+def test_a_constant_on_a_plate_border_is_found():
+    """`on_borders` sees a node the plate's box runs through, and none in the gallery's plate."""
+    dot = ('digraph { subgraph cluster_p { a; b } c [label="2" shape=plain pos="0,0"] '
+           'a -> b; c -> b [constraint=false] }')
+    layout = label_clashes.laid_out(dot)
+    cluster = next(obj for obj in layout["objects"] if obj.get("name") == "cluster_p")
+    left, bottom, right, top = (float(v) for v in cluster["bb"].split(","))
+    node = next(obj for obj in layout["objects"] if obj.get("name") == "c")
+    node["pos"] = f"{right},{(bottom + top) / 2}"                 # moved onto the border
+    assert label_clashes.on_borders(layout) == ["node on a border: 'c' on cluster_p's"]
