@@ -124,3 +124,49 @@ def test_a_transposed_label_is_never_a_power_nor_a_new_parameter_and_says_so():
     assert "pow" not in {n.op for n in program.nodes.values()}
     assert "T" not in program.nodes
     assert any("(w_2)ᵀ" in note for note in program.notes)
+
+
+@pytest.mark.parametrize("tex, plain", [
+    (r"Q = XW^Q, \quad K = XW^K, \qquad V = XW^V \\ L = \sum(Q K^T V)",
+     "Q = X W^Q; K = X W^K; V = X W^V; L = sum(Q Kᵀ V)"),
+    (r"a = x^2; b = a + 1", "a = x^2; b = a + 1"),
+    (r"L = \max(a, \quad b)", "L = max(a, b)"),
+    (r"L = a + b, \quad", "L = a + b"),
+])
+def test_equations_separated_by_a_comma_and_quad_are_separate_statements(tex, plain):
+    same_graph(tex, plain)
+
+
+def test_a_comma_between_plain_equations_says_to_use_a_semicolon():
+    with pytest.raises(SourceError) as err:
+        parser.parse("a = x, b = y", syntax="plain")
+    assert "';'" in err.value.hint
+
+
+@pytest.mark.parametrize("tex, plain", [
+    (r"J = -\frac{1}{m}\sum_{i=1}^{m} y^{(i)} \log \sigma(\theta^T x^{(i)})",
+     "J = -(1/m) Σ_i^m y_i log(σ(θᵀ x_i))"),
+    (r"L = \log \sigma(z) x + \exp \tanh(a)", "L = log(σ(z)) x + exp(tanh(a))"),
+    (r"L = \log \sigma(z)^2", "L = (log(σ(z)))^2"),
+])
+def test_a_function_before_a_call_applies_to_the_call(tex, plain):
+    same_graph(tex, plain)
+
+
+@pytest.mark.parametrize("plain, called", [
+    ("ŷ = softmax(z)\nL = -Σ_k y_k log ŷ_k", "ŷ = softmax(z)\nL = -Σ_k y_k log(ŷ_k)"),
+    ("L = exp a + log σ(z)", "L = exp(a) + log(σ(z))"),
+])
+def test_plain_function_before_one_name_reads_as_in_latex(plain, called):
+    def shape(text):
+        g = graph.build(parser.parse(text, syntax="plain"), notations=("plain",))
+        return sorted((n, d["op"], d["shape"]) for n, d in g.nodes(data=True))
+    assert shape(plain) == shape(called)
+    assert any("(a function before one name)" in n
+               for n in parser.parse(plain, syntax="plain").notes)
+
+
+@pytest.mark.parametrize("plain", ["L = log x^2", "L = log 2 x", "L = log x y"])
+def test_plain_function_before_more_than_one_name_is_refused(plain):
+    with pytest.raises(SourceError, match="is a function: write log"):
+        parser.parse(plain, syntax="plain")

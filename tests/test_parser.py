@@ -369,9 +369,10 @@ def test_a_function_name_with_a_space_before_parentheses_is_still_a_call():
     assert rhs("sigmoid (x)") == ("sigmoid", "x")
 
 
-def test_a_function_name_without_arguments_is_an_error():
-    e = err("a = exp x")
+def test_a_function_name_before_more_than_one_name_is_an_error():
+    e = err("a = exp x y")
     assert (e.line, e.col) == (1, 5) and "exp(...)" in e.message
+    assert rhs("exp x") == ("exp", "x")          # before one name: exp(x), as LaTeX reads it
 
 
 def test_a_variable_may_share_a_functions_name():

@@ -248,7 +248,7 @@ class ExpressionReader:
         """A ')' or ',' after an operand; returns whether an operand is expected next."""
         self._pop_while(0, False)
         if not self.stack:
-            raise self.error(f"'{tok.text}' without a matching '('", tok)
+            raise _unmatched(self, tok)
         frame = self.stack[-1]
         if frame.closer == "NORM" and tok.kind != "NORM":
             raise self.error(f"this '{frame.tok.text}' is never closed", frame.tok,
@@ -304,6 +304,13 @@ class ExpressionReader:
             out.append((builder.apply(op_key, args, tok), at))
 
 
+def _unmatched(reader: ExpressionReader, tok: Token) -> Exception:
+    """A ')' or ',' outside any bracket: a ',' often separates two equations."""
+    hint = "write two equations on separate lines or separate them with ';'" \
+        if tok.kind == "," else None
+    return reader.error(f"'{tok.text}' without a matching '('", tok, hint=hint)
+
+
 def _entry_sum(reader: ExpressionReader, toks: list[Token], i: int) -> int:
     """`Σ_k TERM`: the sum over the entries k of a vector (the classes), i.e. the sum of
     TERM along its last axis; it binds as Σ_n does. Its bound (Σ_k^K) is only a label."""
@@ -320,20 +327,33 @@ def _entry_sum(reader: ExpressionReader, toks: list[Token], i: int) -> int:
 
 def _uncalled(reader: ExpressionReader, toks: list[Token], i: int,
               row: ops.Op) -> tuple[int, bool]:
-    r"""A function's name not followed by `(`: an error, except LaTeX's `\log \hat{y}_k`, a
-    function written before one name, which is the function of that name. Anything longer
+    r"""A function's name not followed by `(`: an error, except a function written before one
+    name (`log ŷ_k`, LaTeX's `\log \hat{y}_k`), which is the function of that name, and before
+    a call (`\log \sigma(z)`), which is the function of the call. Anything longer
     (`\log x^2`, `\log 2x`) is refused."""
     tok = toks[i]
-    if not reader.builder.reading.latex:
-        raise reader.error(f"'{tok.text}' is a function: write {tok.text}(...)", tok)
+    latex = reader.builder.reading.latex
     arg, after = toks[i + 1], toks[i + 2] if i + 2 < len(toks) else toks[i + 1]
     call = ops.call(row, 1)
+    inner = ops.FUNCTIONS.get(arg.text) if arg.kind == "NAME" else None
+    if call.arity == 1 and inner is not None and after.kind == "(" \
+            and names.canonical(arg.text) not in reader.builder.bound:
+        # \log \sigma(z): log of the call, applied as soon as the call is read.
+        reader.stack.append((call.name, tok, ops.OPS["pow"].prec + 1, True, 1))
+        reader.last_op = tok
+        return i + 1, True
     if arg.kind != "NAME" or SAMPLE_SUM.fullmatch(arg.text) or call.arity != 1 or \
-            after.kind in ("^", "SUPER", "TRANSPOSE", *OPERAND_START) or \
-            ops.FUNCTIONS.get(arg.text):
+            after.kind in ("^", "SUPER", "TRANSPOSE", *OPERAND_START) or inner is not None:
+        if not latex:
+            raise reader.error(f"'{tok.text}' is a function: write {tok.text}(...)", tok,
+                               hint=f"without parentheses only one name is read: "
+                                    f"{tok.text} x")
         raise reader.error(f"write the argument of \\{tok.text} in parentheses: "
                            f"\\{tok.text}(x) or \\{tok.text}{{x}}", tok,
                            hint=f"without them only one name is read: \\{tok.text} x")
+    if not latex:
+        reader.builder.reading.note(f"uncalled:{tok.text}", f"read '{tok.text} {arg.text}' as "
+                                    f"{tok.text}({arg.text}) (a function before one name)", tok)
     node = reader.builder.apply(call.name, [reader.builder.operand(arg)], tok)
     reader.out.append((node, tok))
     return i + 2, False

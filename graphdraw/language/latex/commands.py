@@ -2,6 +2,7 @@ r"""LaTeX commands: what each one the reader knows writes (\frac, \sigma, \mathb
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from graphdraw.errors import SourceError
@@ -33,6 +34,7 @@ class Commands:
                 (GREEK, self.greek),
                 (TRANSPOSES - {"T"}, lambda name, off: emit("ᵀ", off)),
                 (SPACES, lambda name, off: emit(SPACES[name], off)),
+                (("quad", "qquad"), self.quad),
                 (OPERATORS, lambda name, off: emit(OPERATORS[name], off)),
                 (FRACS, lambda name, off: self.groups.argument("num", "\\" + name, off)),
                 (FONTS, lambda name, off: self.groups.argument("font", "\\" + name, off)),
@@ -59,6 +61,14 @@ class Commands:
             raise self.error(f"the LaTeX command {shown(name)} is not supported", off,
                              hint="supported: " + SUPPORTED)
         handler(name, off)
+
+    def quad(self, name: str, off: int) -> None:
+        r"""`Q = XW^Q, \quad K = XW^K`: after a comma outside any bracket, \quad separates
+        two equations on one line; elsewhere it is a space."""
+        if not self.groups.stack and _after_top_level_comma(self.out.content(-1)):
+            self.math.end_statement(off)
+        else:
+            self.out.emit(" ", off)
 
     def greek(self, name: str, off: int) -> None:
         letter = GREEK[name]
@@ -171,3 +181,14 @@ def _bold_lowercase(text: str, off: int) -> bool:
     brace = text.find("{", off)
     rest = text[brace + 1:].lstrip() if brace >= 0 else ""
     return rest[:1].isalpha() and rest[:1].islower()
+
+
+def _after_top_level_comma(text: str) -> bool:
+    """Whether the statement written so far ends with a comma outside parentheses."""
+    statement = re.split(r"[;\n]", text)[-1].rstrip()
+    if not statement.endswith(","):
+        return False
+    depth = 0
+    for ch in statement:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(ch, 0)
+    return depth <= 0
