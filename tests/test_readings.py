@@ -183,7 +183,7 @@ def test_the_examples_read_without_notes(example):
 def test_latex_subscript_expressions_are_names():
     program = parse(r"h_{t} = \tanh(W_{hh} h_{t-1} + U x_{t+1} + b)")
     assert {"W_hh", "h_t_minus_1", "x_t_plus_1"} <= set(program.nodes)
-    assert names.pretty("h_t_minus_1") == "h_t−1"
+    assert names.pretty("h_t_minus_1") == "h_{t−1}"      # never h_t − 1
     assert names.html_name("x_t_plus_1") == "<i>x</i><sub>t+1</sub>"
     assert names.latex_name("h_t_minus_1") == "h_{t-1}"
 
@@ -193,7 +193,7 @@ def test_a_subscript_expression_renders():
                  r"param W[2, 2]" + "\n" + r"h_{t} = \tanh(W h_{t-1} + x_{t})")
     assert result.exit_code == 0, result.stderr
     labels = {n["id"]: n["label"] for n in json.loads(result.stdout)["nodes"]}
-    assert labels["h_t_minus_1"] == "h_t−1"
+    assert labels["h_t_minus_1"] == "h_{t−1}"
 
 
 # -- smaller breaks: x^0, a leaf rebound by a statement that reads it ---------------------------
@@ -298,3 +298,12 @@ def test_another_norm_s_subscript_is_refused():
     result = CliRunner().invoke(cli, ["grads", "-e", "L = ‖x‖_1"])
     assert result.exit_code == 3
     assert "the norm 1 is not one graphdraw knows" in result.output and "sum(abs(x))" in result.output
+
+
+def test_a_printed_shifted_subscript_reads_back_in_plain_text():
+    program = parse("param W[2, 2]\nh_t = tanh(W h_{t−1} + x_{t+1})", syntax="plain")
+    assert {"h_t_minus_1", "x_t_plus_1"} <= set(program.nodes)
+    result = run("grads", "--syntax", "plain", "-e", "param W[2, 2]\nh_t = tanh(W h_{t-1})\n"
+                 "L = sum(h_t)")
+    assert result.exit_code == 0, result.stderr
+    assert "∂L/∂h_{t−1} = " in result.stdout and "h_t−1" not in result.stdout + result.stderr

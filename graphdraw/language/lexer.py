@@ -100,6 +100,21 @@ def _simple_line(line: str, line_no: int, out: list[Token]) -> bool:
     return True
 
 
+_BRACED = re.compile(r"\{\s*([^\W_]\w*)\s*(?:([-−+])\s*(\d+)\s*)?\}")
+
+
+def _braced_subscript(source: Source, line: str, line_no: int, word: str,
+                      j: int) -> tuple[str, int]:
+    """`h_{t−1}`, as graphdraw prints a shifted subscript: the name h_t_minus_1."""
+    match = _BRACED.match(line, j)
+    if match is None:
+        raise SourceError("a subscript in braces is a name, or a name plus or minus a number, "
+                          "such as h_{t-1}", source=source, line=line_no, col=j + 1)
+    name, sign, number = match.groups()
+    shift = f"_{'plus' if sign == '+' else 'minus'}_{number}" if sign else ""
+    return word + name + shift, match.end()
+
+
 def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) -> None:
     i, n, spaced = 0, len(line), True
     while i < n:
@@ -125,6 +140,8 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
             word = unicodedata.normalize("NFC", line[i:j])
         else:
             j = 0
+        if j and word.endswith("_") and line.startswith("{", j):
+            word, j = _braced_subscript(source, line, line_no, word, j)
         if j:
             if word in PYTHON_WORDS and not _spells_lambda(word, line[j:]):
                 raise SourceError(f"'{word}' is Python, not part of an equation",

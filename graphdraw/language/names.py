@@ -108,8 +108,8 @@ def _greek(word: str) -> str:
 def pretty(ident: str, version: int = 0) -> str:
     """A name for terminals: ŷ, W_i, α₁, c′.
 
-    >>> pretty("y_hat"), pretty("W_i"), pretty("alpha_1"), pretty("c", 2)
-    ('ŷ', 'W_i', 'α₁', 'c″')
+    >>> pretty("y_hat"), pretty("W_i"), pretty("alpha_1"), pretty("c", 2), pretty("h_t_minus_1")
+    ('ŷ', 'W_i', 'α₁', 'c″', 'h_{t−1}')
     """
     if "_" not in ident:            # no hat, no subscript: as below, in fewer steps
         return unicodedata.normalize("NFC", _greek(ident)) + prime(version)
@@ -118,7 +118,9 @@ def pretty(ident: str, version: int = 0) -> str:
     text = unicodedata.normalize("NFC", text)
     if subs:
         sub = ",".join(_greek(s) for s in subs)
-        text += sub.translate(SUBSCRIPT_DIGITS) if sub.isdigit() else "_" + sub
+        shifted = any(c in sub for c in "−+")      # h_{t−1}: braces, never h_t − 1
+        text += sub.translate(SUBSCRIPT_DIGITS) if sub.isdigit() else \
+            ("_{" + sub + "}" if shifted else "_" + sub)
     return text + prime(version)
 
 
