@@ -122,6 +122,7 @@ def infer(program: Program, given: dict | None = None) -> Inferred:
     with gc_paused():          # many small acyclic objects: the collector only slows it
         problem = _Problem(program, given or {})
         problem.solve()
+        problem.check_scalings()
         return problem.result()
 
 
@@ -303,6 +304,24 @@ class _Problem:
             s.set_size(root, DEFAULT_SIZE)
         self.defaulted_sizes |= free
         return bool(free)
+
+    def check_scalings(self) -> None:
+        """`x yᵀ` was read as a scaling while x's shape was unknown: x a vector would make it
+        the outer product, which the reading did not choose, so it is refused, not guessed."""
+        s, nodes = self.s, self.program.nodes
+        for node in self.program.scalings:
+            if nodes.get(node.id) is not node:
+                continue
+            left, right = (s.rank(self.term[a]) for a in node.args)
+            if left and right == 1:
+                named = nodes[node.args[0]].name
+                what = f"{named or 'the left factor'} has shape " \
+                    f"{s.text(self.term[node.args[0]])}"
+                raise self._error(node, f"a vector times a row vector, read while shapes were "
+                                  f"unknown ({what}): an outer product or an elementwise one?",
+                                  "write outer(x, y) for the outer product (or declare the "
+                                  "vector's shape: a declared vector times yᵀ is the outer "
+                                  "product), x * yᵀ for the elementwise product")
 
     def result(self) -> Inferred:
         s, program = self.s, self.program

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from graphdraw import ops
 from graphdraw.language import axes, names
 from graphdraw.language.builder import Builder
-from graphdraw.language.juxtaposition import product, unknown_function
+from graphdraw.language.juxtaposition import product, unknown_function, unsure_scaling
 from graphdraw.language.lexer import SUPERSCRIPTS, Token
 from graphdraw.language.reading import SAMPLE_SUM
 
@@ -299,8 +299,13 @@ class ExpressionReader:
             if op_key == "pow" and args[0] == EULER:
                 op_key, args = "exp", args[1:]
             elif op_key == JUXT:
-                op_key = product(builder.info[args[0]], builder.info[args[1]],
-                                 builder.reading, tok)
+                left, right = builder.info[args[0]], builder.info[args[1]]
+                op_key = product(left, right, builder.reading, tok)
+                if op_key == "mul" and unsure_scaling(left, right):
+                    node = builder.apply(op_key, args, tok)
+                    builder.reading.program.scalings.append(builder.nodes[node])
+                    out.append((node, at))
+                    continue
             out.append((builder.apply(op_key, args, tok), at))
 
 

@@ -1,8 +1,9 @@
 """Juxtaposition: `W x` is a matrix product or a scaling, `name(` a call or a product.
 
 The parser decides from what it knows of each value while reading (`Info`): a declared or
-inferred shape, or, without one, whether the name looks like a matrix (a capital letter).
-See the README, "Juxtaposition".
+inferred shape, or, without one, whether the name looks like a matrix (a capital letter),
+and whether a vector is a row (`xᵀ`, also times a scalar): a row times a column is the inner
+product, a column times a row the outer product. See the README, "Juxtaposition".
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Info(NamedTuple):
     matrix: bool        # looks like a matrix (declared 2-D, transposed, or a capital name)
     scalar: bool        # known to be a scalar
     guess: str = ""     # the capital name that alone makes it look like a matrix (a note)
+    row: bool = False   # a row vector: a vector's transpose, or a scalar multiple of one
 
 
 SCALAR = Info((), matrix=False, scalar=True)
@@ -31,10 +33,20 @@ SCALAR = Info((), matrix=False, scalar=True)
 
 def product(left: Info, right: Info, reading: Reading | None = None,
             tok: Token | None = None) -> str:
-    """The op of `left right` written side by side: a matrix times a non-scalar is matmul.
+    """The op of `left right` written side by side: a matrix or a row vector times a
+    non-scalar is matmul, a column vector times a row vector is the outer product.
 
-    When only a capital letter made `left` look like a matrix, the reading notes it.
+    When only a capital letter made `left` look like a matrix, the reading notes it. What
+    has no meaning (a row times a row, a matrix times a row) is an error, never a guess.
     """
+    if right.row and not right.scalar:
+        if left.row or left.matrix:
+            raise _no_product(left, reading, tok)
+        if left.shape is not None and len(left.shape) == 1:
+            return "outer"
+        return "mul"            # a scaling; core/infer.py refuses it if left is a vector
+    if left.row and not right.scalar:
+        return "matmul"
     if not (left.matrix and not right.scalar):
         return "mul"
     if left.guess and reading is not None and tok is not None:
@@ -48,6 +60,33 @@ def product(left: Info, right: Info, reading: Reading | None = None,
     return "matmul"
 
 
+def unsure_scaling(left: Info, right: Info) -> bool:
+    """Whether `left right` was read as a scaling of a row vector by a value of unknown shape
+    (`x yᵀ`): an outer product should left turn out to be a vector (core/infer.py checks)."""
+    return right.row and not right.scalar and left.shape is None and not left.scalar \
+        and not left.row and not left.matrix
+
+
+def _no_product(left: Info, reading: Reading | None, tok: Token | None) -> Exception:
+    """The error for `left rowᵀ` where left is a row vector or a matrix."""
+    what = "a row vector (a transpose)" if left.row else "a matrix"
+    message = f"{what} times a row vector has no meaning as a product"
+    hint = ("write xᵀ y for the inner product, x yᵀ or outer(x, y) for the outer product, "
+            "x * yᵀ for the elementwise product, or W @ x for a matrix times a vector")
+    if left.guess and not left.row:
+        hint += f"; {names.pretty(left.guess)} looks like a matrix (capital letter): " \
+                "declare its shape if it is a vector"
+    if reading is None or tok is None:
+        return ValueError(message)
+    return reading.error(message, tok, hint=hint)
+
+
+def _vector_like(info: Info) -> bool:
+    """A vector, or of unknown shape and not looking like a matrix (read as a vector)."""
+    return not info.scalar and (len(info.shape) == 1 if info.shape is not None
+                                else not info.matrix)
+
+
 def leaf_info(name: str, shape: shapes.Shape | None) -> Info:
     """A leaf: its declared shape, else a capital first letter reads as a matrix."""
     guess = name if shape is None and name[:1].isupper() else ""
@@ -59,17 +98,30 @@ def result_info(op_name: str, row: ops.Op, shape: shapes.Shape | None,
                 infos: list[Info]) -> Info:
     """An op's result, from its inferred shape or, without one, from its operands."""
     if op_name == "transpose":
-        return Info(shape, matrix=shape != (), scalar=shape == ())
+        if infos[0].row:                  # (xᵀ)ᵀ is a column again
+            return Info(shape, matrix=False, scalar=False)
+        return Info(shape, matrix=shape != (), scalar=shape == (), row=_vector_like(infos[0]))
     if row.shape is shapes.reduce:
         return SCALAR
     # Lists, not generators: this runs for every op, and an operand or two is the rule.
     matrices = [i for i in infos if i.matrix]
     guess = matrices[0].guess if shape is None and matrices else ""
     if op_name == "matmul":
+        left, right = infos
         return Info(shape, matrix=len(shape) in (2, 3) if shape is not None
-                    else infos[0].matrix and infos[1].matrix, scalar=shape == (), guess=guess)
+                    else left.matrix and right.matrix, scalar=shape == (), guess=guess,
+                    row=left.row and right.matrix and not right.row and shape != ())
     return Info(shape, matrix=len(shape) in (2, 3) if shape is not None else bool(matrices),
-                scalar=all([i.scalar for i in infos]), guess=guess)
+                scalar=all([i.scalar for i in infos]), guess=guess,
+                row=(row.shape is shapes.broadcast or row.shape is shapes.same)
+                and _stays_row(infos))
+
+
+def _stays_row(infos: list[Info]) -> bool:
+    """Whether an elementwise result is a row: a row with scalars (or values of unknown
+    shape read as scalars), −xᵀ, ½ xᵀ, xᵀ/2, σ(xᵀ), xᵀ + yᵀ."""
+    return any([i.row for i in infos]) and all(
+        [i.row or i.scalar or (i.shape is None and not i.matrix) for i in infos])
 
 
 def unknown_function(reading: Reading, tok: Token) -> None:

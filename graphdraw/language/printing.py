@@ -117,7 +117,9 @@ def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
     need_right = right[1] < row.prec or (right[1] == row.prec and not row.right_assoc)
     need_right = need_right or right[1] == ops.NEG
     shown_right = _wrap(right, need_right, "latex")
-    if row.name == "matmul" or (row.name == "mul" and not shown_right[:1].isdigit()):
+    if row.name == "mul" and not const_left and _has_transpose(left, right, "latex"):
+        sym = r" \odot "         # \cdot and \, read like juxtaposition: xᵀ y is an inner product
+    elif row.name == "matmul" or (row.name == "mul" and not shown_right[:1].isdigit()):
         sym = r" \, "
     else:
         sym = f" {row.latex} "
@@ -127,6 +129,12 @@ def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
 def _transpose_mark(mode: str) -> str:
     row = ops.OPS["transpose"]
     return {"plain": row.plain, "pretty": row.pretty, "html": row.html, "latex": row.latex}[mode]
+
+
+def _has_transpose(left: Piece, right: Piece, mode: str) -> bool:
+    """Whether either printed factor has a transpose in it (a row vector, perhaps)."""
+    mark = _transpose_mark(mode)
+    return mark in left[0] or mark in right[0]
 
 
 def transposed(piece: Piece, mode: str) -> bool:
@@ -184,9 +192,12 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
             sym = f" {row.plain} "
     elif row.name == "matmul":
         sym = " "
-    elif row.name == "mul" and (const_left or need_right) and not (
+    elif row.name == "mul" and (const_left or (
+            need_right and not _has_transpose(left, right, mode))) and not (
             right[0][:1].isdigit() and not need_right):
-        sym = " "               # juxtaposition, but never before a digit (2 · 3^x, not 2 3^x)
+        # juxtaposition, but never before a digit (2 · 3^x, not 2 3^x), nor next to a
+        # transpose other than after a number: xᵀ (y + 1) reads as an inner product
+        sym = " "
     else:
         sym = f" {row.pretty.strip()} " if row.prec <= ops.MUL else row.pretty
     return _wrap(left, need_left, mode) + sym + _wrap(right, need_right, mode), row.prec

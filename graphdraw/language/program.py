@@ -50,6 +50,9 @@ class Program:
     plates: dict[str, str] = field(default_factory=dict)   # index n -> number of samples N
     notes: list[str] = field(default_factory=list)   # readings among several (notes.py)
     entry_names: set[str] = field(default_factory=set)   # y of y_k in Σ_k: a vector of entries
+    # `x yᵀ` read as a scaling while x's shape was unknown: core/infer.py refuses it when x
+    # turns out to be a vector (then it would be the outer product)
+    scalings: list[Node] = field(default_factory=list)
 
     def plate_label(self, index: str) -> str:
         """How a plate is labelled: 'n = 1…N'."""
