@@ -62,6 +62,17 @@ def _norm_open(stack: list) -> bool:
     return bool(frames) and frames[-1].closer == "NORM"
 
 
+def _juxtaposed(builder: Builder, args: list[str], tok: Token) -> str:
+    """The node of `a b` written side by side: the product juxtaposition.py decides on. A
+    scaling of a row vector by a value of unknown shape is kept for core/infer.py to check."""
+    left, right = builder.info[args[0]], builder.info[args[1]]
+    op_key = product(left, right, builder.reading, tok)
+    node = builder.apply(op_key, args, tok)
+    if op_key == "mul" and unsure_scaling(left, right):
+        builder.reading.program.scalings.append(builder.nodes[node])
+    return node
+
+
 class ExpressionReader:
     """Reads right-hand sides into nodes of the builder, one statement at a time."""
 
@@ -299,13 +310,8 @@ class ExpressionReader:
             if op_key == "pow" and args[0] == EULER:
                 op_key, args = "exp", args[1:]
             elif op_key == JUXT:
-                left, right = builder.info[args[0]], builder.info[args[1]]
-                op_key = product(left, right, builder.reading, tok)
-                if op_key == "mul" and unsure_scaling(left, right):
-                    node = builder.apply(op_key, args, tok)
-                    builder.reading.program.scalings.append(builder.nodes[node])
-                    out.append((node, at))
-                    continue
+                out.append((_juxtaposed(builder, args, tok), at))
+                continue
             out.append((builder.apply(op_key, args, tok), at))
 
 
