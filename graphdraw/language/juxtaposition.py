@@ -26,6 +26,7 @@ class Info(NamedTuple):
     scalar: bool        # known to be a scalar
     guess: str = ""     # the capital name that alone makes it look like a matrix (a note)
     row: bool = False   # a row vector: a vector's transpose, or a scalar multiple of one
+    lost_row: bool = False  # a function or power of a row vector: σ(xᵀ), its orientation unsure
 
 
 SCALAR = Info((), matrix=False, scalar=True)
@@ -39,6 +40,8 @@ def product(left: Info, right: Info, reading: Reading | None = None,
     When only a capital letter made `left` look like a matrix, the reading notes it. What
     has no meaning (a row times a row, a matrix times a row) is an error, never a guess.
     """
+    if (left.lost_row or right.lost_row) and not (left.scalar or right.scalar):
+        raise _no_product(left, reading, tok, lost=True)
     if right.row and not right.scalar:
         if left.row or left.matrix:
             raise _no_product(left, reading, tok)
@@ -67,13 +70,19 @@ def unsure_scaling(left: Info, right: Info) -> bool:
         and not left.row and not left.matrix
 
 
-def _no_product(left: Info, reading: Reading | None, tok: Token | None) -> Exception:
-    """The error for `left rowᵀ` where left is a row vector or a matrix."""
+def _no_product(left: Info, reading: Reading | None, tok: Token | None,
+                lost: bool = False) -> Exception:
+    """The error for `left rowᵀ` where left is a row vector or a matrix, or for a product
+    with a function of a row (σ(xᵀ) y), whose orientation graphdraw does not follow."""
     what = "a row vector (a transpose)" if left.row else "a matrix"
     message = f"{what} times a row vector has no meaning as a product"
     hint = ("write xᵀ y for the inner product, x yᵀ or outer(x, y) for the outer product, "
             "x * yᵀ for the elementwise product, or W @ x for a matrix times a vector")
-    if left.guess and not left.row:
+    if lost:
+        message = ("a function or a power of a transpose (σ(xᵀ)) in a product: graphdraw does "
+                   "not follow whether it is a row")
+        hint = "transpose after the function: σ(x)ᵀ y is the inner product; or write * or @"
+    elif left.guess and not left.row:
         hint += f"; {names.pretty(left.guess)} looks like a matrix (capital letter): " \
                 "declare its shape if it is a vector"
     if reading is None or tok is None:
@@ -113,13 +122,19 @@ def result_info(op_name: str, row: ops.Op, shape: shapes.Shape | None,
                     row=left.row and right.matrix and not right.row and shape != ())
     return Info(shape, matrix=len(shape) in (2, 3) if shape is not None else bool(matrices),
                 scalar=all([i.scalar for i in infos]), guess=guess,
-                row=(row.shape is shapes.broadcast or row.shape is shapes.same)
-                and _stays_row(infos))
+                row=op_name in _KEEP_ROWS and _stays_row(infos),
+                lost_row=op_name not in _KEEP_ROWS and shape is not None and len(shape) == 1
+                and any([i.row or i.lost_row for i in infos]))
+
+
+# The operators that keep a row a row (functions and powers do not: printing must be able
+# to tell a row from its text, language/printing.py)
+_KEEP_ROWS = frozenset(("neg", "mul", "div", "add", "sub", "id"))
 
 
 def _stays_row(infos: list[Info]) -> bool:
     """Whether an elementwise result is a row: a row with scalars (or values of unknown
-    shape read as scalars), −xᵀ, ½ xᵀ, xᵀ/2, σ(xᵀ), xᵀ + yᵀ."""
+    shape read as scalars), −xᵀ, ½ xᵀ, xᵀ/2, xᵀ + yᵀ."""
     return any([i.row for i in infos]) and all(
         [i.row or i.scalar or (i.shape is None and not i.matrix) for i in infos])
 

@@ -132,9 +132,30 @@ def _transpose_mark(mode: str) -> str:
 
 
 def _has_transpose(left: Piece, right: Piece, mode: str) -> bool:
-    """Whether either printed factor has a transpose in it (a row vector, perhaps)."""
+    """Whether either printed factor may read as a row vector: a transpose in it outside
+    function calls and powers (σ(xᵀ), (xᵀ x)² are not rows: language/juxtaposition.py)."""
     mark = _transpose_mark(mode)
-    return mark in left[0] or mark in right[0]
+    return _row_text(left[0], mark, mode) or _row_text(right[0], mark, mode)
+
+
+_CALL_OR_POWER = {
+    mode: re.compile(r"(?<=[\w}])\([^()]*\)|\([^()]*\)(?=" + power + ")")
+    for mode, power in (("pretty", "[⁰¹²³⁴⁵⁶⁷⁸⁹^]"), ("html", r"<sup>(?!T<)|\^"),
+                        ("latex", r"\^(?!\\top)"), ("plain", r"\^(?!T)"))}
+
+
+def _row_text(text: str, mark: str, mode: str) -> bool:
+    """Whether a transpose mark is left once calls f(…) and powers (…)² are taken out."""
+    if mark not in text:
+        return False
+    if mode == "latex":
+        text = text.replace(r"\left(", "(").replace(r"\right)", ")")
+    pattern = _CALL_OR_POWER[mode]
+    while True:
+        shorter = pattern.sub("", text)
+        if shorter == text:
+            return mark in text
+        text = shorter
 
 
 def transposed(piece: Piece, mode: str) -> bool:
