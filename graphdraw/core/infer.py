@@ -315,8 +315,8 @@ class _Problem:
             left, right = (s.rank(self.term[a]) for a in node.args)
             if left and right == 1:
                 named = nodes[node.args[0]].name
-                what = f"{named or 'the left factor'} has shape " \
-                    f"{s.text(self.term[node.args[0]])}"
+                what = f"{named or 'the left factor'} is " + \
+                    ("a vector of " if left == 1 else "") + s.text(self.term[node.args[0]])
                 raise self._error(node, f"a vector times a row vector, read while shapes were "
                                   f"unknown ({what}): an outer product or an elementwise one?",
                                   "write outer(x, y) for the outer product (or declare the "
