@@ -193,3 +193,27 @@ def test_the_answers_template_records_the_sheets_values_and_verify_uses_them(tmp
     student.write_text(values_line + "\n∂L/∂b_o = -0.0798568\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["verify", "--answers", str(student), "--only-answered"])
     assert "right at the given values but wrong at" in result.output, result.output
+
+
+def test_a_forgotten_relu_derivative_is_named():
+    result = run(RELU, "--claim", "∂L/∂c = 2 (ŷ − y) v")
+    assert result.exit_code == EXIT_CLAIM
+    assert "missing the factor step(a) = ∂h/∂a" in result.output
+    entry = run(RELU, "--claim", "∂L/∂c[1] = 2 (ŷ − y) v[1]")
+    assert "missing the factor step(a[1]) = ∂h[1]/∂a[1]" in entry.output
+
+
+def test_swapped_entry_indices():
+    result = run(MLP, "--claim", "∂L/∂W1[1,3] = (ŷ − y) w2[1] (1 − h[1]²) x[3]")
+    assert result.exit_code == EXIT_CLAIM
+    assert ("yours is the derivative for W1[3,1], not W1[1,3]: the indices are swapped"
+            in result.output)
+
+
+def test_an_unsummed_broadcast_bias_is_told_to_sum():
+    model = "input X[4,3]\nparam W[3,2], b[2]\nY = X W + b\nL = sum(Y^2)\n"
+    result = run(model, "--claim", "∂L/∂b = 2 Y")
+    assert result.exit_code == EXIT_CLAIM
+    assert "b is broadcast over the rows" in result.output
+    assert "sum(yours, 0) is right" in result.output
+    assert run(model, "--claim", "∂L/∂b = sum(2 Y, 0)").exit_code == 0

@@ -54,8 +54,10 @@ def _search(model: Program, of: str, wrt: str, locals_: list, r: list) -> str | 
             tries = (("missing the", [x / f for x, f in zip(r, factor)]),
                      ("an extra", [x * f for x, f in zip(r, factor)]))
         for word, combined in tries:
-            # Every entry the ratio knows must be explained (no division by a zero factor).
-            if any(np.any(np.isfinite(x) & ~np.isfinite(y)) for x, y in zip(r, combined)):
+            # Every entry the ratio knows must be explained (no division by a zero factor,
+            # unless the ratio is 0 there too: a ReLU's step(a) left out where a < 0).
+            if any(np.any(np.isfinite(x) & ~np.isfinite(y) & ~((f == 0) & (x == 0)))
+                   for x, y, f in zip(r, combined, factor)):
                 continue
             c = constant_of(combined)
             if c is None or not _simple(c):

@@ -25,7 +25,7 @@ def diagnose(program: Program, claim: Claim, sides: Sides, mismatch, shapes: dic
     unrelated = _unrelated(program, claim)
     if unrelated:
         return unrelated + "\n" + first
-    for finder in (_transposed, _constant):
+    for finder in (_transposed, lambda c, s: _other_entry(program, c, s), _constant):
         found = finder(claim, sides)
         if found:
             return found + "\n" + first
@@ -91,6 +91,12 @@ def _shape(program: Program, claim: Claim, sides: Sides, mismatch) -> str:
     if samples is not None and len(mine) == len(right) + 1 and tuple(mine[1:]) == tuple(right):
         return (f"yours has a value per sample {samples}, and {claim.lhs_pretty} sums over the "
                 f"samples: write Σ_{samples} (…)")
+    if len(mine) == len(right) + 1 and tuple(mine[1:]) == tuple(right) and all(
+            c.shape == tuple(mine) and close(c.sum(axis=0), t).all()
+            for c, t in zip(sides.claims, sides.truths)):
+        return (f"the shapes differ: yours is {describe(mine)}, {claim.lhs_pretty} is "
+                f"{describe(right)}; {pretty_id(claim.wrt)} is broadcast over the rows, so its "
+                "derivative sums yours over them: sum(yours, 0) is right")
     return (f"the shapes differ: yours is {describe(mine)}, {claim.lhs_pretty} is {describe(right)} "
             "(a derivative has the shape of the value it is taken with respect to; verify "
             "never broadcasts a claim)")
@@ -102,6 +108,25 @@ def _transposed(claim: Claim, sides: Sides) -> str | None:
         return None
     if all(close(c.T, t).all() for c, t in zip(sides.claims, sides.truths)):
         return "transposed: yours transposed is right"
+    return None
+
+
+def _other_entry(program: Program, claim: Claim, sides: Sides) -> str | None:
+    """The derivative of the entry with the indices swapped (W1[3,1]'s for W1[1,3])."""
+    if claim.index is None:
+        return None
+    from graphdraw.analyses.verify.compare import adjoint
+    whole = [adjoint(program, p, claim.of, claim.wrt) for p in sides.points]
+    if program.nodes[claim.wrt].plate is not None or whole[0].ndim != len(claim.index):
+        return None
+    index = tuple(reversed(claim.index))
+    if index == tuple(claim.index) or any(i >= n for i, n in zip(index, whole[0].shape)):
+        return None
+    if all(close(c, w[index]).all() for c, w in zip(sides.claims, whole)):
+        name = pretty_id(claim.wrt)
+        return (f"yours is the derivative for {name}{entry_text(index)}, not "
+                f"{name}{entry_text(claim.index)}: the indices are swapped (row first, "
+                "then column)")
     return None
 
 
