@@ -155,6 +155,33 @@ def test_a_sweep_that_diverges_says_so(tmp_path, monkeypatch):
     assert "hint: try --lr " in result.output and "internal error" not in result.output
 
 
+def test_a_run_of_a_sweep_that_diverges_is_a_seed_that_did_not_learn(tmp_path, monkeypatch):
+    """One diverging seed (gd at a large step size often has some) does not end the sweep:
+    the seed is counted as not learned, marked diverged, and its final loss is inf."""
+    import json
+
+    from graphdraw.analyses.train import sweep as sweep_mod
+    real, calls = sweep_mod.train, []
+
+    def train(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:                  # the second run: seed 1 of the first size
+            raise optimizers.Diverged("training diverges at --lr 2", lr=2.0, step=30)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(sweep_mod, "train", train)
+    monkeypatch.chdir(tmp_path)
+    result = train_cli("--sweep-hidden", "2", "--seeds", "3", "--steps", "50", "--jobs", "1",
+                       "--no-files")
+    assert result.exit_code == 0, result.output
+    assert "1 (diverged)" in result.stdout
+    calls.clear()
+    result = train_cli("--sweep-hidden", "2", "--seeds", "3", "--steps", "50", "--jobs", "1",
+                       "--no-files", "--json")
+    row = json.loads(result.stdout)["results"][0]
+    assert row["seeds_diverged"] == [1] and 1 not in row["seeds_learned"]
+    assert row["final_loss"][1] == "inf" and row["runs"] == 3
+
+
 def test_another_warning_becomes_a_plain_note(monkeypatch):
     import warnings
 

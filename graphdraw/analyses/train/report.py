@@ -158,8 +158,9 @@ def sweep_text(rows: list[SweepRow], header: str, dim: str = HIDDEN) -> str:
     lines = [header, "", f"  {dim:>4}   learned   fraction   median final loss   not learned "
                          "(seeds)"]
     for row in rows:
-        failed = [s for s in row.seeds if s not in row.learned]
-        shown = ", ".join(map(str, failed[:12])) + (" …" if len(failed) > 12 else "")
+        failed = [f"{s} (diverged)" if s in row.diverged else str(s)
+                  for s in row.seeds if s not in row.learned]
+        shown = ", ".join(failed[:12]) + (" …" if len(failed) > 12 else "")
         lines.append(f"  {row.size:>4}   {len(row.learned):>3}/{len(row.seeds):<4}  "
                      f"{row.fraction:>7.0%}    {float(np.median(row.final_loss)):<18.3g}  "
                      f"{shown or '-'}")
@@ -174,7 +175,8 @@ def sweep_json(rows: list[SweepRow], run: dict, files: dict, dim: str = HIDDEN) 
     return {**run, "sweep": dim, "files": files,
             "results": [{dim: r.size, "runs": len(r.seeds), "learned": len(r.learned),
                          "fraction": r.fraction, "seeds": r.seeds, "seeds_learned": r.learned,
-                         "final_loss": r.final_loss} for r in rows]}
+                         "final_loss": r.final_loss, "seeds_diverged": r.diverged}
+                        for r in rows]}
 
 
 def diagram_dot(setup: Setup, theta: dict, title: str) -> str:

@@ -3,11 +3,12 @@ processes, and how many seeds learn the task at each size."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import Callable
 
 from graphdraw.analyses.train.objective import TrainingError
-from graphdraw.analyses.train.optimizers import train
+from graphdraw.analyses.train.optimizers import Diverged, train
 from graphdraw.analyses.train.predictions import learned, predictions
 from graphdraw.analyses.train.setup import HIDDEN, prepare_run
 
@@ -19,23 +20,28 @@ class SweepRow:
     size: int
     seeds: list[int]
     learned: list[int]
-    final_loss: list[float]
+    final_loss: list[float]          # inf for a run that diverged
+    diverged: list[int] = field(default_factory=list)
 
     @property
     def fraction(self) -> float:
         return len(self.learned) / len(self.seeds) if self.seeds else 0.0
 
 
-def _sweep_job(job: tuple) -> tuple[int, int, bool | None, float]:
-    """One run of a sweep (in a worker process): (size, seed, learned, final loss)."""
+def _sweep_job(job: tuple) -> tuple[int, int, bool | None, float, Diverged | None]:
+    """One run of a sweep (in a worker process): (size, seed, learned, final loss, the
+    divergence when the run diverged: it did not learn, and the sweep goes on)."""
     (text, name, syntax, dim, size, seed, options) = job
     setup = prepare_run(text, name, options, syntax=syntax,
                         dims={**options["dims"], dim: size}, seed=seed)
-    theta, history = train(setup.objective, setup.theta, optimizer=options["optimizer"],
-                           lr=options["lr"], steps=options["steps"],
-                           momentum=options["momentum"], damping=options["damping"])
+    try:
+        theta, history = train(setup.objective, setup.theta, optimizer=options["optimizer"],
+                               lr=options["lr"], steps=options["steps"],
+                               momentum=options["momentum"], damping=options["damping"])
+    except Diverged as exc:
+        return size, seed, False, math.inf, exc
     rows = predictions(setup.objective, theta, setup.node, setup.target)
-    return size, seed, learned(rows), history.loss[-1]
+    return size, seed, learned(rows), history.loss[-1], None
 
 
 def _quiet_worker() -> None:
@@ -88,9 +94,11 @@ def sweep(text: str, name: str, sizes: list[int], seeds: list[int], *, dim: str 
     for size in sizes:
         mine = [r for r in results if r[0] == size]
         rows.append(SweepRow(size, [r[1] for r in mine], [r[1] for r in mine if r[2]],
-                             [r[3] for r in mine]))
+                             [r[3] for r in mine], [r[1] for r in mine if r[4]]))
         if any(r[2] is None for r in mine):
             raise TrainingError("--sweep-hidden counts the runs whose predictions are all on "
                                 "the right side of 0.5, which needs targets of 0 and 1 and "
                                 "one prediction per sample")
+    if all(r[4] for r in results):
+        raise results[0][4]              # no run trained: the step size is the problem
     return rows
