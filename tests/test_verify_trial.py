@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from graphdraw.cli import cli
@@ -217,3 +219,33 @@ def test_an_unsummed_broadcast_bias_is_told_to_sum():
     assert "b is broadcast over the rows" in result.output
     assert "sum(yours, 0) is right" in result.output
     assert run(model, "--claim", "∂L/∂b = sum(2 Y, 0)").exit_code == 0
+
+
+@pytest.mark.parametrize("claim, hint", [
+    (r"\frac{\partial L}{\partial b1[1]} = (\hat{y} - y) w2[1] (1 - \tanh^2(W1[1,1] x[1]))",
+     "write the power after the call: tanh(…)^2"),
+    ("∂L/∂W1_{2,3} = 1", "W1[2,3] (not W1_{2,3})"),
+    ("∂L/∂b1[1] = x_2", "x[2] (not x_2)"),
+    ("∂L/∂b2 = tanh(b1)[2]", "an entry of a call's value is not read"),
+    ("∂L/∂b2 = σ′(ŷ)", "σ′(u) is σ(u) (1 − σ(u))"),
+    ("∂L/∂b2 = (h[1] > 0)", "written step(a)"),
+])
+def test_habits_of_hand_written_derivatives_get_a_hint(claim, hint):
+    result = run(MLP, "--claim", claim)
+    assert result.exit_code == 3
+    assert "hint: " + hint.split(" (")[0] in result.output or hint in result.output, \
+        result.output
+
+
+def test_an_unknown_name_keeps_its_own_hint():
+    result = run(MLP, "--claim", "∂L/∂b2 = zz")
+    assert "hint: the claim may use the model's names" in result.output
+
+
+def test_the_readme_shows_the_prime_hint():
+    from pathlib import Path
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", "--claim",
+                                      "∂L/∂b_a = (ŷ − y) σ′(W_oᵀ z + b_o) W_o[1] z[1] (1 − z[1])"])
+    assert result.exit_code == 3
+    assert result.output in readme

@@ -50,6 +50,16 @@ def read_claim(model: Program, shapes: dict, text: str, source: Source, line: in
                start: int = 0, samples: int | None = None) -> Claim:
     """A claim on `line` of `source`, starting at column `start` (0-based), read against the
     model (its shapes at the given values; `samples` values per sample in a model with Σ_n)."""
+    try:
+        return _read_claim(model, shapes, text, source, line, start, samples)
+    except GraphdrawError as exc:            # a habit of hand-written maths: say how to write it
+        from graphdraw.analyses.verify.hints import hint_for
+        exc.hint = hint_for(model, text) or exc.hint
+        raise
+
+
+def _read_claim(model: Program, shapes: dict, text: str, source: Source, line: int,
+                start: int, samples: int | None) -> Claim:
     piece = Piece(source, line, start, text)
     equals = _top_level(text, "=")
     if equals < 0:
