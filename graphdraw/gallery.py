@@ -41,7 +41,7 @@ COMPARISONS = {"xor-vs-torchviz": "xor"}     # graphdraw check --diagram
 TIKZ = {"xor": "xor"}                         # stem.tex: graphdraw render --format tikz
 HTML = {"xor": "xor"}                         # stem.html: graphdraw render --format html
 # Pages of `graphdraw render --steps --rankdir TB`: stem -> (example, step).
-STEPS = {"xor-step-05": ("xor", 5), "xor-step-13": ("xor", 13), "xor-step-23": ("xor", 23)}
+STEPS = {"xor-step-05": ("xor", 5), "xor-step-12": ("xor", 12), "xor-step-21": ("xor", 21)}
 STEPPERS = {"xor-steps": "xor"}               # stem.html: graphdraw render --steps -f html
 
 

@@ -51,9 +51,10 @@ def test_paths_through_unnamed_values_add_up():
 def test_the_whole_equation_in_one_line_has_only_its_leaves_and_output():
     g = _named(open("model.gd", encoding="utf-8").read())
     assert set(g.nodes) == {"W_i", "x", "b_a", "W_o", "b_o", "y", "L"}
-    edge = g.edges["y", "L", 0]       # too long to draw: its symbol, the formula kept
-    assert edge["local_grad"].startswith("-(") and edge["local_grad_pretty"] == "∂L/∂y"
-    assert edge["formula_pretty"].startswith("−(")
+    edge = g.edges["W_o", "L", 0]     # too long to draw: its symbol, the formula kept
+    assert edge["local_grad_pretty"] == "∂L/∂W_o" and len(edge["formula_pretty"]) > 40
+    assert edge["formula_latex"].startswith(r"\left(") or "W_{o}" in edge["formula_latex"]
+    assert g.edges["y", "L", 0]["local_grad_pretty"].startswith("−(")      # short enough
 
 
 def test_the_full_graph_is_left_as_it_was_and_the_view_is_made_once():
@@ -92,3 +93,14 @@ def test_every_example_has_a_named_view_of_its_named_values(name):
     assert set(g.nodes) == {n.id for n in program.nodes.values()
                             if n.name is not None or n.id == program.output}
     assert all(d["local_grad"] for _, _, d in g.edges(data=True))
+
+
+def test_a_derivative_of_a_usual_loss_is_drawn_as_its_formula_not_its_own_name():
+    """The edge p → L of logistic regression was labelled ∂L/∂p: its own name, no help."""
+    g = _named("input x[2]\ntarget y\nparam w[2], b\np = σ(wᵀ x + b)\n"
+               "L = -(y log(p) + (1 - y) log(1 - p))")
+    label = g.edges["p", "L", 0]["local_grad_pretty"]
+    assert label != "∂L/∂p" and "(1 − p)" in label and "1 / p" in label
+    soft = _named("input x[3]\ntarget y[4]\nparam W[4, 3], b[4]\nz = W x + b\n"
+                  "L = cross_entropy(z, y)")
+    assert soft.edges["z", "L", 0]["local_grad_pretty"] != "∂L/∂z"

@@ -48,9 +48,11 @@ def test_walk_goes_forward_in_order_then_backward_from_the_output(name):
     assert phases == sorted(phases, key=["graph", "forward", "backward"].index)
     position = {n: i for i, n in enumerate(graph.nodes)}
     computed = [s.node for s in steps if s.phase == "forward" and s.node is not None]
-    # every computed node with a value, once, in the order the model defines them
+    # every computed node with a value, once, in the order the model defines them (the
+    # transpose of a vector, whose value is its operand's, shown with the next step)
     assert computed == [n for n in graph.nodes if graph.in_degree(n)
-                        and graph.nodes[n]["kind"] != "constant"]
+                        and graph.nodes[n]["kind"] != "constant"
+                        and not steps_mod.trivial(graph, n)]
     backward = [s for s in steps if s.phase == "backward"]
     assert backward[0].node == program.output and backward[0].edges == ()
     # the gradients a step shows are the ones backprop computes, and every one appears
@@ -61,8 +63,11 @@ def test_walk_goes_forward_in_order_then_backward_from_the_output(name):
         assert step.edges and all(tail == step.node for tail, _, _ in step.edges)
         earlier = steps[step.index - 1].grads
         # an edge is used only once the gradient at its head is known
-        assert all(head in earlier for _, head, _ in step.edges)
-        assert step.grads == earlier | {step.node}
+        assert all(head in earlier or steps_mod.trivial(graph, head)
+                   for _, head, _ in step.edges)
+        assert step.grads - earlier - {step.node} <= {
+            n for n in graph if steps_mod.trivial(graph, n)}
+        assert step.node in step.grads
         assert all(position[h] > position[step.node] for _, h, _ in step.edges)
     # what is visible only grows
     for before, after in zip(steps, steps[1:]):
@@ -132,7 +137,7 @@ def test_pdf_has_a_page_a_step_in_order_and_is_deterministic(tmp_path):
                          batch.values((), None, 0))
     singles = [_pages(pdf)[0] for pdf in pages.laid_out(job, "pdf")]
     merged = _pages(first)
-    assert len(merged) == len(job.steps) == 28
+    assert len(merged) == len(job.steps) == 26       # W_oᵀ, a vector's, has no step
     assert merged == singles                                # page k is step k
     assert len(set(merged)) == len(merged)                  # every step draws something new
 
@@ -149,7 +154,7 @@ def test_pdf_steps_with_every_style_and_show(tmp_path, args):
     pages = _pages(out.read_bytes())
     assert len(pages) > 3
     if "grads" in args:      # the backward pass alone: bare, then a page a gradient
-        assert len(pages) == len(_walk(phases=("backward",))[-1]) == 16
+        assert len(pages) == len(_walk(phases=("backward",))[-1]) == 15
 
 
 def test_concatenate_unpacks_object_streams():
@@ -219,7 +224,7 @@ def test_beamer_has_an_overlay_a_step(tmp_path):
     text = out.read_text(encoding="ascii")
     assert text.startswith("\\documentclass[aspectratio=169]{beamer}")
     *_, steps = _walk()
-    assert [int(k) for k in re.findall(r"\\only<(\d+)>", text)] == list(range(1, 29))
+    assert [int(k) for k in re.findall(r"\\only<(\d+)>", text)] == list(range(1, 27))
     # a node's value shows from the slide of its forward step, its gradient from its backward
     first_value = next(s.index for s in steps if "z" in s.values) + 1
     first_grad = next(s.index for s in steps if "z" in s.grads) + 1
@@ -261,8 +266,8 @@ def test_html_stepper_is_inert_and_has_a_panel_a_step(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert_inert(text)
     assert "Content-Security-Policy" in text and "<script" not in text.lower()
-    assert len(re.findall(r'<input type="radio" name="step"', text)) == 28
-    assert len(re.findall(r'<section class="step step-\d+"', text)) == 28
+    assert len(re.findall(r'<input type="radio" name="step"', text)) == 26
+    assert len(re.findall(r'<section class="step step-\d+"', text)) == 26
     assert text.count(" checked>") == 1
     assert text.count("<svg") == 1                    # one drawing serves every step
     ids = re.findall(r' id="([^"]+)"', text)
@@ -433,3 +438,64 @@ def test_beamer_slides_fit_the_picture_in_width_and_height(tmp_path, rankdir):
     assert result.exit_code == 0, result.output
     log = compile_tex(tmp_path, "steps", out.read_text(encoding="ascii"))
     assert "Overfull \\vbox" not in log and "Overfull \\hbox" not in log
+
+
+def test_transposing_a_vector_is_no_step_of_its_own_and_captions_mark_their_maths():
+    """w2ᵀ of a vector is w2: a step for it shows nothing new."""
+    program = parser.parse(MLP, "<mlp>")
+    leaf_values = values.leaf_values(program, {}, 0)
+    graph = graph_mod.build(program, notations=graph_mod.FOR_RENDER)
+    steps = steps_mod.walk(graph, draw.numbers_for(program, leaf_values))
+    shown = {graph.nodes[s.node].get("forward_pretty") for s in steps if s.node is not None}
+    assert "w2ᵀ" not in shown and "W1ᵀ" in shown          # a matrix's transpose stays
+    assert all(s.caption == "".join(t for _, t in s.parts) for s in steps[1:])
+    back = next(s for s in steps if s.caption.startswith("Backward: ∂L/∂(ŷ − y)"))
+    assert (True, "∂L/∂(ŷ − y)") in back.parts and (False, " from ") in back.parts
+
+
+@needs_dot
+@pytest.mark.dot
+def test_beamer_captions_are_maths_and_the_count_agrees(tmp_path):
+    out = tmp_path / "xor.tex"
+    result = _render(tmp_path, "--steps", "-f", "tikz", "-o", str(out))
+    text = out.read_text(encoding="ascii")
+    last = max(int(k) for k in re.findall(r"\\only<(\d+)>", text)) - 1
+    assert f"steps 0 to {last})" in result.output and f"Step {last} of {last}." in text
+    captions = "\n".join(re.findall(r"\\only<\d+>\{.*", text))
+    assert "$\\partial$" not in captions and "$\\partial L/\\partial L = 1$" in captions
+
+
+@needs_dot
+@pytest.mark.dot
+@pytest.mark.browser
+def test_html_stepper_drawing_uses_the_page_width(tmp_path):
+    """At 1400 px the numbers of a wide drawing were 7 px high: the drawing now fills the
+    width (or the window's height), so its text is readable."""
+    from test_html import _browser_missing
+    missing = _browser_missing()
+    if missing:
+        pytest.skip(missing)
+    from test_html import CHROMIUM
+    from playwright.sync_api import sync_playwright
+    model, out = tmp_path / "mlp.gd", tmp_path / "mlp.html"
+    model.write_text(MLP, encoding="utf-8")
+    assert _render(tmp_path, str(model), "--steps", "-f", "html", "-o", str(out)).exit_code == 0
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(out.as_uri())
+        box = page.locator(".graph svg").bounding_box()
+        sizes = page.evaluate("() => [...document.querySelectorAll('.graph svg text')]"
+                              ".map(t => t.getBoundingClientRect().height)")
+        browser.close()
+    assert box["width"] > 1200 or box["height"] > 0.7 * 900
+    assert sorted(sizes)[len(sizes) // 2] >= 9, sorted(sizes)
+
+
+def test_an_unnamed_node_s_gradient_names_its_expression():
+    program = parser.parse(MLP, "<mlp>")
+    leaf_values = values.leaf_values(program, {}, 0)
+    graph = graph_mod.build(program, notations=graph_mod.FOR_RENDER)
+    dot = draw.to_dot(graph, numbers=draw.numbers_for(program, leaf_values))
+    assert "∂·" not in dot and "/∂(<i>w2</i>" in dot

@@ -163,7 +163,7 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
             continue
         out.write_atomic(path, data, input_path=source.path)
         drawn = job.graph if fmt.name == "json" else named_view(job.graph, draw_style)
-        steps = f", {len(job.steps)} steps" if job.steps else ""
+        steps = f", steps 0 to {len(job.steps) - 1}" if job.steps else ""
         click.echo(f"wrote {path} ({drawn.number_of_nodes()} nodes, "
                    f"{drawn.number_of_edges()} edges, {fmt.name}{steps})", err=True)
         if fit is not None:

@@ -26,7 +26,7 @@ from graphdraw.language.program import Node, Program
 from graphdraw.language.terms import Term, merge, to_piece
 
 VIEW = "named"          # graph.graph["view"] of a named graph
-LABEL_LIMIT = 28        # a longer composed derivative is drawn as its symbol, ∂L/∂w
+LABEL_LIMIT = 40        # a longer composed derivative is drawn as its symbol, ∂L/∂w
 _SUFFIX = {"plain": "", "pretty": "_pretty", "html": "_html", "latex": "_latex"}
 
 
@@ -89,13 +89,14 @@ def view(graph: nx.MultiDiGraph, style: str | None) -> nx.MultiDiGraph:
 
 def _shorten(attrs: dict, program: Program, tail: str, head: str) -> None:
     """A drawn derivative longer than LABEL_LIMIT characters is drawn as its symbol
-    (∂L/∂w); the formula stays in `local_grad` (plain) and `formula_pretty`."""
+    (∂L/∂w); the formula stays in `local_grad` (plain) and `formula_<notation>` (what a
+    table, such as the exercise's key, prints instead)."""
     pretty = attrs.get("local_grad_pretty")
     if pretty is None or len(pretty) <= LABEL_LIMIT:
         return
-    attrs["formula_pretty"] = pretty
     for mode in ("pretty", "html", "latex"):
         if "local_grad" + _SUFFIX[mode] in attrs:
+            attrs["formula" + _SUFFIX[mode]] = attrs["local_grad" + _SUFFIX[mode]]
             attrs["local_grad" + _SUFFIX[mode]] = _symbol(program, head, tail, mode)
 
 

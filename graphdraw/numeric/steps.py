@@ -9,6 +9,7 @@ node to the nodes whose gradient is already known. A step says what is visible a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import networkx as nx
@@ -30,6 +31,7 @@ class Step:
     grads: frozenset                      # nodes whose gradient is visible
     local: frozenset                      # edges whose local derivative's value is visible
     caption: str                          # one line saying what happens, in plain text
+    parts: tuple[tuple[bool, str], ...] = ()   # the caption as (is maths, text) pieces
 
 
 def walk(graph: nx.MultiDiGraph, numbers: dict, phases: tuple[str, ...] = PHASES
@@ -50,14 +52,16 @@ def walk(graph: nx.MultiDiGraph, numbers: dict, phases: tuple[str, ...] = PHASES
         if leaves:
             shown.update(leaves)
             steps.append(_step(steps, "forward", None, (), shown, set(), set(),
-                               "Forward: the leaves' values " + _names(graph, leaves)))
+                               "Forward: the leaves' values " + _names(graph, leaves, True)))
         for node in order:
             if graph.in_degree(node) and node in values:
                 shown.add(node)
+                if trivial(graph, node):            # shown with the next step
+                    continue
                 edges = tuple(_in_edges(graph, node))
                 forward = graph.nodes[node].get("forward_pretty") or _name(graph, node)
                 steps.append(_step(steps, "forward", node, edges, shown, set(), set(),
-                                   f"Forward: {forward}"))
+                                   f"Forward: {_m(forward)}"))
     if "backward" in phases:
         _backward(graph, grads, order, steps, shown)
     return steps
@@ -73,7 +77,7 @@ def _backward(graph: nx.MultiDiGraph, grads: dict, order: list, steps: list[Step
     if output in grads:
         known.add(output)
         steps.append(_step(steps, "backward", output, (), shown, known, used,
-                           f"Backward: ∂{out}/∂{out} = 1"))
+                           f"Backward: {_m(f'∂{out}/∂{out} = 1')}"))
     for node in reversed(order):
         if node == output or node not in grads:
             continue
@@ -82,18 +86,40 @@ def _backward(graph: nx.MultiDiGraph, grads: dict, order: list, steps: list[Step
             continue
         known.add(node)
         used.update(edges)
-        terms = [f"∂{out}/∂{_wrt(graph, head)} and the local derivative "
-                 f"{_local(graph, (tail, head, arg))}"
+        if trivial(graph, node):                    # shown with the next step
+            continue
+        terms = [f"{_m(f'∂{out}/∂{_wrt(graph, head)}')} and the local derivative "
+                 f"{_m(_local(graph, (tail, head, arg)))}"
                  for tail, head, arg in edges]
         steps.append(_step(steps, "backward", node, tuple(edges), shown, known, used,
-                           f"Backward: ∂{out}/∂{_wrt(graph, node)} from "
+                           f"Backward: {_m(f'∂{out}/∂{_wrt(graph, node)}')} from "
                            + "; ".join(terms)))
+
+
+TRIVIAL = {"transpose", "reshape"}
+
+
+def trivial(graph: nx.MultiDiGraph, node: object) -> bool:
+    """A step that would show nothing new: the transpose (or reshape) of a vector or a
+    scalar, whose value is its operand's. It is shown with the step after it."""
+    data = graph.nodes[node]
+    return data.get("op") in TRIVIAL and len(data.get("shape") or ()) <= 1
+
+
+OPEN, CLOSE = "\u27e6", "\u27e7"          # ⟦maths⟧ in a caption being made
+
+
+def _m(text: str) -> str:
+    """Marks a caption's maths (a Beamer slide sets it as maths, other formats as it is)."""
+    return f"{OPEN}{text}{CLOSE}"
 
 
 def _step(steps: list[Step], phase: str, node: object, edges: tuple, values: set,
           grads: set, local: set, caption: str) -> Step:
+    parts = tuple((i % 2 == 1, piece) for i, piece in
+                  enumerate(re.split(f"[{OPEN}{CLOSE}]", caption)) if piece)
     return Step(len(steps), phase, node, tuple(edges), frozenset(values), frozenset(grads),
-                frozenset(local), caption)
+                frozenset(local), "".join(text for _, text in parts), parts)
 
 
 def _in_edges(graph: nx.MultiDiGraph, node: object) -> list[Edge]:
@@ -128,10 +154,13 @@ def _name(graph: nx.MultiDiGraph, node: object) -> str:
 
 
 def _wrt(graph: nx.MultiDiGraph, node: object) -> str:
-    """A node after ∂: its name, or its expression in parentheses when that has spaces."""
+    """A node after ∂: its name, or its expression in parentheses when that is more than
+    a name (∂L/∂(log(p)) as ∂L/∂(log(1 − p)), ∂L/∂(W_oᵀ z))."""
     name = _name(graph, node)
-    return f"({name})" if graph.nodes[node].get("label") is None and " " in name else name
+    return f"({name})" if graph.nodes[node].get("label") is None and not name.isidentifier() \
+        else name
 
 
-def _names(graph: nx.MultiDiGraph, nodes: list) -> str:
-    return "(" + ", ".join(_name(graph, n) for n in nodes) + ")"
+def _names(graph: nx.MultiDiGraph, nodes: list, maths: bool = False) -> str:
+    names = [_m(_name(graph, n)) if maths else _name(graph, n) for n in nodes]
+    return "(" + ", ".join(names) + ")"

@@ -115,8 +115,21 @@ def node_numbers(node: object, data: dict, numbers: dict | None, grad_of: str,
         rows.append(("=", number_lines(value), look.ink))
     grad = (numbers.get("grads") or {}).get(node)
     if grad is not None:
-        rows.append((f"{grad_of}{name_markup(data, '·')} =", number_lines(grad), look.grad))
+        rows.append((f"{grad_of}{name_markup(data, _unnamed(data))} =", number_lines(grad),
+                     look.grad))
     return rows
+
+
+SHORT_EXPRESSION = 16       # an unnamed node's gradient names its expression up to this long
+
+
+def _unnamed(data: dict) -> str:
+    """How ∂L/∂… names an unnamed node: its expression in parentheses, ∂L/∂(W_oᵀ z), when
+    short, else · (this node)."""
+    pretty = data.get("forward_pretty") or ""
+    if not pretty or len(pretty) > SHORT_EXPRESSION:
+        return "·"
+    return f"({_forward(data)})"
 
 
 def op_symbol(op: str | None, markup: bool = False) -> str:

@@ -17,7 +17,7 @@ from graphdraw.formats.steps import pages
 from graphdraw.formats.tikz.picture import from_layout
 from graphdraw.formats.tikz.scene import tikz_name
 from graphdraw.formats.tikz.styles import PREAMBLE
-from graphdraw.formats.tikz.text import escape
+from graphdraw.formats.tikz.text import escape, math
 
 STEP_STYLES = (r"\tikzset{gd step edge/.style={line width=2.4bp, draw=gdStep},"
                r" gd step node/.style={line width=2.4bp, draw=gdStep, rounded corners=3bp}}")
@@ -34,8 +34,8 @@ def write(job: Job) -> bytes:
     outlines = _outlines(job, steps)
     picture = picture.replace(r"\end{tikzpicture}", "\n".join(outlines) + "\n"
                               + r"\end{tikzpicture}", 1)
-    captions = "\n".join(f"\\only<{s.index + 1}>{{{escape(pages.caption(job, s))}}}"
-                         for s in steps)
+    captions = "\n".join(f"\\only<{s.index + 1}>{{{_caption(job, s, len(steps))}}}"
+                          for s in steps)
     title = escape(job.options.get("title") or "Backprop step by step")
     frame = (f"\\begin{{frame}}{{{title}}}\n"
              "\\centering\n"
@@ -51,6 +51,15 @@ def write(job: Job) -> bytes:
                 + "\\setbeamertemplate{navigation symbols}{}\n"
                 "\\begin{document}\n" + frame + "\\end{document}\n")
     return text.encode("ascii")
+
+
+def _caption(job: Job, step, count: int) -> str:
+    """A step's caption in LaTeX: its words as text, its formulas as maths."""
+    user = job.options.get("caption")
+    head = (escape(user) + r"\\ " if user else "") + f"Step {step.index} of {count - 1}. "
+    parts = step.parts or ((False, step.caption),)
+    return head + "".join(f"${math(text.replace('∂', '∂ '))}$" if is_math else escape(text)
+                          for is_math, text in parts)
 
 
 def overlays(steps: list) -> dict:

@@ -28,7 +28,8 @@ h1 { font-size: 1.6rem; margin: 0 0 0.3rem; }
 .meta { color: #5f6368; margin: 0 0 1rem; }
 .stepper > input { position: absolute; opacity: 0; pointer-events: none; }
 .step { display: none; }
-.graph svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+.graph { overflow-x: auto; }
+.graph svg { display: block; max-width: none; height: auto; margin: 0 auto; }
 .nav { display: flex; gap: 0.75rem; align-items: baseline; justify-content: center;
   margin: 0.6rem 0; }
 .nav label, .jump label { cursor: pointer; border: 1px solid #c8c8c8; border-radius: 4px;
@@ -67,11 +68,12 @@ def write(job: Job) -> bytes:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="graphdraw">',
         f"<title>{html.escape(title)}</title>",
-        f"<style>\n{CSS}{_step_css(steps, tagged)}</style>", "</head>", "<body>", "<main>",
+        f"<style>\n{CSS}{_width_css(root)}{_step_css(steps, tagged)}</style>", "</head>",
+        "<body>", "<main>",
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="meta">Model: {html.escape(job.program.source.name)} · '
-        f"{html.escape(job.note)} · {len(steps)} steps: the graph, the forward pass, the "
-        "backward pass</p>",
+        f"{html.escape(job.note)} · steps 0 to {len(steps) - 1}: the graph, the forward pass, "
+        "the backward pass</p>",
         '<div class="stepper">', *inputs, '<div class="steps">', *panels,
         f'<div class="graph">{serialize(root, keep_ns=SVG_NS)}</div>',
         f'<p class="what">{html.escape(user_caption)}</p>' if user_caption else "",
@@ -92,6 +94,16 @@ def _panel(job: Job, step, count: int) -> str:
     return (f'<section class="step step-{k}" data-phase="{step.phase}">'
             f'<div class="nav">{back}<span class="count">step {k} of {count - 1}</span>'
             f'{ahead}</div><p class="what">{caption}</p></section>')
+
+
+def _width_css(root) -> str:
+    """The drawing fills the page's width, and is never drawn smaller than Graphviz drew
+    it (its text then stays readable; a wider drawing scrolls sideways)."""
+    import re
+    match = re.fullmatch(r"([\d.]+)pt", str(root.get("width", "")))
+    if match is None:
+        return ".graph svg { width: 100%; }\n"
+    return f".graph svg {{ width: max(100%, {float(match.group(1)) * 4 / 3:.0f}px); }}\n"
 
 
 def _step_css(steps: list, tagged: Tagged) -> str:
