@@ -20,6 +20,7 @@ from graphdraw.language.program import Node, Program
 from graphdraw.language.reading import Reading
 from graphdraw.language.source import requested_syntax
 from graphdraw.language.superscripts import label_superscripts
+from graphdraw.language.targets import mark_targets
 from graphdraw.lazy import gc_paused
 
 MAX_TOKENS = 2_000_000
@@ -103,6 +104,7 @@ class Parser:
         for node in list(program.nodes.values()):
             if node.is_leaf and node.plate and node.id not in self.declarations.declared:
                 not_an_entry(self.builder, node.id, self.builder.leaf_use[node.id], node.plate)
+        mark_targets(program, set(self.declarations.declared), self._target_note)
         if not self.latex:
             leaves = {n.id: self.builder.leaf_use[n.id] for n in program.nodes.values()
                       if n.is_leaf and n.role is None and n.id in self.builder.leaf_use}
@@ -110,6 +112,14 @@ class Parser:
                                                if n.is_leaf}
             note_plain_runs(leaves, known, self.reading.note)
         _renumber(program)
+
+    def _target_note(self, leaf_id: str, node: Node, logged: str) -> None:
+        shown, of = names.pretty(leaf_id), names.pretty(logged) if logged[0] != "%" else "a value"
+        self.reading.note(f"target:{leaf_id}", f"read {shown} as a target (it multiplies the log "
+                          f"of {of}, as in a cross-entropy): no gradient, values drawn as "
+                          f"probabilities; declare 'param {shown}' for a parameter",
+                          self.builder.leaf_use.get(leaf_id) or self.builder.assigned_at.get(
+                              leaf_id, Token("NAME", leaf_id, node.line, node.col)))
 
     def _output(self) -> str:
         """The output's id: the one named by `output`, else the last name assigned."""

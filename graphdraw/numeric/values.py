@@ -152,6 +152,10 @@ def leaf_domains(program: Program) -> dict[str, str]:
                     arg = program.nodes[node.args[position]]
                     if arg.is_leaf:
                         found[arg.id] = domain
+    from graphdraw.language.targets import loss_targets
+    for leaf_id, (domain, _) in loss_targets(program).items():
+        if program.nodes[leaf_id].role == "target":     # y of −Σ_k y_k log ŷ_k
+            found.setdefault(leaf_id, domain)
     return found
 
 

@@ -1,0 +1,50 @@
+"""The target of a cross-entropy written out: y of −Σ_k y_k log ŷ_k, −yᵀ log ŷ, (1 − y) log(1 − p).
+
+An undeclared leaf that multiplies the log of a value is the target of a loss: it is read as a
+target (no gradient; its random values are probabilities: a probability vector next to the log
+of a softmax, else numbers in [0, 1]), with a note. Declaring it (`param y`) keeps it a parameter.
+"""
+
+from __future__ import annotations
+
+from graphdraw.language.program import Node, Program
+
+_PRODUCTS = ("mul", "matmul", "dot")
+
+
+def loss_targets(program: Program) -> dict[str, tuple[str, str]]:
+    """leaf id -> (domain 'simplex' or 'unit', the id of the logged value) for every leaf that
+    multiplies the log of a value (declared or not)."""
+    nodes = program.nodes
+    found: dict[str, tuple[str, str]] = {}
+    for node in nodes.values():
+        if node.op not in _PRODUCTS or len(node.args) != 2:
+            continue
+        for side, other in ((0, 1), (1, 0)):
+            logged = nodes[node.args[other]]
+            leaf = _target_leaf(nodes, nodes[node.args[side]])
+            if logged.op == "log" and leaf is not None:
+                inner = nodes[logged.args[0]]
+                simplex = inner.op == "softmax" and leaf.shape != ()
+                found.setdefault(leaf.id, ("simplex" if simplex else "unit", inner.id))
+    return found
+
+
+def _target_leaf(nodes: dict[str, Node], node: Node) -> Node | None:
+    """y, yᵀ, −yᵀ or 1 − y: the leaf y, else None."""
+    for _ in range(3):
+        if node.op in ("transpose", "neg"):
+            node = nodes[node.args[0]]
+        elif node.op == "sub" and nodes[node.args[0]].is_const:
+            node = nodes[node.args[1]]
+    return node if node.is_leaf else None
+
+
+def mark_targets(program: Program, declared: set[str], note) -> None:
+    """Undeclared leaves of loss_targets become targets, each with a note."""
+    for leaf_id, (_, logged) in loss_targets(program).items():
+        node = program.nodes[leaf_id]
+        if leaf_id in declared or node.role not in (None, "input") or node.default is not None:
+            continue
+        node.role = "target"
+        note(leaf_id, node, logged)
