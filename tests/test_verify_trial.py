@@ -249,3 +249,8 @@ def test_the_readme_shows_the_prime_hint():
                                       "∂L/∂b_a = (ŷ − y) σ′(W_oᵀ z + b_o) W_o[1] z[1] (1 − z[1])"])
     assert result.exit_code == 3
     assert result.output in readme
+
+
+def test_the_score_line_tells_two_claims_about_one_entry_apart():
+    result = run(MLP, "--claim", "∂L/∂W1[2,3] = 1", "--claim", "∂L/∂W1[2,3] = x[2]")
+    assert "wrong: ∂L/∂W1[2,3] = 1, ∂L/∂W1[2,3] = x[2]" in result.output

@@ -273,8 +273,11 @@ def _summary(result: Verification) -> str:
     else:
         last = f"score: {result.score}"
         if wrong:
+            labels = [v.label for v in wrong]
             last += "; wrong: " + ", ".join(
-                v.label + (f" (line {v.line})" if v.line is not None else "") for v in wrong)
+                v.label + (f" (line {v.line})" if v.line is not None else
+                           f" = {v.text.split('=', 1)[-1].strip()}"
+                           if labels.count(v.label) > 1 else "") for v in wrong)
         if result.missing:
             last += "; not answered: " + _shortened(result.missing)
     return "\n".join(notes + [last])
