@@ -68,9 +68,20 @@ def _data_set(program: Program, data_path: str | None) -> DataSet:
     if data_path is not None:
         if data_mod.in_model(program) is not None:
             raise TrainingError("this model holds its own samples (values per sample, summed "
-                                "with Σ_n); --data is for a model of one sample")
+                                "with Σ_n); --data is for a model of one sample",
+                                hint=_plate_hint(program))
         return data_mod.read_csv(data_path, program)
     return data_mod.in_model(program) or data_mod.xor(program)
+
+
+def _plate_hint(program: Program) -> str:
+    """How to train a model with Σ_n: its samples with --set, or the loss of one sample."""
+    per_sample = [n.id for n in program.nodes.values() if n.is_leaf and n.plate is not None
+                  and n.counts is None]
+    sets = " ".join(f"--set '{leaf}=[…]'" for leaf in per_sample) or "--set NAME=[…]"
+    return (f"give the samples, one entry per sample: {sets} (or --values FILE.json); or, "
+            f"to read --data, write the loss of one sample without Σ_n and 1/N (L = 1/2 "
+            f"(ŷ − y)², names without _n) and add --reduce mean")
 
 
 def _starting_values(program: Program, data: DataSet, given: dict, seed: int,
