@@ -303,3 +303,14 @@ def test_default_values_avoid_dead_relus_kinks_and_zero_derivatives(decimals):
     # the values given are kept, even when degenerate
     kept = _run("-e", RELU, "--set", "x=[0,0]", "--decimals", decimals).output
     assert "| $x$ | [0, 0] |" in kept
+
+
+def test_the_key_s_edge_table_gives_formulas_not_the_edge_s_own_name():
+    """A derivative too long to draw on an edge is drawn as ∂L/∂W_o; the key's table of
+    edges printed '∂L/∂W_o = ∂L/∂W_o'."""
+    text = open("model.gd", encoding="utf-8").read()
+    key = _run("-e", text, "--solutions").output.split("| edge | local derivative |")[1]
+    rows = [line for line in key.splitlines() if "\\to " in line]
+    assert len(rows) == 6
+    assert not any("= \\partial L / \\partial" in row for row in rows), rows
+    assert all("\\sigma(" in row for row in rows)
