@@ -14,6 +14,8 @@ from graphdraw import ops
 from graphdraw.lazy import gc_paused
 from graphdraw.language.printer import Printer
 from graphdraw.language.printing import name as print_name
+from graphdraw.language.printing import number
+from graphdraw.language.templates import NUMBERS
 from graphdraw.language.program import Node, Program
 
 KINDS = ("input", "param", "target", "constant", "intermediate", "output")
@@ -100,6 +102,9 @@ class _Texts:
         self.forward = [("forward" + _SUFFIX[m], p) for m, p in printers.items()]
         self.local_grad = [("local_grad" + _SUFFIX[m], p) for m, p in printers.items()]
         self.local_refs = [(key, p.refs) for key, p in self.local_grad]
+        # a constant template (1, -1, 0) prints the same on every edge: printed once
+        self.numbers = {text: [(key, number(text, p.mode)[0]) for key, p in self.local_grad]
+                        for text in NUMBERS}
         self.pretty = printers.get("pretty")
         self.labels = [("label" + _SUFFIX[m], printers[m], m)
                        for m in ("html", "latex") if m in printers]
@@ -154,6 +159,8 @@ def _add_edges(succ: dict, pred: dict, node: Node, texts: _Texts) -> None:
             shown = out if at < 0 else args[at]
             for key, refs in texts.local_refs:
                 attrs[key] = refs[shown][0]
+        elif template in NUMBERS:
+            attrs.update(texts.numbers[template])
         else:
             operands = operands or dict(zip("ab", args), out=out)
             for key, printer in texts.local_grad:

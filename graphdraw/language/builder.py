@@ -40,6 +40,7 @@ class Builder:
         self.counter = 0                          # the last unnamed id made: %counter
         self.results: dict[tuple, tuple] = {}     # see apply
         self.euler_at: Token | None = None        # the first e^x read as exp(x)
+        self.most_versions: int | None = None     # limits.cap("versions"), read at first use
 
     def euler(self, tok: Token) -> bool:
         """Whether `e` before '^' is Euler's number: when e is no variable of the model."""
@@ -204,7 +205,10 @@ class Builder:
         self._check_assignable(target, tok)
         # A leaf the statement reads (a = a*3/(a - 1)) is version 0: the result is a′.
         version = self.versions.get(target, 0 if target in self.reads else -1) + 1
-        if version > limits.cap("versions"):      # an id has one prime per version
+        most = self.most_versions       # the environment is read once, not per statement
+        if most is None:
+            most = self.most_versions = limits.cap("versions")
+        if version > most:                      # an id has one prime per version
             raise SourceLimitError(
                 limits.too_many("versions", version, f"'{tok.text}'"), source=self.reading.source,
                 line=tok.line, col=tok.col, hint="give the values new names (c1 = c + c, c2 = "

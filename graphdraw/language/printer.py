@@ -7,7 +7,8 @@ import html as _html
 from graphdraw import ops
 from graphdraw.language.printing import Piece, apply, name, number
 from graphdraw.language.program import Node, Program
-from graphdraw.language.templates import NUMBERS, Product, print_product, print_template
+from graphdraw.language.templates import (NUMBERS, Product, fill_form, print_product,
+                                          print_template)
 
 INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
 
@@ -74,6 +75,13 @@ class Printer:
             return self.ref(operands[text])
         if text in NUMBERS:                   # and constants: 1, -1, 0
             return number(text, self.mode)
+        if self.shapes is None:               # no folding to do: the template's printed form
+            nodes, refs = self.program.nodes, self.refs
+            if all(nodes[i].value is None or nodes[i].name is not None
+                   for i in operands.values()):
+                filled = fill_form(text, {k: refs[i] for k, i in operands.items()}, self.mode)
+                if filled is not None:
+                    return filled
         pieces, values, shapes = self._operands(operands)
         return print_template(text, pieces, self.mode, values, shapes)
 

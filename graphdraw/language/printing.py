@@ -191,6 +191,34 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
         sym = {"plain": row.plain, "pretty": row.pretty, "html": row.html}[mode]
         return _wrap(args[0], args[0][1] < ops.POSTFIX, mode) + sym, row.prec
     left, right = args
+    if row.name == "pow":       # the only binary op whose operands' texts, not only their
+        return _binary(row, left, right, mode, const_left)  # precedences, decide its form
+    key = (row.name, mode, const_left, left[1], right[1], right[0][:1].isdigit())
+    form = _FORMS.get(key)
+    if form is None or form[0] is not row:
+        form = _FORMS[key] = (row, *_form(row, left[1], right[1], mode, const_left, key[-1]))
+    _, before, middle, after, prec = form
+    return f"{before}{left[0]}{middle}{right[0]}{after}", prec
+
+
+# How a binary op other than pow joins its operands, by their precedences and whether the
+# right one starts with a digit (see _form): large models print thousands of the same.
+_FORMS: dict[tuple, tuple] = {}
+
+
+def _form(row: ops.Op, left_prec: int, right_prec: int, mode: str, const_left: bool,
+          digit: bool) -> tuple[str, str, str, int]:
+    """The text before, between and after two operands joined by `row`, and its precedence:
+    `row` printed once over placeholders."""
+    right = ("0" if digit else "") + "\x01"
+    text, prec = _binary(row, ("\x00", left_prec), (right, right_prec), mode, const_left)
+    before, rest = text.split("\x00")
+    middle, after = rest.split(right)
+    return before, middle, after, prec
+
+
+def _binary(row: ops.Op, left: Piece, right: Piece, mode: str, const_left: bool) -> Piece:
+    """A binary op over two printed operands (not for LaTeX)."""
     need_left = left[1] < row.prec or (left[1] == row.prec and row.right_assoc)
     need_right = right[1] < row.prec or (right[1] == row.prec and not row.right_assoc)
     # A negative right operand gets parentheses: x − (−y), 2 (−x), never x − −y or 2 −x.

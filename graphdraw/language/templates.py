@@ -18,7 +18,7 @@ NUMBERS = ("0", "1", "-1")      # templates that are a constant, printed without
 Product = tuple[float, tuple[Piece, ...]]   # a number times printed factors
 
 _TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
-_FORMS: dict[tuple, tuple[list[str], int]] = {}   # see _fill_form
+_FORMS: dict[tuple, tuple[list[str], int]] = {}   # see fill_form
 _USES: dict[str, tuple[str, ...]] = {}              # see _uses
 _MAY_TRANSPOSE = ("T", "⊤", "ᵀ", " ", "\t")          # what reads_as_transpose text starts with
 
@@ -35,7 +35,7 @@ def print_template(text: str, operands: dict[str, Piece], mode: str,
     if text in NUMBERS:                    # and constants: 1, -1, 0
         return number(text, mode)
     if not values and not shapes:
-        filled = _fill_form(text, operands, mode)
+        filled = fill_form(text, operands, mode)
         if filled is not None:
             return filled
     return _Steps(text, operands, mode, dict(values or {}), shapes).piece()
@@ -50,7 +50,7 @@ def print_product(text: str, operands: dict[str, Piece], mode: str,
     return _Steps(text, operands, mode, values, shapes, product=True).product()
 
 
-def _fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
+def fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
     """The template printed from its form for these operands' precedences; None when an
     operand's text, not only its precedence, decides how it prints.
 
