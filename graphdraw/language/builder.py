@@ -205,9 +205,7 @@ class Builder:
         self._check_assignable(target, tok)
         # A leaf the statement reads (a = a*3/(a - 1)) is version 0: the result is a′.
         version = self.versions.get(target, 0 if target in self.reads else -1) + 1
-        most = self.most_versions       # the environment is read once, not per statement
-        if most is None:
-            most = self.most_versions = limits.cap("versions")
+        self.most_versions = most = self.most_versions or limits.cap("versions")  # read once
         if version > most:                      # an id has one prime per version
             raise SourceLimitError(
                 limits.too_many("versions", version, f"'{tok.text}'"), source=self.reading.source,
