@@ -41,3 +41,12 @@ def test_ngs_logistic_loss_reads_y_i_as_a_target_in_0_1_and_the_loss_is_positive
 def test_declared_or_other_uses_keep_their_role(text):
     program = parser.parse(text, syntax="plain")
     assert program.nodes["y"].role != "target"
+
+
+def test_derivative_templates_never_print_a_target_note():
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    result = CliRunner().invoke(cli, ["render", "--example", "micrograd", "--show",
+                                      "values,grads", "-f", "dot", "-o", "-"])
+    assert result.exit_code == 0 and "target" not in result.stderr

@@ -24,13 +24,15 @@ from graphdraw.language.targets import mark_targets
 from graphdraw.lazy import gc_paused
 
 MAX_TOKENS = 2_000_000
+_NOT_MODELS = ("<claim>", "<FUNCTION>")
 
 
 class Parser:
     """Reads one model; use `parse(text)`."""
 
     def __init__(self, source: Source, *, allow_ids: bool = False, latex: bool = False,
-                 words: set[str] | None = None) -> None:
+                 words: set[str] | None = None, targets: bool = True) -> None:
+        self.targets = targets      # read y of −Σ_k y_k log ŷ_k as a target (targets.py)
         self.latex = latex          # read from LaTeX (latex.py): a few sheet habits are allowed
         self.words = words or set()     # LaTeX: \mathrm{lr}, kept as one name
         self.reading = Reading(source)
@@ -104,7 +106,8 @@ class Parser:
         for node in list(program.nodes.values()):
             if node.is_leaf and node.plate and node.id not in self.declarations.declared:
                 not_an_entry(self.builder, node.id, self.builder.leaf_use[node.id], node.plate)
-        mark_targets(program, set(self.declarations.declared), self._target_note)
+        if self.targets:
+            mark_targets(program, set(self.declarations.declared), self._target_note)
         if not self.latex:
             leaves = {n.id: self.builder.leaf_use[n.id] for n in program.nodes.values()
                       if n.is_leaf and n.role is None and n.id in self.builder.leaf_use}
@@ -196,7 +199,7 @@ def _renumber(program: Program) -> None:
 
 
 def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
-          syntax: str | None = None) -> Program:
+          syntax: str | None = None, targets: bool = True) -> Program:
     """Parse model text into a Program (raises SourceError with line:col on bad input).
 
     `syntax` is 'plain' (graphdraw's language), 'latex' (translated by latex.py first; errors
@@ -204,6 +207,9 @@ def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
     means what the command line asked for with --syntax, else 'auto'.
     """
     source = Source(text, name)
+    # Derivative templates (`t_ = out · log(a)`), claims and --function texts are graphdraw's
+    # own or a formula, not a model: their names are never read as targets.
+    targets = targets and not text.startswith("t_ = ") and name not in _NOT_MODELS
     syntax = syntax or requested_syntax()
     if syntax not in ("auto", "plain", "latex"):
         raise GraphdrawError(f"syntax={syntax!r}: give 'plain', 'latex' or 'auto'")
@@ -211,7 +217,7 @@ def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
         syntax = latex.detect(source.text)
     with gc_paused():
         if syntax == "plain":
-            reader = Parser(source, allow_ids=allow_ids)
+            reader = Parser(source, allow_ids=allow_ids, targets=targets)
             program = reader.parse()
             program.notes = [f"{text} (line {tok.line})"
                              for text, tok in reader.reading.notes.values()]

@@ -42,8 +42,9 @@ def show(value, digits: int = 4, limit: int = 6) -> str:
     if array.ndim == 0:
         return _one(float(array), digits)
     if array.size > limit:
-        return (f"{'×'.join(map(str, array.shape))} array, mean {array.mean():.{digits}g}, "
-                f"range [{array.min():.{digits}g}, {array.max():.{digits}g}]")
+        low, mean, high = (float(v) + 0.0 for v in (array.min(), array.mean(), array.max()))
+        return (f"{'×'.join(map(str, array.shape))} array, mean {mean:.{digits}g}, "
+                f"range [{low:.{digits}g}, {high:.{digits}g}]")
     if array.ndim == 1:
         return "[" + ", ".join(_one(float(x), digits) for x in array) + "]"
     return "[" + ", ".join(show(row, digits, limit) for row in array) + "]"
@@ -55,4 +56,4 @@ def _one(x: float, digits: int) -> str:
         return "undefined"
     if x in (float("inf"), float("-inf")):
         return "∞" if x > 0 else "−∞"
-    return f"{x:.{digits}g}"
+    return f"{x + 0.0:.{digits}g}"          # + 0.0: −0 prints as 0
