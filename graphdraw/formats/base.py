@@ -28,6 +28,7 @@ class Job:
     leaf_values: dict | None = None
     note: str = ""
     steps: list | None = None         # render --steps: numeric.steps.walk's steps
+    layout_format: str | None = None  # the Graphviz format the writer wants (svg, png, pdf)
     _dot: str | None = field(default=None, repr=False)
 
     def dot(self) -> str:
@@ -39,7 +40,8 @@ class Job:
 
     def dot_options(self) -> dict[str, Any]:
         """The options `draw.to_dot` takes (the writer's own left out). A rankdir of "auto"
-        is decided here, once: the direction that keeps the larger text on a page."""
+        is decided here, once: the direction that keeps the larger text on a page (or in
+        --fit's box)."""
         if self.options.get("rankdir") == "auto":
             from graphdraw.formats.graphviz import draw, measure
             from graphdraw.core.named import view
@@ -47,7 +49,9 @@ class Job:
             self.options["rankdir"] = measure.choose_rankdir(
                 lambda rankdir: draw.to_dot(self.graph, **{**options, "rankdir": rankdir}),
                 view(self.graph, options.get("style")).number_of_nodes(),
-                timeout=self.options.get("layout_timeout", 30.0))
+                options.get("fit") or measure.PAGE,       # the page, or --fit's box
+                timeout=self.options.get("layout_timeout", 30.0),
+                ahead=(self.layout_format,) if self.layout_format else ())
         return {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
 
 

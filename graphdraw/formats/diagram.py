@@ -16,6 +16,7 @@ def _source(job: Job) -> bytes:
 def _laid_out(fmt: str):
     """A writer running `dot -T<fmt>` on the figure's DOT."""
     def write(job: Job) -> bytes:
+        job.layout_format = fmt          # --rankdir auto's trial layouts make it too
         return layout(job.dot(), fmt, timeout=job.options.get("layout_timeout", LAYOUT_TIMEOUT))
     write.__doc__ = f"The figure laid out by Graphviz as {fmt}."
     return write

@@ -272,6 +272,7 @@ class _Drawing:
                           plates=self.plates)
         anchor = ids.get(output) if output in ids else (ids[next(reversed(ids))] if ids else None)
         if self.legend == "compact":
-            add_compact_legend(self.dot, kinds, table, self.look)
+            below = anchor if self.rankdir in ("TB", "BT") else None
+            add_compact_legend(self.dot, kinds, table, self.look, below=below)
         else:
             add_legend(self.dot, kinds, table, self.rankdir, anchor, self.look)

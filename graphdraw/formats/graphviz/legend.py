@@ -98,11 +98,12 @@ def add_legend(dot: graphviz.Digraph, kinds: list[str], table: str | None, rankd
 
 
 def add_compact_legend(dot: graphviz.Digraph, kinds: list[str], table: str | None,
-                       theme: Theme | None = None) -> None:
+                       theme: Theme | None = None, *, below: str | None = None) -> None:
     """The legend as one small node: a column of swatches, one per kind drawn, and `table`.
 
-    The node is a component of its own, which dot packs across the ranks: beside a graph
-    drawn top to bottom, below one drawn left to right.
+    The node is a component of its own, which dot packs across the ranks: below a graph
+    drawn left to right; a graph drawn top to bottom gives the node `below` (its output),
+    and the legend hangs under it, so that the figure does not grow wider than a page.
     """
     look = theme or THEMES[DEFAULT_THEME]
     rows = []
@@ -116,16 +117,25 @@ def add_compact_legend(dot: graphviz.Digraph, kinds: list[str], table: str | Non
                   f'CELLSPACING="0" STYLE="rounded" BGCOLOR="{fill}" '
                   f'COLOR="{attrs.get("color", look.ink)}"><TR><TD>'
                   f'{labels.plain(KIND_WORDS[kind], SMALL_SIZE)}</TD></TR></TABLE>')
-        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{swatch}</TD></TR>')
+        rows.append(f'<TD ALIGN="LEFT">{swatch}</TD>')
+    # beside the graph: a column of swatches; under it: rows of three, a wide short box
+    across = 3 if below is not None else 1
+    span = max(2, across)
+    rows = [f'<TR>{"".join(rows[i:i + across])}</TR>' for i in range(0, len(rows), across)]
+    if across == 1:
+        rows = [row.replace("<TD ", '<TD COLSPAN="2" ', 1) for row in rows]
     if table is not None:
-        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{table[1:-1]}</TD></TR>')
+        rows.append(f'<TR><TD COLSPAN="{span}" ALIGN="LEFT">{table[1:-1]}</TD></TR>')
     if not rows:
         return
     heading = labels.font("<B>" + labels.text("Legend") + "</B>", SMALL_SIZE + 1)
     label = ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1" '
              f'STYLE="rounded" COLOR="{look.muted}">'
-             f'<TR><TD COLSPAN="2" ALIGN="LEFT">{heading}</TD></TR>{"".join(rows)}</TABLE>>')
+             f'<TR><TD COLSPAN="{span}" ALIGN="LEFT">{heading}</TD></TR>{"".join(rows)}'
+             '</TABLE>>')
     dot.node(graphviz.nohtml("n" + LEGEND_ID), shape="plain", label=label)
+    if below is not None:
+        dot.edge(graphviz.nohtml(below), graphviz.nohtml("n" + LEGEND_ID), style="invis")
 
 
 def _border(attrs: dict) -> str:

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from graphdraw.formats.graphviz.layout import layout
+from graphdraw.formats.graphviz.layout import layouts
 
 POINTS = {"pt": 1.0, "bp": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4}
 PAGE = (16 * POINTS["cm"], 22 * POINTS["cm"])      # 453.5 × 623.6 pt
@@ -93,9 +93,11 @@ def fit(laid_out: dict, box: tuple[float, float] = PAGE) -> Fitted:
 
 
 def fit_dot(dot_source: str, box: tuple[float, float] = PAGE, *,
-            timeout: float = 30.0) -> Fitted:
-    """`fit` for DOT source (runs dot -Tjson; a `size` in the source does not change it)."""
-    return fit(json.loads(layout(dot_source, "json", timeout=timeout).decode("utf-8")), box)
+            timeout: float = 30.0, ahead: tuple[str, ...] = ()) -> Fitted:
+    """`fit` for DOT source (runs dot -Tjson; a `size` in the source does not change it).
+    The same dot run also lays the source out in the formats `ahead` (layout.layouts)."""
+    laid_out = layouts(dot_source, ("json",), timeout=timeout, ahead=ahead)["json"]
+    return fit(json.loads(laid_out.decode("utf-8")), box)
 
 
 def size_attribute(box: tuple[float, float]) -> str:
@@ -108,11 +110,13 @@ AUTO_LIMIT = 150            # nodes; a larger graph is drawn left to right witho
 
 
 def choose_rankdir(make_dot, nodes: int, box: tuple[float, float] = PAGE, *,
-                   timeout: float = 30.0) -> str:
+                   timeout: float = 30.0, ahead: tuple[str, ...] = ()) -> str:
     """'TB' or 'LR', whichever keeps the larger text when the figure fits `box`:
     `make_dot(rankdir)` is laid out both ways (left to right when equal, when the graph
     has more than AUTO_LIMIT nodes, or when dot is missing or fails: the format that
-    needs the layout then says why, and --format dot needs no Graphviz)."""
+    needs the layout then says why, and --format dot needs no Graphviz). Each trial also
+    lays its figure out in the formats `ahead` (the writer's), so the winner's layout is
+    not run again."""
     from graphdraw.errors import GraphdrawError as ToolMissing
     if nodes > AUTO_LIMIT:
         return "LR"
@@ -121,7 +125,7 @@ def choose_rankdir(make_dot, nodes: int, box: tuple[float, float] = PAGE, *,
     try:        # the two layouts are two dot processes, run at the same time
         with ThreadPoolExecutor(max_workers=2) as pool:
             found = dict(zip(sources, pool.map(
-                lambda source: fit_dot(source, box, timeout=timeout).text, sources.values())))
+                lambda source: fit_dot(source, box, timeout=timeout, ahead=ahead).text, sources.values())))
     except ToolMissing:
         return "LR"
     sizes = found
