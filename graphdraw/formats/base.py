@@ -49,13 +49,14 @@ class Job:
             self.options["rankdir"] = measure.choose_rankdir(
                 lambda rankdir: draw.to_dot(self.graph, **{**options, "rankdir": rankdir}),
                 view(self.graph, options.get("style")).number_of_nodes(),
-                options.get("fit") or measure.PAGE,       # the page, or --fit's box
+                # --fit's box, or the writer's (a Beamer slide), or a page
+                options.get("fit") or self.options.get("page_box") or measure.PAGE,
                 timeout=self.options.get("layout_timeout", 30.0),
                 ahead=(self.layout_format,) if self.layout_format else ())
         return {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
 
 
-WRITER_OPTIONS = ("layout_timeout", "snippet", "steps")
+WRITER_OPTIONS = ("layout_timeout", "snippet", "steps", "page_box")
 
 
 def lazy(module: str, function: str = "write") -> Callable[[Job], bytes]:

@@ -19,6 +19,12 @@ from graphdraw.formats.tikz.scene import tikz_name
 from graphdraw.formats.tikz.styles import PREAMBLE
 from graphdraw.formats.tikz.text import escape, math
 
+# The picture's room on a 16:9 slide (160 mm × 90 mm, 1 cm side margins, the frame's title
+# and two lines of caption): `--rankdir auto` lays the graph out the way that fits it best,
+# and the picture is scaled to fit both its width and its height.
+SLIDE = (140 * 72 / 25.4, 52 * 72 / 25.4)
+ADJUSTBOX = "\\usepackage{adjustbox}\n"
+PICTURE_HEIGHT = 0.68          # of \textheight; the rest is the caption's
 STEP_STYLES = (r"\tikzset{gd step edge/.style={line width=2.4bp, draw=gdStep},"
                r" gd step node/.style={line width=2.4bp, draw=gdStep, rounded corners=3bp}}")
 
@@ -27,6 +33,7 @@ def write(job: Job) -> bytes:
     """The Beamer document of a figure's steps (ASCII; compiles with pdflatex)."""
     from graphdraw.formats.graphviz import draw
     steps = pages.steps_of(job)
+    job.options.setdefault("page_box", SLIDE)      # --rankdir auto: the slide's direction
     options = {**job.dot_options(), "numbers": job.numbers, "title": "", "caption": None}
     layout = json.loads(draw.layout(draw.to_dot(job.graph, **options), "json",
                                     timeout=job.options.get("layout_timeout", 30.0)))
@@ -39,15 +46,16 @@ def write(job: Job) -> bytes:
     title = escape(job.options.get("title") or "Backprop step by step")
     frame = (f"\\begin{{frame}}{{{title}}}\n"
              "\\centering\n"
-             f"\\resizebox{{\\linewidth}}{{!}}{{%\n{picture}}}\n\n"
+             f"\\begin{{adjustbox}}{{max width=\\linewidth, max totalheight={PICTURE_HEIGHT}"
+             f"\\textheight}}\n{picture}\\end{{adjustbox}}\n\n"
              "\\vspace{0.5em}\n{\\small\n" + captions + "\n}\n"
              "\\end{frame}\n")
     setup = "\\definecolor{gdStep}{HTML}{D62728}\n" + STEP_STYLES + "\n"
     if job.options.get("snippet"):       # one frame, to \\input in a deck of slides
-        needs = " ".join(PREAMBLE.strip().splitlines())
+        needs = " ".join((PREAMBLE + ADJUSTBOX).strip().splitlines())
         text = (f"% A Beamer frame; the deck's preamble needs: {needs}\n" + setup + frame)
     else:
-        text = ("\\documentclass[aspectratio=169]{beamer}\n" + PREAMBLE + setup
+        text = ("\\documentclass[aspectratio=169]{beamer}\n" + PREAMBLE + ADJUSTBOX + setup
                 + "\\setbeamertemplate{navigation symbols}{}\n"
                 "\\begin{document}\n" + frame + "\\end{document}\n")
     return text.encode("ascii")
