@@ -135,7 +135,8 @@ def test_show_values_and_grads_as_the_command_line_draws_them():
     g = graphdraw.Graph.example("xor")
     result = CliRunner().invoke(cli.cli, ["render", "-f", "dot", "-o", "-", "--show",
                                           "values,grads", "--set", "x=[1,0]", "--seed", "2",
-                                          "--style", "ops"])
+                                          "--style", "ops", "--rankdir", "LR",
+                                          "--legend", "full"])   # the API's defaults
     assert result.exit_code == 0, result.output
     assert g.dot(show="values,grads", values={"x": [1, 0]}, seed=2, style="ops") == \
         result.stdout

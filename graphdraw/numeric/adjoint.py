@@ -196,8 +196,8 @@ def _bce_of_sigmoid(printer, node, terms, coef, factors, mode):
         if user.op == "bce" and user.args[0] == node.id:
             quotient = printer.template(ops.OPS["bce"].derivs[0], dict(zip("ab", user.args)))
             if terms and all(_has(f, quotient) for _, f in terms):
-                diff = apply(ops.OPS["sub"], [printer.ref(node.id), printer.ref(user.args[1])],
-                             mode)
+                # what is left of bce's quotient: (p − y) over the entries' count
+                diff = printer.template("(a - b) / size(a)", dict(zip("ab", user.args)))
                 return [(c, _without(f, quotient) + (diff,)) for c, f in terms], 1.0, ()
     return terms, coef, factors
 
