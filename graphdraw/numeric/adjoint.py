@@ -138,7 +138,7 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
     out_shape, arg_shape = tuple(shapes[node.id]), tuple(shapes[arg])
     if combine.startswith("matmul") and out_shape == ():
         # a dot product of vectors: the other vector, elementwise (its transpose is itself)
-        coef, factors = 1.0, (printer.ref(node.args[1 - position]),)
+        coef, factors = 1.0, (_column(printer, node.args[1 - position], mode),)
     if row.name == "norm" and all(_has(f, printer.ref(node.id)) for _, f in terms):
         # ḡ = c ‖x‖ …, as ‖x‖² gives: ḡ x/‖x‖ is c … x (‖x‖² differentiates to 2x)
         x = printer.ref(arg)
@@ -247,6 +247,19 @@ def _along_piece(printer, node, g: Piece, d: Piece, mode: str, coef: float) -> P
         spread = apply(tr, [apply(mul, [apply(tr, [g], mode), apply(tr, [full], mode)], mode)],
                        mode)
     return spread if coef == 1 and d[0] == "1" else apply(mul, [spread, d], mode)
+
+
+def _column(printer, node_id: str, mode: str) -> Piece:
+    """The other vector of a dot product, printed without its transpose (−yᵀ of −yᵀ log ŷ
+    sends −y: printed −yᵀ next to a column, it would read back as an inner product)."""
+    node = printer.program.nodes[node_id]
+    if node.name is None and node.op == "neg":
+        inner = printer.program.nodes[node.args[0]]
+        if inner.op == "transpose" and inner.name is None:
+            return apply(ops.OPS["neg"], [printer.ref(inner.args[0])], mode)
+    if node.name is None and node.op == "transpose":
+        return printer.ref(node.args[0])
+    return printer.ref(node_id)
 
 
 def _transposed(printer, node_id: str, local: Piece, mode: str) -> Piece:
