@@ -340,3 +340,23 @@ def test_build_ten_thousand_statements_and_deep_nesting():
 def test_build_a_long_power_tower():
     g = build("a = " + "^".join(["x"] * 2000))
     assert g.number_of_nodes() == 2000
+
+
+def test_json_by_columns_is_the_encoder_text():
+    """jsonout's column-wise encoding gives each dict the encoder's own bytes, whatever the
+    strings hold (quotes, '", "', backslashes, control characters, non-ASCII)."""
+    import json
+    from hypothesis import given, settings, strategies as st
+    value = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                      st.text(), st.sampled_from(['", "', '\\', '"', ', ', '%s', '\x00']),
+                      st.lists(st.integers(), max_size=3))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.tuples(value, value, value), min_size=1, max_size=6))
+    def check(rows):
+        dicts = [{"kind": a, "%label": b, "shape": c} for a, b, c in rows]
+        expected = [json.dumps(d, ensure_ascii=False)[2:-1] for d in dicts]
+        assert jsonout._by_columns(dicts) == expected
+
+    check()
+    assert jsonout._by_columns([{"a": 1}, {"b": 1}]) is None     # not the same keys
