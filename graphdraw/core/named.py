@@ -15,6 +15,7 @@ prints as ŷ − y). Each edge lists the full graph's edges it stands for (`via`
 from __future__ import annotations
 
 import heapq
+import math
 
 import networkx as nx
 
@@ -65,10 +66,21 @@ def named_graph(program: Program, graph: nx.MultiDiGraph,
                 attrs = {"arg": entry, "combine": _combine(program, via),
                          "via": [list(edge) for edge in sorted(via, key=_edge_order(index))]}
                 for mode, found in terms.items():
+                    _finite(found, node)
                     attrs["local_grad" + _SUFFIX[mode]] = to_piece(found, mode)[0]
                 _shorten(attrs, program, tail, node.id)
                 named.add_edge(tail, node.id, key=0, **attrs)
     return named
+
+
+def _finite(terms: list[Term], node: Node) -> None:
+    """A composed derivative's constants must be numbers (1e308 w + 1e308 w has 2e308)."""
+    if not all(math.isfinite(coef) for coef, _ in terms):
+        from graphdraw.errors import GraphdrawError
+        raise GraphdrawError(
+            f"a constant factor of the derivative of {print_name(node, 'pretty')[0]} "
+            f"on line {node.line} is past the range of 64-bit floats (about 1.8e308)",
+            hint="scale the constants of the model down")
 
 
 def view(graph: nx.MultiDiGraph, style: str | None) -> nx.MultiDiGraph:
