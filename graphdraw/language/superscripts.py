@@ -21,15 +21,29 @@ from graphdraw.language.reading import SAMPLE_SUM
 def label_superscripts(statements: list[list[Token]], known: set[str],
                        note: Callable[[str, str, Token], None]) -> list[list[Token]]:
     """The statements with `W ^ Q` read as the name W_Q where Q labels W (see the module)."""
-    heads = [names.canonical(s[0].text) if s and s[0].kind == "NAME" else "" for s in statements]
+    last: dict[str, int] = {}      # each assigned name: the last statement assigning it
+    for at, stmt in enumerate(statements):
+        if stmt and stmt[0].kind == "NAME":
+            last[names.canonical(stmt[0].text)] = at
     out = []
     for at, stmt in enumerate(statements):
-        later = set(heads[at:])
-        out.append(_statement(stmt, known, later, note))
+        if any(tok.kind == "^" for tok in stmt):
+            stmt = _statement(stmt, known, _Later(last, at), note)
+        out.append(stmt)
     return out
 
 
-def _statement(stmt: list[Token], known: set[str], later: set[str],
+class _Later:
+    """The names assigned at or after statement `at` (a set's `in`, without building it)."""
+
+    def __init__(self, last: dict[str, int], at: int) -> None:
+        self.last, self.at = last, at
+
+    def __contains__(self, name: object) -> bool:
+        return self.last.get(name, -1) >= self.at  # type: ignore[arg-type]
+
+
+def _statement(stmt: list[Token], known: set[str], later,
                note: Callable[[str, str, Token], None]) -> list[Token]:
     result: list[Token] = []
     i = 0
@@ -51,7 +65,7 @@ def _statement(stmt: list[Token], known: set[str], later: set[str],
 
 
 def _labels(head: Token, exponent: Token, after: Token | None, known: set[str],
-            later: set[str]) -> bool:
+            later) -> bool:
     """Whether `head ^ exponent` labels head rather than raising it to a power."""
     if head.kind != "NAME" or exponent.kind != "NAME" or SAMPLE_SUM.fullmatch(head.text):
         return False
