@@ -185,11 +185,18 @@ def test_latex_uses_odot_next_to_a_transpose():
         r"L = x \odot x^\top"
 
 
-def test_grads_equations_of_the_xor_network_verify():
-    """grads prints ∂L/∂z with a row W_oᵀ: its equations, read back, still hold."""
+def test_grads_equations_of_the_xor_network_verify(tmp_path):
+    """grads prints ∂L/∂z with the other vector of the dot product W_oᵀ z as it is, W_o (no
+    transpose, which would read as a row): its equations, read back by verify, all hold."""
     result = run("grads", "--format", "markdown")
     lines = [x for x in result.output.splitlines() if x.startswith("$$")]
-    assert any(r"\odot W_{o}^\top" in x for x in lines)
+    dz = next(x for x in lines if x.startswith(r"$$\frac{\partial L}{\partial z}"))
+    assert dz.endswith(r"\, W_{o}$$") and r"\top" not in dz
+    plain = run("grads").output.split("Backward equations, from the output down:")[1]
+    answers = tmp_path / "answers.txt"           # the plain equations, one claim a line
+    answers.write_text(plain.split("\n\n")[0], encoding="utf-8")
+    graded = run("verify", "--answers", str(answers), "--only-answered")
+    assert graded.exit_code == 0, graded.output
 
 
 def test_a_bad_product_never_reaches_python():

@@ -191,8 +191,11 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
         sym = {"plain": row.plain, "pretty": row.pretty, "html": row.html}[mode]
         return _wrap(args[0], args[0][1] < ops.POSTFIX, mode) + sym, row.prec
     left, right = args
-    if row.name == "pow":       # the only binary op whose operands' texts, not only their
-        return _binary(row, left, right, mode, const_left)  # precedences, decide its form
+    if row.name == "pow" or (row.name == "mul" and mode != "plain" and not const_left
+                             and _has_transpose(left, right, mode)):
+        # pow, and a product beside a transpose: the operands' texts, not only their
+        # precedences, decide the form (xᵀ · (y + 1): juxtaposed, it reads as xᵀ y)
+        return _binary(row, left, right, mode, const_left)
     key = (row.name, mode, const_left, left[1], right[1], right[0][:1].isdigit())
     form = _FORMS.get(key)
     if form is None or form[0] is not row:
