@@ -20,6 +20,7 @@ from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
 from graphdraw.formats.graphviz import draw
+from graphdraw.formats.graphviz.themes import PAGE_READY
 
 HAS_DOT = shutil.which("dot") is not None
 SVG = "{http://www.w3.org/2000/svg}"
@@ -52,8 +53,9 @@ def test_from_text_example_and_load_give_the_same_graph(tmp_path):
             graphdraw.load(path), graphdraw.load(str(path))]
     dots = {g.dot() for g in made}
     assert len(dots) == 1
-    assert dots.pop() == draw.to_dot(graph.build(parser.parse(examples.text("xor"), "m")),
-                                       title="")
+    built = graph.build(parser.parse(examples.text("xor"), "m"))
+    assert dots.pop() == draw.to_dot(built, **draw.decide_rankdir(built, {"title": "",
+                                                                          **PAGE_READY}))
     assert made[1].name == "<example xor>" and made[2].name == str(path)
 
 
@@ -121,11 +123,41 @@ def test_dot_takes_the_render_options():
     for options in ({"theme": "print"}, {"style": "ops", "rankdir": "TB"},
                     {"caption": "Figure 1", "title": "XOR", "font": "DejaVu Sans"},
                     {"edge_labels": False, "shapes": False}):
-        assert g.dot(**options) == draw.to_dot(built, **{"title": "", **options})
+        wanted = draw.decide_rankdir(built, {"title": "", **PAGE_READY, **options})
+        assert g.dot(**options) == draw.to_dot(built, **wanted)
     with pytest.raises(TypeError, match="unknown drawing option 'colour'"):
         g.dot(colour="red")
     with pytest.raises(ValueError):
         g.dot(theme="pastel")
+
+
+@pytest.mark.parametrize("name", ["xor", "micrograd", "rnn"])
+def test_the_api_draws_the_command_line_s_default_figure(name):
+    # A notebook shows what `graphdraw render` draws: the named view, the direction chosen
+    # for a page, the compact legend (one table of defaults, themes.PAGE_READY, for both).
+    from click.testing import CliRunner
+
+    from graphdraw import cli
+    result = CliRunner().invoke(cli.cli, ["render", "--example", name, "-f", "dot", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    g = graphdraw.Graph.example(name)
+    assert g.dot() == result.stdout
+    assert g.dot(**PAGE_READY) == result.stdout
+    assert g.dot() != g.dot(style="textbook")              # the named view, not a node per value
+    assert "cluster_legend" not in g.dot() and "shape=plain" in g.dot()   # the compact legend
+    assert g._repr_mimebundle_()["image/svg+xml"] == g.svg() if HAS_DOT else True
+
+
+def test_keywords_ask_for_the_drawing_before_the_page_ready_defaults():
+    g = graphdraw.Graph.example("xor")
+    built = graph.build(parser.parse(examples.text("xor"), "m"))
+    old = g.dot(style="textbook", rankdir="LR", legend="full")
+    assert old == draw.to_dot(built, title="")             # to_dot's own: a node per value
+    assert old != g.dot() and "rankdir=LR" in old and "cluster_legend" in old
+    assert g.dot(legend="none") == g.dot(legend=False) != g.dot()
+    assert g.dot(legend="full") == g.dot(legend=True)
+    with pytest.raises(ValueError, match="legend must be"):
+        g.dot(legend="big")
 
 
 def test_show_values_and_grads_as_the_command_line_draws_them():
@@ -135,8 +167,7 @@ def test_show_values_and_grads_as_the_command_line_draws_them():
     g = graphdraw.Graph.example("xor")
     result = CliRunner().invoke(cli.cli, ["render", "-f", "dot", "-o", "-", "--show",
                                           "values,grads", "--set", "x=[1,0]", "--seed", "2",
-                                          "--style", "ops", "--rankdir", "LR",
-                                          "--legend", "full"])   # the API's defaults
+                                          "--style", "ops"])
     assert result.exit_code == 0, result.output
     assert g.dot(show="values,grads", values={"x": [1, 0]}, seed=2, style="ops") == \
         result.stdout
@@ -153,7 +184,7 @@ def test_with_options_sets_the_pictures_defaults():
     assert ops.options == {"theme": "colorblind", "style": "ops"}
     assert g.options == {"theme": "colorblind"}
     assert ops.dot() == g.dot(style="ops") != g.dot()
-    assert ops.dot(style="textbook") == g.dot()
+    assert ops.dot(style="named") == g.dot()
     with pytest.raises(TypeError):
         g.with_options(bogus=1)
 
@@ -236,7 +267,8 @@ def test_render_pictures(tmp_path, fmt, magic):
 def test_tikz_and_html_through_the_api(tmp_path):
     g = graphdraw.Graph.example("xor")
     from graphdraw.formats import tikz
-    assert g.tikz(theme="print") == tikz.to_tikz(g.nx, theme="print")
+    wanted = draw.decide_rankdir(g.nx, {**PAGE_READY, "theme": "print"})
+    assert g.tikz(theme="print") == tikz.to_tikz(g.nx, **wanted)
     assert g.tikz(snippet=True).lstrip().startswith(("\\begin{tikzpicture}", "%"))
     path = g.render(tmp_path / "fig.tex", style="ops")
     assert (tmp_path / "fig.tex").read_text(encoding="utf-8") == g.tikz(style="ops")

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from graphdraw.api import Graph
 from graphdraw.cli import cli
-from graphdraw.formats.graphviz import measure
+from graphdraw.formats.graphviz import layout, measure
+from graphdraw.formats.graphviz.themes import PAGE_READY
 from graphdraw.language import examples
 
 pytestmark = pytest.mark.dot
@@ -16,7 +17,6 @@ pytestmark = pytest.mark.dot
 # bench part (g): the XOR figure keeps 9.3 pt, the worst example (rnn, two unrolled steps)
 # 6.8 pt; every example keeps 6 pt or more.
 XOR_FLOOR, FLOOR, BELOW = 8.0, 6.0, {}
-PAGE_READY = {"style": "named", "rankdir": "auto", "legend": "compact"}
 
 
 def test_parse_box_reads_units():
@@ -75,6 +75,57 @@ def test_no_legend_and_an_explicit_rankdir():
 
 def test_auto_direction_takes_the_one_with_larger_text():
     dots = {rd: Graph.example("xor").dot(rankdir=rd) for rd in ("LR", "TB")}
-    assert "rankdir=LR" in Graph.example("xor").dot()         # the default
+    assert Graph.example("xor").dot() == Graph.example("xor").dot(**PAGE_READY)   # the default
     best = max(dots, key=lambda rd: measure.fit_dot(dots[rd]).text)
     assert f"rankdir={best}" in Graph.example("xor").dot(**PAGE_READY)
+
+
+SLIDE = measure.parse_box("25cmx14cm")
+
+
+def _both_ways(graph, options, box):
+    """The direction as laying the figure out both ways and measuring both decides it."""
+    text = {rd: measure.fit_dot(graph.dot(**{**options, "rankdir": rd}), box).text
+            for rd in ("LR", "TB")}
+    return "TB" if text["TB"] > text["LR"] * 1.02 else "LR"
+
+
+@pytest.mark.parametrize("name", examples.names())
+@pytest.mark.parametrize("options", [{"style": "named"}, {"style": "ops"},
+                                     {"style": "named", "show": "values,grads"}],
+                         ids=["named", "ops", "values"])
+def test_the_quick_direction_is_the_one_both_layouts_choose(name, options):
+    # choose_rankdir lays the figure out top to bottom and estimates left to right from its
+    # ranks; the estimate leans to left to right, so that a figure it settles at once is
+    # one that laying out both ways and measuring would have drawn top to bottom too.
+    from graphdraw.formats.graphviz import draw
+    import json
+    graph = Graph.example(name)
+    options = {**PAGE_READY, **options}
+    for box in (measure.PAGE, SLIDE):
+        chosen = draw.decide_rankdir(graph.nx, graph._render_options(
+            {**options, "fit": box}, decide=False))["rankdir"]
+        assert chosen == _both_ways(graph, {**options, "fit": box}, box)
+        down = json.loads(layout.layout(graph.dot(**{**options, "rankdir": "TB"}), "json"))
+        right = measure.fit_dot(graph.dot(**{**options, "rankdir": "LR"}), box)
+        assert measure.across(down, box).text >= right.text * 0.98
+
+
+def test_a_clear_figure_is_laid_out_once(monkeypatch):
+    runs = []
+    real = measure.layouts
+
+    def counting(source, fmts, **kwargs):
+        runs.append(("rankdir=TB" in source, fmts, kwargs.get("ahead")))
+        return real(source, fmts, **kwargs)
+    monkeypatch.setattr(measure, "layouts", counting)
+    graph = Graph.example("xor")
+    svg = graph.svg()                        # the trial's svg is the one written
+    assert runs == [(True, ("json",), ("svg",))]
+    assert svg.startswith("<?xml") and not layout._AHEAD
+    runs.clear()
+    # a wide, shallow figure (two ranks) is laid out both ways, and the loser forgotten
+    wide = Graph.example("linear-regression")
+    wide.svg()
+    assert len(runs) == 2 and "rankdir=LR" in wide.dot()
+    assert not layout._AHEAD

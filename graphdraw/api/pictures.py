@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from graphdraw import errors
 from graphdraw.formats import registry
 from graphdraw.formats.graphviz import draw
+from graphdraw.formats.graphviz.themes import PAGE_READY
 
 if TYPE_CHECKING:
     from graphdraw.formats.base import Format, Job
@@ -17,6 +18,7 @@ DRAW_OPTIONS = ("rankdir", "title", "caption", "theme", "style", "font", "edge_l
                 "shapes", "show", "values", "seed", "legend", "fit")
 FILE_FORMATS = registry.names()
 RANKDIRS = ("LR", "TB", "RL", "BT")        # .render() also knows them by extension (tex, htm)
+LEGENDS = {"compact": "compact", "full": True, "none": False, True: True, False: False}
 
 
 class Pictures:
@@ -24,18 +26,25 @@ class Pictures:
     `options` and `_leaf_values`."""
 
     def dot(self, **options: Any) -> str:
-        """The Graphviz DOT source of the picture; needs no Graphviz.
+        """The Graphviz DOT source of the picture.
 
-        Options: rankdir ("LR", "TB"), title, caption, theme ("default", "print",
-        "colorblind"), style ("textbook", "ops"), font, edge_labels, shapes, and
-        show ("values,grads" or a list of values/grads/shapes) with values (a dict of leaf
-        values) and seed for the numbers, as `graphdraw render` has them.
+        The defaults are `graphdraw render`'s (themes.PAGE_READY): the named view
+        (style="named"), the direction that keeps the larger text on a 16 cm × 22 cm page
+        (rankdir="auto", which may lay the figure out with Graphviz's dot to decide, and
+        is left to right without it), and the compact legend (legend="compact").
+        Options: rankdir ("auto", "LR", "TB"), title, caption, theme ("default", "print",
+        "colorblind"), style ("named", "textbook", "ops"), legend ("compact", "full",
+        "none"), font, edge_labels, shapes, fit ((width, height) in pt), and show
+        ("values,grads" or a list of values/grads/shapes) with values (a dict of leaf
+        values) and seed for the numbers, as `graphdraw render` has them. The drawing
+        before the page-ready defaults: style="textbook", rankdir="LR", legend="full".
         """
         return draw.to_dot(self.nx, **self._render_options(options))
 
     def svg(self, **options: Any) -> str:
-        """The picture as SVG text (needs Graphviz's dot)."""
-        return draw.layout(self.dot(**options), "svg").decode("utf-8")
+        """The picture as SVG text (needs Graphviz's dot); options as for `dot`."""
+        opts = self._render_options(options, ahead=("svg",))
+        return draw.layout(draw.to_dot(self.nx, **opts), "svg").decode("utf-8")
 
     def tikz(self, *, snippet: bool = False, **options: Any) -> str:
         """The picture as a standalone LaTeX document with TikZ (with `snippet`, only the
@@ -89,13 +98,16 @@ class Pictures:
             given, seed = options.pop("values", None), options.pop("seed", 0)
             leaf_values = self._leaf_values(dict(given or {}), seed)
             note = draw.values_note(seed, bool(given))
-        opts = self._render_options(options)
+        opts = self._render_options(options, decide=False)     # the Job decides rankdir
         return Job(self.program, self.nx, opts, numbers=opts.get("numbers"),
                    leaf_values=leaf_values, note=note)
 
-    def _render_options(self, options: dict[str, Any]) -> dict[str, Any]:
-        """to_dot's keyword arguments from the object's options and a call's."""
-        opts = check_options({**self.options, **options})
+    def _render_options(self, options: dict[str, Any], *, decide: bool = True,
+                        ahead: tuple[str, ...] = ()) -> dict[str, Any]:
+        """to_dot's keyword arguments: render's defaults, under the object's options, under
+        a call's; rankdir "auto" decided unless not to `decide` (the trial layouts also made
+        in the formats `ahead`)."""
+        opts = check_options({**PAGE_READY, **self.options, **options})
         show = opts.pop("show", None)
         given = opts.pop("values", None)
         seed = opts.pop("seed", 0)
@@ -111,12 +123,8 @@ class Pictures:
             opts["numbers"] = numbers
         elif given:
             raise ValueError("values are drawn only with show='values' or 'grads'")
-        if opts.get("rankdir") == "auto":
-            from graphdraw.core.named import view
-            from graphdraw.formats.graphviz import measure
-            opts["rankdir"] = measure.choose_rankdir(
-                lambda rankdir: draw.to_dot(self.nx, **{**opts, "rankdir": rankdir}),
-                view(self.nx, opts.get("style")).number_of_nodes())
+        if decide:
+            opts = draw.decide_rankdir(self.nx, opts, ahead=ahead)
         return opts
 
     # --- display --------------------------------------------------------------------------------
@@ -160,6 +168,11 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
         raise TypeError(f"unknown drawing option {unknown[0]!r}; the options are "
                         f"{', '.join(DRAW_OPTIONS)}")
     options = dict(options)
+    if "legend" in options:
+        if options["legend"] not in LEGENDS:
+            raise ValueError("legend must be 'compact', 'full' or 'none', not "
+                             f"{options['legend']!r}")
+        options["legend"] = LEGENDS[options["legend"]]
     if isinstance(options.get("rankdir"), str) and options["rankdir"] != "auto":
         options["rankdir"] = options["rankdir"].upper()
         if options["rankdir"] not in RANKDIRS:

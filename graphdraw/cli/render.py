@@ -10,6 +10,7 @@ from graphdraw.cli import batch
 from graphdraw.cli.group import cli
 from graphdraw.cli.options import Finite, Text, models_options, value_options
 from graphdraw.formats import registry
+from graphdraw.formats.graphviz.themes import PAGE_READY
 from graphdraw.language.source import read_model
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def _fit_option(ctx, param, value):
                    "ending in / (each model to DIR/MODEL.EXT). [default: MODEL.EXT in the "
                    "current directory]")
 @click.option("--rankdir", type=click.Choice(["auto", "LR", "TB"], case_sensitive=False),
-              metavar="[auto|LR|TB]", default="auto", show_default=True,
+              metavar="[auto|LR|TB]", default=PAGE_READY["rankdir"], show_default=True,
               help="Left to right or top to bottom (either case: tb works); auto: the one "
                    "that keeps the larger text on a 16 cm × 22 cm page.")
 @click.option("--fit", "fit", metavar="WIDTHxHEIGHT", callback=_fit_option,
@@ -59,7 +60,7 @@ def _fit_option(ctx, param, value):
                    "and report its smallest text on stderr. TikZ: the picture is scaled, "
                    "the document's font stays.")
 @click.option("--legend", "legend", type=click.Choice(["full", "compact", "none"]),
-              default="compact", show_default=True,
+              default=PAGE_READY["legend"], show_default=True,
               help="full: a framed box of sample nodes; compact: one small box beside a "
                    "top-to-bottom graph or below a left-to-right one; none.")
 @click.option("--no-legend", is_flag=True, help="Draw no legend (--legend none).")
@@ -68,8 +69,8 @@ def _fit_option(ctx, param, value):
 @click.option("--theme", type=click.Choice(THEMES), default="default", show_default=True,
               help="Colours: default; print (greyscale, thin lines, kinds told apart by "
                    "shape and line); colorblind (the Okabe-Ito palette).")
-@click.option("--style", "draw_style", type=click.Choice(DRAW_STYLES), default="named",
-              show_default=True, help="named: a node per name you wrote (x, a, z, ŷ, L), showing its "
+@click.option("--style", "draw_style", type=click.Choice(DRAW_STYLES),
+              default=PAGE_READY["style"], show_default=True, help="named: a node per name you wrote (x, a, z, ŷ, L), showing its "
               "computation, each edge the derivative composed through the unnamed steps; "
               "textbook: a node per value, showing its computation; "
               "ops: each operation as a small node of its own (as torchviz and micrograd "

@@ -43,16 +43,13 @@ class Job:
         is decided here, once: the direction that keeps the larger text on a page (or in
         --fit's box)."""
         if self.options.get("rankdir") == "auto":
-            from graphdraw.formats.graphviz import draw, measure
-            from graphdraw.core.named import view
+            from graphdraw.formats.graphviz import draw
             options = {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
-            self.options["rankdir"] = measure.choose_rankdir(
-                lambda rankdir: draw.to_dot(self.graph, **{**options, "rankdir": rankdir}),
-                view(self.graph, options.get("style")).number_of_nodes(),
-                # --fit's box, or the writer's (a Beamer slide), or a page
-                options.get("fit") or self.options.get("page_box") or measure.PAGE,
+            # --fit's box, or the writer's (a Beamer slide), or a page
+            self.options["rankdir"] = draw.decide_rankdir(
+                self.graph, options, options.get("fit") or self.options.get("page_box"),
                 timeout=self.options.get("layout_timeout", 30.0),
-                ahead=(self.layout_format,) if self.layout_format else ())
+                ahead=(self.layout_format,) if self.layout_format else ())["rankdir"]
         return {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
 
 

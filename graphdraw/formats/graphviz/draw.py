@@ -136,6 +136,20 @@ def to_dot(graph: nx.MultiDiGraph, **options) -> str:
     return to_digraph(graph, **options).source
 
 
+def decide_rankdir(graph: nx.MultiDiGraph, options: dict, box: tuple[float, float] | None = None,
+                   *, timeout: float = 30.0, ahead: tuple[str, ...] = ()) -> dict:
+    """`options` (to_dot's) with a rankdir of "auto" decided, as every writer decides it:
+    the direction that keeps the larger text once the figure fits `box` (else `fit`'s box,
+    else a 16 cm × 22 cm page; measure.choose_rankdir). Other options are returned as given."""
+    if options.get("rankdir") != "auto":
+        return options
+    from graphdraw.formats.graphviz import measure
+    return {**options, "rankdir": measure.choose_rankdir(
+        lambda rankdir: to_dot(graph, **{**options, "rankdir": rankdir}),
+        named_view(graph, options.get("style")), box or options.get("fit") or measure.PAGE,
+        timeout=timeout, ahead=ahead)}
+
+
 @dataclass
 class _Drawing:
     """One `to_digraph` call drawing a graph into `dot`: what it draws with, what it drew."""

@@ -70,6 +70,12 @@ def layouts(dot_source: str, fmts: tuple[str, ...], *, timeout: float = 30.0,
     return out
 
 
+def forget(dot_source: str, fmts: tuple[str, ...], engine: str = "dot") -> None:
+    """Drop the layouts of `dot_source` made ahead (a trial figure that will not be written)."""
+    for fmt in fmts:
+        _AHEAD.pop((engine, fmt, dot_source), None)
+
+
 def _run(command: list[str], dot_source: str, timeout: float, engine: str, *,
          to_files: bool = False) -> bytes:
     """Run one Graphviz command on `dot_source`: its standard output, or the errors."""

@@ -7,7 +7,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from graphdraw.formats.graphviz.layout import layouts
+from graphdraw.formats.graphviz.layout import forget, layouts
+from graphdraw.formats.graphviz.legend import LEGEND_ID
+from graphdraw.formats.graphviz.themes import PAGE_READY  # noqa: F401  (render's defaults)
 
 POINTS = {"pt": 1.0, "bp": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4}
 PAGE = (16 * POINTS["cm"], 22 * POINTS["cm"])      # 453.5 × 623.6 pt
@@ -105,28 +107,105 @@ def size_attribute(box: tuple[float, float]) -> str:
     return f"{box[0] / 72:.4f},{box[1] / 72:.4f}!"
 
 
-PAGE_READY = {"style": "named", "rankdir": "auto", "legend": "compact"}   # render's defaults
 AUTO_LIMIT = 150            # nodes; a larger graph is drawn left to right without trying
+CLEAR = 1.25                # TB's text this many times the estimate of LR's: no LR layout
 
 
-def choose_rankdir(make_dot, nodes: int, box: tuple[float, float] = PAGE, *,
+def choose_rankdir(make_dot, drawn, box: tuple[float, float] = PAGE, *,
                    timeout: float = 30.0, ahead: tuple[str, ...] = ()) -> str:
-    """'TB' or 'LR', whichever keeps the larger text when the figure fits `box`:
-    `make_dot(rankdir)` is laid out both ways (left to right when equal, when the graph
-    has more than AUTO_LIMIT nodes, or when dot is missing or fails: the format that
-    needs the layout then says why, and --format dot needs no Graphviz). Each trial also
-    lays its figure out in the formats `ahead` (the writer's), so the winner's layout is
-    not run again."""
-    from graphdraw.errors import GraphdrawError as ToolMissing
-    if nodes > AUTO_LIMIT:
+    """'TB' or 'LR', whichever keeps the larger text when the figure fits `box`.
+
+    `make_dot(rankdir)` is laid out top to bottom (in the same dot run also in the formats
+    `ahead`, the writer's, so the winner's layout is not run again). From that layout's
+    ranks the size of the figure drawn left to right is estimated (`across`): when the
+    top-to-bottom text is CLEAR times larger than the estimate allows, that is the answer
+    with one dot run; otherwise the figure is laid out left to right too and the two are
+    measured (left to right when within 2 %). Left to right without trying when `drawn`
+    (the graph drawn) has more than AUTO_LIMIT nodes, or when dot is missing or fails: the
+    format that needs the layout then says why, and --format dot needs no Graphviz.
+    """
+    from graphdraw.errors import GraphdrawError
+    if drawn.number_of_nodes() > AUTO_LIMIT:
         return "LR"
-    from concurrent.futures import ThreadPoolExecutor
-    sources = {rankdir: make_dot(rankdir) for rankdir in ("LR", "TB")}
-    try:        # the two layouts are two dot processes, run at the same time
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            found = dict(zip(sources, pool.map(
-                lambda source: fit_dot(source, box, timeout=timeout, ahead=ahead).text, sources.values())))
-    except ToolMissing:
+    sources = {rankdir: make_dot(rankdir) for rankdir in ("TB", "LR")}
+    try:
+        laid_out = json.loads(layouts(sources["TB"], ("json",), timeout=timeout,
+                                      ahead=ahead)["json"].decode("utf-8"))
+        down = fit(laid_out, box)
+        if down.text >= CLEAR * across(laid_out, box).text:
+            return "TB"
+        right = fit_dot(sources["LR"], box, timeout=timeout, ahead=ahead)
+    except GraphdrawError:
         return "LR"
-    sizes = found
-    return "TB" if sizes["TB"] > sizes["LR"] * 1.02 else "LR"
+    chosen = "TB" if down.text > right.text * 1.02 else "LR"
+    forget(sources["LR" if chosen == "TB" else "TB"], ahead)     # the loser's layout
+    return chosen
+
+
+def across(laid_out: dict, box: tuple[float, float] = PAGE) -> Fitted:
+    """An estimate of a top-to-bottom layout drawn left to right, fitted to `box`.
+
+    dot lays out left to right as top to bottom with each node's width and height swapped:
+    the ranks (nodes and edge labels that share a y) become columns, each as wide as its
+    widest member, with the same gaps between them; a column is as tall as its members'
+    heights and dot's nodesep between them. Everything else (title, legend, caption) keeps
+    its height. The estimate leans towards a larger text left to right: it can only make
+    choose_rankdir lay the figure out both ways when one was enough.
+    """
+    x0, y0, x1, y1 = (float(v) for v in laid_out["bb"].split(","))
+    pad = 72 * float(str(laid_out.get("pad", "0")).split(",")[0] or 0)
+    nodesep = 72 * float(laid_out.get("nodesep", 0.25))
+    ranks: dict[int, list[tuple[float, float]]] = {}
+    low, high = y1, y0
+    for item in (*_node_boxes(laid_out), *_label_boxes(laid_out)):
+        x, y, width, height = item
+        ranks.setdefault(round(y), []).append((width, height))
+        low, high = min(low, y - height / 2), max(high, y + height / 2)
+    if not ranks:
+        return fit(laid_out, box)
+    rows = sorted(ranks)
+    thick = sum(max(h for _, h in ranks[r]) for r in rows)
+    gaps = max(0.0, (high - low) - thick)          # the space dot left between the ranks
+    width = sum(max(w for w, _ in ranks[r]) for r in rows) + gaps
+    height = max(sum(h for _, h in ranks[r]) + nodesep * (len(ranks[r]) - 1) for r in rows)
+    height += max(0.0, (y1 - y0) - (high - low))   # title, caption, the legend under it
+    sizes = font_sizes(laid_out)
+    width, height = width + 2 * pad, height + 2 * pad
+    return Fitted(width, height, min(sizes) if sizes else 0.0,
+                  min(box[0] / width, box[1] / height))
+
+
+def _node_boxes(laid_out: dict) -> list[tuple[float, float, float, float]]:
+    """(x, y, width, height) in pt of every node but the legend."""
+    boxes = []
+    for obj in laid_out.get("objects", ()):
+        if "pos" not in obj or str(obj.get("name", "")).startswith("n" + LEGEND_ID):
+            continue
+        x, y = (float(v) for v in obj["pos"].split(",")[:2])
+        boxes.append((x, y, 72 * float(obj.get("width", 0)), 72 * float(obj.get("height", 0))))
+    return boxes
+
+
+def _label_boxes(laid_out: dict) -> list[tuple[float, float, float, float]]:
+    """(x, y, width, height) in pt of every edge label, from its text's extent."""
+    boxes = []
+    for edge in laid_out.get("edges", ()):
+        if "lp" not in edge:
+            continue
+        texts = [op for op in edge.get("_ldraw_", ()) if op.get("op") == "T"]
+        if not texts:
+            continue
+        size = max(float(op.get("size", 0)) for op in edge["_ldraw_"] if op.get("op") == "F")
+        left = min(op["pt"][0] - _before(op) for op in texts)
+        right = max(op["pt"][0] - _before(op) + float(op.get("width", 0)) for op in texts)
+        bottom = min(op["pt"][1] for op in texts) - 0.3 * size
+        top = max(op["pt"][1] for op in texts) + size
+        x, y = (float(v) for v in edge["lp"].split(","))
+        boxes.append((x, y, right - left + 6, top - bottom + 6))   # the label's margin
+    return boxes
+
+
+def _before(op: dict) -> float:
+    """How far a text run starts left of its point (by its alignment)."""
+    width = float(op.get("width", 0))
+    return {"l": 0.0, "r": width}.get(op.get("align"), width / 2)

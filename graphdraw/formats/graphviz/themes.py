@@ -135,7 +135,11 @@ DEFAULT_THEME = "default"
 # ops: each operation is a small node of its own between the values it reads and the value
 # it makes (torchviz, micrograd).
 DRAW_STYLES = ("named", "textbook", "ops")
-DEFAULT_STYLE = "textbook"
+DEFAULT_STYLE = "textbook"           # to_digraph's own, for callers that draw the full graph
+# The page-ready figure: what `graphdraw render` and the Python API (Graph.dot, .svg, the
+# Jupyter display) draw unless told otherwise. The one place these defaults are set: the
+# named view, the direction that keeps the larger text on a page, the compact legend.
+PAGE_READY = {"style": "named", "rankdir": "auto", "legend": "compact"}
 
 # kind -> (node attributes, legend words) of the default theme (check.py draws with these).
 STYLES: dict[str, tuple[dict[str, str], str]] = {

@@ -113,14 +113,10 @@ def to_html(program: Program, leaf_values: dict, *, title: str = "", note: str |
     """
     from graphdraw.core import graph as graph_mod
     from graphdraw.core.named import view
-    from graphdraw.formats.graphviz.measure import choose_rankdir
     graph = graph_mod.build(program, title=title, notations=graph_mod.FOR_RENDER)
-    if dot_options.get("rankdir") == "auto":
-        dot_options["rankdir"] = choose_rankdir(
-            lambda rankdir: draw.to_dot(graph, title=title, **{**dot_options,
-                                                               "rankdir": rankdir}),
-            view(graph, dot_options.get("style")).number_of_nodes(), timeout=timeout)
-    dot = draw.to_dot(graph, title=title, **dot_options)
+    dot_options = draw.decide_rankdir(graph, {**dot_options, "title": title}, timeout=timeout,
+                                      ahead=("svg",))
+    dot = draw.to_dot(graph, **dot_options)
     svg = draw.layout(dot, "svg", timeout=timeout)
     return page(program, view(graph, dot_options.get("style")), svg, leaf_values,
                 title=title, caption=caption, note=note)

@@ -102,9 +102,5 @@ def example_tex(name: str, *, snippet: bool = False, **options) -> str:
     built = graph_mod.build(program, notations=graph_mod.FOR_TIKZ)
     from graphdraw.formats.graphviz.measure import PAGE_READY
     options = {**PAGE_READY, **options}         # render's defaults
-    if options["rankdir"] == "auto":
-        from graphdraw.formats.graphviz.measure import choose_rankdir
-        options["rankdir"] = choose_rankdir(
-            lambda rankdir: draw.to_dot(built, **{**options, "rankdir": rankdir}),
-            built.number_of_nodes())
+    options = draw.decide_rankdir(built, options)
     return to_tikz(built, snippet=snippet, **options)
