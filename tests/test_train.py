@@ -387,7 +387,7 @@ def test_a_progress_bar_on_a_terminal(monkeypatch):
     (["--predict", "nope"], 3, "no value named 'nope'"),
     (["--example", "micrograd"], 3, "training diverges at --lr 2: the loss grew from 24.7"),
     (["-e", "input u\nL = (w - u)^2"], 3, "built-in XOR data fits"),
-    (["--example", "xor-sum", "--data", "x.csv"], 3, "holds its own samples"),
+    (["--example", "xor-sum", "--data", "x.csv"], 3, "no such data file: x.csv"),
     (["--lr", "1e6", "--example", "logistic", "--data", "LOGISTIC"], 3,
      "training diverges at --lr 1e+06: after 1 step, "),
 ])

@@ -8,12 +8,14 @@ import click
 from graphdraw.numeric import numbers
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import Finite, load, model_options, picture, value_options
+from graphdraw.cli.options import (Finite, data_option, load, model_options, picture,
+                                   value_options)
 
 
 @cli.command()
 @model_options
 @value_options
+@data_option
 @click.option("--rtol", type=Finite(min=0), default=1e-7, show_default=True,
               help="Relative tolerance against torch autograd.")
 @click.option("--atol", type=Finite(min=0), default=1e-9, show_default=True,
@@ -29,8 +31,8 @@ from graphdraw.cli.options import Finite, load, model_options, picture, value_op
               help="Also draw graphdraw's graph and torchviz's side by side (svg, png, pdf "
                    "or dot, from the extension, as render's -o).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rtol, fd_atol,
-          fd_step, no_structure, diagram, as_json) -> None:
+def check(model, inline, example, settings, values_file, seed, data_path, rtol, atol, fd_rtol,
+          fd_atol, fd_step, no_structure, diagram, as_json) -> None:
     """Prove the gradients: graphdraw vs torch autograd, finite differences and torchviz.
 
     Builds the same model from torch ops and compares, leaf by leaf, graphdraw's own
@@ -46,6 +48,7 @@ def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rt
       graphdraw check                              # the default model
       graphdraw check --example micrograd --json
       graphdraw check model.gd --seed 3 --diagram compare.svg
+      graphdraw check linear-regression.gd --data samples.csv   # at the CSV's samples
     """
     from graphdraw.analyses import check as check_mod
     from graphdraw.errors import EXIT_CHECK
@@ -55,7 +58,8 @@ def check(model, inline, example, settings, values_file, seed, rtol, atol, fd_rt
         from graphdraw.formats import output as out
         path, fmt = diagram, picture(diagram, DIAGRAMS, "--diagram")
         out.check_target(path, input_path=model if model not in (None, "-") else None)
-    source, program, leaf_values = load(model, inline, example, settings, values_file, seed)
+    source, program, leaf_values = load(model, inline, example, settings, values_file, seed,
+                                        data_path)
     report = check_mod.run_check(program, leaf_values, rtol=rtol, atol=atol, fd_rtol=fd_rtol,
                                  fd_atol=fd_atol, fd_step=fd_step, structure=not no_structure)
     if path is not None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import click
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import load, model_options, value_options, wrt as wrt_leaves
+from graphdraw.cli.options import (data_option, load, model_options, value_options,
+                                   values_note, wrt as wrt_leaves)
 
 
 @cli.command()
 @model_options
 @value_options
+@data_option
 @click.option("--wrt", metavar="NAMES", help="Comma-separated leaves to differentiate "
               "with respect to. [default: every parameter]")
 @click.option("--scalar", is_flag=True,
@@ -21,7 +23,7 @@ from graphdraw.cli.options import load, model_options, value_options, wrt as wrt
               "to paste into a report (needs amsmath); markdown: the equations in $$ blocks "
               "and the numbers as a table.")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-def grads(model, inline, example, settings, values_file, seed, wrt, scalar, fmt,
+def grads(model, inline, example, settings, values_file, seed, data_path, wrt, scalar, fmt,
           as_json) -> None:
     """The backward equations and the gradient of the output with respect to each leaf.
 
@@ -38,6 +40,7 @@ def grads(model, inline, example, settings, values_file, seed, wrt, scalar, fmt,
       graphdraw grads --format markdown        # $$ equations and a table of numbers
       graphdraw grads --set x=[1,0] --set y=1 --wrt W_o,b_o
       graphdraw grads --example micrograd --json
+      graphdraw grads linear-regression.gd --data samples.csv   # Σ_n over the CSV's rows
     """
     from graphdraw.numeric import evaluate
     from graphdraw.numeric.derivatives import Gradients, write
@@ -45,9 +48,9 @@ def grads(model, inline, example, settings, values_file, seed, wrt, scalar, fmt,
         raise click.BadParameter(f"--json asks for JSON, --format for {fmt}: give one",
                                  param_hint="'--format'")
     fmt = "json" if as_json else (fmt or "text")
-    source, program, leaf_values = load(model, inline, example, settings, values_file, seed)
-    note = (f"values from {'--set/--values and ' if settings or values_file else ''}"
-            f"seed {seed}")
+    source, program, leaf_values = load(model, inline, example, settings, values_file, seed,
+                                        data_path)
+    note = values_note(settings, values_file, seed, data_path)
     leaves = wrt_leaves(program, wrt)
     evaluate.require_leaves(program, leaves)
     result = Gradients(program, source.name, leaf_values, leaves, scalar=scalar, note=note)

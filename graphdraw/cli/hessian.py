@@ -8,12 +8,14 @@ import click
 from graphdraw.numeric import numbers
 
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import load, model_options, value_options, wrt as wrt_leaves
+from graphdraw.cli.options import (data_option, load, model_options, value_options,
+                                   values_note, wrt as wrt_leaves)
 
 
 @cli.command("hessian")
 @model_options
 @value_options
+@data_option
 @click.option("--wrt", metavar="NAMES", help="Comma-separated leaves to differentiate "
               "with respect to. [default: every parameter]")
 @click.option("--full", is_flag=True, help="Print the whole matrix and every eigenvalue, "
@@ -22,7 +24,7 @@ from graphdraw.cli.options import load, model_options, value_options, wrt as wrt
               help="Also compute the Hessian with torch.autograd.functional.hessian and "
                    "compare (needs torch); exit 6 when they differ.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def hessian_command(model, inline, example, settings, values_file, seed, wrt, full,
+def hessian_command(model, inline, example, settings, values_file, seed, data_path, wrt, full,
                     against_torch, as_json) -> None:
     """The Hessian of the output with respect to the parameters, its eigenvalues and index.
 
@@ -42,15 +44,15 @@ def hessian_command(model, inline, example, settings, values_file, seed, wrt, fu
     """
     from graphdraw.analyses import curvature
     from graphdraw.errors import EXIT_CHECK
-    source, program, leaf_values = load(model, inline, example, settings, values_file, seed)
+    source, program, leaf_values = load(model, inline, example, settings, values_file, seed,
+                                        data_path)
     report = curvature.Report(program, leaf_values, wrt_leaves(program, wrt))
     if against_torch:
         report.compare_torch()
     if as_json:
         click.echo(numbers.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
-        note = (f"values from {'--set/--values and ' if settings or values_file else ''}"
-                f"seed {seed}")
+        note = values_note(settings, values_file, seed, data_path)
         click.echo(report.format(source.name, note, full=full), nl=False)
     if report.torch is not None and not report.torch["ok"]:
         click.get_current_context().exit(EXIT_CHECK)

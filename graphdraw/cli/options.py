@@ -96,6 +96,22 @@ def value_options(func):
     return func
 
 
+def data_option(func):
+    """--data FILE.csv: the samples of a model with Σ_n, one row per sample (numeric/samples)."""
+    return click.option("--data", "data_path", metavar="FILE.csv",
+                        help="The samples of a model that sums over them (Σ_n): a header "
+                             "naming the values per sample (x1,x2,y or x[1],x[2],y for x_n "
+                             "and y_n), then one row per sample; N is the number of rows."
+                        )(func)
+
+
+def values_note(settings, values_file, seed: int, data_path: str | None = None) -> str:
+    """Where the leaves' values came from, as the reports' first line says it."""
+    data = f"samples from {data_path}, " if data_path else ""
+    given = "--set/--values and " if settings or values_file else ""
+    return f"{data}values from {given}seed {seed}"
+
+
 def picture(path: str, allowed: tuple[str, ...], option: str) -> str:
     """The format of a picture named by `option` (check --diagram, --plot), from its
     extension as render's -o takes it; the same usage error for one that names none."""
@@ -106,14 +122,18 @@ def picture(path: str, allowed: tuple[str, ...], option: str) -> str:
         raise click.UsageError(str(exc)) from None
 
 
-def load(model, inline, example, settings, values_file, seed):
-    """Parse the model and give every leaf a value; (source, program, leaf values)."""
+def load(model, inline, example, settings, values_file, seed, data_path: str | None = None):
+    """Parse the model and give every leaf a value (the values per sample from the CSV file
+    `data_path`, when given); (source, program, leaf values)."""
     from graphdraw.language import parser
     from graphdraw.numeric import values as values_mod
     source = read_model(model, inline, example)
     program = parser.parse(source.text, source.name)
-    return source, program, values_mod.leaf_values(program, given_values(settings, values_file),
-                                                   seed)
+    given = given_values(settings, values_file)
+    if data_path is not None:
+        from graphdraw.numeric import samples
+        given = samples.with_samples(program, given, data_path)
+    return source, program, values_mod.leaf_values(program, given, seed)
 
 
 def given_values(settings, values_file: str | None) -> dict:

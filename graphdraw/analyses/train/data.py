@@ -8,25 +8,20 @@ its columns; a leaf the model does not declare becomes data when a column names 
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass, field
 
 from graphdraw import limits
-from graphdraw.errors import GraphdrawError, LimitError
+from graphdraw.errors import LimitError
 from graphdraw.lazy import np
 from graphdraw.language.names import canonical
 from graphdraw.language.program import Program
+from graphdraw.numeric import samples
+from graphdraw.numeric.samples import INDEXED as _INDEXED, NUMBERED as _NUMBERED, DataError
+
+__all__ = ["DataError", "DataSet", "declared_data", "in_model", "read_csv", "xor"]
 
 XOR_INPUTS = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
 XOR_TARGETS = (0.0, 1.0, 1.0, 0.0)
-
-_INDEXED = re.compile(r"^(.+?)\s*\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]$")
-_NUMBERED = re.compile(r"^(.*?[^\d_])_?(\d+)$")
-
-
-class DataError(GraphdrawError):
-    """The data set does not fit the model (exit code 3, as any bad input)."""
 
 
 @dataclass
@@ -34,7 +29,8 @@ class DataSet:
     """Values of the data leaves, one row per sample: leaf id -> array (N, *shape).
 
     `in_model` marks a model that holds its samples itself (values per sample, x_n and y_n,
-    summed with Σ_n): then `columns` is empty and the program is evaluated as it is.
+    summed with Σ_n): then `columns` is empty and the program is evaluated as it is, with
+    `per_sample` (read from a CSV file: leaf id -> array (N, *shape)) as the values per sample.
     """
 
     columns: dict[str, "np.ndarray"]
@@ -42,6 +38,7 @@ class DataSet:
     origin: str
     in_model: bool = False
     ignored: list[str] = field(default_factory=list)
+    per_sample: dict = field(default_factory=dict)
 
     def sample(self, k: int) -> dict:
         """The data leaves' values of sample k (0-based)."""
@@ -52,7 +49,7 @@ class DataSet:
         if count >= self.count:
             return self
         return DataSet({leaf: values[:count] for leaf, values in self.columns.items()},
-                       count, self.origin, self.in_model, self.ignored)
+                       count, self.origin, self.in_model, self.ignored, self.per_sample)
 
 
 def declared_data(program: Program) -> list[str]:
@@ -69,6 +66,17 @@ def in_model(program: Program) -> DataSet | None:
     from graphdraw.numeric.values import leaf_values
     count = plates.sample_count(program, leaf_values(program, {}, 0), DataError) or 0
     return DataSet({}, count, "the samples declared in the model", in_model=True)
+
+
+def plate_csv(path: str, program: Program) -> DataSet:
+    """The samples of a model with Σ_n from a CSV file, one row per sample n (N is the number
+    of rows; numeric/samples.py matches the columns to x_n, y_n): at least two."""
+    values, count = samples.plate_values(path, program)
+    if count < 2:
+        raise DataError(f"{path} has one sample; training a model over samples (Σ_n) needs "
+                        "at least two rows", hint="add rows; the gradients at one sample: "
+                                                  "graphdraw grads MODEL --data FILE.csv")
+    return DataSet({}, count, path, in_model=True, per_sample=values)
 
 
 def xor(program: Program) -> DataSet:
@@ -107,49 +115,19 @@ def _shape_text(shape) -> str:
 def read_csv(path: str, program: Program) -> DataSet:
     """Samples from a CSV file: a header naming leaves (see the module's docstring), then
     one row of numbers per sample."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise DataError(f"no such data file: {path}") from None
-    except IsADirectoryError:
-        raise DataError(f"{path} is a directory; give a CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path} is not UTF-8 text (byte {exc.start})") from None
-    except (OSError, csv.Error) as exc:
-        raise DataError(f"cannot read the data file {path}: "
-                        f"{getattr(exc, 'strerror', None) or exc}") from None
-    numbered = [(line, row) for line, row in enumerate(rows, 1)
-                if any(cell.strip() for cell in row)]
-    if not numbered:
-        raise DataError(f"{path} is empty: the first line names the columns, e.g. x1,x2,y")
-    (_, header), body = numbered[0], numbered[1:]
-    header = [cell.strip() for cell in header]
-    if not body:
-        raise DataError(f"{path} has a header but no samples")
-    limits.check("rows", len(body), path)
+    header, body = samples.read_table(path)
     places, data_leaves, ignored = _match_columns(path, header, program)
     count = len(body)
     values = {leaf: np.zeros((count, *shape)) for leaf, shape in data_leaves.items()}
     for k, (line, row) in enumerate(body):
-        if len(row) != len(header):
-            raise DataError(f"{path}:{line}: {len(row)} values, but the header names "
-                            f"{len(header)} columns")
+        samples.check_row(path, line, row, header)
         for position, cell in enumerate(row):
             place = places.get(position)
             if place is None:
                 continue
             leaf, index = place
-            values[leaf][(k, *index)] = _number(path, line, header[position], cell)
+            values[leaf][(k, *index)] = samples.number(path, line, header[position], cell)
     return DataSet(values, count, path, ignored=ignored)
-
-
-def _number(path: str, line: int, column: str, cell: str) -> float:
-    text = cell.strip()
-    try:
-        return limits.decimal(text, f"{path}:{line}: column '{column}'")
-    except ValueError as exc:
-        raise DataError(str(exc), hint="write numbers as 2, -0.5 or 1e-3") from None
 
 
 def _match_columns(path: str, header: list[str], program: Program):

@@ -31,7 +31,7 @@ def describe_run(setup: Setup, source_name: str, optimizer: str, lr: float, step
     output = _pretty(setup.program.output)
     if has_samples(setup):
         on = f" on {setup.data.origin}"
-        what = _reduced(output, reduce, count)
+        what = _reduced(output, reduce, count, setup.data.in_model)
     else:
         on, what = "", f"minimising {output} (the model has no data)"
     size = sum(int(np.size(v)) for v in setup.theta.values())
@@ -246,11 +246,15 @@ def loss_label(setup: Setup, reduce: str) -> str:
     name = _pretty(setup.program.output)
     if not has_samples(setup):
         return f"loss {name}"
-    return f"loss: {_reduced(name, reduce, setup.data.count)}"
+    return f"loss: {_reduced(name, reduce, setup.data.count, setup.data.in_model)}"
 
 
-def _reduced(output: str, reduce: str, count: int) -> str:
-    """'L summed over 4 samples' (or averaged)."""
+def _reduced(output: str, reduce: str, count: int, in_model: bool = False) -> str:
+    """'L summed over 4 samples' (or averaged); for a model that sums its samples itself
+    (Σ_n), 'L over its 4 samples' (÷ 4 with --reduce mean)."""
+    if in_model:
+        return (f"{output}{f' ÷ {count}' if reduce == 'mean' else ''} over its {count} "
+                f"sample{'s' if count != 1 else ''} (the model's Σ)")
     return (f"{output} {'summed' if reduce == 'sum' else 'averaged'} over {count} "
             f"sample{'s' if count != 1 else ''}")
 

@@ -64,24 +64,14 @@ def prepare_run(text: str, name: str, options: dict, *, syntax: str | None, dims
 
 
 def _data_set(program: Program, data_path: str | None) -> DataSet:
-    """The samples: from the CSV file, else the model's own, else the four XOR samples."""
+    """The samples: from the CSV file (for a model with Σ_n, its rows are the samples n),
+    else the model's own, else the four XOR samples."""
     if data_path is not None:
-        if data_mod.in_model(program) is not None:
-            raise TrainingError("this model holds its own samples (values per sample, summed "
-                                "with Σ_n); --data is for a model of one sample",
-                                hint=_plate_hint(program))
+        from graphdraw.core import plates
+        if plates.has_plates(program):
+            return data_mod.plate_csv(data_path, program)
         return data_mod.read_csv(data_path, program)
     return data_mod.in_model(program) or data_mod.xor(program)
-
-
-def _plate_hint(program: Program) -> str:
-    """How to train a model with Σ_n: its samples with --set, or the loss of one sample."""
-    per_sample = [n.id for n in program.nodes.values() if n.is_leaf and n.plate is not None
-                  and n.counts is None]
-    sets = " ".join(f"--set '{leaf}=[…]'" for leaf in per_sample) or "--set NAME=[…]"
-    return (f"give the samples, one entry per sample: {sets} (or --values FILE.json); or, "
-            f"to read --data, write the loss of one sample without Σ_n and 1/N (L = 1/2 "
-            f"(ŷ − y)², names without _n) and add --reduce mean")
 
 
 def _starting_values(program: Program, data: DataSet, given: dict, seed: int,
@@ -89,9 +79,10 @@ def _starting_values(program: Program, data: DataSet, given: dict, seed: int,
     """Every leaf's starting value, and the parameters to train."""
     from graphdraw.numeric import values as values_mod
     for leaf in given:
-        if leaf in data.columns:
+        if leaf in data.columns or leaf in data.per_sample:
             raise TrainingError(f"'{leaf}' is data ({data.origin}); --set and --values give "
                                 "the starting values of parameters")
+    given = {**given, **data.per_sample}
     # One sample of the data fixes the data leaves' shapes for shape inference (core/infer.py).
     values = values_mod.leaf_values(program, {**data.sample(0), **given} if data.columns
                                     else given, seed)

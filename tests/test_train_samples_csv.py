@@ -1,0 +1,245 @@
+"""--data on a model over samples (`L = 1/N Σ_n (wᵀ x_n + b − y_n)²`): each CSV row is one sample
+n, the columns name x_n and y_n, N is the row count, and the parameters' shapes follow from the
+columns. train's result against least squares (numpy.linalg.lstsq), grads and hessian against
+their closed forms, check against torch; every mismatch of the file is one clear error."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from graphdraw.cli import cli
+from graphdraw.errors import EXIT_INPUT, EXIT_LIMIT
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "graphdraw" / "examples" / "linear-regression.gd"
+SAMPLES = ROOT / "graphdraw" / "examples" / "linear-regression.csv"
+LINE = "L = 1/N Σ_n (wᵀ x_n + b − y_n)^2"
+
+
+def documented_rows() -> str:
+    """The rule the shipped CSV is made by (README, train: data for a model over samples):
+    for k = 0 … 19, x₁ = (k mod 5) − 2, x₂ = ((3k mod 7) − 3)/2 and
+    y = 1.5 x₁ − 0.5 x₂ + 0.25 + ((k mod 3) − 1)/10."""
+    lines = ["x1,x2,y"]
+    for k in range(20):
+        x1, x2 = k % 5 - 2, ((3 * k) % 7 - 3) / 2
+        y = 1.5 * x1 - 0.5 * x2 + 0.25 + ((k % 3) - 1) / 10
+        lines.append(f"{x1:g},{x2:g},{round(y, 10):g}")
+    return "\n".join(lines) + "\n"
+
+
+def table(path: Path = SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """X (with a column of ones) and y of a CSV x1,x2,…,y."""
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    return np.c_[data[:, :-1], np.ones(len(data))], data[:, -1]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def as_json(*args: str) -> dict:
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_the_shipped_samples_follow_their_documented_rule():
+    assert SAMPLES.read_text(encoding="utf-8") == documented_rows()
+
+
+def test_train_reaches_least_squares():
+    X, y = table()
+    best, *_ = np.linalg.lstsq(X, y, rcond=None)
+    report = as_json("train", str(MODEL), "--data", str(SAMPLES), "--lr", "0.2",
+                     "--steps", "1500", "--no-files")
+    assert report["samples"] == 20 and report["data"] == str(SAMPLES)
+    params = report["params"]
+    assert np.allclose(params["w"], best[:2], rtol=0, atol=1e-10)
+    assert abs(params["b"] - best[2]) < 1e-10
+    residual = X @ best - y
+    assert abs(report["loss"]["final"] - np.mean(residual ** 2)) < 1e-12
+
+
+def test_the_parameters_take_their_shape_from_the_columns(tmp_path):
+    # x_n and w are declared nowhere: three columns x1..x3 make x_n, and so w, vectors of 3.
+    rng = np.random.default_rng(4)
+    X = rng.uniform(-1, 1, (12, 3))
+    y = X @ [0.5, -2.0, 1.0] + 0.3 + rng.normal(0, 0.05, 12)
+    rows = ["x[1],x[2],x[3],y_n"] + [",".join(repr(float(v)) for v in (*x, t))
+                                     for x, t in zip(X, y)]
+    path = write(tmp_path / "d.csv", "\n".join(rows) + "\n")
+    report = as_json("train", "-e", LINE, "--data", path, "--lr", "0.5", "--steps", "3000",
+                     "--no-files")
+    best, *_ = np.linalg.lstsq(np.c_[X, np.ones(12)], y, rcond=None)
+    assert np.shape(report["params"]["w"]) == (3,)
+    assert np.allclose(report["params"]["w"], best[:3], atol=1e-8)
+    assert abs(report["params"]["b"] - best[3]) < 1e-8
+
+
+def test_one_column_is_a_number_per_sample(tmp_path):
+    path = write(tmp_path / "line.csv", "x,y\n0,1\n1,3.1\n2,4.9\n3,7\n")
+    report = as_json("train", "-e", "L = 1/N Σ_n (w x_n + b - y_n)^2", "--data", path,
+                     "--lr", "0.1", "--steps", "3000", "--no-files")
+    slope, intercept = np.polyfit([0, 1, 2, 3], [1, 3.1, 4.9, 7], 1)
+    assert np.shape(report["params"]["w"]) == ()
+    assert abs(report["params"]["w"] - slope) < 1e-8
+    assert abs(report["params"]["b"] - intercept) < 1e-8
+
+
+@pytest.mark.parametrize("header", ["x1,x2,y", "x[1],x[2],y", "x_n[1],x_n[2],y_n",
+                                    "y,x2,x1", " x_1 , x_2 , y "])
+def test_header_spellings_give_the_same_gradients(tmp_path, header):
+    names = [h.strip() for h in header.split(",")]
+    X, y = table()
+    columns = {"y": y, "y_n": y, "x1": X[:, 0], "x[1]": X[:, 0], "x_n[1]": X[:, 0],
+               "x_1": X[:, 0], "x2": X[:, 1], "x[2]": X[:, 1], "x_n[2]": X[:, 1],
+               "x_2": X[:, 1]}
+    body = [",".join(repr(float(columns[n][k])) for n in names) for k in range(len(y))]
+    path = write(tmp_path / "d.csv", "\n".join([header, *body]) + "\n")
+    report = as_json("grads", str(MODEL), "--data", path, "--set", "w=[0.3,-0.2]",
+                     "--set", "b=0.1")
+    # ∂/∂θ of 1/N ‖X θ − y‖² is 2/N Xᵀ (X θ − y).
+    theta = np.array([0.3, -0.2, 0.1])
+    expected = 2 / len(y) * X.T @ (X @ theta - y)
+    assert report["samples"] == len(y)
+    assert np.allclose(report["grads"]["w"], expected[:2], rtol=1e-12, atol=1e-14)
+    assert abs(report["grads"]["b"] - expected[2]) < 1e-13
+
+
+def test_hessian_at_the_data_is_two_over_n_xtx():
+    X, _ = table()
+    report = as_json("hessian", str(MODEL), "--data", str(SAMPLES))
+    assert np.allclose(report["hessian"], 2 / len(X) * X.T @ X, rtol=1e-12, atol=1e-14)
+
+
+def test_grads_text_says_where_the_samples_come_from():
+    result = invoke("grads", str(MODEL), "--data", str(SAMPLES))
+    assert result.exit_code == 0, result.output
+    assert f"samples from {SAMPLES}" in result.stdout
+    assert "here N = 20 samples" in result.stdout
+
+
+@pytest.mark.torch
+def test_check_at_the_data_agrees_with_torch():
+    pytest.importorskip("torch")
+    result = invoke("check", str(MODEL), "--data", str(SAMPLES), "--no-structure", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and len(report["leaves"]) == 2
+
+
+def test_train_through_a_subprocess(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "graphdraw", "train", str(MODEL), "--data",
+                           str(SAMPLES), "--lr", "0.2", "--steps", "1500", "--no-files"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"on {SAMPLES}" in done.stdout and "over its 20 samples" in done.stdout
+    assert "w = [1.503, -0.5031]" in done.stdout and "b = 0.2449" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_bad_file_through_a_subprocess_is_one_message(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    path = write(tmp_path / "d.csv", "x1,x2,y\n1,2,3\n4,five,6\n")
+    done = subprocess.run([sys.executable, "-m", "graphdraw", "train", str(MODEL), "--data",
+                           path, "--no-files"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == EXIT_INPUT
+    assert f"{path}:3: column 'x2': 'five' is not a number" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+BAD = [
+    ("x1,y\n1,2\n2,3\n", "no column for x_n[2] (x_n is a vector of 2 per sample in the "
+                         "model)", "'x1', 'x2'"),
+    ("x1,x2,y,z\n1,2,3,4\n2,3,4,5\n", "column 'z' names no value per sample",
+     "remove the column or rename it"),
+    ("x1,x2\n1,2\n2,3\n", "no column for y_n", "add 'y' to the header"),
+    ("x1,x2,y\n1,2,3\n2,a,4\n", ":3: column 'x2': 'a' is not a number", "write numbers"),
+    ("x1,x2,y\n1,2,3\n2,,4\n", ":3: column 'x2': an empty cell is not a number", None),
+    ("x1,x2,y\n1,2,3\n2,3\n", ":3: 2 values, but the header names 3 columns", None),
+    ("x1,x2,y\n1,2,3\n2,3,4,5\n", ":3: 4 values, but the header names 3 columns", None),
+    ("", "is empty: the first line names the columns", None),
+    ("\n\n", "is empty", None),
+    ("x1,x2,y\n", "has a header but no samples", "add one row"),
+    ("x1,x2,y\n1,2,3\n", "has one sample; training a model over samples", "grads"),
+    ("x1,x2,x3,y\n1,2,3,4\n2,3,4,5\n", "column 'x3' does not fit x_n, a vector of 2", None),
+    ("x,x1,y\n1,2,3\n2,3,4\n", "give x_n both whole and by entries", None),
+    ("x1,x1,x2,y\n1,1,2,3\n2,2,3,4\n", "columns 'x1' and 'x1' both give x_n[1]", None),
+    ("x[0],x2,y\n1,2,3\n2,3,4\n", "an index is a positive whole number, not 0", None),
+    ("x1,x2,b,y\n1,2,0,3\n2,3,0,4\n", "column 'b' names the parameter 'b', which is not "
+                                     "per sample", "--set b="),
+    ("x1,x2,y\n1,2,nan\n2,3,4\n", "nan is not a finite number", None),
+    ("x1,x2,y\n1,2,1e400\n2,3,4\n", "too large for 64-bit floats", None),
+]
+
+
+@pytest.mark.parametrize("text, message, hint", BAD)
+def test_a_file_that_does_not_fit_is_one_clear_error(tmp_path, text, message, hint):
+    path = write(tmp_path / "d.csv", text)
+    result = invoke("train", str(MODEL), "--data", path, "--no-files", "--steps", "5",
+                    "--lr", "0.1")
+    assert result.exit_code == EXIT_INPUT, result.output
+    error = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(error) == 1 and message in error[0], result.stderr
+    if hint is not None:
+        assert "hint:" in result.stderr and hint in result.stderr.split("hint:")[1]
+
+
+def test_a_missing_file_and_a_directory(tmp_path):
+    for path, message in ((tmp_path / "none.csv", "no such data file"),
+                          (tmp_path, "is a directory")):
+        result = invoke("grads", str(MODEL), "--data", str(path))
+        assert result.exit_code == EXIT_INPUT and message in result.stderr
+
+
+def test_one_row_is_enough_for_the_gradient(tmp_path):
+    path = write(tmp_path / "d.csv", "x1,x2,y\n1,2,3\n")
+    report = as_json("grads", str(MODEL), "--data", path, "--set", "w=[1,1]", "--set", "b=0")
+    assert report["samples"] == 1
+    assert np.allclose(report["grads"]["w"], [0.0, 0.0]) and report["grads"]["b"] == 0.0
+
+
+def test_rows_past_the_limit_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHDRAW_MAX_ROWS", "10")
+    result = invoke("train", str(MODEL), "--data", str(SAMPLES), "--no-files")
+    assert result.exit_code == EXIT_LIMIT
+    assert "past the limit of 10 (GRAPHDRAW_MAX_ROWS)" in result.stderr
+
+
+def test_entries_past_the_limit_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHDRAW_MAX_ENTRIES", "30")
+    result = invoke("grads", str(MODEL), "--data", str(SAMPLES))
+    assert result.exit_code == EXIT_LIMIT
+    assert "'x_n' of 20 samples: 40 entries" in result.stderr
+
+
+def test_data_and_set_may_not_both_give_the_samples():
+    result = invoke("grads", str(MODEL), "--data", str(SAMPLES), "--set", "y_n=[1,2]")
+    assert result.exit_code == EXIT_INPUT
+    assert "'y_n' is given both by --data" in result.stderr
+    result = invoke("train", str(MODEL), "--data", str(SAMPLES), "--set", "y_n=[1,2]",
+                    "--no-files")
+    assert result.exit_code == EXIT_INPUT and "'y_n' is data" in result.stderr
+
+
+def test_data_on_a_model_without_samples_says_what_it_is_for():
+    result = invoke("grads", "-e", "L = (w x - y)^2", "--data", str(SAMPLES))
+    assert result.exit_code == EXIT_INPUT
+    assert "this model has no values per sample" in result.stderr
+    assert "L = 1/N Σ_n" in result.stderr
