@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphdraw.cli import cli
 from graphdraw.errors import EXIT_INPUT, EXIT_LIMIT
@@ -243,3 +245,28 @@ def test_data_on_a_model_without_samples_says_what_it_is_for():
     assert result.exit_code == EXIT_INPUT
     assert "this model has no values per sample" in result.stderr
     assert "L = 1/N Σ_n" in result.stderr
+
+
+CELLS = st.sampled_from(["0", "1", "-2.5", "1e-3", "", "a", " 3 ", "nan", "1e400", "0x10"])
+HEADERS = st.lists(st.sampled_from(["x1", "x2", "x3", "x[1]", "x[2]", "x", "x_n", "x_n[1]",
+                                    "y", "y_n", "ŷ", "w", "b", "N", "z", "", "x[0]", "x[1,1]"]),
+                   min_size=0, max_size=5)
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, database=None)
+@given(HEADERS, st.lists(st.lists(CELLS, min_size=0, max_size=6), max_size=4),
+       st.sampled_from([str(MODEL), "-e L = 1/N Σ_n (w x_n + b - y_n)^2"]))
+def test_any_file_is_a_result_or_one_error(tmp_path_factory, header, rows, model):
+    path = tmp_path_factory.mktemp("csv") / "d.csv"
+    path.write_text("\n".join([",".join(header)] + [",".join(r) for r in rows]) + "\n",
+                    encoding="utf-8")
+    args = ["-e", model[3:]] if model.startswith("-e ") else [model]
+    result = CliRunner().invoke(cli, ["grads", *args, "--data", str(path), "--json"])
+    assert result.exit_code in (0, EXIT_INPUT, EXIT_LIMIT), result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception,
+                                                                      SystemExit)
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)["samples"] == len([r for r in rows if any(
+            c.strip() for c in r)])
+    else:
+        assert result.stderr.count("error:") == 1 and "Traceback" not in result.output

@@ -92,6 +92,9 @@ def grads(draw) -> Case:
         args.append("--scalar")
     if draw(st.integers(0, 5)) == 0:
         args += ["--wrt", draw(st.sampled_from(["w", "x,w", "nope", ""]))]
+    if draw(st.integers(0, 3)) == 0:            # the samples of a model with Σ_n
+        files["data.csv"] = draw(S.csv_files())
+        args += ["--data", "data.csv"]
     return Case(args, files, None, fmt == "json", text)
 
 

@@ -171,7 +171,8 @@ def values_files(draw) -> str:
 def csv_files(draw) -> str:
     """The text of a --data file: a header of leaves and entries, rows of cells."""
     header = draw(st.lists(st.sampled_from(["x", "y", "x1", "x2", "x[1]", "x[2]", "w",
-                                            "x[0]", "x[99999999999999999999]", "", "z"]),
+                                            "x[0]", "x[99999999999999999999]", "", "z",
+                                            "x_n[1]", "y_n", "x_n"]),
                            min_size=1, max_size=4))
     rows = draw(st.lists(st.lists(numbers | st.sampled_from(["", "a", " 1 "]),
                                   min_size=len(header), max_size=len(header) + 1),

@@ -251,6 +251,8 @@ def _single_run(source, syntax: str | None, opts: Options, settings: dict,
         _echo(f"wrote {line}")
     if "params" in files and setup.data.columns:
         _echo(_draw_it_with(source, setup, files["params"], settings["dims"]))
+    elif "params" in files and setup.data.per_sample:
+        _echo(_grads_at_the_data(source, setup, files["params"], settings["dims"]))
 
 
 def _echo(line: str) -> None:
@@ -340,6 +342,18 @@ def _draw_it_with(source, setup: Setup, params_path: str, dims: dict) -> str:
     return (f"draw it with: graphdraw render{report.model_args(source)}{dims_args(dims)}"
             + (f" --syntax {syntax}" if syntax != "auto" else "")
             + f" --show values,grads --values {shlex.quote(params_path)} {sets}")
+
+
+def _grads_at_the_data(source, setup: Setup, params_path: str, dims: dict) -> str:
+    """The command line that gives the trained model's gradients at the samples of the CSV
+    file (a model over samples: render takes no --data), as it can be pasted."""
+    import shlex
+    from graphdraw.language.sizes import dims_args
+    from graphdraw.language.source import requested_syntax
+    syntax = requested_syntax()
+    return (f"its gradients at the data: graphdraw grads{report.model_args(source)}"
+            f"{dims_args(dims)}" + (f" --syntax {syntax}" if syntax != "auto" else "")
+            + f" --data {shlex.quote(setup.data.origin)} --values {shlex.quote(params_path)}")
 
 
 # -- the sweep -------------------------------------------------------------------------------

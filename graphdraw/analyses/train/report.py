@@ -91,10 +91,18 @@ def _loss_table(history: History, optimizer: str) -> list[str]:
     lines.append("  ‖g‖, predicted Δ and actual Δ are of the step from that point: the "
                  "first-order")
     lines.append(f"  Taylor prediction {formula} of the change in loss, and the change")
-    ratios = [a / p for a, p in zip(history.actual, history.predicted) if p != 0]
+    # A change below the loss's rounding (a few ulps) cannot be measured: such steps, once
+    # the loss has converged, would give ratios of 0 and hide the others.
+    resolved = 64 * np.finfo(float).eps
+    ratios = [a / p for a, p, loss in zip(history.actual, history.predicted, history.loss)
+              if p != 0 and abs(p) > resolved * abs(loss)]
     if ratios:
+        unresolved = len(history.predicted) - len(ratios)
         lines.append(f"  actual ÷ predicted: median {float(np.median(ratios)):.3g} over "
                      f"{len(ratios)} steps (1 where the first two Taylor terms are exact)")
+        if unresolved:
+            lines.append(f"  ({unresolved} steps whose predicted change is below the loss's "
+                         "rounding are left out)")
     return lines
 
 
