@@ -34,7 +34,7 @@ def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header (cells stripped) and the rows with their line numbers; blank lines are
     skipped. At most GRAPHDRAW_MAX_ROWS rows are read (LimitError past that)."""
     most = limits.cap("rows")
-    header, body = None, []
+    header, body, past = None, [], 0
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
@@ -43,12 +43,12 @@ def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
                     continue
                 if header is None:
                     header = [cell.strip() for cell in row]
-                    continue
-                if len(body) == most:
-                    raise LimitError(limits.too_many("rows", None, path, most),
-                                     hint="the limit counts rows of a data file; set "
-                                          f"{limits.LIMITS['rows'].variable}=N to raise it")
-                body.append((reader.line_num, row))
+                elif len(body) < most:
+                    body.append((reader.line_num, row))
+                else:               # past the cap: counted (up to 10 times it), not kept
+                    past += 1
+                    if past >= 9 * most:
+                        break
     except FileNotFoundError:
         raise DataError(f"no such data file: {path}") from None
     except IsADirectoryError:
@@ -58,6 +58,11 @@ def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     except (OSError, csv.Error) as exc:
         raise DataError(f"cannot read the data file {path}: "
                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    if past:
+        count = len(body) + past if past < 9 * most else None
+        raise LimitError(limits.too_many("rows", count, path, most),
+                         hint="the limit counts rows of a data file; set "
+                              f"{limits.LIMITS['rows'].variable}=N to raise it")
     if header is None:
         raise DataError(f"{path} is empty: the first line names the columns, e.g. x1,x2,y")
     if not body:
