@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from graphdraw import limits, ops
 from graphdraw.lazy import scalar_op
-from graphdraw.language.printer import Printer
+from graphdraw.language.printer import TEXT_LIMIT, Printer
 from graphdraw.language.printing import Piece, apply, name as print_name, number
 from graphdraw.language.program import Program
 from graphdraw.language.terms import Term, merge as _merge, to_piece
@@ -69,7 +69,8 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
     `shapes` gives every node's shape (evaluate.check_shapes); `wants` the nodes whose
     adjoint is needed. With `inline`, no symbols are introduced: every equation is explicit.
     """
-    printer = Printer(program, mode, shapes)
+    # No diagram beside these formulas: an unnamed value is written out, not shown by id.
+    printer = Printer(program, mode, shapes, inline_limit=TEXT_LIMIT)
     most_terms = limits.cap("terms")
     output = program.output
     adj: dict[str, list[Term]] = {output: [(1.0, ())]}

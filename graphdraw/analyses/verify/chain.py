@@ -173,7 +173,7 @@ def _factors(model: Program, template: str, operands: dict, values: list):
     """The factors of a product template (out (1 − out): out and 1 − out) that are not
     constant: (their text in the model's names, their value at each point)."""
     from graphdraw.language.parser import parse
-    from graphdraw.language.printer import Printer
+    from graphdraw.language.printer import TEXT_LIMIT, Printer
     small = parse("t_ = " + template, syntax="plain")
     found, stack = [], [small.output]
     while stack:
@@ -184,7 +184,7 @@ def _factors(model: Program, template: str, operands: dict, values: list):
             found.append(node.id)
     if len(found) < 2:
         return []
-    plain, pretty = Printer(small, "plain"), Printer(model, "pretty")
+    plain, pretty = Printer(small, "plain"), Printer(model, "pretty", inline_limit=TEXT_LIMIT)
     out = []
     for node_id in found:
         value = []
