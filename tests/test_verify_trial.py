@@ -109,6 +109,16 @@ def test_an_incomplete_answers_file_lists_what_is_not_answered(tmp_path):
     assert "score: 1/1: every claim holds" in only.output
 
 
+def test_undeclared_parameters_count_as_not_answered(tmp_path):
+    # Leaves the model does not declare are parameters (as grads and exercise treat them).
+    model = tmp_path / "logreg.gd"
+    model.write_text("p = σ(wᵀ x + b)\nL = −(y log(p) + (1 − y) log(1 − p))\n", "utf-8")
+    path = answers(tmp_path, "∂L/∂w[1] = (p − y) x[1]\n")
+    result = CliRunner().invoke(cli, ["verify", str(model), "--answers", path])
+    assert result.exit_code == EXIT_CLAIM, result.output
+    assert "score: 1/7; not answered: w[2], w[3], x[1], x[2], x[3], b" in result.output
+
+
 def test_prose_lines_are_skipped_and_a_twice_answered_entry_counts_once(tmp_path):
     path = answers(tmp_path, "Student: Alice, group 3\n(b)\n∂L/∂b2 = y − ŷ\n∂L/∂b2 = ŷ − y\n"
                              "∂L/∂w2 = (ŷ − y) h\n")

@@ -38,6 +38,11 @@ class Node:
     def is_const(self) -> bool:
         return self.value is not None
 
+    @property
+    def is_param(self) -> bool:
+        """A leaf that gets a gradient: declared `param`, or not declared at all."""
+        return self.op is None and self.value is None and self.role in (None, "param")
+
 
 @dataclass
 class Program:

@@ -156,7 +156,7 @@ def _not_answered(program: Program, shapes: dict, verdicts: list[Verdict]) -> li
     keys = {v.key for v in verdicts if v.key is not None and v.key[0] == program.output}
     out = []
     for node in program.nodes.values():
-        if not node.is_leaf or node.role != "param" or (program.output, node.id, None) in keys:
+        if not node.is_param or (program.output, node.id, None) in keys:
             continue
         shape = shapes.get(node.id, ())
         for index in itertools.product(*(range(n) for n in shape)):
