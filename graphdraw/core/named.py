@@ -21,6 +21,7 @@ import networkx as nx
 
 from graphdraw import ops
 from graphdraw.core import graph as graph_mod
+from graphdraw.core.simplify import fuse, simplify
 from graphdraw.language.printer import Printer
 from graphdraw.language.printing import name as print_name
 from graphdraw.language.program import Node, Program
@@ -67,6 +68,7 @@ def named_graph(program: Program, graph: nx.MultiDiGraph,
                          "via": [list(edge) for edge in sorted(via, key=_edge_order(index))]}
                 for mode, found in terms.items():
                     _finite(found, node)
+                    found = simplify(found, mode)
                     attrs["local_grad" + _SUFFIX[mode]] = to_piece(found, mode)[0]
                 _shorten(attrs, program, tail, node.id)
                 named.add_edge(tail, node.id, key=0, **attrs)
@@ -157,6 +159,10 @@ def _composed(program: Program, head: Node, printers: dict[str, Printer], index:
                 continue                      # an unnamed constant: printed in the labels
             sent = {}
             for mode, printer in printers.items():
+                fused = fuse(printer, node, terms[mode]) if position == 0 else None
+                if fused is not None:       # a fused pair of the op table (ops/fused.py)
+                    sent[mode] = fused
+                    continue
                 _, (coef, factors) = printer.template_product(row.derivs[position], operands)
                 sent[mode] = [(c * coef, f + factors) for c, f in terms[mode]] if coef else []
             step = route | {(arg, node_id, position)}

@@ -7,6 +7,7 @@ import html as _html
 from graphdraw import ops
 from graphdraw.language.printing import Piece, apply, name, number
 from graphdraw.language.program import Node, Program
+from graphdraw.language.targets import probability_leaves
 from graphdraw.language.templates import (NUMBERS, Product, fill_form, print_product,
                                           print_template)
 
@@ -25,6 +26,13 @@ class Printer:
         self.limit = (INLINE_LIMIT if inline_limit is None else inline_limit) \
             * (4 if mode in ("html", "latex") else 1)
         self.pieces: dict[str, Piece] = {}
+        self.probabilities = probability_leaves(program)   # whose sum(·) is 1
+        self._users: dict[str, list[str]] | None = None
+        # operand id -> [(op, operands, id)] of the named values computed from it by one op
+        self.computed: dict[str, list[tuple[str, tuple, str]]] = {}
+        for node in program.nodes.values():
+            if node.name is not None and node.op not in (None, "id") and node.args:
+                self.computed.setdefault(node.args[0], []).append((node.op, node.args, node.id))
         # How each node is referred to inside another's expression (see ref): made once, as
         # large models refer to every node from its uses and from its edges' derivatives.
         self.refs: dict[str, Piece] = {}
@@ -44,6 +52,15 @@ class Printer:
         """How a node is referred to inside another node's expression: its inline piece, or
         its id when that is longer than the limit."""
         return self.refs[node_id]
+
+    def users(self, node_id: str) -> list[str]:
+        """The nodes that take `node_id` as an operand (indexed on first use)."""
+        if self._users is None:
+            self._users = {}
+            for node in self.program.nodes.values():
+                for arg in dict.fromkeys(node.args):
+                    self._users.setdefault(arg, []).append(node.id)
+        return self._users.get(node_id, [])
 
     def _by_id(self, node: Node) -> Piece:
         shown = {"plain": node.id, "html": _html.escape(node.id),
@@ -76,7 +93,7 @@ class Printer:
             return self.ref(operands[text])
         if text in NUMBERS:                   # and constants: 1, -1, 0
             return number(text, self.mode)
-        if self.shapes is None:               # no folding to do: the template's printed form
+        if self.shapes is None and not self._ones(operands) and not self._named(operands):
             nodes, refs = self.program.nodes, self.refs
             if all(nodes[i].value is None or nodes[i].name is not None
                    for i in operands.values()):
@@ -84,7 +101,25 @@ class Printer:
                 if filled is not None:
                     return filled
         pieces, values, shapes = self._operands(operands)
-        return print_template(text, pieces, self.mode, values, shapes)
+        return print_template(text, pieces, self.mode, values, shapes, self._ones(operands),
+                              self._named(operands))
+
+    def _named(self, operands: dict[str, str]) -> dict:
+        """(op, template names) -> the name of a value the model computes by that op from
+        these operands (softmax(a) with a = z is ŷ where the model says ŷ = softmax(z))."""
+        found = {}
+        for key, node_id in operands.items():
+            for op, args, named in self.computed.get(node_id, ()):
+                names = [k for a in args for k, i in operands.items() if i == a][:len(args)]
+                if len(names) == len(args) and named not in operands.values():
+                    found.setdefault((op, tuple(names)), self.ref(named))
+        return found
+
+    def _ones(self, operands: dict[str, str]) -> frozenset:
+        """The template's operands that are probability vectors (their sum is 1)."""
+        if not self.probabilities:
+            return frozenset()
+        return frozenset(k for k, i in operands.items() if i in self.probabilities)
 
     def _operands(self, operands: dict[str, str]) -> tuple[dict, dict, dict | None]:
         """Pieces, known constant values and known shapes of a template's operands."""
@@ -129,4 +164,5 @@ class Printer:
                 return piece, (node.value, ())
             return piece, self._scaled(node) or (1.0, (piece,))
         pieces, values, shapes = self._operands(operands)
-        return print_product(text, pieces, self.mode, values, shapes)
+        return print_product(text, pieces, self.mode, values, shapes, self._ones(operands),
+                             self._named(operands))

@@ -48,3 +48,22 @@ def mark_targets(program: Program, declared: set[str], note) -> None:
             continue
         node.role = "target"
         note(leaf_id, node, logged)
+
+
+def probability_leaves(program: Program) -> frozenset[str]:
+    """Targets declared with one-hot or probability values (`target y = [0, 1]`, a row per
+    sample for y_n): entries in [0, 1] summing to 1 along the last axis. Their sum is 1, so a
+    derivative's sum(y) · softmax(z) − y prints as softmax(z) − y; a target without declared
+    values (or with other values) keeps its sum."""
+    return frozenset(node.id for node in program.nodes.values()
+                     if node.is_leaf and node.role == "target" and _sums_to_one(node.default))
+
+
+def _sums_to_one(value) -> bool:
+    if not isinstance(value, list) or not value:
+        return False
+    if all(isinstance(v, list) for v in value):
+        return all(_sums_to_one(v) for v in value)
+    if not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in value):
+        return False
+    return abs(sum(value) - 1) < 1e-9

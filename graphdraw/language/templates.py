@@ -24,30 +24,38 @@ _MAY_TRANSPOSE = ("T", "⊤", "ᵀ", " ", "\t")          # what reads_as_transpo
 
 
 def print_template(text: str, operands: dict[str, Piece], mode: str,
-                   values: dict[str, float] | None = None, shapes: dict | None = None) -> Piece:
+                   values: dict[str, float] | None = None, shapes: dict | None = None,
+                   ones: frozenset = frozenset(), named: dict | None = None) -> Piece:
     """Print an expression in the language with some of its names replaced by pieces.
 
     Operands with a known constant value (`values`) are folded where that simplifies the
-    text: 2^(2 - 1) prints as 2, 1 · x as x, x^1 as x.
+    text: 2^(2 - 1) prints as 2, 1 · x as x, x^1 as x. `ones` names the operands whose
+    entries sum to 1 (a declared probability target): their sum(·) folds to 1. `named` maps
+    (op, operand names) to the piece of a value the model names (softmax(a) is ŷ when the
+    model says ŷ = softmax(z)): such a step prints as the name.
     """
     if text in operands:                   # the common one-name templates: a, b, out
         return operands[text]
     if text in NUMBERS:                    # and constants: 1, -1, 0
         return number(text, mode)
-    if not values and not shapes:
+    if not values and not shapes and not ones and not named:
         filled = fill_form(text, operands, mode)
         if filled is not None:
             return filled
-    return _Steps(text, operands, mode, dict(values or {}), shapes).piece()
+    return _Steps(text, operands, mode, dict(values or {}), shapes, ones=ones,
+                  named=named).piece()
 
 
 def print_product(text: str, operands: dict[str, Piece], mode: str,
-                  values: dict[str, float], shapes: dict | None = None) -> tuple[Piece, Product]:
+                  values: dict[str, float], shapes: dict | None = None,
+                  ones: frozenset = frozenset(), named: dict | None = None
+                  ) -> tuple[Piece, Product]:
     """A template printed as print_template does, and read as (number, factors).
 
     Callers multiply the numbers out: ½ · 2 (ŷ − y) = ŷ − y.
     """
-    return _Steps(text, operands, mode, values, shapes, product=True).product()
+    return _Steps(text, operands, mode, values, shapes, product=True, ones=ones,
+                  named=named).product()
 
 
 def fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
@@ -119,8 +127,10 @@ class _Steps:
 
     def __init__(self, text: str, operands: dict[str, Piece], mode: str,
                  known: dict[str, float], shapes: dict | None = None,
-                 product: bool = False) -> None:
+                 product: bool = False, ones: frozenset = frozenset(),
+                 named: dict | None = None) -> None:
         self.operands, self.mode, self.known, self.shapes = operands, mode, known, shapes
+        self.ones, self.named = ones, named or {}
         self.pieces: dict[str, Piece] = {}
         self.prods: dict[str, Product] = {}   # with `product`: each step as number × factors
         steps, self.output = _compiled(text)
@@ -155,6 +165,9 @@ class _Steps:
         if row.shape_value is not None and shapes and args[0] in shapes:
             known[node_id] = row.shape_value(shapes[args[0]])
             pieces[node_id] = number(_format_value(known[node_id]), self.mode)
+        elif row.name == "sum" and args[0] in self.ones:
+            known[node_id] = 1.0                # Σ of a probability vector
+            pieces[node_id] = number("1", self.mode)
         elif known and all(a in known for a in args) and row.style != "call":
             value = _fold(row, [known[a] for a in args])
             if math.isfinite(value):
@@ -172,7 +185,9 @@ class _Steps:
                 prods[node_id] = prods[simple]
             return
         operands = [pieces[a] for a in args]
-        if row.name == "transpose" and transposed(operands[0], self.mode):
+        if (row.name, args) in self.named:      # a value the model names: its name
+            pieces[node_id] = self.named[row.name, args]
+        elif row.name == "transpose" and transposed(operands[0], self.mode):
             pieces[node_id] = untransposed(operands[0], self.mode)   # (Kᵀ)ᵀ in a label is K
         else:
             pieces[node_id] = apply(row, operands, self.mode, const_left=args[0] in known)

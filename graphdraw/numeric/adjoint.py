@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from graphdraw import limits, ops
+from graphdraw.core import simplify
 from graphdraw.lazy import scalar_op
 from graphdraw.language.printer import TEXT_LIMIT, Printer
 from graphdraw.language.printing import Piece, apply, name as print_name, number
@@ -90,6 +91,7 @@ def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
         if named:
             lhs = symbol(program, node_id, mode)[0]
             shown = sorted(terms, key=lambda t: [p[0] for p in t[1]]) if inline else terms
+            shown = simplify.simplify(shown, mode)
             result.append(Equation(node_id, lhs, to_piece(shown, mode)[0], node.is_leaf))
             if not inline and not node.is_leaf and node_id != output:
                 terms = [(1.0, (symbol(program, node_id, mode),))]
@@ -144,8 +146,11 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
         # ḡ = c ‖x‖ …, as ‖x‖² gives: ḡ x/‖x‖ is c … x (‖x‖² differentiates to 2x)
         x = printer.ref(arg)
         return [(c, _without(f, printer.ref(node.id)) + (x,)) for c, f in terms], arg_shape
-    if row.name == "sigmoid":
-        terms, coef, factors = _bce_of_sigmoid(printer, node, terms, coef, factors, mode)
+    fused = simplify.fuse(printer, node, terms) if position == 0 else None
+    if fused is not None:       # a fused pair of the op table: σ then BCE is σ(z) − y
+        if combine != "elementwise":
+            return fused, arg_shape
+        terms, coef, factors = fused, 1.0, ()
     if combine == "elementwise" or (combine.startswith("matmul") and out_shape == ()):
         scaled = [(c * coef, f + factors) for c, f in terms] if coef != 0 else []
         shape = _broadcast(g_shape, out_shape if factors else ())
@@ -187,20 +192,6 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
     if len(out_shape) == 3 and len(arg_shape) == 2:     # shared by a batch: its sum
         piece = apply(ops.along("sum", 0), [piece], mode)
     return [(1.0, (piece,))], arg_shape
-
-
-def _bce_of_sigmoid(printer, node, terms, coef, factors, mode):
-    """bce(σ(z), y): bce's (p − y) / (p (1 − p)) meets σ's p (1 − p), which cancel: the
-    adjoint of z prints as p − y (over the batch size), as every textbook writes it."""
-    program = printer.program
-    for user in program.nodes.values():
-        if user.op == "bce" and user.args[0] == node.id:
-            quotient = printer.template(ops.OPS["bce"].derivs[0], dict(zip("ab", user.args)))
-            if terms and all(_has(f, quotient) for _, f in terms):
-                # what is left of bce's quotient: (p − y) over the entries' count
-                diff = printer.template("(a - b) / size(a)", dict(zip("ab", user.args)))
-                return [(c, _without(f, quotient) + (diff,)) for c, f in terms], 1.0, ()
-    return terms, coef, factors
 
 
 def _has(factors: tuple, piece: Piece) -> bool:

@@ -66,7 +66,7 @@ def _bce_logits_vjp(g, out, z, y):
 ROWS: tuple[Op, ...] = (
     Op("cross_entropy", 2, "cross-entropy −Σ b ⊙ log softmax(a) of class scores a (logits) "
        "and one-hot or probability targets b",
-       ("sum(b) * exp(a - logsumexp(a)) - b", "logsumexp(a) - a"),
+       ("sum(b) * softmax(a) - b", "logsumexp(a) - a"),
        _cross_entropy, _cross_entropy_vjp, shapes.classes,
        aliases=("CrossEntropy", "CE", "cross_entropy_loss"), latex=r"\operatorname{CE}",
        torch=("LogSoftmaxBackward0", "MulBackward0", "SumBackward0", "NegBackward0",
