@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from graphdraw import limits
@@ -109,8 +110,13 @@ def to_text(r: Gradients) -> str:
                  "\nOne formula per entry of each parameter:")
     top = r.equations("pretty")
     width = max(len(e.lhs) for e in top)
+    # the values in one column, after the longest formula up to VALUE_COLUMN characters
+    column = max((_width(e.rhs) for e in top if _width(e.rhs) <= VALUE_COLUMN), default=0)
     for e in top:
-        value = f"   = {r.entries[e.node]:.6g}" if r.scalar and e.node in r.entries else ""
+        value = ""
+        if r.scalar and e.node in r.entries:
+            pad = " " * max(column - _width(e.rhs), 0)
+            value = f"{pad}   = {r.entries[e.node]:.6g}"
         lines.append(f"  {e.lhs:<{width}} = {e.rhs}{value}")
     lines.append(f"\nAt these values {out_name} = {show(r.vals[r.program.output], 6)}")
     names_ = {leaf: adjoint.symbol(r.program, leaf, "pretty")[0] for leaf in r.leaves}
@@ -119,6 +125,14 @@ def to_text(r: Gradients) -> str:
         lines.append(f"  {names_[leaf]:<{lw}} = {show(r.gradient[leaf], 6)}   "
                      f"({_shape(r, leaf)}; value {show(r.values[leaf], 4)})")
     return "\n".join(lines) + "\n"
+
+
+VALUE_COLUMN = 72        # a longer formula has its value right after it
+
+
+def _width(text: str) -> int:
+    """How many columns a text takes in a terminal (combining accents take none)."""
+    return sum(1 for ch in text if not unicodedata.combining(ch))
 
 
 def _shape(r: Gradients, leaf: str) -> str:

@@ -79,7 +79,7 @@ ROWS: tuple[Op, ...] = (
        lambda a, b: np.asarray(-np.sum(a * b)), lambda g, out, a, b: (-g * b, -g * a),
        shapes.classes, aliases=("nll", "NLL", "NLLLoss"), latex=r"\operatorname{NLL}",
        torch=("MulBackward0", "SumBackward0", "NegBackward0"),
-       torch_forward=lambda a, b: -(a * b).sum()),
+       torch_forward=lambda a, b: -(a * b).sum(), extra={"simplex": (1,)}),
     Op("mse", 2, "mean squared error mean((a − b)²)",
        ("2 * (a - b) / size(a)", "-2 * (a - b) / size(a)"),
        lambda a, b: np.asarray(np.mean((a - b) ** 2)), _mse_vjp, shapes.same_pair,

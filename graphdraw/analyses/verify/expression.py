@@ -9,6 +9,7 @@ evaluated as Python, and errors are moved back into the claim as the person wrot
 from __future__ import annotations
 
 import difflib
+import re
 
 from graphdraw.errors import Source, SourceError
 from graphdraw.language import latex, names, parser
@@ -37,10 +38,12 @@ def expression(model: Program, shapes: dict, piece: Piece, start: int, claimed: 
     translation = None
     if latex.detect(expr) == "latex":
         try:
-            translation = latex.translate(Source(expr))
+            # \partial (a derivative, as grads --format latex writes one) as ∂ and spaces:
+            # the same length, so the translation's offsets still point into the claim
+            translation = latex.translate(Source(expr.replace("\\partial", "∂       ")))
         except SourceError as exc:
             raise piece.error(exc.message, start + max(exc.col, 1) - 1, hint=exc.hint) from None
-        plain, to_expr = translation.text, list(translation.offsets)
+        plain, to_expr = _unwrapped(translation.text), list(translation.offsets)
     else:
         plain, to_expr = expr, list(range(len(expr)))
     to_expr.append(len(expr))
@@ -102,6 +105,15 @@ def _entries(model: Program, shapes: dict, piece: Piece, plain: str, where, clai
         i = end
     origin.append(n)
     return "".join(out), origin, leaves
+
+
+_FRACTION = re.compile(r"\(?\(∂[^()]*\)/\(∂[^()]*\)\)?")
+
+
+def _unwrapped(plain: str) -> str:
+    r"""\frac{\partial L}{\partial \hat{y}} translates to ((∂ L)/(∂ y_hat)): its parentheses
+    become spaces (the same length, so offsets stay), and it reads as ∂L/∂ŷ does."""
+    return _FRACTION.sub(lambda m: m.group(0).replace("(", " ").replace(")", " "), plain)
 
 
 def _name_end(plain: str, i: int) -> tuple[int, int]:
