@@ -279,6 +279,12 @@ def test_html_stepper_is_inert_and_has_a_panel_a_step(tmp_path):
     assert len(classes) > 30
     for cls in classes:
         assert re.search(rf"\.{cls} \{{ visibility: hidden; \}}", text), cls
+    # … shown from its step on by sibling selectors alone: no :has() (Chromium 105+,
+    # Firefox 121+ only)
+    assert ":has(" not in text
+    shown = re.findall(r"#step-(\d+):checked ~ \.steps \.(gd-r\d+), #step-(\d+) ~ "
+                       r"input:checked ~ \.steps \.(gd-r\d+) \{ visibility: visible; \}", text)
+    assert shown and all(a == c and b == d for a, b, c, d in shown)
     assert len(text) < 200_000
 
 

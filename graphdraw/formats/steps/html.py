@@ -3,7 +3,9 @@
 The page holds one SVG, drawn with every number (`stepped.Tagged`): each number carries a
 class, each node and edge an id. A radio button per step says which step is shown, and CSS
 does the rest: a number is hidden until the step that computes it
-(`.stepper:not(:has(#step-K:checked, #step-K ~ input:checked)) .gd-rN`, one rule a number),
+(`.gd-rN` hidden, and shown by `#step-K:checked ~ .steps .gd-rN, #step-K ~ input:checked ~
+.steps .gd-rN`: step K or a later one checked; sibling selectors only, no `:has()`, so it
+works in every browser of the last decade), one rule a number,
 and the node and edges a step uses are drawn thick while it is checked (one rule a step).
 Each step has labels for the previous and the next step, a row of numbered labels jumps
 anywhere, and the radio buttons take the arrow keys. The page keeps the
@@ -120,9 +122,9 @@ def _step_css(steps: list, tagged: Tagged) -> str:
         if key not in first:                                   # a pass left out: never shown
             rules.append(f".{cls} {{ visibility: hidden; }}")
             continue
-        k = first[key]
-        rules.append(f".stepper:not(:has(#step-{k}:checked, #step-{k} ~ input:checked)) "
-                     f".{cls} {{ visibility: hidden; }}")
+        k = first[key]       # hidden until step k or a later one is checked
+        rules.append(f".{cls} {{ visibility: hidden; }}\n#step-{k}:checked ~ .steps .{cls}, "
+                     f"#step-{k} ~ input:checked ~ .steps .{cls} {{ visibility: visible; }}")
     for step in steps:
         colour = HIGHLIGHT.get(step.phase, "#333333")
         at = f"#step-{step.index}:checked ~ .steps"
