@@ -47,7 +47,10 @@ def _search(model: Program, of: str, wrt: str, locals_: list, r: list) -> str | 
     ends (∂L/∂ŷ) before unnamed ones (∂L/∂(ŷ − y))."""
     best = None
     for window in _windows(model, of, wrt, locals_):
-        factor = [_product(locals_[k], window) for k in range(len(r))]
+        try:
+            factor = [_product(locals_[k], window) for k in range(len(r))]
+        except ValueError:      # values per sample beside a vector's entries: samples.py
+            continue
         if not all(_fits(f.shape, x.shape) for f, x in zip(factor, r)):
             continue
         with np.errstate(all="ignore"):
@@ -111,7 +114,9 @@ def _model(program: Program, claim: Claim, sides, shapes: dict, expanded: bool):
             if node.is_leaf:
                 base = node.name or node.id.split("[")[0]
                 value = np.asarray(point.vals[base if base in point.vals else node.id])
-                leaves[node.id] = value[node.index] if node.index else value
+                if node.index:          # of each sample's value for an entry x_n[1]
+                    value = value[(slice(None),) * (node.plate is not None) + node.index]
+                leaves[node.id] = value
         vals = evaluate.forward(scalar, leaves, checked=False)
         locals_.append(evaluate.local_values(scalar, vals))
         values.append(vals)
@@ -286,9 +291,12 @@ def _folded(model: Program, of: str, node_id: str) -> str | None:
     program = copy.copy(model)
     program.output = of
     try:
-        shapes = evaluate.check_shapes(program, {n.id: np.zeros(n.shape or ())
-                                                 for n in program.nodes.values()
-                                                 if n.is_leaf})
+        # a value per sample has a leading axis of samples (as many as the model has)
+        from graphdraw.core.plates import default_count
+        count = default_count(program, {}) if program.plates else 0
+        shapes = evaluate.check_shapes(program, {
+            n.id: np.zeros((count,) * (n.plate is not None) + (n.shape or ()))
+            for n in program.nodes.values() if n.is_leaf})
         wants = evaluate.needs_grad(program, {n.id for n in program.nodes.values()
                                               if n.is_leaf})
         equations = adjoint.equations(program, shapes, "pretty", wants=wants)

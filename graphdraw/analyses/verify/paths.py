@@ -31,9 +31,14 @@ def missing_paths(program: Program, claim: Claim, sides, shapes: dict) -> str | 
     paths = chain.paths(model, of, wrt)
     if not 2 <= len(paths) <= MAX_PATHS or len(paths) >= chain.MAX_PATHS:
         return None
-    with np.errstate(all="ignore"):
-        parts = np.array([[float(np.prod([np.asarray(loc[e], dtype=float) for e in path]))
-                           for loc in locals_] for path in paths])       # path × point
+    # each path's product of local derivatives, summed over the samples in a model with Σ_n
+    # (a local derivative per sample has a leading axis of samples)
+    try:
+        with np.errstate(all="ignore"):
+            parts = np.array([[float(np.sum(chain._product(loc, path))) for loc in locals_]
+                              for path in paths])                        # path × point
+    except ValueError:
+        return None
     claimed = np.array([float(c) for c in sides.claims])
     subsets = np.array(list(itertools.product((0.0, 1.0), repeat=len(paths))))[1:-1]
     with np.errstate(all="ignore"):
