@@ -22,6 +22,7 @@ after each (each step only when the ones before it have nothing left to do):
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ from graphdraw.language.program import Node, Program
 from graphdraw.ops import shapes
 
 DEFAULT_SIZE = 3        # a size that nothing in the model or the values fixes
-_RANK_MAKERS = ("matmul", "outer", "last_axis", "classes", "along")   # give operands a rank
+_RANK_MAKERS = ("matmul", "outer", "last_axis", "classes", "along", "transpose", "reduce")
 
 
 class ShapeError(SourceError):
@@ -53,6 +54,7 @@ class Inferred:
     roles: dict[str, str | None] = field(default_factory=dict)   # leaves' declared roles
     per_sample: set[str] = field(default_factory=set)            # leaves in a plate
     readings: list[str] = field(default_factory=list)   # step 3's notes: b as W x's shape
+    partnered: set[str] = field(default_factory=set)    # leaves shaped by step 3 (b, y)
 
     def notes(self) -> list[str]:
         """Step 3's notes and the note for the sizes that were chosen by default."""
@@ -69,8 +71,10 @@ class Inferred:
         declared = ", ".join(map(str, self.shapes[first] or ()))
         vectors = [x for x in self.defaulted if len(self.shapes[x] or ()) == 1]
         # The value to give: data first (per sample, or declared input), else the last vector
-        # (the x of W x); the declaration shown is the first leaf's (the W of W x).
+        # (the x of W x) that is not a bias or a target shaped by its partner; the declaration
+        # shown is the first leaf's (the W of W x).
         vectors.sort(key=lambda x: (x not in self.per_sample, self.roles.get(x) != "input",
+                                    x in self.partnered or self.roles.get(x) == "target",
                                     -self.defaulted.index(x)))
         given = ""
         if vectors:
@@ -145,8 +149,25 @@ def shapes_for(program: Program, values: dict | None = None) -> dict:
     return inferred.shapes
 
 
+_QUIET: list[bool] = []        # inside quiet(): notes are not said
+
+
+@contextlib.contextmanager
+def quiet():
+    """Inference inside says nothing: for a look at the model before its values are known
+    (a later inference with the values says what is actually used)."""
+    _QUIET.append(True)
+    try:
+        yield
+    finally:
+        _QUIET.pop()
+
+
 def say(program: Program, inferred: Inferred) -> None:
-    """Print the note about default sizes on stderr, once per program and note."""
+    """Print the notes of the readings and default sizes on stderr, once per program and
+    note (not inside quiet())."""
+    if _QUIET:
+        return
     said = program.__dict__.setdefault("_shape_notes", set())
     for text in inferred.notes():
         if text not in said:
@@ -173,6 +194,7 @@ class _Problem:
         self.unknown_rules: list[str] = []
         self.defaulted_sizes: set[int] = set()
         self.readings: list[str] = []
+        self.partnered: set[str] = set()
         for node in program.nodes.values():
             t = self.term[node.id] = s.shape()
             if node.is_leaf:
@@ -216,6 +238,7 @@ class _Problem:
         A step of defaults runs only the constraints that can choose at that step."""
         s = self.s
         s.changed = False
+        s.hints.known.clear()       # ranks learnt since the last sweep change what names suggest
         left = []
         chooses = _CHOOSERS.get(level)
         for c in self.pending:
@@ -247,20 +270,27 @@ class _Problem:
                     yield leaf, node, other
 
     def bias_leaves(self) -> bool:
-        """Step 3: b in `W x + b` (and y in Σ_k y_k log ŷ_k) has its partner's shape."""
+        """Step 3: b in `W x + b` has its partner's shape, and in `X W + b` the shape of one
+        row of it; y in Σ_k y_k log ŷ_k and a target in `y * log(p)` have their partner's
+        shape."""
         s, found = self.s, False
         for leaf, node, other in self._partners():
-            if s.dims(self.term[leaf.id]) is not None or not (
-                    node.op in ("add", "sub") or leaf.id in self.program.entry_names):
+            if s.dims(self.term[leaf.id]) is not None:
                 continue
-            s.unify(self.term[leaf.id], self.term[other])
             if node.op in ("add", "sub"):
+                self._bias(leaf, node, other)
+            elif leaf.id in self.program.entry_names:
+                s.unify(self.term[leaf.id], self.term[other])
+            elif node.op == "mul" and leaf.role == "target":
+                s.unify(self.term[leaf.id], self.term[other])
                 shown = names.pretty(leaf.id)
-                verb = "added to (a bias)" if node.op == "add" else \
-                    "subtracted from" if node.args[1] == leaf.id else "a difference with"
                 self.readings.append(
-                    f"{shown} has the shape of the value it is {verb}; declare "
-                    f"`param {shown}` (a scalar) to broadcast one number")
+                    f"{shown} has the shape of the value it multiplies (a target, one entry "
+                    f"per entry); declare `target {shown}` (a scalar) to scale them all by "
+                    "one number")
+            else:
+                continue
+            self.partnered.add(leaf.id)
             found = True
         for name in self.program.entry_names:       # ŷ_k of Σ_k: a vector, whatever else
             node = self.program.nodes.get(name)
@@ -268,6 +298,25 @@ class _Problem:
                 s.unify(self.term[name], s.fresh(1))
                 found = True
         return found
+
+    def _bias(self, leaf: Node, node: Node, other: str) -> None:
+        """b added to (or subtracted from) a value: its shape; added to a batch of rows (a
+        matrix product `X W` of rank 2 or more), one row's shape, broadcast over the rows."""
+        s, shown = self.s, names.pretty(leaf.id)
+        dims = s.dims(self.term[other])
+        if node.op == "add" and len(dims) >= 2 and self.program.nodes[other].op == "matmul" \
+                and not (leaf.name or leaf.id)[:1].isupper():
+            s.unify(self.term[leaf.id], s.shape(dims[-1:]))
+            self.readings.append(
+                f"{shown} is a vector added to each row of the matrix product (a bias, as in "
+                f"torch's Linear); declare its full shape (`param {shown}[n, m]`) for one "
+                f"number per entry, or `param {shown}` (a scalar) for one in all")
+            return
+        s.unify(self.term[leaf.id], self.term[other])
+        verb = "added to (a bias)" if node.op == "add" else \
+            "subtracted from" if node.args[1] == leaf.id else "a difference with"
+        self.readings.append(f"{shown} has the shape of the value it is {verb}; declare "
+                             f"`param {shown}` (a scalar) to broadcast one number")
 
     def scalar_leaves(self) -> bool:
         """Step 3b: every leaf of unknown rank is a scalar (noted when it scales a tensor)."""
@@ -330,7 +379,8 @@ class _Problem:
             s.find_size(d) in self.defaulted_sizes for d in s.dims(self.term[n.id]) or ())]
         roles = {n.id: n.role for n in program.nodes.values() if n.is_leaf}
         per_sample = {n.id for n in program.nodes.values() if n.is_leaf and n.plate}
-        return Inferred(found, defaulted, self.unknown_rules, roles, per_sample, self.readings)
+        return Inferred(found, defaulted, self.unknown_rules, roles, per_sample, self.readings,
+                        self.partnered)
 
     # -- errors ------------------------------------------------------------------------------
     def _op_error(self, c: _Constraint, reason: str) -> ShapeError:
@@ -342,7 +392,8 @@ class _Problem:
                           hint=hint)
 
 
-_CHOOSERS = {RANKS: (shape_forms.matmul, shape_forms.last_axis, shape_forms.along),
+_CHOOSERS = {RANKS: (shape_forms.matmul, shape_forms.last_axis, shape_forms.along,
+                     shape_forms.transpose, shape_forms.reduce),
              RESULTS: (shape_forms.broadcast,)}
 
 

@@ -63,8 +63,10 @@ def in_model(program: Program) -> DataSet | None:
     from graphdraw.core import plates
     if not plates.has_plates(program):
         return None
+    from graphdraw.core import infer
     from graphdraw.numeric.values import leaf_values
-    count = plates.sample_count(program, leaf_values(program, {}, 0), DataError) or 0
+    with infer.quiet():     # the values given later fix the shapes; their inference says so
+        count = plates.sample_count(program, leaf_values(program, {}, 0), DataError) or 0
     return DataSet({}, count, "the samples declared in the model", in_model=True)
 
 
@@ -170,9 +172,11 @@ def _match_columns(path: str, header: list[str], program: Program):
     shapes = {}
     for leaf in data:
         node, indices = leaves[leaf], by_leaf.get(leaf, [])
-        if node.role is not None:
-            shape = node.shape or ()
-        else:                       # undeclared: as large as its columns say
+        if node.shape is not None:      # declared (a declared role alone: a scalar)
+            shape = node.shape
+        elif not indices:
+            shape = ()
+        else:                       # no shape declared: as large as its columns say
             shape = tuple(max(i[d] for i in indices) + 1 for d in range(len(indices[0])))
         for index in indices:
             column = seen[(leaf, index)]
@@ -214,7 +218,7 @@ def _column_place(column: str, leaves: dict) -> tuple[str, tuple[int, ...]] | No
     if match:
         leaf = canonical(match.group(1))
         node = leaves.get(leaf)
-        if node is not None and match.group(2).strip("0") and (node.role is None or len(node.shape or ()) == 1):
+        if node is not None and match.group(2).strip("0") and (node.shape is None or len(node.shape) == 1):
             return leaf, (limits.size(match.group(2), "an index") - 1,)
     return None
 
