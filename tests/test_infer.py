@@ -181,7 +181,8 @@ def test_plates_infer_one_sample():
 def test_the_note_suggests_a_value_for_the_data():
     note = infer.infer(parse("L = Σ_n (w^T x_n - y_n)^2")).notes()[-1]
     assert "`param w[3]`" in note and "--set x_n=[[1, 2, 3], [1, 2, 3]]" in note
-    assert "--set b=[1, 2, 3]" in infer.infer(parse(MLP)).notes()[-1]
+    # the input x, not the bias b that has W x's shape (step 3)
+    assert "--set x=[1, 2, 3]" in infer.infer(parse(MLP)).notes()[-1]
 
 
 def test_a_plate_leaf_given_one_number_is_left_to_the_sample_count_error():
