@@ -188,3 +188,13 @@ def test_train_notes_the_shapes_it_trains(tmp_path, monkeypatch):
     unset = run("train", "m03.tex", "--lr", "0.1", "--steps", "5", "--no-files")
     assert unset.exit_code == 0, unset.output
     assert "w is a vector of 3" in unset.stderr and "4 parameters" in unset.stdout
+
+
+def test_train_data_columns_of_a_declared_scalar_target_are_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.py").write_text("target y\n" + MLP + "\n")
+    (tmp_path / "cls3.csv").write_text(CLASSES)
+    result = run("train", "m.py", "--data", "cls3.csv", "--steps", "2", "--no-files")
+    assert result.exit_code == 3
+    assert "column 'y[1]' does not fit the scalar y" in result.stderr
+    assert "declare its shape (`target y[3]`)" in result.stderr

@@ -7,13 +7,16 @@ what must be equal; a contradiction is reported at the op that meets it, with it
 and both shapes. What nothing fixes is chosen in this order, one step at a time, solving again
 after each (each step only when the ones before it have nothing left to do):
 
-  1. an operand of a matrix product (or of softmax) of unknown rank is a matrix if its name
-     starts with a capital letter (as juxtaposition reads it: `W x`), else a vector (`wᵀ x`);
+  1. an operand of unknown rank of a matrix product, of softmax, of a transpose or of a
+     reduction over a whole tensor is a matrix if its name starts with a capital letter (as
+     juxtaposition reads it: `W x`), else a vector (`wᵀ x`, `mean(x)`): never a scalar;
   2. an elementwise result of known rank needs an operand of that rank: the operand that
      looks like one (by step 1's rule), else the first, gets the result's shape;
   3. a leaf whose rank nothing fixes, added to (or subtracted from) a value of known rank, has
-     that value's shape: `W x + b` makes b a vector (a bias), with a note; so does a leaf that
-     names a vector's entries (y_k in Σ_k) multiplied with one;
+     that value's shape: `W x + b` makes b a vector (a bias), with a note; added to a batch of
+     rows (`X W`, a matrix product of rank 2 or more) a lowercase b is one row; a leaf that
+     names a vector's entries (y_k in Σ_k), or a target multiplying a log (y * log(p)),
+     multiplied with a value has its shape;
   3b. every other leaf whose rank nothing fixes is a scalar; when it scales a tensor
      (`λ W`), a note says so;
   4. broadcast sizes that could be 1 or equal are equal;

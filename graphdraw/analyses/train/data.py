@@ -182,8 +182,10 @@ def _match_columns(path: str, header: list[str], program: Program):
             column = seen[(leaf, index)]
             if len(index) != len(shape):
                 if not shape:
+                    size = max(i[0] for i in indices if i) + 1
                     raise DataError(f"{path}: column '{column}' does not fit the scalar "
-                                    f"{leaf}", hint=f"name the column {leaf}")
+                                    f"{leaf}", hint=f"name the column {leaf}, or declare its "
+                                    f"shape (`{node.role} {leaf}[{size}]`)")
                 raise DataError(f"{path}: column '{column}' does not fit "
                                 f"{leaf}{_shape_text(shape)}: one column per entry",
                                 hint="name its entries " + ", ".join(
