@@ -346,6 +346,8 @@ LIMIT_CASES = {
                                 "c = x\n" + "c = c + c\n" * 150 + "L = c"], "120"),
     "GRAPHDRAW_MAX_FORMULA": (["grads", "--example", "mlp"], "100"),
     "GRAPHDRAW_MAX_MODEL_BYTES": (["render", "-f", "json", "-o", "-", "-e", "L = w + b"], "5"),
+    "GRAPHDRAW_MAX_STEPS": (["train", "--steps", "30", "--lr", "0.1", "--no-files", "-e",
+                             "L = w^2"], "20"),
 }
 
 
@@ -367,6 +369,34 @@ def test_data_rows_limit(tmp_path):
     result, text = run(*args, env={"GRAPHDRAW_MAX_ROWS": "20"})
     assert result.exit_code == EXIT_LIMIT, text
     assert "GRAPHDRAW_MAX_ROWS" in text and "30 rows" in text
+
+
+@pytest.mark.parametrize("command", [["grads"], ["train", "--steps", "1", "--no-files"],
+                                     ["verify", "--claim", "∂L/∂w = 1"]])
+def test_values_file_bytes_limit(command, tmp_path):
+    values = tmp_path / "v.json"
+    values.write_text('{"w": [' + "1, " * 30 + "1]}", encoding="utf-8")
+    args = [*command, "-e", "L = sum(w)", "--values", str(values)]
+    result, text = run(*args, env={"GRAPHDRAW_MAX_VALUES_BYTES": "50"})
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "GRAPHDRAW_MAX_VALUES_BYTES" in text and "100 bytes" in text, text
+    result, text = run(*args)
+    assert result.exit_code in (0, 8), text
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_values_from_dev_zero_stop_at_the_cap():
+    result, text = run("grads", "-e", "L = w", "--values", "/dev/zero",
+                       env={"GRAPHDRAW_MAX_VALUES_BYTES": "1000"})
+    assert result.exit_code == EXIT_LIMIT and "GRAPHDRAW_MAX_VALUES_BYTES" in text, text
+
+
+def test_training_steps_limit_counts_every_run_of_a_sweep():
+    result, text = run("train", "--steps", "30000", "--sweep-hidden", "2,3", "--no-files")
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "40 runs" in text and "1,200,000 steps" in text and "GRAPHDRAW_MAX_STEPS" in text
+    result, text = run("train", "--steps", "99999999999", "--no-files", "-e", "L = w^2")
+    assert result.exit_code == EXIT_LIMIT and "GRAPHDRAW_MAX_STEPS" in text, text
 
 
 def test_readme_lists_every_limit():
@@ -410,3 +440,42 @@ def test_training_on_many_rows_checks_the_layout_on_a_few(tmp_path):
                        str(data), "-e", "L = (w x + b - y)^2")
     assert result.exit_code == 0, text
     assert time.process_time() - start < 10
+
+
+def test_17_version_ids_grow_by_their_digits():
+    """c = c + c rebound 3,000 times: ids c, c', c'', c''', c'4, …, c'3000, so the JSON grows
+    linearly (one prime per version made it quadratic: 260 MB for 8,000 versions)."""
+    model = "c = x\n" + "c = c + c\n" * 3000 + "L = c"
+    result, text = run("render", "-f", "json", "-o", "-", "-e", model)
+    assert result.exit_code == 0, text[-2000:]
+    nodes = strict_json(result.stdout)["nodes"]
+    ids = {n["id"]: n["version"] for n in nodes if n["name"] == "c"}
+    assert ids["c"] == 0 and ids["c'''"] == 3 and ids["c'4"] == 4 and ids["c'3000"] == 3000
+    assert max(map(len, ids)) == len("c'3000")
+    assert len(result.stdout) < 3_000_000
+
+
+def test_17_versions_past_three_print_and_read_back_in_every_format():
+    from graphdraw.language import names
+    assert [names.split_id(names.version_id("W_i", v)) for v in (0, 1, 3, 4, 57)] == \
+        [("W_i", v) for v in (0, 1, 3, 4, 57)]
+    model = "c = x; c = c+c; c = c*c; c = c+1; c = c*c; c = 2c; L = c"
+    result, text = run("grads", "-e", model)
+    assert result.exit_code == 0 and "∂L/∂c^(5) = 1" in text and "∂L/∂c‴" in text, text
+    result, text = run("render", "-f", "tikz", "-o", "-", "-e", model)
+    assert result.exit_code == 0 and "c-prime5" in text and "c-prime3" in text, text
+    result, text = run("verify", "-e", model, "--claim", "∂L/∂c‴ = 4 c‴")
+    assert result.exit_code == 0, text
+
+
+# -- found by `make fuzz` ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_taylor_coefficient_past_64_bit_floats_is_an_error(extra):
+    """`taylor exp --at 1324` printed exp(1324) ≈ inf with exit 0: the coefficient is exact,
+    its decimal value past 64-bit floats."""
+    result, text = run("taylor", "exp", "--at", "1324", "-n", "1", *extra)
+    assert result.exit_code == EXIT_INPUT, text
+    assert "past 64-bit floats" in text and "inf" not in text.replace("information", ""), text
+    result, text = run("taylor", "exp", "--at", "700", "-n", "2", *extra)
+    assert result.exit_code == 0, text

@@ -90,7 +90,7 @@ def sample_id(node_id: str, index: str, k: int) -> str:
     """
     if node_id.startswith("%"):
         return f"{node_id}.{k}"
-    base = node_id.rstrip("'")
+    base = node_id.partition("'")[0]
     primes = node_id[len(base):]
     parts = base.split("_")
     parts = parts[:1] + [str(k) if p == index else p for p in parts[1:]]

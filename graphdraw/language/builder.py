@@ -206,12 +206,12 @@ class Builder:
         # A leaf the statement reads (a = a*3/(a - 1)) is version 0: the result is a′.
         version = self.versions.get(target, 0 if target in self.reads else -1) + 1
         self.most_versions = most = self.most_versions or limits.cap("versions")  # read once
-        if version > most:                      # an id has one prime per version
+        if version > most:
             raise SourceLimitError(
                 limits.too_many("versions", version, f"'{tok.text}'"), source=self.reading.source,
                 line=tok.line, col=tok.col, hint="give the values new names (c1 = c + c, c2 = "
                 f"c1 + c1, …), or set {limits.LIMITS['versions'].variable}=N")
-        new_id = target + "'" * version
+        new_id = names.version_id(target, version)
         node = self.nodes.get(ref)
         fresh = node is not None and node.name is None and ref.startswith("%") \
             and ref == next(reversed(self.nodes))

@@ -124,6 +124,28 @@ def pretty(ident: str, version: int = 0) -> str:
     return text + prime(version)
 
 
+def version_id(name: str, version: int) -> str:
+    """The id of a version of a rebound name: c, c', c'', c''', then c'4, c'5, and so on:
+    an id grows by the digits of its version, never by one prime per version.
+
+    >>> version_id("c", 0), version_id("c", 2), version_id("c", 12)
+    ('c', "c''", "c'12")
+    """
+    return name + "'" * version if version <= 3 else f"{name}'{version}"
+
+
+def split_id(node_id: str) -> tuple[str, int]:
+    """The name and the version of a node id (version_id's inverse).
+
+    >>> split_id("c"), split_id("c''"), split_id("c'12")
+    (('c', 0), ('c', 2), ('c', 12))
+    """
+    base, mark, rest = node_id.partition("'")
+    if not mark:
+        return node_id, 0
+    return (base, int(rest)) if rest.isascii() and rest.isdigit() else (base, 1 + len(rest))
+
+
 def prime(version: int) -> str:
     """The primes that mark the version of a rebound name."""
     return PRIMES[version] if version < len(PRIMES) else f"^({version})"

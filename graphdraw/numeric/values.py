@@ -5,10 +5,12 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import os
+import stat
 import zlib
 
 from graphdraw import limits
-from graphdraw.errors import GraphdrawError
+from graphdraw.errors import GraphdrawError, LimitError
 from graphdraw.lazy import np
 from graphdraw.language.names import canonical
 from graphdraw.language.program import Program
@@ -66,9 +68,17 @@ def parse_set(items: tuple[str, ...]) -> dict:
 
 def load_values(path: str) -> dict:
     """A --values file: a JSON object of name -> number or nested list."""
+    most = limits.cap("values")
     try:
-        with open(path, encoding="utf-8") as handle:
-            raw = json.load(handle)
+        with open(path, "rb") as handle:
+            data = handle.read(most + 1)            # no further than the cap: /dev/zero ends
+            size = os.fstat(handle.fileno())
+        if len(data) > most:
+            count = size.st_size if stat.S_ISREG(size.st_mode) else None
+            raise LimitError(limits.too_many("values", count, path, most),
+                             hint=f"set {limits.LIMITS['values'].variable}=N to read larger "
+                             "values files")
+        raw = json.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
         raise GraphdrawError(f"no such values file: {path}") from None
     except (ValueError, UnicodeDecodeError) as exc:      # JSONDecodeError, 4,300 digits

@@ -118,8 +118,12 @@ def latex_models(draw) -> str:
 @st.composite
 def mutated_examples(draw) -> str:
     """An example model or README model with a few edits: a piece cut, doubled or replaced."""
-    text = draw(st.sampled_from(SEEDS))
-    for _ in range(draw(st.integers(1, 4))):
+    return mutate(draw, draw(st.sampled_from(SEEDS)), draw(st.integers(1, 4)))
+
+
+def mutate(draw, text: str, edits: int) -> str:
+    """`text` with `edits` edits: a piece cut, doubled, a number, a token or a character."""
+    for _ in range(edits):
         if not text:
             break
         i = draw(st.integers(0, len(text)))

@@ -95,7 +95,10 @@ def _terms(sp, function: Function, d, x0, order: int) -> tuple[list, bool, int]:
         c = value / factorial
         c = sp.simplify(c) if not c.is_Rational and sp.count_ops(c) < 60 else c
         if not _is_zero(sp, c):
-            terms.append(Term(k, c, float(sp.N(c, 30))))
+            shown = float(sp.N(c, 30))
+            if not math.isfinite(shown):            # exact, but past 64-bit floats
+                raise OverflowError(f"c_{k} = {sp.N(c, 6)} is past 64-bit floats")
+            terms.append(Term(k, c, shown))
         k += 1
         factorial *= k
         d = sp.diff(d, x)

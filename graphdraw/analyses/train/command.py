@@ -8,6 +8,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 
+from graphdraw import limits
 from graphdraw.numeric import numbers
 from graphdraw.analyses.train import plots, report
 from graphdraw.analyses.train.objective import TrainingError
@@ -18,6 +19,7 @@ from graphdraw.analyses.train.setup import HIDDEN, Setup, prepare_run, targets_o
 from graphdraw.analyses.train.sweep import sweep
 
 PICTURES = ("plot", "taylor", "hessian")     # the files drawn by matplotlib
+DEFAULT_SEEDS = 20             # seeds per hidden size of --sweep-hidden
 
 
 @dataclass
@@ -68,6 +70,9 @@ def command(source, **options) -> None:
     opts = replace(opts, lr=DEFAULT_LR[opts.optimizer] if opts.lr is None else opts.lr,
                    steps=(2000 if sizes else DEFAULT_STEPS) if opts.steps is None
                    else opts.steps)
+    runs = len(sizes) * (opts.seeds or DEFAULT_SEEDS) if sizes else 1
+    limits.check("steps", opts.steps * runs, f"--steps {opts.steps:,}" + (
+        f" in each of {runs:,} runs of --sweep-hidden" if runs > 1 else ""))
     given = _given(opts)
     syntax = requested_syntax()
     files = _files(source, opts, sweeping=bool(sizes))
@@ -362,7 +367,7 @@ def _sweep_command(source, syntax: str | None, sizes: list[int], opts: Options,
                    settings: dict, files: dict[str, str]) -> None:
     """Train once per hidden size and seed; print and draw how many seeds learn."""
     import click
-    count = 20 if opts.seeds is None else opts.seeds
+    count = DEFAULT_SEEDS if opts.seeds is None else opts.seeds
     seed_list = list(range(opts.seed, opts.seed + count))
     jobs = opts.jobs if opts.jobs is not None else min(os.cpu_count() or 1, 4)
     # Read the model once here, so that errors in it or in the data come before any work.

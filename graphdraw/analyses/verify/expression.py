@@ -134,7 +134,7 @@ def _name(model: Program, shapes: dict, piece: Piece, plain: str, i: int, where)
     if k > j and match is None and lookup(model, plain[i:k]) is None:
         base = lookup(model, plain[i:j])
         if base is not None:
-            versions = [n for n in model_names(model) if n.rstrip("'") == base]
+            versions = [n for n in model_names(model) if names.split_id(n)[0] == base]
             raise piece.error(f"'{plain[i:k]}' is not a name of the model: "
                               f"{pretty_id(base)} has no such version", where(j),
                               hint="its versions: " + ", ".join(map(pretty_id, versions)))

@@ -35,8 +35,7 @@ def entry_text(index: tuple[int, ...] | None) -> str:
 
 
 def pretty_id(node_id: str) -> str:
-    base = node_id.rstrip("'")
-    return names.pretty(base, len(node_id) - len(base))
+    return names.pretty(*names.split_id(node_id))
 
 
 class Piece:
@@ -64,7 +63,7 @@ def lookup(model: Program, name_text: str) -> str | None:
     if not name_text:
         return None
     for spelling in _spellings(name_text):
-        node_id = names.canonical(spelling) + "'" * primes
+        node_id = names.version_id(names.canonical(spelling), primes)
         node = model.nodes.get(node_id)
         if node is not None and (node.name or node.is_leaf):
             return node_id

@@ -14,6 +14,7 @@ from graphdraw.formats.graphviz import draw
 from graphdraw.formats.tikz.numbers import value_shape
 from graphdraw.formats.tikz.styles import Picture, theme_colours
 from graphdraw.formats.tikz.text import math, num
+from graphdraw.language import names
 
 OP_SUFFIX = "%op"         # render's ops style: the operation node of value X is 'X%op'
 
@@ -86,8 +87,7 @@ def tikz_name(node_id: object, index: int) -> str:
     ('W_i', 'c-prime2', 'gd 3', 'gd node 3')
     """
     text = str(node_id)
-    base = text.rstrip("'")
-    primes = len(text) - len(base)
+    base, primes = names.split_id(text)
     if _TIKZ_NAME.fullmatch(base):
         return base + ("" if not primes else "-prime" + (str(primes) if primes > 1 else ""))
     if re.fullmatch(r"%[0-9]+", text):
