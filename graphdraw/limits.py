@@ -44,6 +44,9 @@ LIMITS = {
                     "bytes of a --values file"),
     "steps": Limit("GRAPHDRAW_MAX_STEPS", 1_000_000, "steps",
                    "training steps (`train --steps`, times the runs of --sweep-hidden)"),
+    "layout": Limit("GRAPHDRAW_MAX_LAYOUT", 4_000, "ranks crossed by long edges",
+                    "ranks Graphviz's long edges would cross (a value used at every step "
+                    "of a deep chain), estimated before dot runs"),
     "model": Limit("GRAPHDRAW_MAX_MODEL_BYTES", 10_000_000, "bytes", "bytes of a model's text"),
     "formula": Limit("GRAPHDRAW_MAX_FORMULA", 1_000_000, "characters",
                      "characters of the formulas a command prints"),

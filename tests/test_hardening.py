@@ -479,3 +479,61 @@ def test_taylor_coefficient_past_64_bit_floats_is_an_error(extra):
     assert "past 64-bit floats" in text and "inf" not in text.replace("information", ""), text
     result, text = run("taylor", "exp", "--at", "700", "-n", "2", *extra)
     assert result.exit_code == 0, text
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize("style", ["textbook", "ops"])
+def test_14_a_layout_past_dot_reach_is_refused_before_dot_runs(style, tmp_path):
+    """A 500-factor product: dot peaked at 830 MB (textbook) to 1.6 GB (ops) before the
+    layout time limit; its long edges are counted first now, and dot never starts."""
+    out = tmp_path / "p.svg"
+    start = time.monotonic()
+    result, text = run("render", "--style", style, "-f", "svg", "-o", str(out), "-e",
+                       "L = " + " * ".join(["x"] * 500))
+    assert result.exit_code == EXIT_LIMIT, text
+    assert "GRAPHDRAW_MAX_LAYOUT" in text and "249,500" in text or "498,501" in text, text
+    assert time.monotonic() - start < 20 and not out.exists()
+    result, text = run("render", "--style", style, "-f", "svg", "-o", str(out), "-e",
+                       "L = " + " * ".join(["x"] * 12))
+    assert result.exit_code == 0, text
+
+
+def test_14_crossed_ranks_of_a_chain_that_reuses_one_value():
+    from graphdraw.formats.graphviz.work import crossed_ranks
+    for n in (10, 40):
+        chain = "".join(f"\ta{i} -> a{i + 1}\n\tx -> a{i + 1}\n" for i in range(n))
+        assert crossed_ranks("digraph {\n" + chain + "\tx -> a0\n}") == n * (n + 1) // 2      # x -> a(i+1) crosses i + 1 ranks
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (dot)."""
+    import resource
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+@pytest.mark.slow
+@pytest.mark.dot
+def test_11_html_of_five_hundred_rebindings(tmp_path):
+    """c = x, then 500 lines of c = c + c (5 KB): the HTML page took 34 s."""
+    model = "c = x\n" + "c = c + c\n" * 500
+    start = _cpu_seconds()
+    result, text = run("render", "-f", "html", "-o", str(tmp_path / "c.html"), "-e", model)
+    assert result.exit_code == 0, text
+    assert _cpu_seconds() - start < 10
+
+
+@pytest.mark.slow
+@pytest.mark.torch
+def test_13_two_thousand_leaves(tmp_path):
+    """L = w0 + … + w1999 (14 KB): hessian took 56 s, check 24 s."""
+    model = "L = " + " + ".join(f"w{i}" for i in range(2000))
+    start = _cpu_seconds()
+    result, text = run("hessian", "-e", model)
+    assert result.exit_code == EXIT_LIMIT and "GRAPHDRAW_MAX_HESSIAN" in text, text
+    assert _cpu_seconds() - start < 10
+    start = _cpu_seconds()
+    result, text = run("check", "--no-structure", "-e", model)
+    assert result.exit_code == 0, text
+    assert _cpu_seconds() - start < 10

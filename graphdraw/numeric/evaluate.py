@@ -11,13 +11,22 @@ import math
 from graphdraw import limits, ops
 from graphdraw.core import infer, plates
 from graphdraw.ops import shapes
-from graphdraw.errors import GraphdrawError
+from graphdraw.errors import GraphdrawError, SourceError
 from graphdraw.lazy import np
 from graphdraw.language.program import Program
 
 
-class NumericError(GraphdrawError):
-    """A shape that does not fit, or a NaN or infinity, at a node of the model."""
+class NumericError(SourceError):
+    """A shape that does not fit, or a NaN or infinity, at a node of the model: shown at its
+    statement (file:line:col, the line and a caret) when the node has a place."""
+
+
+def at_node(program: Program, node_id: str, message: str, hint: str | None = None
+            ) -> NumericError:
+    """A NumericError at the statement of `node_id`."""
+    node = program.nodes[node_id]
+    return NumericError(message, source=program.source, line=node.line or 0,
+                        col=node.col or 0, hint=hint)
 
 
 class ShapeMismatchError(infer.ShapeError, NumericError):
@@ -101,8 +110,8 @@ def forward(program: Program, values: dict, *, shapes_checked: bool = False,
                 if node.plate is not None:
                     finite = np.isfinite(result.reshape(count, -1)).all(axis=1)
                     where += f" for sample {node.plate} = {int(np.argmin(finite)) + 1}"
-                raise NumericError(f"{bad} appears at {where}",
-                                   hint=row.domain or "try other values (--seed, --set)")
+                raise at_node(program, node.id, f"{bad} appears at {where}",
+                              hint=row.domain or "try other values (--seed, --set)")
             out[node.id] = result
     return out
 
@@ -166,8 +175,11 @@ def backward(program: Program, vals: dict, output: str | None = None,
                 if not isinstance(g, np.ndarray) or g.dtype != np.float64:
                     g = np.asarray(g, dtype=float)
                 if not np.isfinite(g).all():
-                    raise NumericError(f"the gradient flowing into {_where(program, node_id)} "
-                                       "is not finite")
+                    bad = "NaN" if np.any(np.isnan(g)) else "infinite"
+                    raise at_node(program, node_id, f"the gradient flowing back through "
+                                  f"{_where(program, node_id)} is {bad}",
+                                  hint=f"{node.op}'s derivative is not finite at these "
+                                  "values (as sqrt's at 0): try others (--seed, --set)")
                 grads[arg] = grads[arg] + g if arg in grads else g
     return grads
 

@@ -288,8 +288,9 @@ class Point:
                                                      operands)
         return found
 
-    def hvp(self, direction: dict) -> dict:
-        """H v: the derivative of the gradient along v = {leaf: array of its shape}."""
+    def hvp(self, direction: dict, trace: bool = False) -> dict:
+        """H v: the derivative of the gradient along v = {leaf: array of its shape}.
+        `trace`: a NumericError at the first node whose part of H v is not finite."""
         program, vals = self.program, self.vals
         seeds = {leaf: np.asarray(direction[leaf], dtype=float)
                  for leaf in self.leaves if leaf in direction}
@@ -320,6 +321,8 @@ class Point:
                             self.local[(arg, node.id, position)], d_dot, np.shape(vals[arg]))
                         part = extra if part is None else part + extra
                     if part is not None:
+                        if trace and not np.isfinite(part).all():
+                            raise _not_twice_differentiable(program, node.id)
                         adj_t[arg] = adj_t[arg] + part if arg in adj_t else part
         return {leaf: np.asarray(adj_t.get(leaf, np.zeros(self.shapes[leaf])), dtype=float)
                 for leaf in self.leaves}
@@ -337,7 +340,19 @@ class Point:
             e = {leaf: np.zeros(self.shapes[leaf])}
             e[leaf][entry] = 1.0
             H[:, j] = flatten(self.hvp(e), self.leaves)
+            if not np.isfinite(H[:, j]).all():      # again, to name the node
+                self.hvp(e, trace=True)
         return H
+
+
+def _not_twice_differentiable(program: Program, node_id: str):
+    node = program.nodes[node_id]
+    shown = f"'{node.name}'" if node.name else "the value"
+    return evaluate.at_node(
+        program, node_id, f"the Hessian is not finite at this point: the second derivative "
+        f"through {shown} ({node.op}, line {node.line}) is infinite or NaN, where {node.op} "
+        "is not twice differentiable (as ‖x‖ at x = 0)",
+        hint="take another point with --set or --seed, or write ‖W‖² as sum(W^2)")
 
 
 def flat_index(leaves: list[str], shapes: dict) -> Index:

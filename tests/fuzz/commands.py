@@ -22,18 +22,18 @@ class Case(NamedTuple):
     model_text: str = ""
 
 
-# Out of 10 inputs: well-shaped models (one in six of them with an edit or two), else the
-# token soups, mutated examples and odd numbers of `strategies`.
-SHAPED = int(os.environ.get("GRAPHDRAW_FUZZ_SHAPED", "7"))
+# Out of 100 inputs, SHAPED are well-shaped models (one in eight of them with an edit or two),
+# the others token soups, mutated examples and odd numbers of `strategies`.
+SHAPED = int(os.environ.get("GRAPHDRAW_FUZZ_SHAPED", "75"))
 
 
 @st.composite
 def _source(draw) -> tuple[str, G.Model | None]:
     """A model's text, and the Model it came from when it is well-shaped and unedited."""
-    if draw(st.integers(0, 9)) >= SHAPED:
+    if draw(st.integers(0, 99)) >= SHAPED:
         return draw(S.models), None
     model = draw(G.shaped_models())
-    if draw(st.integers(0, 5)) == 0:
+    if draw(st.integers(0, 7)) == 0:
         return S.mutate(draw, model.text, draw(st.integers(1, 2))), None
     return model.text, model
 
@@ -55,7 +55,7 @@ def _model(draw, files: dict, shaped: list | None = None, *, data_from_file=Fals
     else:
         files["model.gd"] = text
         args = ["model.gd"]
-    odd = model is None or draw(st.integers(0, 5)) == 0
+    odd = model is None or draw(st.integers(0, 9)) == 0
     if model is not None:
         args += G.set_options(model, draw)
         if draw(st.integers(0, 2)) == 0:
@@ -80,8 +80,8 @@ def _model(draw, files: dict, shaped: list | None = None, *, data_from_file=Fals
 
 def _odd(draw, shaped: list) -> bool:
     """Whether a command's own options get odd values: always for a model that is not
-    well-shaped, one time in six for one that is."""
-    return shaped[0] is None or draw(st.integers(0, 5)) == 0
+    well-shaped, one time in ten for one that is."""
+    return shaped[0] is None or draw(st.integers(0, 9)) == 0
 
 
 def _param(draw, model: G.Model) -> str:
@@ -238,8 +238,10 @@ def taylor(draw) -> Case:
     function = draw(st.sampled_from(S.UNARY + ["σ(x)", "x^2", "1/x", "exp(-x^2)", "log(1 + x)",
                                                "x x x", "tanh(1e308 x)", "", "(", "σ(x"]))
     as_json = draw(st.booleans())
-    args = ["taylor", function, "--at", draw(S.odd_floats | S.numbers),
-            "-n", draw(st.sampled_from(["1", "3", "0", "21", "x"]))]
+    odd = draw(st.integers(0, 2)) == 0
+    at = draw(S.odd_floats | S.numbers if odd else st.sampled_from(["0", "0.5", "1", "-2"]))
+    args = ["taylor", function, "--at", at,
+            "-n", draw(st.sampled_from(["1", "3", "0", "21", "x"] if odd else ["1", "3", "6"]))]
     return Case(args + (["--json"] if as_json else []), {}, None, as_json, function)
 
 

@@ -68,17 +68,26 @@ def run(args: list[str], files: dict[str, str | bytes] | None = None, *,
         cwd = os.getcwd()
         os.chdir(here)
         try:
-            peak = _peak_mb()
+            peak, children = _peak_mb(), _children_cpu()
             with _time_limit(TIME_LIMIT, f"graphdraw {' '.join(args)[:300]}"):
                 result = CliRunner().invoke(cli, args, catch_exceptions=True)
         finally:
             os.chdir(cwd)
+        if _children_cpu() - children > TIME_LIMIT:       # dot, run by graphdraw
+            raise Finding(f"graphdraw {' '.join(args)[:300]}: its child processes took "
+                          f"{_children_cpu() - children:.1f} s of CPU (limit {TIME_LIMIT} s)")
         if _peak_mb() > max(peak, MEMORY_MB):
             raise Finding(f"graphdraw {' '.join(args)[:300]} took the process past "
                           f"{MEMORY_MB} MB (peak {_peak_mb()} MB)")
         CODES[f"{args[0]} {result.exit_code}"] += 1
         _check(args, result, here, before, output, json_out, model_text, files or {})
         return result.exit_code
+
+
+def _children_cpu() -> float:
+    import resource
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
 
 
 def _peak_mb() -> int:

@@ -101,10 +101,10 @@ def compare_gradients(program: Program, values: dict, *, rtol: float = RTOL,
     for leaf in evaluate.gradient_leaves(program):
         if leaf in grads and not np.all(np.isfinite(grads[leaf])):
             bad = "NaN" if np.any(np.isnan(grads[leaf])) else "infinite"
-            raise evaluate.NumericError(
-                f"the gradient ∂{program.output}/∂{leaf} is {bad} at this point (declared "
-                f"on line {program.nodes[leaf].line}): check compares finite gradients",
-                hint="take another point with --set or --seed")
+            raise evaluate.at_node(
+                program, leaf, f"the gradient ∂{program.output}/∂{leaf} is {bad} at this "
+                f"point (declared on line {program.nodes[leaf].line}): check compares "
+                "finite gradients", hint="take another point with --set or --seed")
     tensors = build_torch(program, values) if tensors is None else tensors
     leaves = evaluate.gradient_leaves(program)
     output = tensors[program.output]

@@ -8,9 +8,10 @@ import shutil
 import subprocess
 import tempfile
 
-from graphdraw import errors
+from graphdraw import errors, limits
 from graphdraw.formats.graphviz.browser import for_browsers
 from graphdraw.formats.graphviz.legend import LEGEND_ID
+from graphdraw.formats.graphviz.work import crossed_ranks
 
 ENGINES = ("dot", "neato", "fdp", "sfdp", "circo", "twopi")
 
@@ -44,6 +45,8 @@ def layouts(dot_source: str, fmts: tuple[str, ...], *, timeout: float = 30.0,
     program = shutil.which(engine)
     if program is None:
         raise missing(engine)
+    if engine == "dot":
+        _check_work(dot_source)
     every = list(dict.fromkeys((*fmts, *ahead)))
     if len(every) == 1:
         out = {every[0]: _run([program, f"-T{every[0]}"], dot_source, timeout, engine)}
@@ -100,6 +103,16 @@ def _run(command: list[str], dot_source: str, timeout: float, engine: str, *,
         raise errors.GraphdrawError(f"Graphviz's {engine} failed: {first}",
                                     hint="write --format dot to see the source it was given")
     return done.stdout
+
+
+def _check_work(dot_source: str) -> None:
+    """Refuse, before dot runs, a layout whose long edges would cross too many ranks."""
+    crossed = crossed_ranks(dot_source)
+    if crossed > limits.cap("layout"):
+        limits.check("layout", crossed, f"laying out {count_nodes(dot_source):,} nodes",
+                     hint="write --format dot or --format json (no layout needed), draw "
+                     "fewer nodes (--style named), give the reused value a name per step, or "
+                     f"set {limits.LIMITS['layout'].variable}=N and a longer --layout-timeout")
 
 
 def missing(engine: str) -> errors.ToolMissing:
