@@ -175,3 +175,22 @@ def test_fused_templates_equal_the_product_of_the_two_rows(row, seed):
         y = y / y.sum()
     fused, product = _fused_numbers(row, z, y)
     np.testing.assert_allclose(fused, product, rtol=1e-9, atol=1e-12)
+
+
+def test_the_key_of_bce_over_samples_prints_sigma_minus_y_on_its_edges():
+    """The named view: σ then BCE fused, and size(·) of a value per sample folded (1)."""
+    out = _run("exercise", "--example", "logistic-bce", "--solutions")
+    edges = [line for line in out.splitlines() if line.startswith("| $w \\to L$")]
+    assert edges == [r"| $w \to L$ | $\partial L/\partial w = \frac{1}{N} \, \left(\sigma(w^\top "
+                     r"\, x_{n} + b) - y_{n}\right) \odot x_{n}^\top$ |"], edges
+    assert "size" not in out
+
+
+def test_the_named_view_folds_the_size_of_a_mean():
+    """tanh2's L = mean((ŷ − y)²) over 2 entries: ∂L/∂ŷ is ŷ − y (2 · 1/2 multiplied out)."""
+    from graphdraw.core import graph as graph_mod
+    from graphdraw.core.named import view
+    from graphdraw.language import examples
+    program = parser.parse(examples.text("tanh2"))
+    graph = view(graph_mod.build(program, notations=("pretty",)), "named")
+    assert graph.edges["y_hat", "L", 0]["local_grad_pretty"] == "ŷ − y"

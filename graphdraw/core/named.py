@@ -48,7 +48,10 @@ def named_graph(program: Program, graph: nx.MultiDiGraph,
                           if any(("local_grad" + _SUFFIX[m]) in d
                                  for _, _, d in graph.edges(data=True))) or ("plain",)
     # every unnamed value inlined: the view has no node that an id (%7) could refer to
-    printers = {mode: Printer(program, mode, inline_limit=10**9) for mode in notations}
+    # the nodes' shapes (per sample in a plate) fold size(·): σ − y, not (σ − y) / size(σ)
+    shapes = {node: tuple(data["shape"]) for node, data in graph.nodes(data=True)
+              if data.get("shape") is not None}
+    printers = {mode: Printer(program, mode, shapes, inline_limit=10**9) for mode in notations}
     named = nx.MultiDiGraph(**graph.graph)
     named.graph["view"] = VIEW
     for node in program.nodes.values():

@@ -93,7 +93,8 @@ class Printer:
             return self.ref(operands[text])
         if text in NUMBERS:                   # and constants: 1, -1, 0
             return number(text, self.mode)
-        if self.shapes is None and not self._ones(operands) and not self._named(operands):
+        sized = self.shapes is not None and "size" in text   # shapes fold size(·) only
+        if not sized and not self._ones(operands) and not self._named(operands):
             nodes, refs = self.program.nodes, self.refs
             if all(nodes[i].value is None or nodes[i].name is not None
                    for i in operands.values()):
@@ -101,7 +102,8 @@ class Printer:
                 if filled is not None:
                     return filled
         pieces, values, shapes = self._operands(operands)
-        return print_template(text, pieces, self.mode, values, shapes, self._ones(operands),
+        return print_template(text, pieces, self.mode, values, shapes if sized else None,
+                              self._ones(operands),
                               self._named(operands))
 
     def _named(self, operands: dict[str, str]) -> dict:
