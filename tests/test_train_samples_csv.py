@@ -270,3 +270,44 @@ def test_any_file_is_a_result_or_one_error(tmp_path_factory, header, rows, model
             c.strip() for c in r)])
     else:
         assert result.stderr.count("error:") == 1 and "Traceback" not in result.output
+
+
+def test_many_samples_are_stacked_and_give_the_model_s_own_numbers(tmp_path):
+    """Past 64 rows (the samples the stacked layout is checked on), the stacked loss and
+    gradient are still the model's own, summed sample by sample."""
+    from graphdraw.analyses.train.setup import prepare
+    from graphdraw.numeric import evaluate
+    rng = np.random.default_rng(2)
+    X, y = rng.uniform(-1, 1, (150, 2)), rng.uniform(-1, 1, 150)
+    path = write(tmp_path / "d.csv", "x1,x2,y\n" + "".join(
+        f"{a!r},{b!r},{t!r}\n" for (a, b), t in zip(X.tolist(), y.tolist())))
+    setup = prepare(MODEL.read_text(encoding="utf-8"), "m", data_path=path)
+    assert setup.objective.layout == "trailing"
+    theta = {"w": np.array([0.4, -1.1]), "b": np.array(0.3)}
+    loss, grads = setup.objective(theta)
+    vals = evaluate.forward(setup.program, setup.objective.values(theta))
+    own = evaluate.backward(setup.program, vals)
+    assert setup.objective.values(theta)["x_n"].shape == (150, 2)
+    assert loss == pytest.approx(float(vals["L"]), rel=1e-12)
+    for p in theta:
+        assert np.allclose(grads[p], own[p], rtol=1e-11, atol=1e-14)
+    residual = X @ theta["w"] + theta["b"] - y
+    assert loss == pytest.approx(np.mean(residual ** 2), rel=1e-12)
+
+
+def test_a_model_that_cannot_be_stacked_is_summed_as_written(tmp_path):
+    # W x_n + b with a vector b: neither stacking broadcasts (W x_n is 3×N, b is 3), so the
+    # samples are computed one by one, as the model sums them.
+    from graphdraw.analyses.train.setup import prepare
+    text = "param W[3, 2], b[3]\nL = 1/N Σ_n sum((W x_n + b - y_n)^2)\n"
+    path = write(tmp_path / "d.csv", "x1,x2,y[1],y[2],y[3]\n1,2,0,1,0\n0,1,1,0,0\n"
+                                     "2,2,0,0,1\n1,0,0,1,0\n")
+    setup = prepare(text, "m", data_path=path)
+    assert setup.objective.layout == "model"
+    assert setup.data.per_sample["y_n"].shape == (4, 3)
+    loss, grads = setup.objective(setup.theta)
+    W, b = setup.theta["W"], setup.theta["b"]
+    Xs, Ys = setup.data.per_sample["x_n"], setup.data.per_sample["y_n"]
+    expected = np.mean([np.sum((W @ x + b - t) ** 2) for x, t in zip(Xs, Ys)])
+    assert loss == pytest.approx(expected, rel=1e-12)
+    assert grads["W"].shape == (3, 2) and grads["b"].shape == (3,)

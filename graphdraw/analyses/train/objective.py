@@ -78,6 +78,8 @@ class Objective:
     def choose_layout(self, theta: dict) -> str:
         """Stack the samples along a leading or a trailing axis when the model computes each
         sample's output correctly that way (checked here, at `theta`); else loop."""
+        if self.data.in_model and self.data.per_sample and self.data.count > 1:
+            return self._choose_plate_layout(theta)
         if self.data.in_model or self.data.count < 2:
             return self.layout
         full, self.data = self.data, self.data.head(LAYOUT_SAMPLES)  # checked on the first
@@ -90,6 +92,54 @@ class Objective:
         if agrees:
             self._batch, self.layout = self._batched(agrees[0]), agrees[0]
         return self.layout
+
+    def _choose_plate_layout(self, theta: dict) -> str:
+        """A model over samples read from a file (Σ_n over x_n, y_n): computed with its plates
+        taken away and the samples stacked along a leading or a trailing axis, one op for
+        all samples instead of one per sample, when that gives the same loss and gradients
+        on the first samples (at `theta`); else as the model sums them."""
+        head = {leaf: values[:LAYOUT_SAMPLES] for leaf, values in self.data.per_sample.items()}
+        try:
+            with np.errstate(all="ignore"):
+                vals = evaluate.forward(self.program, {**self.values(theta), **head})
+                loss = vals[self.program.output]
+                grads = self._grads(evaluate.backward(self.program, vals, wrt=self.wrt), vals)
+        except (GraphdrawError, ValueError, IndexError):
+            return self.layout
+        for layout in ("leading", "trailing"):
+            batch = self._flattened(layout, head)
+            if self._flat_agrees(batch, theta, loss, grads):
+                self._batch = self._flattened(layout, self.data.per_sample)
+                self.layout = layout
+                break
+        return self.layout
+
+    def _flattened(self, layout: str, per_sample: dict) -> tuple[Program, dict]:
+        """The model without plates: each value per sample stacked along the leading or the
+        trailing axis; Σ_n still sums the leading one."""
+        program = copy.deepcopy(self.program)
+        values = {}
+        for node in program.nodes.values():
+            node.plate = None
+        for leaf, stacked in per_sample.items():
+            value = stacked if layout == "leading" else np.moveaxis(stacked, 0, -1)
+            values[leaf] = np.ascontiguousarray(value)
+            program.nodes[leaf].shape = tuple(np.shape(value))
+        return program, values
+
+    def _flat_agrees(self, batch: tuple[Program, dict], theta: dict, loss, grads: dict) -> bool:
+        """Whether the program without plates gives the model's loss and gradients."""
+        try:
+            with np.errstate(all="ignore"):
+                vals = evaluate.forward(batch[0], {**self.values(theta), **batch[1]})
+                out = vals[self.program.output]
+                got = self._grads(evaluate.backward(batch[0], vals, wrt=self.wrt), vals)
+        except (GraphdrawError, ValueError, IndexError):
+            return False
+        return np.shape(out) == np.shape(loss) and bool(
+            np.allclose(out, loss, rtol=1e-10, atol=1e-12)) and all(
+            np.shape(got[p]) == np.shape(grads[p])
+            and np.allclose(got[p], grads[p], rtol=1e-9, atol=1e-12) for p in grads)
 
     def _batch_agrees(self, batch: tuple[Program, dict], theta: dict, outputs: list[float],
                       grads: dict) -> bool:
