@@ -311,3 +311,12 @@ def test_a_model_that_cannot_be_stacked_is_summed_as_written(tmp_path):
     expected = np.mean([np.sum((W @ x + b - t) ** 2) for x, t in zip(Xs, Ys)])
     assert loss == pytest.approx(expected, rel=1e-12)
     assert grads["W"].shape == (3, 2) and grads["b"].shape == (3,)
+
+
+def test_the_python_api_trains_on_the_samples_too():
+    import graphdraw
+    X, y = table()
+    best, *_ = np.linalg.lstsq(X, y, rcond=None)
+    trained = graphdraw.load(MODEL).train(SAMPLES, lr=0.2, steps=1500)
+    assert np.allclose(trained.params["w"], best[:2], atol=1e-10)
+    assert abs(float(trained.params["b"]) - best[2]) < 1e-10

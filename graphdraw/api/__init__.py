@@ -160,8 +160,9 @@ class Graph(Pictures):
               init_scale: float = 1.0, predict: str | None = None, **settings: Any):
         """`graphdraw train`: fit the parameters on graphdraw's own backprop.
 
-        `data` a CSV file whose header names inputs and targets (default: the model's own
-        samples, else the four XOR samples); `values` starting values; `dims` sizes the model
+        `data` a CSV file whose header names inputs and targets (for a model over samples,
+        Σ_n, each row is one sample n; default: the model's own samples, else the four XOR
+        samples); `values` starting values; `dims` sizes the model
         declares (`{"H": 8}`); `settings` optimizer, lr, steps, momentum, damping as the
         command's options. Returns a `Trained`: params, loss, predictions, learned, history.
         """
