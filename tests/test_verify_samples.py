@@ -31,6 +31,10 @@ def _verify(*claims: str, example: str = "xor-sum") -> str:
      "an extra factor ŷ_n (1 − ŷ_n)"),
     ("∂L/∂W_o = −Σ_n (ŷ_n − y_n) z_n",
      "missing the factor ŷ_n (1 − ŷ_n) = ∂ŷ_n/∂(W_oᵀ z_n + b_o), and the sign is wrong"),
+    ("∂L/∂W_o = Σ_n (ŷ_n − y_n) ŷ_n z_n",
+     "missing the factor 1 − ŷ_n, part of ŷ_n (1 − ŷ_n) = ∂ŷ_n/∂(W_oᵀ z_n + b_o)"),
+    ("∂L/∂W_i[1,2] = Σ_n (ŷ_n − y_n) ŷ_n (1 − ŷ_n) W_o[2] z_n[2] x_n[1]",
+     "missing the factor 1 − z_n[2], part of z_n[2] (1 − z_n[2]) = ∂z_n[2]/∂a_n[2]"),
     ("∂L/∂b_a = Σ_n (ŷ_n − y_n) ŷ_n (1 − ŷ_n) W_o[1] z_n[1] (1 − z_n[1])",
      "the chain rule sums over the 2 paths from b_a to L; yours has 1 of them: missing the "
      "one through a_n[2], z_n[2]"),

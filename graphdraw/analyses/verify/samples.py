@@ -5,7 +5,8 @@ local derivative at every point, because the sum mixes the samples. A claim writ
 Σ_n (summand) is tried instead against each run of consecutive local derivatives on the
 paths from V to U (chain.py's windows), sample by sample: Σ_n summand_n · factor_n (a factor
 missing) or Σ_n summand_n ÷ factor_n (an extra one) equals the derivative at every point,
-possibly times a simple constant. The factor is named as chain.py names it.
+possibly times a simple constant. The factor is named as chain.py names it; a factor of
+one local derivative (σ′ written σ) is tried the same way.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ def missing_factor(program: Program, claim: Claim, sides, shapes: dict) -> str |
         if not expanded and claim.index is not None:
             continue
         try:
-            model, of, wrt, locals_ = _model(program, claim, sides, shapes, expanded)
+            model, of, wrt, locals_, values = chain._model(program, claim, sides, shapes,
+                                                           expanded)
         except GraphdrawError:
             continue
-        found = _search(model, of, wrt, locals_, summands, sides.truths)
+        found = (_search(model, of, wrt, locals_, summands, sides.truths)
+                 or _part_search(model, of, wrt, values, summands, sides.truths))
         if found:
             return found
     return None
@@ -84,11 +87,6 @@ def _summand(program: Program, claim: Claim, point):
     return scale, np.asarray(vals[node.args[0]], dtype=float)
 
 
-def _model(program: Program, claim: Claim, sides, shapes: dict, expanded: bool):
-    """The model (or its expansion into entries), U, V and its local derivatives a point."""
-    return chain._model(program, claim, sides, shapes, expanded)[:4]
-
-
 def _search(model: Program, of: str, wrt: str, locals_: list, summands: list, truths: list):
     """The window whose product, multiplied into (or divided out of) each sample's summand,
     gives the derivative: whole factors before ones off by a constant, fewer local
@@ -127,6 +125,40 @@ def _search(model: Program, of: str, wrt: str, locals_: list, summands: list, tr
     elif c != 1:
         text += f", and off by the constant factor {factor_text(c)}"
     return text
+
+
+def _part_search(model: Program, of: str, wrt: str, values: list, summands: list,
+                 truths: list) -> str | None:
+    """One factor of a local derivative missing or extra, sample by sample: 'missing the
+    factor 1 − ŷ_n, part of ŷ_n (1 − ŷ_n) = …' (σ′ written σ)."""
+    from graphdraw import ops
+    seen = set()
+    for path in chain.paths(model, of, wrt):
+        for edge in path:
+            tail, head, position = edge
+            node = model.nodes[head]
+            row = ops.OPS[node.op]
+            if edge in seen or row.combines()[position] not in chain.ELEMENTWISE:
+                continue
+            seen.add(edge)
+            operands = dict(zip("ab", node.args), out=head)
+            per_sample = node.plate is not None
+            for text, factor in chain._factors(model, row.derivs[position], operands, values):
+                for word in ("missing the", "an extra"):
+                    candidate = []
+                    for value, summand in zip(factor, summands):
+                        aligned = _aligned(value, summand, per_sample)
+                        if aligned is None:
+                            break
+                        with np.errstate(all="ignore"):
+                            term = summand * aligned if word == "missing the" \
+                                else summand / aligned
+                        candidate.append(np.sum(term, axis=0))
+                    else:
+                        if _constant(candidate, truths) == 1:
+                            return (f"{word} factor {text}, part of "
+                                    f"{chain._describe(model, of, (edge,))}")
+    return None
 
 
 def _aligned(factor, summand, per_sample: bool):
