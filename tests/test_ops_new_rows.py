@@ -145,7 +145,8 @@ def test_gradients_match_central_differences(name):
         if row.combine:
             values["c"] = np.array([0.2, -1.1, 0.5])
     else:
-        text = f"L = {name}(a, b)"
+        # declared: an undeclared target operand (a loss's b) gets no gradient
+        text = f"param a[3], b[3]\nL = {name}(a, b)"
         values = {"a": np.array([0.3, 0.6, 0.2]), "b": np.array([0.1, 0.5, 0.4])}
     _, grads = grads_of(text, values)
     for leaf in values:

@@ -116,11 +116,11 @@ class Parser:
             note_plain_runs(leaves, known, self.reading.note)
         _renumber(program)
 
-    def _target_note(self, leaf_id: str, node: Node, logged: str) -> None:
-        shown, of = names.pretty(leaf_id), names.pretty(logged) if logged[0] != "%" else "a value"
-        self.reading.note(f"target:{leaf_id}", f"read {shown} as a target (it multiplies the log "
-                          f"of {of}, as in a cross-entropy): no gradient, values drawn as "
-                          f"probabilities; declare 'param {shown}' for a parameter",
+    def _target_note(self, leaf_id: str, node: Node, why: str, domain: str | None) -> None:
+        shown = names.pretty(leaf_id)
+        drawn = ", values drawn as probabilities" if domain else ""
+        self.reading.note(f"target:{leaf_id}", f"read {shown} as a target ({why}): no "
+                          f"gradient{drawn}; declare 'param {shown}' for a parameter",
                           self.builder.leaf_use.get(leaf_id) or self.builder.assigned_at.get(
                               leaf_id, Token("NAME", leaf_id, node.line, node.col)))
 

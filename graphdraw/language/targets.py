@@ -1,8 +1,10 @@
-"""The target of a cross-entropy written out: y of −Σ_k y_k log ŷ_k, −yᵀ log ŷ, (1 − y) log(1 − p).
+"""The target of a loss: y of cross_entropy(z, y) or bce(p, y), and of a cross-entropy written
+out: −Σ_k y_k log ŷ_k, −yᵀ log ŷ, (1 − y) log(1 − p).
 
-An undeclared leaf that multiplies the log of a value is the target of a loss: it is read as a
-target (no gradient; its random values are probabilities: a probability vector next to the log
-of a softmax, else numbers in [0, 1]), with a note. Declaring it (`param y`) keeps it a parameter.
+An undeclared leaf that is a loss op's target operand (its table row's `target` positions), or
+that multiplies the log of a value, is read as a target (no gradient; its random values are
+probabilities: a probability vector next to the log of a softmax, else numbers in [0, 1]), with
+a note. Declaring it (`param y`) keeps it a parameter.
 """
 
 from __future__ import annotations
@@ -12,12 +14,22 @@ from graphdraw.language.program import Node, Program
 _PRODUCTS = ("mul", "matmul", "dot")
 
 
-def loss_targets(program: Program) -> dict[str, tuple[str, str]]:
-    """leaf id -> (domain 'simplex' or 'unit', the id of the logged value) for every leaf that
-    multiplies the log of a value (declared or not)."""
+def loss_targets(program: Program) -> dict[str, tuple[str | None, str]]:
+    """leaf id -> (domain 'simplex', 'unit' or None, why it is read as a target) for every
+    leaf that is a loss op's target operand or multiplies the log of a value (declared or
+    not)."""
+    from graphdraw import ops
+    from graphdraw.language import names
     nodes = program.nodes
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str | None, str]] = {}
     for node in nodes.values():
+        row = ops.OPS.get(node.op) if node.op is not None else None
+        for position in row.extra.get("target", ()) if row is not None else ():
+            leaf = nodes[node.args[position]]
+            if leaf.is_leaf:
+                domain = next((d for d in ("simplex", "unit")
+                               if position in row.extra.get(d, ())), None)
+                found.setdefault(leaf.id, (domain, f"it is the target of {row.name}"))
         if node.op not in _PRODUCTS or len(node.args) != 2:
             continue
         for side, other in ((0, 1), (1, 0)):
@@ -26,7 +38,10 @@ def loss_targets(program: Program) -> dict[str, tuple[str, str]]:
             if logged.op == "log" and leaf is not None:
                 inner = nodes[logged.args[0]]
                 simplex = inner.op == "softmax" and leaf.shape != ()
-                found.setdefault(leaf.id, ("simplex" if simplex else "unit", inner.id))
+                of = names.pretty(inner.id) if inner.id[0] != "%" else "a value"
+                found.setdefault(leaf.id, ("simplex" if simplex else "unit",
+                                           f"it multiplies the log of {of}, as in a "
+                                           "cross-entropy"))
     return found
 
 
@@ -42,12 +57,12 @@ def _target_leaf(nodes: dict[str, Node], node: Node) -> Node | None:
 
 def mark_targets(program: Program, declared: set[str], note) -> None:
     """Undeclared leaves of loss_targets become targets, each with a note."""
-    for leaf_id, (_, logged) in loss_targets(program).items():
+    for leaf_id, (domain, why) in loss_targets(program).items():
         node = program.nodes[leaf_id]
         if leaf_id in declared or node.role not in (None, "input") or node.default is not None:
             continue
         node.role = "target"
-        note(leaf_id, node, logged)
+        note(leaf_id, node, why, domain)
 
 
 def probability_leaves(program: Program) -> frozenset[str]:
