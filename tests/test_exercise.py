@@ -312,3 +312,23 @@ def test_the_key_s_edge_table_gives_formulas_not_the_edge_s_own_name():
     assert len(rows) == 6
     assert not any("= \\partial L / \\partial" in row for row in rows), rows
     assert all("\\sigma(" in row for row in rows)
+
+
+def test_a_probability_target_still_sums_to_one_on_the_sheet(tmp_path):
+    # y of cross_entropy(z, y), undeclared: a target drawn as a probability vector; rounded
+    # entry by entry it summed to 0.9, and the textbook answer softmax(z) − y was graded wrong.
+    model = tmp_path / "softmax.gd"
+    model.write_text("z = W x + b\nL = cross_entropy(z, y)\n", encoding="utf-8")
+    template = tmp_path / "answers.txt"
+    result = CliRunner().invoke(cli, ["exercise", str(model), "--answers-template",
+                                      str(template), "-o", str(tmp_path / "sheet.md")])
+    assert result.exit_code == 0, result.output
+    line = next(t for t in template.read_text("utf-8").splitlines()
+                if t.startswith("# values:"))
+    y = json.loads(re.search(r"\by=(\[[^\]]*\])", line).group(1))
+    assert abs(sum(y) - 1) < 1e-12 and all(0 <= v <= 1 for v in y)
+    claim = tmp_path / "claim.txt"
+    claim.write_text(line + "\n∂L/∂b = softmax(z) − y\n", encoding="utf-8")
+    graded = CliRunner().invoke(cli, ["verify", str(model), "--answers", str(claim),
+                                      "--only-answered"])
+    assert graded.exit_code == 0, graded.output

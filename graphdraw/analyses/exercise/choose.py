@@ -19,10 +19,22 @@ DEAD_BELOW_ZERO = {"relu"}
 TIES = {"max", "min", "maximum", "minimum"}
 
 
-def rounded(values: dict, decimals: int) -> dict:
-    """The values as the sheet prints them (no −0)."""
+def rounded(program: Program, values: dict, decimals: int) -> dict:
+    """The values as the sheet prints them (no −0); a probability vector (cross-entropy's
+    target) still sums to 1: its largest entry takes up what rounding the others lost."""
     from graphdraw.lazy import np
-    return {k: np.round(np.asarray(v, dtype=float), decimals) + 0.0 for k, v in values.items()}
+    from graphdraw.numeric.values import leaf_domains
+    simplex = {k for k, d in leaf_domains(program).items() if d == "simplex"}
+    out = {}
+    for key, value in values.items():
+        value = np.round(np.asarray(value, dtype=float), decimals) + 0.0
+        if key in simplex and value.ndim:
+            rows = value.reshape(-1, value.shape[-1])
+            for row in rows:
+                row[np.argmax(row)] += round(1.0 - float(np.sum(row)), decimals)
+            value = np.round(rows.reshape(value.shape), decimals) + 0.0
+        out[key] = value
+    return out
 
 
 def faults(program: Program, values: dict) -> int:
@@ -59,7 +71,7 @@ def choose(program: Program, draw: Callable[[int], dict], decimals: int) -> dict
     best, best_faults = None, None
     for k in range(TRIES):
         values = draw(k)
-        count = faults(program, rounded(values, decimals))
+        count = faults(program, rounded(program, values, decimals))
         if best_faults is None or count < best_faults:
             best, best_faults = values, count
         if count == 0:

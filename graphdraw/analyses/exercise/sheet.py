@@ -98,8 +98,8 @@ def make_sheet(program: Program, source_name: str, values: dict, *, decimals: in
     from graphdraw.language.printing import name as print_name
     from graphdraw.lazy import np
     from graphdraw.numeric import evaluate
-    rounded = {k: np.round(np.asarray(v, dtype=float), decimals) + 0.0
-               for k, v in values.items()}
+    from graphdraw.analyses.exercise.choose import rounded as round_values
+    rounded = round_values(program, values, decimals)
     graph = graph_mod.build(program, notations=graph_mod.FOR_TIKZ, values=rounded)
     shapes = evaluate.check_shapes(program, rounded)
     leaves = []
