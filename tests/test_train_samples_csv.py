@@ -320,3 +320,39 @@ def test_the_python_api_trains_on_the_samples_too():
     trained = graphdraw.load(MODEL).train(SAMPLES, lr=0.2, steps=1500)
     assert np.allclose(trained.params["w"], best[:2], atol=1e-10)
     assert abs(float(trained.params["b"]) - best[2]) < 1e-10
+
+
+def test_a_matrix_per_sample_from_quoted_columns(tmp_path):
+    model = "L = 1/N Σ_n sum((A_n w - y_n)^2)"
+    path = write(tmp_path / "d.csv", '"A[1,1]","A[1,2]","A[2,1]","A[2,2]",y[1],y[2]\n'
+                                     "1,0,0,1,1,2\n2,1,0,1,3,1\n1,1,1,0,3,1\n")
+    report = as_json("grads", "-e", model, "--data", path, "--set", "w=[1,1]")
+    A = np.array([[[1, 0], [0, 1]], [[2, 1], [0, 1]], [[1, 1], [1, 0]]], dtype=float)
+    Y = np.array([[1, 2], [3, 1], [3, 1]], dtype=float)
+    residual = A @ [1.0, 1.0] - Y
+    assert report["value"] == pytest.approx(np.mean(np.sum(residual ** 2, axis=1)))
+    expected = 2 / 3 * np.einsum("nij,ni->j", A, residual)
+    assert np.allclose(report["grads"]["w"], expected, rtol=1e-12)
+    # Unquoted, csv cuts A[1,1] at its comma: the error says to quote it.
+    path = write(tmp_path / "e.csv", "A[1,1],A[1,2],A[2,1],A[2,2],y1,y2\n1,0,0,1,1,2\n"
+                                     "2,1,0,1,3,1\n")
+    result = invoke("grads", "-e", model, "--data", path)
+    assert result.exit_code == EXIT_INPUT
+    assert "a comma cut in two" in result.stderr and '"A[1,1]"' in result.stderr
+    path = write(tmp_path / "f.csv", '"A[1,1]","A[1,2]","A[2,2]",y1,y2\n1,0,1,1,2\n2,1,1,3,1\n')
+    result = invoke("grads", "-e", model, "--data", path)
+    assert result.exit_code == EXIT_INPUT
+    assert "no column for A_n[2,1] (A_n is 2×2 per sample by its columns)" in result.stderr
+    assert '"A[2,1]"' in result.stderr
+
+
+def test_the_latex_model_of_the_issue_reads_the_same_file():
+    latex = r"L = \frac{1}{m}\sum_{i=1}^{m}(w^T x^{(i)} + b - y^{(i)})^2"
+    plain = as_json("grads", str(MODEL), "--data", str(SAMPLES), "--set", "w=[1,2]",
+                    "--set", "b=-1")
+    typed = as_json("grads", "-e", latex, "--data", str(SAMPLES), "--set", "w=[1,2]",
+                    "--set", "b=-1")
+    assert typed["samples"] == plain["samples"] == 20
+    assert typed["value"] == pytest.approx(plain["value"], rel=1e-14)
+    for p in ("w", "b"):
+        assert np.allclose(typed["grads"][p], plain["grads"][p], rtol=1e-13)

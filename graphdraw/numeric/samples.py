@@ -238,6 +238,10 @@ def _stray(path: str, column: str, header: list[str], leaves: list[Node],
            others: dict[str, Node]) -> DataError:
     """The error for a column that names no value per sample."""
     wanted = "; ".join(f"{n.id}: {_ways(n, n.shape)}" for n in leaves)
+    if "[" in column and "]" not in column:          # A[1,1] unquoted: csv split it
+        return DataError(f"{path}: column '{column}' is part of a name that a comma cut in "
+                         "two", hint="quote a name with a comma, as CSV does: \"A[1,1]\", "
+                                     f"\"A[1,2]\", … (the header is: {','.join(header)})")
     name = canonical(INDEXED.sub(r"\1", column))
     node = others.get(name)
     if node is not None:
@@ -264,7 +268,8 @@ def _ways(node: Node, shape) -> str:
     if len(shape) == 1:
         numbered = ["…" if e is None else f"'{base}{e[0] + 1}'" for e in shown]
         return f"{', '.join(numbered)} (or {', '.join(texts)})"
-    return ", ".join(texts)
+    quoted = ["…" if e is None else f'"{_entry(base, e)}"' for e in shown]
+    return f"{', '.join(quoted)} (in double quotes: CSV cuts a name at a comma)"
 
 
 def _entry(leaf: str, index: tuple[int, ...]) -> str:
