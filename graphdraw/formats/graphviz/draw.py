@@ -131,6 +131,28 @@ def _add_nodes(dot: graphviz.Digraph, statements: list[tuple[str | None, str, di
     return tuple(members)
 
 
+def skip_edges(graph: nx.MultiDiGraph) -> frozenset:
+    """The edges from a leaf that skip a step: the leaf feeds a value, and also the value
+    computed from it (W -> h_1 -> h_2 and W -> h_2: a weight shared by two steps, a
+    penalty on a weight beside the loss). A leaf with one such edge only.
+
+    dot ranks the leaf right above its first consumer, among that consumer's other
+    operands, and runs the long edge down through their row of edge labels, where it
+    crossed one (rnn: U -> h_2 through the label of W -> h_1). minlen 3 lifts the leaf a
+    rank above them and weight 0 lets the edge bend round the labels. A leaf fed to many
+    later values (micrograd's a and b) is left where dot puts it."""
+    found = []
+    for tail, data in graph.nodes(data=True):
+        if data.get("op") is not None:
+            continue
+        heads = set(graph.successors(tail))
+        skipping = [head for head in heads
+                    if any(head in graph.succ[other] for other in heads - {head})]
+        if len(skipping) == 1:
+            found.append((tail, skipping[0]))
+    return frozenset(found)
+
+
 def to_dot(graph: nx.MultiDiGraph, **options) -> str:
     """The DOT source of `to_digraph(graph, **options)`: the same bytes for the same graph."""
     return to_digraph(graph, **options).source
@@ -172,6 +194,7 @@ class _Drawing:
     labelled: bool = False                         # some edge shows its local derivative
     dashed: bool = False                           # some edge comes from a constant
     local_shown: bool = False                      # some edge shows its derivative's value
+    skips: frozenset = frozenset()                 # edges from a leaf that skip a step
 
     def __post_init__(self) -> None:
         output = self.graph.graph.get("output")
@@ -186,6 +209,7 @@ class _Drawing:
 
     def draw(self) -> None:
         """The nodes, edges, plates and legend, added to `dot`."""
+        self.skips = skip_edges(self.graph)
         self.plates = _add_nodes(self.dot, self._statements(), self.look)
         for node, name in self.ops.items():   # op -> the value it makes: the main chain
             self.dot.edge(name, self.ids[node], weight="4")
@@ -241,6 +265,8 @@ class _Drawing:
             return
         # Heavy edges between computed values keep the main chain straight; leaves hang off it.
         attrs = {} if self.graph.nodes[tail].get("op") is None else {"weight": "4"}
+        if (tail, head) in self.skips:
+            attrs.update(weight="0", minlen="3")
         attrs.update(stepped.edge_attrs((tail, head, data.get("arg", key)), self.step, self.look))
         if self.edge_labels:
             label = self._edge_label(tail, head, key, data)
