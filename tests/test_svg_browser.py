@@ -156,10 +156,30 @@ def paired(pieces: list, drawn: list) -> list | None:
     """The browser's pieces matched with cairo's groups of glyphs, in order. Both cut the same
     run of glyphs, not always at the same places (cairo may group a run with the space before
     or after it), so the pieces and the groups are joined until their glyphs add up alike:
-    the first glyph of the first, the last of the last, are compared. None when the glyphs do
-    not add up: the two drawings cannot be compared."""
+    the first glyph of the first, the last of the last, are compared. A piece of spaces alone
+    (the space of `W_iᵀ x`, a <text> of its own after the scripts) may have no group in
+    cairo's drawing: when the group next in line does not start where it does (the two
+    drawings set side by side at their first pieces), it is passed over, or every piece
+    after it would be paired with the group after its own; one the browser did not draw
+    (Graphviz's own SVG drops it) is paired if that adds up, else passed over too. None when
+    the glyphs do not add up: the two drawings cannot be compared."""
+    return _paired(pieces, drawn, True) or _paired(pieces, drawn, False)
+
+
+def _paired(pieces: list, drawn: list, undrawn: bool) -> list | None:
+    """`paired`, with the spaces the browser drew nothing for paired (`undrawn`) or not."""
+    start = next((p for p in pieces if p[0] is not None and p[4].strip()), None)
+    if start is None or not drawn:
+        return None
+    dx, dy = start[0] - drawn[0][0], start[1] - drawn[0][1]
     out, i, j = [], 0, 0
     while i < len(pieces) and j < len(drawn):
+        x, y = pieces[i][:2]
+        if not pieces[i][4].strip() and (
+                not undrawn if x is None else
+                abs(x - dx - drawn[j][0]) > 1 or abs(y - dy - drawn[j][1]) > 1):
+            i += 1                            # spaces cairo drew no glyphs for
+            continue
         a, b = i, j
         ours, theirs = pieces[i][3], drawn[j][3]
         i, j = i + 1, j + 1
@@ -173,6 +193,8 @@ def paired(pieces: list, drawn: list) -> list | None:
         text = "".join(p[4] for p in pieces[a:i])
         group = (drawn[b][0], drawn[b][1], drawn[j - 1][2], theirs)
         out.append(((pieces[a][0], pieces[a][1], pieces[i - 1][2], ours, text), group))
+    while i < len(pieces) and not pieces[i][4].strip():
+        i += 1
     return out if i == len(pieces) and j == len(drawn) else None
 
 
@@ -208,11 +230,11 @@ def misplaced(pairs: list) -> list[str]:
 
 
 SVGS = sorted(p.name for p in DIAGRAMS.glob("*.svg"))
-# The drawings compared with cairo run by run. In the others (the values' pictures, the plates
-# of the zoo), cairo draws some characters from a fallback font as runs of their own, so its
-# runs do not pair with the SVG's; the other checks still run on them.
-PAIRED = {"logistic-bce.svg", "micrograd.svg", "mlp.svg",
-          "softmax-regression.svg", "weight-decay.svg", "xor-sum.svg", "xor-values.svg"}
+# The drawings compared with cairo run by run: every one laid out from a .dot of diagrams/
+# but the pages of `render --steps`, whose hidden numbers cairo does not draw at all.
+UNPAIRED = {"xor-step-05.svg", "xor-step-12.svg", "xor-step-21.svg"}
+PAIRED = {name for name in SVGS if name not in UNPAIRED
+          and (DIAGRAMS / name.replace(".svg", ".dot")).exists()}
 
 
 @pytest.mark.parametrize("name", SVGS)
