@@ -12,7 +12,7 @@ from graphdraw.language.templates import (NUMBERS, Product, fill_form, print_pro
                                           print_template)
 
 INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
-TEXT_LIMIT = 1000    # the same in formulas read without a diagram (grads, verify, exercise)
+TEXT_LIMIT = 240     # the same in formulas read without a diagram (grads, verify, exercise)
 
 
 class Printer:

@@ -242,16 +242,26 @@ def _along_piece(printer, node, g: Piece, d: Piece, mode: str, coef: float) -> P
 
 
 def _column(printer, node_id: str, mode: str) -> Piece:
-    """The other vector of a dot product, printed without its transpose (−yᵀ of −yᵀ log ŷ
-    sends −y: printed −yᵀ next to a column, it would read back as an inner product)."""
+    """The other vector of a dot product, printed without its transposes (−yᵀ of −yᵀ log ŷ
+    sends −y, λ/2 wᵀ of λ/2 wᵀ w sends λ/2 w: printed with ᵀ next to a column, it would read
+    back as an inner product); transposes are dropped through −, · and / of the vector."""
     node = printer.program.nodes[node_id]
-    if node.name is None and node.op == "neg":
-        inner = printer.program.nodes[node.args[0]]
-        if inner.op == "transpose" and inner.name is None:
-            return apply(ops.OPS["neg"], [printer.ref(inner.args[0])], mode)
-    if node.name is None and node.op == "transpose":
+    if node.name is not None or node.op not in _THROUGH:
+        return printer.ref(node_id)
+    if node.op == "transpose":
         return printer.ref(node.args[0])
-    return printer.ref(node_id)
+    if not any(_has_transpose(printer.program, arg) for arg in node.args):
+        return printer.ref(node_id)
+    return apply(ops.OPS[node.op], [_column(printer, arg, mode) for arg in node.args], mode)
+
+
+_THROUGH = ("transpose", "neg", "mul", "div")
+
+
+def _has_transpose(program: Program, node_id: str) -> bool:
+    node = program.nodes[node_id]
+    return node.name is None and node.op in _THROUGH and (
+        node.op == "transpose" or any(_has_transpose(program, a) for a in node.args))
 
 
 def _transposed(printer, node_id: str, local: Piece, mode: str) -> Piece:

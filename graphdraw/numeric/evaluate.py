@@ -34,8 +34,14 @@ class ShapeMismatchError(infer.ShapeError, NumericError):
 
 
 def _where(program: Program, node_id: str) -> str:
+    """'ŷ' (sigmoid, line 2), or an unnamed value as it is written: log(p) (log, line 1)."""
     node = program.nodes[node_id]
-    label = f"'{node.name}'" if node.name else f"the value {node_id}"
+    if node.name:
+        label = f"'{node.name}'"
+    else:
+        from graphdraw.language.printer import TEXT_LIMIT, Printer
+        text = Printer(program, "pretty", inline_limit=TEXT_LIMIT).pieces[node_id][0]
+        label = text if len(text) <= 60 else text[:59] + "…"
     return f"{label} ({node.op}, line {node.line})"
 
 
