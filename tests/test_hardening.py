@@ -537,3 +537,18 @@ def test_13_two_thousand_leaves(tmp_path):
     result, text = run("check", "--no-structure", "-e", model)
     assert result.exit_code == 0, text
     assert _cpu_seconds() - start < 10
+
+
+@pytest.mark.parametrize("command, model, place, statement", [
+    (["grads"], "param w = 1000\nL = exp(w) + 1", "<-e>:2:", "L = exp(w) + 1"),
+    (["grads"], "param w = 400\nh = exp(w)\nL = h * h", "<-e>:3:", "L = h * h"),
+    (["grads"], "param w = 0\nL = 3 + sqrt(w)", "<-e>:2:", "L = 3 + sqrt(w)"),
+    (["hessian"], "param w = 0\nL = norm(w) + w", "<-e>:2:", "L = norm(w) + w"),
+    (["hessian", "--json"], "param w = 0\nL = 0^w", "<-e>:2:", "L = 0^w"),
+])
+def test_numeric_errors_name_their_statement(command, model, place, statement):
+    """An overflow, a NaN, or a gradient or Hessian that is not finite: the error shows the
+    statement where it appears (file:line:col, the line, a caret), as a syntax error does."""
+    result, text = run(*command, "-e", model)
+    assert result.exit_code == EXIT_INPUT, text
+    assert text.startswith(place) and f"\n  {statement}\n" in text and "^" in text, text
