@@ -55,7 +55,10 @@ def text(value: object) -> str:
             out.append("\ufffd")
         else:
             out.append(html.escape(ch))
-    return "".join(out)
+    joined = "".join(out)
+    # dot rejects text between two tags that is exactly ']' or ']]' (a syntax error in
+    # <FONT>]</FONT>); as character references it reads them.
+    return joined.replace("]", "&#93;") if joined and not joined.strip("]") else joined
 
 
 def fragment(trusted: str | None, plain: str | None) -> str:
