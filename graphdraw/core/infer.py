@@ -30,7 +30,7 @@ import sys
 from dataclasses import dataclass, field
 
 from graphdraw import ops
-from graphdraw.core import shape_forms
+from graphdraw.core import class_targets, shape_forms
 from graphdraw.core.shape_forms import FORCED, RANKS, RESULTS, SIZES
 from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.errors import SourceError
@@ -40,7 +40,8 @@ from graphdraw.language.program import Node, Program
 from graphdraw.ops import shapes
 
 DEFAULT_SIZE = 3        # a size that nothing in the model or the values fixes
-_RANK_MAKERS = ("matmul", "outer", "last_axis", "classes", "along", "transpose", "reduce")
+_RANK_MAKERS = ("matmul", "outer", "last_axis", "classes", "along", "transpose", "reduce",
+                "class_indices", "one_hot")
 
 
 class ShapeError(SourceError):
@@ -123,13 +124,22 @@ def trivial(program: Program, given: dict | None = None) -> bool:
     return True
 
 
-def infer(program: Program, given: dict | None = None) -> Inferred:
+def infer(program: Program, given: dict | None = None,
+          classes: dict | None = None) -> Inferred:
     """Every node's shape, from the declarations, the given shapes (name -> shape, per sample
-    in a plate) and the ops' rules; ShapeError at the first contradiction."""
+    in a plate) and the ops' rules; ShapeError at the first contradiction. `classes`: the
+    leaves given whole numbers (class_targets.given_classes). Each class loss gets the row
+    its target's rank says (probabilities or class indices: core/class_targets.py)."""
     with gc_paused():          # many small acyclic objects: the collector only slows it
         problem = _Problem(program, given or {})
+        s = problem.s
+        for name, kind in (classes or {}).items():
+            if name in problem.term:
+                s.class_values[problem.term[name]] = kind
         problem.solve()
         problem.check_scalings()
+        class_targets.choose_rows(program, lambda node_id: s.rank(problem.term[node_id]))
+        problem.class_notes()
         return problem.result()
 
 
@@ -145,9 +155,10 @@ def shapes_for(program: Program, values: dict | None = None) -> dict:
         given = program.__dict__.get("_given_shapes", {})
     else:
         given = program.__dict__["_given_shapes"] = given_shapes(program, values)
+        program.__dict__["_given_classes"] = class_targets.given_classes(program, values)
     if trivial(program, given):
         return {}
-    inferred = infer(program, given)
+    inferred = infer(program, given, program.__dict__.get("_given_classes"))
     say(program, inferred)
     return inferred.shapes
 
@@ -375,6 +386,14 @@ class _Problem:
                                   "vector's shape: a declared vector times yᵀ is the outer "
                                   "product), x * yᵀ for the elementwise product")
 
+    def class_notes(self) -> None:
+        """The notes for class-loss targets whose reading was chosen (shape_forms.classes)."""
+        by_term = {t: node_id for node_id, t in self.term.items()}
+        for out, index in self.s.class_choices:
+            node = self.program.nodes[by_term[out]]
+            self.readings.append(class_targets.choice_note(
+                self.program, node, index, lambda i: self.s.text(self.term[i])))
+
     def result(self) -> Inferred:
         s, program = self.s, self.program
         found = {node_id: s.concrete(t) for node_id, t in self.term.items()}
@@ -396,7 +415,7 @@ class _Problem:
 
 
 _CHOOSERS = {RANKS: (shape_forms.matmul, shape_forms.last_axis, shape_forms.along,
-                     shape_forms.transpose, shape_forms.reduce),
+                     shape_forms.transpose, shape_forms.reduce, shape_forms.classes),
              RESULTS: (shape_forms.broadcast,)}
 
 

@@ -17,6 +17,7 @@ may choose when nothing forces a choice (see core/infer.py for the order):
            solver.hints): writing wᵀ or sum(x) says that w and x are not scalars
   RESULTS  an elementwise result whose rank is known needs an operand of that rank: the
            operand that looks like it (solver.hints), else the first, takes the result's shape
+           (a class loss: its target's rank, see `classes`)
   SIZES    broadcast sizes that could be 1 or equal are taken equal
 """
 
@@ -185,16 +186,68 @@ def same_pair(s: Solver, out: int, args: tuple, level: int) -> bool:
 
 
 def classes(s: Solver, out: int, args: tuple, level: int) -> bool:
+    """A class loss (cross_entropy, nll_loss) of scores a and a target b, by torch's rule: b
+    holds probabilities when it has a's shape (one sample's vector), class indices when it
+    has one axis less (a number for a vector of scores; N for N×C scores, one row a sample).
+    A target of unknown rank beside a vector of scores holds probabilities (at RANKS); a
+    vector target beside scores of unknown rank holds class indices when its values say so
+    (whole numbers, not one-hot: solver.class_values) or the scores' name reads as a matrix,
+    and the choice is kept for a note (solver.class_choices)."""
+    a, b = args
+    s.unify(out, s.shape(()))
+    ra, rb = s.rank(a), s.rank(b)
+    if ra is not None and ra not in (1, 2):
+        raise Contradiction("the scores are a vector (one sample) or a matrix (one row a "
+                            "sample)")
+    if rb is not None and rb > 2:
+        raise Contradiction(shapes.CLASS_TARGETS)
+    if ra is None:
+        if rb == 0:
+            s.unify(a, s.fresh(1))
+        elif rb == 2:
+            s.unify(a, b)
+        elif rb is None or level < RANKS:
+            if rb is None and level >= RANKS:
+                s.unify(a, s.fresh(2 if s.hints.get(a) == 2 else 1))
+                return classes(s, out, args, level)
+            return False
+        else:
+            given = [k for t, k in s.class_values.items() if s.find(t) == s.find(b)]
+            index = given == ["indices"] or s.hints.get(a) == 2
+            s.unify(a, s.shape(s.dims(b) + (s.size(),)) if index else b)
+            s.class_choices.append((out, index))
+        return classes(s, out, args, FORCED)
+    if rb is None:
+        if ra == 1 and level < RANKS:
+            return False
+        s.unify(b, a if ra == 1 else s.shape(s.dims(a)[:-1]))
+        return True
+    if rb == ra == 2:
+        raise Contradiction("probability targets are one sample's vector (for a batch, write "
+                            "1/N Σ_n cross_entropy(z_n, y_n), or give class indices: a vector "
+                            "of N for N×C scores)")
     try:
-        s.unify(args[0], s.fresh(1))
-    except Contradiction:
-        raise Contradiction("the scores and the targets of one sample are vectors") from None
-    try:
-        s.unify(args[1], s.fresh(1))
-    except Contradiction:
-        raise Contradiction(shapes.ONE_HOT if s.rank(args[1]) == 0 else
-                            "the scores and the targets of one sample are vectors") from None
-    return same_pair(s, out, args, level)
+        if rb == ra:
+            s.unify(a, b)
+        elif rb == ra - 1:
+            s.unify(b, s.shape(s.dims(a)[:-1]))
+        else:
+            raise Contradiction(shapes.CLASS_TARGETS)
+    except Contradiction as exc:
+        raise Contradiction(f"{exc}; {shapes.CLASS_TARGETS}" if str(exc) !=
+                            shapes.CLASS_TARGETS else str(exc)) from None
+    return True
+
+
+def one_hot(s: Solver, out: int, args: tuple, level: int) -> bool:
+    """onehot(c, z): c's shape and z's last axis."""
+    dc, dz = s.dims(args[0]), s.dims(args[1])
+    if dz is not None and not dz:
+        raise Contradiction("the scores have an axis of classes, not a scalar")
+    if dc is None or dz is None:
+        return False
+    s.unify(out, s.shape(dc + dz[-1:]))
+    return True
 
 
 def concrete_form(rule: Callable) -> Form:
@@ -256,6 +309,7 @@ def along(s: Solver, out: int, args: tuple, level: int, rule: shapes.Along) -> b
 _FORMS: dict[str, Form] = {
     "same": same, "reduce": reduce, "transpose": transpose, "outer": outer, "matmul": matmul,
     "broadcast": broadcast, "same_pair": same_pair, "classes": classes, "last_axis": last_axis,
+    "class_indices": classes, "one_hot": one_hot,
 }
 
 

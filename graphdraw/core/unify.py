@@ -32,6 +32,10 @@ class Solver:
         self._shape_dims: list[tuple[int, ...] | None] = []
         self.hints: dict[int, int] = {}     # shape variable -> the rank its names suggest
         self.changed = False        # set whenever something new is learnt
+        # class losses (shape_forms.classes): shape root -> "indices" or "either" for a target
+        # given whole numbers (not one-hot, or 0/1 one-hot rows); the choices made by default
+        self.class_values: dict[int, str] = {}
+        self.class_choices: list[tuple[int, bool]] = []
 
     # -- sizes -------------------------------------------------------------------------------
     def size(self, value: int | None = None) -> int:

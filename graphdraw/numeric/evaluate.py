@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from graphdraw import limits, ops
-from graphdraw.core import infer, plates
+from graphdraw.core import class_targets, infer, plates
 from graphdraw.ops import shapes
 from graphdraw.errors import GraphdrawError, SourceError
 from graphdraw.lazy import np
@@ -66,8 +66,10 @@ def check_shapes(program: Program, values: dict) -> dict:
         elif node.is_const:
             known[node.id] = ()
         else:
-            row = ops.OPS[node.op]
             args = [known[a] for a in node.args]
+            if node.op in class_targets.CLASS_ROWS:       # probabilities or class indices
+                class_targets.choose_row(node, [len(s) for s in args])
+            row = ops.OPS[node.op]
             try:
                 known[node.id] = row.shape(*args)
                 if math.prod(known[node.id]) > most:
@@ -77,6 +79,7 @@ def check_shapes(program: Program, values: dict) -> dict:
                                           str(exc))
                 raise ShapeMismatchError(error.message, source=error.source, line=error.line,
                                          col=error.col, hint=error.hint) from None
+    class_targets.mark_indices(program)
     return known
 
 

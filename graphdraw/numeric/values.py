@@ -91,9 +91,12 @@ def load_values(path: str) -> dict:
     return {canonical(k): as_array(v, f"{path}: {k}") for k, v in raw.items()}
 
 
-def random_value(name: str, shape: tuple[int, ...], kind: str, seed: int):
-    """A reproducible value for a leaf: the same name and seed give the same numbers."""
+def random_value(name: str, shape: tuple[int, ...], kind: str, seed: int, classes: int = 0):
+    """A reproducible value for a leaf: the same name and seed give the same numbers
+    (`classes`: the number of classes C of a leaf of class indices, kind 'classes')."""
     rng = np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
+    if kind == "classes":                   # class indices 0 … C−1
+        return rng.integers(0, max(classes, 1), size=shape).astype(float)
     if kind == "simplex" and shape:         # a probability vector (along the last axis)
         drawn = rng.uniform(0.05, 1.0, size=shape)
         return drawn / np.sum(drawn, axis=-1, keepdims=True)
@@ -137,8 +140,37 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
                 shape = (samples, *shape)
             total += _entries(shape, f"'{node_id}' ({kind}, line {node.line})")
             limits.check("total", total, "the model's leaves together")
-            values[node_id] = random_value(node_id, shape, kind, seed)
+            values[node_id] = random_value(node_id, shape, kind, seed,
+                                           _classes(program, shapes, node_id))
+    check_indices(program, values, shapes)
     return values
+
+
+def _classes(program: Program, shapes: dict, leaf_id: str) -> int:
+    """The number of classes C of a leaf of class indices (the last axis of its scores)."""
+    from graphdraw.core.class_targets import index_targets
+    scores = index_targets(program).get(leaf_id)
+    shape = shapes.get(scores) if scores is not None else None
+    return shape[-1] if shape else 0
+
+
+def check_indices(program: Program, values: dict, shapes: dict) -> None:
+    """Every leaf of class indices holds whole numbers 0 … C−1, else an error naming the
+    first that is not one, the number of classes and the fix."""
+    from graphdraw.core.class_targets import index_targets
+    from graphdraw.language.names import pretty
+    for leaf_id, scores in index_targets(program).items():
+        count = _classes(program, shapes, leaf_id)
+        value = np.asarray(values[leaf_id], dtype=float).ravel()
+        bad = [v for v in value if not (v == math.floor(v) and 0 <= v < count)]
+        if count and bad:
+            name, of = pretty(leaf_id), pretty(program.nodes[scores].name or "the scores")
+            raise GraphdrawError(
+                f"'{name}' holds class indices, but {bad[0]:g} is not one: {of} has {count} "
+                f"classes, numbered 0 to {count - 1} (0-based, as torch counts)",
+                hint=f"give whole numbers from 0 to {count - 1}, e.g. --set {name}="
+                     f"{[0] * len(value) if len(value) > 1 else 0}; for probability targets "
+                     f"give {name} the shape of {of}".replace(" ", " "))
 
 
 def _entries(shape: tuple[int, ...], what: str) -> int:
@@ -162,6 +194,9 @@ def leaf_domains(program: Program) -> dict[str, str]:
                     arg = program.nodes[node.args[position]]
                     if arg.is_leaf:
                         found[arg.id] = domain
+    from graphdraw.core.class_targets import index_targets
+    for leaf_id in index_targets(program):
+        found[leaf_id] = "classes"
     from graphdraw.language.targets import loss_targets
     for leaf_id, (domain, _) in loss_targets(program).items():
         if program.nodes[leaf_id].role == "target":     # y of −Σ_k y_k log ŷ_k

@@ -133,20 +133,57 @@ def same_pair(a: Shape | None, b: Shape | None) -> Shape | None:
     return ()
 
 
-ONE_HOT = ("the target is one number, but graphdraw takes targets one-hot, not as class "
-           "indices: write class 2 of 3 as y = [0, 0, 1] (0-based, as torch counts)")
+CLASS_TARGETS = ("a target holds probabilities (the scores' shape) or class indices (one "
+                 "axis less: a number for a vector of C scores, a vector of N for an N×C "
+                 "matrix, one row a sample)")
 
 
 def classes(a: Shape | None, b: Shape | None) -> Shape | None:
-    """A loss over the classes of one sample: two vectors of one length, to a scalar (for a
-    batch, sum or average over the samples: 1/N Σ_n cross_entropy(z_n, y_n))."""
-    if b == () and (a is None or len(a) == 1):
-        raise ShapeMismatch(ONE_HOT)
+    """A class loss as written (cross_entropy, nll_loss), to a scalar: one sample's vector of
+    scores with probability (or one-hot) targets of its shape, or class indices (one axis
+    less: a number for a vector of scores, a vector of N for N×C scores). Which it is, is
+    chosen once the shapes are known (core/class_targets.py: the rows class_indices and
+    probabilities)."""
+    if a is not None and b is not None:
+        return class_indices(a, b) if len(b) == len(a) - 1 else probabilities(a, b)
+    if a is not None and len(a) not in (1, 2):
+        raise ShapeMismatch("the scores are a vector (one sample) or a matrix (one row a "
+                            "sample)")
+    if b is not None and len(b) > 1:
+        raise ShapeMismatch(CLASS_TARGETS)
+    return ()
+
+
+def probabilities(a: Shape | None, b: Shape | None) -> Shape | None:
+    """A loss over the classes of one sample with probability (or one-hot) targets: two
+    vectors of one length, to a scalar (for a batch, sum or average over the samples:
+    1/N Σ_n cross_entropy(z_n, y_n), or give class indices)."""
     for s in (a, b):
         if s is not None and len(s) != 1:
-            raise ShapeMismatch("the scores and the targets of one sample are vectors "
-                                "(for a batch, write 1/N Σ_n cross_entropy(z_n, y_n))")
+            raise ShapeMismatch("the scores and the probability targets of one sample are "
+                                "vectors (for a batch, write 1/N Σ_n cross_entropy(z_n, y_n), "
+                                "or give class indices); " + CLASS_TARGETS)
     return same_pair(a, b)
+
+
+def class_indices(a: Shape | None, b: Shape | None) -> Shape | None:
+    """A loss of class scores a and class indices b: a vector of C and a number, or an N×C
+    matrix and a vector of N (one row a sample), to a scalar."""
+    if a is not None and len(a) not in (1, 2):
+        raise ShapeMismatch("the scores are a vector (one sample) or a matrix (one row a "
+                            "sample)")
+    if a is not None and b is not None and tuple(b) != tuple(a[:-1]):
+        raise ShapeMismatch(CLASS_TARGETS)
+    return ()
+
+
+def one_hot(b: Shape | None, a: Shape | None) -> Shape | None:
+    """onehot(c, z): c's shape and z's last axis (the number of classes)."""
+    if a is not None and not a:
+        raise ShapeMismatch("the scores have an axis of classes, not a scalar")
+    if a is None or b is None:
+        return None
+    return tuple(b) + tuple(a[-1:])
 
 
 def described(shape: Shape) -> str:

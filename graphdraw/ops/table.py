@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from graphdraw.lazy import np
-from graphdraw.ops import elementwise, losses, matmul, reductions, shapes, softmax
+from graphdraw.ops import class_index, elementwise, losses, matmul, reductions, shapes, softmax
 from graphdraw.ops.row import (ADD, ATOM, COMBINES, MUL, NEG, POSTFIX, POW, SUM, T, Op,
                                elementwise as _elementwise, sigmoid as _sigmoid, unbroadcast)
 
@@ -152,13 +152,15 @@ FIRST_ROWS: tuple[Op, ...] = (
 # The whole table, family by family; a name claimed by two rows (max, min) belongs to the
 # first in FUNCTIONS and is told apart by its number of arguments (`call`).
 ROWS: tuple[Op, ...] = (FIRST_ROWS + elementwise.ROWS + reductions.ROWS + softmax.ROWS
-                         + losses.ROWS)
+                         + losses.ROWS + class_index.ROWS)
 
 OPS: dict[str, Op] = {row.name: row for row in ROWS}
 FUNCTIONS: dict[str, Op] = {}
 CALLS: dict[tuple[str, int], Op] = {}       # (name or alias, number of arguments) -> row
 for _row in ROWS:
-    if _row.style == "call":
+    # a row written under another row's name (cross_entropy of class indices) is chosen
+    # from shapes (core/class_targets.py), not called by its own
+    if _row.style == "call" and _row.plain in ("", _row.name):
         for _alias in (_row.name, *_row.aliases):
             FUNCTIONS.setdefault(_alias, _row)
             CALLS.setdefault((_alias, _row.arity), _row)
