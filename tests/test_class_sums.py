@@ -146,17 +146,6 @@ def test_bce_with_random_values_draws_probabilities_and_never_crashes():
     assert "refuses these values" in result.output and "[0, 1]" in result.output
 
 
-@pytest.mark.parametrize("text", ["L = cross_entropy(z, y)", "input y = 2\nL = cross_entropy(z, y)",
-                                  "L = 1/N Σ_n cross_entropy(z_n, y_n)"])
-def test_class_indices_are_refused_with_the_one_hot_spelling(text):
-    result = run("grads", "-e", text, "--set", "z=[1, 2, 3]" if "z_n" not in text else
-                 "z_n=[[1, 2, 3], [1, 2, 3]]", *(["--set", "y=2"] if "input" not in text
-                                                 and "y_n" not in text else
-                                                 ["--set", "y_n=[2, 0]"] if "y_n" in text else []))
-    assert result.exit_code == 3, result.output
-    assert "not as class indices" in result.output and "y = [0, 0, 1]" in result.output
-
-
 def test_a_value_of_another_shape_than_declared_names_both_and_the_fix():
     result = run("grads", "-e", "param b\nL = sum(b * x)", "--set", "b=[1, 2]")
     assert result.exit_code == 3

@@ -35,7 +35,8 @@ SCALARS = ("s0", "s1")
 VECTORS = ("v0", "v1")          # length 3
 MATRICES = ("M0",)              # 3×3
 LEAVES = SCALARS + VECTORS + MATRICES
-HEADER = "param v0[3], v1[3], M0[3, 3]\n"
+HEADER = "param v0[3], v1[3], M0[3, 3]\ntarget k0[3]\n"    # k0: class indices of M0's rows
+INDICES = np.array([2.0, 0.0, 1.0])
 RANK = {"s": 0, "v": 1, "m": 2}
 
 
@@ -123,6 +124,12 @@ def _table_rule(row, children):
         return st.tuples(source, source).filter(
             lambda t: t[0][1] == t[1][1] and t[0][1] in kinds).map(
             lambda t: (f"{row.name}({_operand(row, t[0])}, {_operand(row, t[1])})", "s"))
+    if row.arity == 2 and row.shape is shapes.class_indices:    # as written: cross_entropy
+        return st.one_of(
+            st.tuples(source.filter(lambda e: e[1] == "v"), st.sampled_from("012")).map(
+                lambda t: (f"{row.plain}({_operand(row, t[0])}, {t[1]})", "s")),
+            source.filter(lambda e: e[1] == "m").map(
+                lambda e: (f"{row.plain}({_operand(row, e)}, k0)", "s")))
     return None
 
 
@@ -150,6 +157,7 @@ def leaf_values(seed: int) -> dict:
         out[name] = rng.uniform(0.3, 0.5, size=size) + 0.3 * k
         out[name] = out[name] * rng.choice([-1.0, 1.0], size=size)
         out[name] = np.asarray(out[name], dtype=float)
+    out["k0"] = INDICES
     return out
 
 
@@ -197,7 +205,7 @@ def test_backprop_matches_torch_autograd_and_gradcheck(tree, seed):
     # torch's own check of the torch build (its finite differences vs its autograd)
     inputs = tuple(tensors[n].detach().clone().requires_grad_(True) for n in leaves)
     fixed = {n: tensors[n].detach() for n, node in program.nodes.items()
-             if node.is_leaf and n not in leaves}          # targets: no gradient
+             if node.is_leaf and n not in leaves}          # targets, class indices: no gradient
 
     def function(*xs):
         return check.torch_values(program, {**fixed, **dict(zip(leaves, xs))})[program.output]

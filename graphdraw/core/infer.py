@@ -138,7 +138,11 @@ def infer(program: Program, given: dict | None = None,
                 s.class_values[problem.term[name]] = kind
         problem.solve()
         problem.check_scalings()
-        class_targets.choose_rows(program, lambda node_id: s.rank(problem.term[node_id]))
+        try:
+            class_targets.choose_rows(program, lambda node_id: s.rank(problem.term[node_id]))
+        except SourceError as exc:
+            raise ShapeError(exc.message, source=exc.source, line=exc.line, col=exc.col,
+                             hint=exc.hint) from None
         problem.class_notes()
         return problem.result()
 
