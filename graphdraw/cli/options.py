@@ -160,4 +160,12 @@ def wrt(program, names_text: str | None) -> list[str]:
             raise GraphdrawError(f"--wrt: '{name}' is not a leaf of the model",
                                  hint=f"did you mean '{close[0]}'?" if close else
                                  f"leaves: {', '.join(all_leaves)}")
+    from graphdraw.core.class_targets import index_targets
+    indices = [name for name in chosen if name in index_targets(program)]
+    if indices:
+        raise GraphdrawError(f"--wrt: '{names.pretty(indices[0])}' holds class indices, which "
+                             "have no gradient (whole numbers, as torch's long targets)",
+                             hint="differentiate with respect to the scores' parameters; for "
+                             "a gradient of the target, give probability targets of the "
+                             "scores' shape")
     return chosen

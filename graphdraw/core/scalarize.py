@@ -82,7 +82,8 @@ class _Expander:
         if row.shape is shape_rules.reduce:
             return {(): self._reduce(node, args[0])}
         if row.shape not in (shape_rules.same, shape_rules.broadcast):     # losses, …
-            raise LimitError(f"--scalar cannot expand {node.op} (line {node.line}) into entries")
+            raise LimitError(f"--scalar cannot expand {_written(node.op)} (line {node.line}) "
+                             "into entries")
         out = {}
         for idx in _indices(shape):
             operand_ids = tuple(a[_broadcast_index(idx, s)] for a, s in zip(args, arg_shapes))
@@ -133,7 +134,8 @@ class _Expander:
             return self.add(Node(_entry_id(node.id, ()) if node.name else self.tmp(),
                                  value=value, text=f"{value:g}", shape=(), name=node.name,
                                  line=node.line))
-        raise LimitError(f"--scalar cannot expand {node.op} (line {node.line}) into entries")
+        raise LimitError(f"--scalar cannot expand {_written(node.op)} (line {node.line}) "
+                             "into entries")
 
 
 def _broadcast_index(idx: tuple, shape: tuple) -> tuple:
@@ -176,3 +178,10 @@ def _mark_plates(program: Program, plates: dict) -> None:
         plate = next((program.nodes[a].plate for a in node.args
                       if program.nodes[a].plate is not None), None)
         node.plate = None if "plate" in ops.OPS[node.op].extra else plate
+
+
+def _written(op: str) -> str:
+    """An op as the model writes it (cross_entropy for the row of class indices)."""
+    row = ops.OPS[op]
+    return row.name if row.plain in ("", row.name) or row.style != "call" else \
+        f"{row.plain} (of class indices)"

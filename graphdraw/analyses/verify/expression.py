@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from graphdraw.core.class_targets import index_targets
 from graphdraw.errors import Source, SourceError
 from graphdraw.language import latex, names, parser
 from graphdraw.language.lexer import _is_name_char, _is_name_start
@@ -210,9 +211,13 @@ def _declarations(model: Program, shapes: dict, leaves: dict, plated: bool = Fal
     Values per sample are inputs per sample when EXPR sums over the samples, else values of
     one sample."""
     lines = [f"dim {name} = {size}" for name, size in model.dims.items()]
-    decl, per = [], []
+    decl, per, indices = [], [], []
+    classes = index_targets(model)       # class indices take no gradient: targets
     for node_id in model_names(model):
         if "'" in node_id or node_id.startswith("%") or node_id not in shapes:
+            continue
+        if node_id in classes and not per_sample(model, node_id):
+            indices.append(_declared(node_id, shapes[node_id]))
             continue
         _declare(decl, per, node_id, shapes[node_id], per_sample(model, node_id), plated)
     for leaf, (ref, index) in leaves.items():
@@ -222,6 +227,8 @@ def _declarations(model: Program, shapes: dict, leaves: dict, plated: bool = Fal
         lines.append("param " + ", ".join(decl))
     if per:
         lines.append("input " + ", ".join(per))
+    if indices:
+        lines.append("target " + ", ".join(indices))
     return "".join(line + "\n" for line in lines)
 
 
