@@ -154,7 +154,11 @@ def test_edges_run_from_operand_to_result_keyed_by_position():
 
 def _one_op_model(row: ops.Op) -> str:
     pieces = [("x", ops.ATOM), ("y", ops.ATOM)][:row.arity]
-    return "r = " + printing.apply(row, pieces, "plain")[0]
+    head = ""
+    if "classes" in row.extra:      # class indices (a scalar) and a vector of scores
+        index, scores = row.extra["classes"]
+        head = f"target {'xy'[index]}\nparam {'xy'[scores]}[3]\n"
+    return head + "r = " + printing.apply(row, pieces, "plain")[0]
 
 
 ROWS = [row for row in ops.ROWS if row.style != "copy"]
@@ -210,7 +214,8 @@ def _check_local_grads_numerically(text: str, values: dict) -> int:
 # softmax's and log_softmax's D is not a derivative alone but a factor of their Jacobian
 # (their combine rules; test_labels_vs_torch checks them against torch).
 @pytest.mark.parametrize("row", [r for r in ROWS if r.name not in ("matmul",)
-                                 and not {"softmax", "log_softmax"} & set(r.combines())],
+                                 and not {"softmax", "log_softmax"} & set(r.combines())
+                                 and "classes" not in r.extra],     # scalars only here
                          ids=lambda r: r.name)
 def test_each_ops_plain_label_is_its_derivative(row, monkeypatch):
     monkeypatch.setattr(printer, "INLINE_LIMIT", 10**6)

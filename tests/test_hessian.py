@@ -47,6 +47,8 @@ CASES = {
     shapes.matmul: [((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((3,), (3,))],
     shapes.outer: [((3,), (4,))],
     shapes.vector: [((3,),)],
+    shapes.class_indices: [((3,), ()), ((2, 3), (2,))],
+    shapes.one_hot: [((), (3,))],
 }
 POSITIVE = {("log", 0), ("sqrt", 0), ("pow", 0), ("log1p", 0)}
 INTERVAL = {("bce", 0): (0.05, 0.95), ("bce", 1): (0.0, 1.0)}     # probabilities
@@ -63,6 +65,10 @@ def operands(row, shape, rng):
     for position, s in enumerate(shape):
         if (row.name, position) in INTERVAL:
             args.append(rng.uniform(*INTERVAL[row.name, position], size=s).astype(float))
+            continue
+        if position == row.extra.get("classes", (None,))[0]:          # class indices
+            classes = shape[row.extra["classes"][1]][-1]
+            args.append(rng.integers(0, classes, size=s).astype(float))
             continue
         magnitude = rng.uniform(0.3, 2.0, size=s)
         sign = 1.0 if (row.name, position) in POSITIVE else rng.choice([-1.0, 1.0], size=s)

@@ -43,6 +43,10 @@ CASES = {
     shapes.same_pair: [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
     shapes.classes: [((3,), (3,)), ((5,), (5,))],
     shapes.vector: [((1,),), ((3,),), ((5,),)],
+    shapes.class_indices: [((3,), ()), ((2, 3), (2,)), ((4, 5), (4,))],
+    # onehot is not differentiable; its label 0 meets ḡ elementwise, which reaches a
+    # vector of indices only through a matrix ḡ: one index is drawn
+    shapes.one_hot: [((), (3,)), ((), (5,))],
 }
 
 
@@ -62,6 +66,10 @@ def operands(row, shape, rng):
     while True:
         args = []
         for position, s in enumerate(shape):
+            if position == row.extra.get("classes", (None,))[0]:      # class indices
+                classes = shape[row.extra["classes"][1]][-1]
+                args.append(rng.integers(0, classes, size=s).astype(float))
+                continue
             if (row.name, position) in INTERVAL:
                 args.append(rng.uniform(*INTERVAL[row.name, position], size=s).astype(float))
                 continue

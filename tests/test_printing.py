@@ -50,8 +50,8 @@ ROWS = [row for row in ops.ROWS if row.style in ("call", "infix", "prefix", "pos
 
 
 def _spellings(row: ops.Op) -> list[str]:
-    if row.style == "call":
-        return [row.name, *row.aliases]
+    if row.style == "call":         # a row chosen from shapes is written as another's name
+        return [row.name, *row.aliases] if row.plain in ("", row.name) else [row.plain]
     return SPELLINGS[row.name]
 
 

@@ -73,6 +73,8 @@ def _inferred(program: Program, values: dict | None) -> dict:
     """The inferred shapes of the nodes without one ({} when every shape is known or when
     nothing can make a value more than a scalar, as in most scalar models)."""
     if all(node.shape is not None for node in program.nodes.values()):
+        from graphdraw.core import class_targets       # declared: the rows their ranks say
+        class_targets.choose_rows(program, lambda node_id: len(program.nodes[node_id].shape))
         return {}
     from graphdraw.core import infer
     return infer.shapes_for(program, values)

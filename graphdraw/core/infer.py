@@ -419,7 +419,8 @@ class _Problem:
 
 
 _CHOOSERS = {RANKS: (shape_forms.matmul, shape_forms.last_axis, shape_forms.along,
-                     shape_forms.transpose, shape_forms.reduce, shape_forms.classes),
+                     shape_forms.transpose, shape_forms.reduce, shape_forms.classes,
+                     shape_forms.one_hot),
              RESULTS: (shape_forms.broadcast,)}
 
 

@@ -240,7 +240,10 @@ def classes(s: Solver, out: int, args: tuple, level: int) -> bool:
 
 
 def one_hot(s: Solver, out: int, args: tuple, level: int) -> bool:
-    """onehot(c, z): c's shape and z's last axis."""
+    """onehot(c, z): c's shape and z's last axis; scores of unknown rank are, at RANKS, a
+    vector (or a matrix, when the name reads as one)."""
+    if s.dims(args[1]) is None and level >= RANKS:
+        s.unify(args[1], s.fresh(2 if s.hints.get(args[1]) == 2 else 1))
     dc, dz = s.dims(args[0]), s.dims(args[1])
     if dz is not None and not dz:
         raise Contradiction("the scores have an axis of classes, not a scalar")
