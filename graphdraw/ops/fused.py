@@ -31,6 +31,8 @@ ROWS: tuple[Fused, ...] = (
           "σ′ = σ (1 − σ) cancels the quotient of BCE′ = (p − y) / (p (1 − p))"),
     Fused("log_softmax", "nll_loss", 0, "sum(b) * softmax(a) - b",
           "NLL′ = −y through log_softmax′: −y + softmax(a) sum(y)"),
+    Fused("log_softmax", "nll_loss_index", 0, "(softmax(a) - onehot(b, a)) / size(b)",
+          "NLL′ = −onehot(c) / N through log_softmax′: (softmax(a) − onehot(c)) / N"),
 )
 
 FUSED: dict[tuple[str, str, int], Fused] = {(r.inner, r.outer, r.position): r for r in ROWS}
