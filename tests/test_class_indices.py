@@ -253,3 +253,15 @@ def test_a_batch_in_a_plate_agrees_with_torch():
     result = run("check", "-e", text, *[f"--set={k}={json.dumps(v)}" for k, v in given.items()],
                  "--no-structure")
     assert result.exit_code == 0, result.output
+
+
+def test_the_readme_example_is_the_output():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Class-index targets"):]
+    block = section.split("```\n")[1]
+    command, shown = block.split("\n", 1)
+    assert command.startswith("$ graphdraw grads -e 'L = cross_entropy(Z, c)'")
+    result = run("grads", "-e", "L = cross_entropy(Z, c)", "--set", "Z=[[2, 1, 0.1], [0.5, 2.5, 0.3]]",
+                 "--set", "c=[0, 2]")
+    assert result.stdout == shown
