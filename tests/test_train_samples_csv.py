@@ -356,3 +356,19 @@ def test_the_latex_model_of_the_issue_reads_the_same_file():
     assert typed["value"] == pytest.approx(plain["value"], rel=1e-14)
     for p in ("w", "b"):
         assert np.allclose(typed["grads"][p], plain["grads"][p], rtol=1e-13)
+
+
+def test_the_printed_grads_line_gives_zero_gradients_at_the_trained_point(tmp_path,
+                                                                          monkeypatch):
+    import shlex
+    monkeypatch.chdir(tmp_path)
+    result = invoke("train", str(MODEL), "--data", str(SAMPLES), "--lr", "0.2", "--steps",
+                    "1500", "--no-files", "--save-params", "p.json")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stderr.splitlines()
+                if line.startswith("its gradients at the data: graphdraw grads "))
+    args = shlex.split(line.split("graphdraw ", 1)[1])
+    assert args[:2] == ["grads", str(MODEL)] and "--data" in args
+    report = as_json(*args)
+    assert np.allclose(report["grads"]["w"], 0, atol=1e-12)
+    assert abs(report["grads"]["b"]) < 1e-12
