@@ -186,6 +186,8 @@ BAD = [
     ("x[0],x2,y\n1,2,3\n2,3,4\n", "an index is a positive whole number, not 0", None),
     ("x1,x2,b,y\n1,2,0,3\n2,3,0,4\n", "column 'b' names the parameter 'b', which is not "
                                      "per sample", "--set b="),
+    ("x1,x2,N,y\n1,2,2,3\n2,3,2,4\n", "column 'N' names N, the number of samples of Σ_n: "
+                                     "it is the number of rows", "remove the column"),
     ("x1,x2,y\n1,2,nan\n2,3,4\n", "nan is not a finite number", None),
     ("x1,x2,y\n1,2,1e400\n2,3,4\n", "too large for 64-bit floats", None),
 ]

@@ -244,6 +244,10 @@ def _stray(path: str, column: str, header: list[str], leaves: list[Node],
                                      f"\"A[1,2]\", … (the header is: {','.join(header)})")
     name = canonical(INDEXED.sub(r"\1", column))
     node = others.get(name)
+    if node is not None and node.counts is not None:
+        return DataError(f"{path}: column '{column}' names {name}, the number of samples of "
+                         f"Σ_{node.counts}: it is the number of rows",
+                         hint=f"remove the column (the columns: {wanted})")
     if node is not None:
         kind = node.role or "parameter"
         return DataError(f"{path}: column '{column}' names the {kind} '{name}', which is "
