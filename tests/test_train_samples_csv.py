@@ -374,3 +374,23 @@ def test_the_printed_grads_line_gives_zero_gradients_at_the_trained_point(tmp_pa
     report = as_json(*args)
     assert np.allclose(report["grads"]["w"], 0, atol=1e-12)
     assert abs(report["grads"]["b"]) < 1e-12
+
+
+@pytest.mark.torch
+def test_softmax_regression_on_one_hot_columns_trains_and_agrees_with_torch(tmp_path):
+    torch = pytest.importorskip("torch")
+    model = ROOT / "graphdraw" / "examples" / "softmax-regression.gd"
+    X = np.array([[1, .5, -.5], [-1, 2, 0], [.5, -1.5, 1], [2, 0, -1], [0, 1, 1]])
+    labels = np.array([0, 1, 2, 0, 1])
+    rows = ["x1,x2,x3,y1,y2,y3"] + [",".join(map(str, [*x, *np.eye(3)[c].astype(int)]))
+                                    for x, c in zip(X, labels)]
+    path = write(tmp_path / "d.csv", "\n".join(rows) + "\n")
+    report = as_json("train", str(model), "--data", path, "--lr", "0.5", "--steps", "50",
+                     "--no-files")
+    W = torch.tensor(report["params"]["W"], dtype=torch.float64)
+    b = torch.tensor(report["params"]["b"], dtype=torch.float64)
+    logits = torch.tensor(X, dtype=torch.float64) @ W.T + b
+    expected = torch.nn.functional.cross_entropy(logits, torch.tensor(labels))
+    assert report["loss"]["final"] == pytest.approx(float(expected), rel=1e-10)
+    result = invoke("check", str(model), "--data", path, "--no-structure")
+    assert result.exit_code == 0, result.output
