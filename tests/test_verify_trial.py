@@ -232,8 +232,8 @@ def test_an_unsummed_broadcast_bias_is_told_to_sum():
 
 
 @pytest.mark.parametrize("claim, hint", [
-    (r"\frac{\partial L}{\partial b1[1]} = (\hat{y} - y) w2[1] (1 - \tanh^2(W1[1,1] x[1]))",
-     "write the power after the call: tanh(…)^2"),
+    (r"\frac{\partial L}{\partial b1[1]} = (\hat{y} - y) w2[1] (1 - \tanh^{-1}(b1[1]))",
+     "for a power of the value write tanh(x)^(-1)"),
     ("∂L/∂W1_{2,3} = 1", "W1[2,3] (not W1_{2,3})"),
     ("∂L/∂b1[1] = x_2", "x[2] (not x_2)"),
     ("∂L/∂b2 = tanh(b1)[2]", "an entry of a call's value is not read"),
@@ -245,6 +245,14 @@ def test_habits_of_hand_written_derivatives_get_a_hint(claim, hint):
     assert result.exit_code == 3
     assert "hint: " + hint.split(" (")[0] in result.output or hint in result.output, \
         result.output
+
+
+def test_a_power_written_before_a_calls_argument_is_the_power_of_its_value():
+    """\\tanh^2(a) in a claim is (tanh(a))², as textbooks write it, not tanh times a."""
+    model = "h = tanh(a)\nL = h"
+    assert run(model, "--claim", r"\frac{\partial L}{\partial a} = 1 - \tanh^2(a)").exit_code == 0
+    assert run(model, "--claim", "∂L/∂a = 1 − tanh²(a)").exit_code == 0
+    assert run(model, "--claim", "∂L/∂a = 1 − tanh(a)").exit_code == EXIT_CLAIM
 
 
 def test_an_unknown_name_keeps_its_own_hint():

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from graphdraw import ops
 from graphdraw.language import axes, names
 from graphdraw.language.builder import Builder
+from graphdraw.language.calls import function_power, keyword, last_axis, value_subscript
 from graphdraw.language.juxtaposition import product, unknown_function, unsure_scaling
 from graphdraw.language.lexer import SUPERSCRIPTS, Token
 from graphdraw.language.reading import SAMPLE_SUM
+from graphdraw.ops import shapes
 
 JUXT = "juxt"   # implicit product: matmul or mul, decided from shapes (see README)
 EULER = "%e"    # Euler's number as the base of e^x: the power becomes exp(x)
@@ -32,6 +34,8 @@ class _Frame:
     out_len: int
     argc: int = 1
     closer: str = ")"          # NORM for ‖x‖ and ||x||
+    power: Token | None = None     # σ^2(z): the whole-number power of the call's value
+    keyword: Token | None = None   # sum(x, dim=0): the keyword of the last argument
 
 
 def _norm_subscript(toks: list[Token], i: int, error) -> int:
@@ -114,7 +118,7 @@ class ExpressionReader:
         kind = tok.kind
         if kind == "NAME":                      # names are read by _name; this one is Σ_n
             self.last_op = tok
-            return self._sample_sum(toks, i), True
+            return _sample_sum(self, toks, i), True
         if kind == "NUMBER":
             self.out.append((self.builder.number(tok), tok))
             return i + 1, False
@@ -142,6 +146,14 @@ class ExpressionReader:
             self.out.append((EULER, tok))       # e^x: exp(x), made when the power is
             return i + 1, False
         row = ops.FUNCTIONS.get(tok.text)
+        if nxt.kind == "=" and self.stack and isinstance(self.stack[-1], _Frame):
+            return keyword(self, toks, i), True           # sum(x, dim=0)
+        if row is not None and nxt.kind in ("^", "SUPER") and not builder.knows(tok):
+            power = function_power(builder.reading, toks, i)      # σ^2(z): (σ(z))²
+            if power is not None:
+                exponent, at = power
+                self.stack.append(_Frame(toks[at], row, len(self.out), power=exponent))
+                return at + 1, True
         if nxt.kind == "(" and row is not None and names.canonical(tok.text) in builder.bound:
             builder.reading.note(f"call:{tok.text}", f"read '{tok.text}(' as the function "
                                  f"{row.name} although {tok.text} is also a variable; write "
@@ -152,8 +164,9 @@ class ExpressionReader:
                 unknown_function(builder.reading, tok)
             self.stack.append(_Frame(nxt, row, len(self.out)))
             return i + 2, True
-        if row is not None and names.canonical(tok.text) not in builder.bound:
-            return _uncalled(self, toks, i, row)
+        if row is not None and names.canonical(tok.text) not in builder.bound \
+                and names.canonical(tok.text) not in builder.declarations.declared:
+            return _uncalled(self, toks, i, row)      # `param σ` makes σ a variable
         self.out.append((builder.operand(tok), tok))
         return i + 1, False
 
@@ -172,37 +185,6 @@ class ExpressionReader:
                 else "empty parentheses"
             return self.error(what, tok)
         return self.error(f"expected a name, a number or '(' before '{tok.text}'", tok)
-
-    def _sample_sum(self, toks: list[Token], i: int) -> int:
-        """`Σ_n` or `Σ_n^N` before a term: push the sum over samples as a prefix operator.
-
-        It binds looser than products and tighter than + and −, as in mathematics:
-        `Σ_n (ŷ_n − y_n)²` sums the squares and `Σ_n a_n + b` is (Σ_n a_n) + b.
-        """
-        tok, index = toks[i], SAMPLE_SUM.fullmatch(toks[i].text).group(1)
-        if index in self.builder.reading.entries:
-            return _entry_sum(self, toks, i)
-        plates = self.builder.reading.program.plates
-        upper, i = plates.get(index, index.upper()), i + 1      # 1/m Σ_i: m (reading.py)
-        if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
-            upper, i = toks[i + 1].text, i + 2
-        elif toks[i].kind == "TRANSPOSE" and toks[i].text == "^T":
-            upper, i = "T", i + 1             # Σ_t^T: T samples, not a transpose
-        if upper.isdigit():
-            self.builder.reading.size(toks[i - 1], f"the number of samples of {tok.text}")
-        elif not upper.isidentifier():
-            raise self.error(f"the number of samples of {tok.text} is a name or a positive "
-                             "whole number", tok)
-        known = plates.get(index)
-        if known is not None and known != upper:
-            raise self.error(f"{tok.text}^{upper} and {tok.text}^{known} disagree on the number "
-                             "of samples", tok)
-        plates[index] = upper
-        if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
-            raise self.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
-        row = ops.sample_sum(index)
-        self.stack.append((row.name, tok, row.prec, True, 1))
-        return i
 
     # -- after an operand --------------------------------------------------------------------
     def _after_operand(self, toks: list[Token], i: int) -> tuple[int, bool]:
@@ -234,6 +216,10 @@ class ExpressionReader:
             closed = getattr(self, "last_closed", None)
             norm = tok.kind != "," and closed is not None and closed.call is ops.OPS["norm"]
             return (_norm_subscript(toks, i + 1, self.error) if norm else i + 1), expect
+        elif kind == "NAME" and tok.text.startswith("_") and not tok.spaced:
+            closed = getattr(self, "last_closed", None)
+            start = closed.tok if toks[i - 1].kind == ")" and closed else out[-1][1]
+            value_subscript(self.builder.reading, toks, i, start)      # softmax(z)_k
         elif kind in OPERAND_START:
             self._note_division(toks, i)
             self._pop_while(ops.MUL, False)
@@ -276,13 +262,19 @@ class ExpressionReader:
         if call is not None:
             call = ops.call(call, frame.argc)       # max(z) is a reduction, max(a, b) is not
             given, out = self.out[len(self.out) - frame.argc:], self.out
+            if frame.argc == 2 and call.shape is shapes.last_axis:     # softmax(z, dim=-1)
+                given = last_axis(self.builder, call, given, frame.keyword)
+                frame.argc, call = 1, ops.call(call, 1)
             node = axes.along(self.builder, frame.call, given, frame.tok)     # sum(z, 1)
             if node is None and frame.argc != call.arity:
                 raise self.error(f"{call.name}() takes {call.arity} argument"
                                  f"{'s' * (call.arity > 1)}, not {frame.argc}", frame.tok)
             del out[len(out) - frame.argc:]
-            out.append((node or self.builder.apply(call.name, [r for r, _ in given], frame.tok),
-                        frame.tok))
+            node = node or self.builder.apply(call.name, [r for r, _ in given], frame.tok)
+            if frame.power is not None:             # σ^2(z): the power of the call's value
+                exponent = self.builder.number(frame.power)
+                node = self.builder.apply("pow", [node, exponent], frame.power)
+            out.append((node, frame.tok))
         return False
 
     def _unexpected(self, tok: Token) -> Exception:
@@ -353,6 +345,11 @@ def _uncalled(reader: ExpressionReader, toks: list[Token], i: int,
         reader.stack.append((call.name, tok, ops.OPS["pow"].prec + 1, True, 1))
         reader.last_op = tok
         return i + 1, True
+    if arg.kind in ("^", "SUPER"):              # \tanh^2 z: the argument needs parentheses
+        power = "^" + toks[i + 2].text if arg.kind == "^" else arg.text
+        f = "\\" * latex + tok.text
+        raise reader.error(f"write the argument of {f}{power} in parentheses: {f}{power}(x), "
+                           f"which is {f}(x){power}", tok)
     if arg.kind != "NAME" or SAMPLE_SUM.fullmatch(arg.text) or call.arity != 1 or \
             after.kind in ("^", "SUPER", "TRANSPOSE", *OPERAND_START) or inner is not None:
         if not latex:
@@ -368,3 +365,35 @@ def _uncalled(reader: ExpressionReader, toks: list[Token], i: int,
     node = reader.builder.apply(call.name, [reader.builder.operand(arg)], tok)
     reader.out.append((node, tok))
     return i + 2, False
+
+
+def _sample_sum(reader: ExpressionReader, toks: list[Token], i: int) -> int:
+    """`Σ_n` or `Σ_n^N` before a term: push the sum over samples as a prefix operator.
+
+    It binds looser than products and tighter than + and −, as in mathematics:
+    `Σ_n (ŷ_n − y_n)²` sums the squares and `Σ_n a_n + b` is (Σ_n a_n) + b.
+    """
+    tok, index = toks[i], SAMPLE_SUM.fullmatch(toks[i].text).group(1)
+    if index in reader.builder.reading.entries:
+        return _entry_sum(reader, toks, i)
+    plates = reader.builder.reading.program.plates
+    upper, i = plates.get(index, index.upper()), i + 1      # 1/m Σ_i: m (reading.py)
+    if toks[i].kind == "^" and toks[i + 1].kind in ("NAME", "NUMBER"):
+        upper, i = toks[i + 1].text, i + 2
+    elif toks[i].kind == "TRANSPOSE" and toks[i].text == "^T":
+        upper, i = "T", i + 1             # Σ_t^T: T samples, not a transpose
+    if upper.isdigit():
+        reader.builder.reading.size(toks[i - 1], f"the number of samples of {tok.text}")
+    elif not upper.isidentifier():
+        raise reader.error(f"the number of samples of {tok.text} is a name or a positive "
+                         "whole number", tok)
+    known = plates.get(index)
+    if known is not None and known != upper:
+        raise reader.error(f"{tok.text}^{upper} and {tok.text}^{known} disagree on the number "
+                         "of samples", tok)
+    plates[index] = upper
+    if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
+        raise reader.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
+    row = ops.sample_sum(index)
+    reader.stack.append((row.name, tok, row.prec, True, 1))
+    return i

@@ -143,7 +143,8 @@ def _tokenize_line(source: Source, line: str, line_no: int, out: list[Token]) ->
         if j and word.endswith("_") and line.startswith("{", j):
             word, j = _braced_subscript(source, line, line_no, word, j)
         if j:
-            if word in PYTHON_WORDS and not _spells_lambda(word, line[j:]):
+            if word in PYTHON_WORDS and not _spells_lambda(word, line[j:]) \
+                    and not _keyword_value(word, out):
                 raise SourceError(f"'{word}' is Python, not part of an equation",
                                   source=source, line=line_no, col=col,
                                   hint="write one equation per line, such as 'a = W^T x + b'")
@@ -246,6 +247,12 @@ def _char_hint(ch: str) -> str | None:
     if ch == "\\":
         return "this looks like LaTeX: read it with --syntax latex (or auto, the default)"
     return None
+
+
+def _keyword_value(word: str, out: list[Token]) -> bool:
+    """`keepdim=True`: the value is left to the parser, which says keepdim is not read."""
+    return word in ("True", "False") and len(out) >= 2 and out[-1].kind == "=" \
+        and out[-2].text in ("keepdim", "keepdims")
 
 
 def _spells_lambda(word: str, rest: str) -> bool:

@@ -61,6 +61,10 @@ class Reading:
         if not any(ch.isalpha() for ch in name):
             raise self.error(f"'{tok.text}' is not a name: a name has a letter", tok,
                              hint="for example 'x' or 'x_1'")
+        if name.startswith("_"):
+            raise self.error(f"'{tok.text}' is not a name: a name starts with a letter", tok,
+                             hint=f"a subscript goes right after a name, with no space: "
+                                  f"y{tok.text}")
         if self.entries and "_" in name:
             name = self._without_entry(name)
         if name.startswith("__"):

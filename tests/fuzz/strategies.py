@@ -26,6 +26,7 @@ UNARY = ["σ", "sigmoid", "tanh", "relu", "exp", "log", "sqrt", "abs", "softplus
          "mean", "step", "sign", "size", "erf", "gelu", "sin", "cos", "log1p", "amax",
          "logsumexp", "norm", "softmax", "log_softmax", "ones", "leaky_relu"]
 BINARY = ["max", "min", "outer", "mse", "bce", "cross_entropy"]
+KEYWORDS = ["dim=0", "axis=-1", "dim = 1", "keepdim=True", "foo=1", "dim=x"]
 LATEX_UNARY = [r"\sigma", r"\tanh", r"\exp", r"\log", r"\sqrt", r"\sum", r"\max"]
 EXTREME = ["0", "1", "2", "0.5", "1e308", "1e-308", "5e-324", "1e309", "9" * 30,
            "123456789012345678901234567890", "0.000", "1e+3", "3.", ".5", "1_0", "٣",
@@ -52,7 +53,14 @@ def _plain_expr(leaves):
                 | inner.map(lambda e: f"{e}ᵀ")
                 | inner.map(lambda e: f"{e}²")
                 | inner.map(lambda e: f"‖{e}‖")
-                | inner.map(lambda e: f"Σ_n {e}"))
+                | inner.map(lambda e: f"Σ_n {e}")
+                # σ^2(z), softmax(z)_k, sum(z, dim=0): calls as textbooks and Python write them
+                | st.tuples(st.sampled_from(UNARY), st.sampled_from(["^2", "²", "^(-1)", "^n"]),
+                            inner).map(lambda t: f"{t[0]}{t[1]}({t[2]})")
+                | st.tuples(st.sampled_from(UNARY), inner, st.sampled_from(["_k", "_1"]))
+                .map(lambda t: f"{t[0]}({t[1]}){t[2]}")
+                | st.tuples(st.sampled_from(["sum", "mean", "max", "softmax", "exp"]), inner,
+                            st.sampled_from(KEYWORDS)).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"))
     return st.recursive(leaves, extend, max_leaves=12)
 
 
@@ -66,7 +74,10 @@ def _latex_expr(leaves):
                 | st.tuples(st.sampled_from(LATEX_UNARY), inner)
                 .map(lambda t: rf"{t[0]}\left({t[1]}\right)")
                 | inner.map(lambda e: rf"\sum_{{n}} {e}")
-                | inner.map(lambda e: f"{e}^\\top"))
+                | inner.map(lambda e: f"{e}^\\top")
+                | st.tuples(st.sampled_from(LATEX_UNARY), inner)
+                .map(lambda t: rf"{t[0]}^{{2}}\left({t[1]}\right)")
+                | inner.map(lambda e: rf"\operatorname{{softmax}}({e})_k"))
     latex_leaves = leaves | st.sampled_from([r"\hat{y}", r"\alpha", "W_{1}", r"x_{n}"])
     return st.recursive(latex_leaves, extend, max_leaves=10)
 

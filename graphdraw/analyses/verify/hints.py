@@ -1,4 +1,4 @@
-"""Hints for a claim that cannot be read, from habits of hand-written derivatives: \\tanh^2(u),
+"""Hints for a claim that cannot be read, from habits of hand-written derivatives:
 W1_{2,3} for an entry, softmax(z)[2], σ′(u), (a > 0) for a ReLU's derivative."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ import re
 
 from graphdraw.language.program import Program
 
-_POWER_OF_CALL = re.compile(r"\\?(\w+)\s*\^\s*\{?\s*(\d)\s*\}?\s*(\\left)?\s*\(")
 _SUBSCRIPT = re.compile(r"(?<![\w\\])([A-Za-z]\w*?)_\{?\s*(\d+(?:\s*,\s*\d+)*)\s*\}?")
 _PRIME = re.compile(r"(\\?[\w]+)\s*(′|'|\^\{?\\prime\}?)\s*(\\left)?\s*\(")
 _COMPARE = re.compile(r"[<>]|\\[lg]eq?\b|≥|≤|\\mathbb\{1\}|𝟙")
@@ -15,10 +14,6 @@ _COMPARE = re.compile(r"[<>]|\\[lg]eq?\b|≥|≤|\\mathbb\{1\}|𝟙")
 
 def hint_for(model: Program, text: str) -> str | None:
     """A hint for a claim the reader refused, or None when no habit explains it."""
-    match = _POWER_OF_CALL.search(text)
-    if match and match.group(1).lower() in _FUNCTIONS:
-        f, n = match.group(1), match.group(2)
-        return f"write the power after the call: {f}(…)^{n} ({f}^{n}(…) is not read)"
     for match in _SUBSCRIPT.finditer(text):
         name, index = match.group(1), re.sub(r"\s+", "", match.group(2))
         node = model.nodes.get(name)
@@ -36,7 +31,3 @@ def hint_for(model: Program, text: str) -> str | None:
     if _COMPARE.search(text.split("=", 1)[-1]):
         return "a ReLU's derivative is written step(a) (1 where a > 0, else 0), not (a > 0)"
     return None
-
-
-_FUNCTIONS = {"tanh", "sin", "cos", "sigma", "sigmoid", "σ", "log", "exp", "relu", "softmax",
-              "sinh", "cosh", "tan"}

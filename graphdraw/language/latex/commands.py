@@ -16,6 +16,7 @@ from graphdraw.language.latex.table import (ACCENTS, DELIMITERS, FONTS, FRACS, F
 from graphdraw.language.latex.tokens import Tokens
 
 NORM_BARS = {"lVert": "norm(", "rVert": ")"}      # ‖x‖: the Euclidean norm
+_POWERED_CALL = re.compile(r"\s*\^\s*(?:\{[^{}]*\}|[^\s{\\])\s*(?:\\left\s*)?\(")
 
 
 class Commands:
@@ -75,10 +76,18 @@ class Commands:
         if letter in ("σ", "Σ") and self.calls():
             self.out.emit(letter, off)                  # σ(x): the sigmoid; Σ(x): a sum
             self.call_argument("\\" + name, off)
+        elif letter == "σ" and self._powered_call(name):
+            self.out.emit(letter, off)          # \sigma^2(z): (σ(z))², language/calls.py
         elif letter in ("σ", "Σ"):
             self.out.emit(name, off)                    # the letter as a name: σ alone is a call
         else:
             self.out.emit(letter, off)
+
+    def _powered_call(self, name: str) -> bool:
+        """Whether a superscript then `(` follow the command just read: \\sigma^2(z)."""
+        pos = self.tokens.after_command()
+        return pos is not None and _POWERED_CALL.match(self.tokens.text, pos + len(name)) \
+            is not None
 
     def cdot(self, name: str, off: int) -> None:
         nxt = self.tokens.peek()
