@@ -182,3 +182,25 @@ def test_reads_as_transpose(text, expected):
     # It agrees with the lexer.
     got = kinds("x^" + text)[1] == "TRANSPOSE"
     assert got is expected
+
+
+@pytest.mark.parametrize("text", ["L = w' x", "L = (a + b)' c", "L = W_1' x"])
+def test_an_apostrophe_after_a_value_is_told_to_be_a_transpose(text):
+    with pytest.raises(SourceError) as info:
+        tokenize(Source(text, "<e>"))
+    assert "write wᵀ or w^T or w.T for a transpose" in info.value.hint
+
+
+def test_an_apostrophe_elsewhere_is_still_no_string():
+    with pytest.raises(SourceError) as info:
+        tokenize(Source("L = 'a'", "<e>"))
+    assert info.value.hint == "equations have no strings"
+
+
+def test_the_cli_says_how_to_write_a_matlab_transpose():
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    result = CliRunner().invoke(cli, ["grads", "-e", "L = w' x"])
+    assert result.exit_code == 3
+    assert "hint: an apostrophe is MATLAB's transpose: write wᵀ or w^T or w.T" in result.stderr

@@ -46,3 +46,22 @@ def test_plain_letters_before_a_label_say_how_to_write_the_product():
 def test_numbers_declared_scalars_and_transposes_stay_as_they_were(text):
     ops, leaves, notes = ops_and_leaves(text)
     assert not any("labels a matrix" in n for n in notes)
+
+
+def test_a_superscript_naming_a_declared_name_is_that_name():
+    """W^V where the model has W_V and no W: the name W_V, as verify's claims write it."""
+    program = parser.parse("param W_V[2, 2], x[2], V\ny = W^V x")
+    leaves = {n.id for n in program.nodes.values() if n.is_leaf}
+    assert {"W_V", "x"} <= leaves and "W" not in leaves
+    assert any("as the name W_V, which the model has" in note for note in program.notes)
+
+
+def test_a_declared_head_keeps_its_power():
+    program = parser.parse("param W[2, 2], W_V[2, 2], V\ny = sum(W^V + W_V)")
+    assert "W" in program.nodes and any(n.op == "pow" for n in program.nodes.values())
+
+
+def test_label_spelling():
+    from graphdraw.language.superscripts import label_spelling
+    assert label_spelling("W^V") == "W_V" and label_spelling("W^{ Q }") == "W_Q"
+    assert label_spelling("x^2") is None and label_spelling("W") is None

@@ -272,3 +272,20 @@ def test_the_readme_shows_the_prime_hint():
 def test_the_score_line_tells_two_claims_about_one_entry_apart():
     result = run(MLP, "--claim", "∂L/∂W1[2,3] = 1", "--claim", "∂L/∂W1[2,3] = x[2]")
     assert "wrong: ∂L/∂W1[2,3] = 1, ∂L/∂W1[2,3] = x[2]" in result.output
+
+
+ATTENTION = (r"Q = X W^Q, \quad K = X W^K, \quad V = X W^V" "\n"
+             r"A = \operatorname{softmax}(Q K^T / \sqrt{d}) V" "\n"
+             r"L = \frac{1}{2} \|A - Y\|_F^2" "\n")
+
+
+@pytest.mark.parametrize("claim", [
+    "∂L/∂W^V = Xᵀ (softmax(Q Kᵀ / sqrt(d))ᵀ (A − Y))",
+    r"\frac{\partial L}{\partial W^{V}} = X^T (softmax(Q K^T / \sqrt{d})^T (A - Y))",
+    "∂L/∂W_V = Xᵀ (softmax(Q Kᵀ / sqrt(d))ᵀ (A − Y))",
+    "∂L/∂Y = -(softmax(Q Kᵀ / sqrt(d)) X W^V - Y)",
+])
+def test_a_claim_may_write_the_models_labelled_names_as_the_model_does(claim):
+    result = run(ATTENTION, "--claim", claim)
+    assert result.exit_code == 0, result.output
+    assert "not a name of the model" not in result.output

@@ -195,7 +195,7 @@ def _mark(source: Source, line: str, i: int, line_no: int) -> tuple[str, str, in
             return "TRANSPOSE", "^T", j + 1
         return "^", "^", i + 1
     raise SourceError(f"unexpected character {_describe(ch)}", source=source,
-                      line=line_no, col=i + 1, hint=_char_hint(ch))
+                      line=line_no, col=i + 1, hint=_char_hint(ch, line[:i]))
 
 
 def reads_as_transpose(text: str) -> bool:
@@ -233,7 +233,9 @@ def _describe(ch: str) -> str:
     return f"{shown} ({name.lower()})" if name else shown
 
 
-def _char_hint(ch: str) -> str | None:
+def _char_hint(ch: str, before: str = "") -> str | None:
+    if ch == "'" and before and (_is_name_char(before[-1]) or before[-1] in ")]"):
+        return "an apostrophe is MATLAB's transpose: write wᵀ or w^T or w.T for a transpose"
     if ch in "\"'":
         return "equations have no strings"
     if ch == ":":

@@ -6,16 +6,33 @@ W_Q), with a note, when the exponent E is a name and
   `param`/`input` nor a size (`dim`): in ML texts such a superscript labels the matrix;
 - or a name the model assigns in this statement or a later one (`Q = X W^Q`): as a power it
   would be used before it has a value.
+- or, whatever E is, when NAME_E is a declared name and NAME is not: a claim in `verify`
+  writes the model's W_V as the model did, W^V (label_spelling does the same for one name).
 A number, or a declared parameter or input (`param n` then `x^n`), stays a power.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from graphdraw.language import names
 from graphdraw.language.lexer import Token
 from graphdraw.language.reading import SAMPLE_SUM
+
+_LABELLED = re.compile(r"([^\W\d]\w*)\s*\^\s*(?:\{\s*([^\W\d_]\w*)\s*\}|([^\W\d_]\w*))")
+
+
+def label_spelling(text: str) -> str | None:
+    """The name `W^V` (or `W^{V}`) would be as a label, W_V; None when text is no `NAME^NAME`.
+
+    >>> label_spelling("W^V"), label_spelling("W^{Q}"), label_spelling("x^2")
+    ('W_V', 'W_Q', None)
+    """
+    match = _LABELLED.fullmatch(text.strip())
+    if match is None:
+        return None
+    return f"{match.group(1)}_{match.group(2) or match.group(3)}"
 
 
 def label_superscripts(statements: list[list[Token]], known: set[str],
@@ -56,7 +73,12 @@ def _statement(stmt: list[Token], known: set[str], later,
             merged = Token("NAME", f"{head.text}_{label.text}", head.line, head.col,
                            head.spaced)
             result.append(merged)
-            _note(head, label, merged, note)
+            if names.canonical(merged.text) in known:
+                note(f"superscript:{merged.text}", f"read '{head.text}^{label.text}' as the "
+                     f"name {merged.text}, which the model has (a superscript that labels it)",
+                     head)
+            else:
+                _note(head, label, merged, note)
             i += 2
             continue
         result.append(tok)
@@ -72,6 +94,9 @@ def _labels(head: Token, exponent: Token, after: Token | None, known: set[str],
     if after is not None and after.kind in ("(", "^", "_"):
         return False              # W^f(x), W^a^b: an expression, not a label
     name = names.canonical(exponent.text)
+    if names.canonical(head.text) not in known and \
+            names.canonical(f"{head.text}_{exponent.text}") in known:
+        return True               # W^V where W_V is a name and W is not (a claim on a model)
     if name in known:
         return False              # a declared parameter or input, or a size: a power
     capital = len(exponent.text) == 1 and exponent.text.isupper() and exponent.text != "T"

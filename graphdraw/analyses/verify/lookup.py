@@ -9,6 +9,7 @@ import re
 from graphdraw.errors import Source, SourceError
 from graphdraw.language import latex, names
 from graphdraw.language.program import Program
+from graphdraw.language.superscripts import label_spelling
 from graphdraw.ops.shapes import fmt
 
 PRIMES = "′'″‴"
@@ -74,6 +75,9 @@ SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
 def _spellings(name_text: str) -> list[str]:
     """A name as written, then as graphdraw prints it back: W₁ is W_1, h_t₋₁ is h_t_minus_1."""
     out = [name_text]
+    label = label_spelling(name_text)        # W^V: the model's W_V, as attention writes it
+    if label is not None:
+        out.append(label)
     if any(ch in SUBSCRIPTS for ch in name_text):
         plain = re.sub(f"[{SUBSCRIPTS}]+", lambda m: "_" + "".join(
             str(SUBSCRIPTS.index(ch)) for ch in m.group(0)), name_text)
