@@ -594,3 +594,21 @@ def test_a_sum_over_samples_without_a_prediction_per_sample_trains():
     linear = CliRunner().invoke(cli, ["train", "--steps", "5", "--no-files", "-e",
                                       "param b; L = Σ_n b y_n"])
     assert linear.exit_code == 0 and "internal error" not in linear.output
+
+
+def test_a_model_written_as_one_equation_still_gets_its_predictions():
+    # The README's model.gd names no ŷ: the value compared with y, σ(…) of (σ(…) − y)², is
+    # the prediction (the table and "learned" were missing).
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = CliRunner().invoke(cli, [
+        "train", os.path.join(root, "model.gd"), "--data", os.path.join(root, "samples.csv"),
+        "--reduce", "mean", "--steps", "3000", "--json", "--no-files"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [p["target"] for p in report["predictions"]] == [0, 1, 1, 0]
+    assert report["learned"] is True
+    text = CliRunner().invoke(cli, ["train", os.path.join(root, "model.gd"), "--data",
+                                    os.path.join(root, "samples.csv"), "--reduce", "mean",
+                                    "--steps", "3000", "--no-files"])
+    assert "prediction   right side of 0.5" in text.output
+    assert "learned: all 4 predictions" in text.output

@@ -35,7 +35,23 @@ def prediction_node(program: Program, name: str | None = None) -> str | None:
     from_inputs = evaluate.needs_grad(program, inputs)
     from_targets = evaluate.needs_grad(program, targets)
     chosen = [n.id for n in computed if n.id in from_inputs and n.id not in from_targets]
-    return chosen[-1] if chosen else None
+    return chosen[-1] if chosen else _compared(program, targets, from_inputs, from_targets)
+
+
+def _compared(program: Program, targets: set, from_inputs: set, from_targets: set
+              ) -> str | None:
+    """An unnamed value the model compares with a target: σ(…) of (σ(…) − y)², or z of
+    cross_entropy(z, y) (a model written as one equation names no prediction)."""
+    from graphdraw import ops
+    for node in reversed(program.nodes.values()):
+        if node.op is None or not any(a in targets for a in node.args):
+            continue
+        row = ops.OPS[node.op]
+        if node.op == "sub" or "target" in row.extra:
+            found = [a for a in node.args if a in from_inputs and a not in from_targets]
+            if found:
+                return found[0]
+    return None
 
 
 def target_leaf(program: Program, data: DataSet) -> str | None:

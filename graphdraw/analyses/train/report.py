@@ -112,7 +112,8 @@ def _prediction_table(setup: Setup, rows: list[Prediction], steps: int) -> list[
     header = ["sample"] + [_pretty(d) for d in data_names]
     if target is not None:
         header.append(_pretty(target))
-    header.append(_pretty(setup.program.nodes[node].name or node))
+    name = setup.program.nodes[node].name
+    header.append(_pretty(name) if name else "prediction")
     classify = rows[0].correct is not None
     if classify:
         header.append("right side of 0.5")
