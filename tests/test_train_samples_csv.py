@@ -360,7 +360,7 @@ def test_the_latex_model_of_the_issue_reads_the_same_file():
         assert np.allclose(typed["grads"][p], plain["grads"][p], rtol=1e-13)
 
 
-def test_the_printed_grads_line_gives_zero_gradients_at_the_trained_point(tmp_path,
+def test_the_printed_draw_line_shows_zero_gradients_at_the_trained_point(tmp_path,
                                                                           monkeypatch):
     import shlex
     monkeypatch.chdir(tmp_path)
@@ -368,12 +368,31 @@ def test_the_printed_grads_line_gives_zero_gradients_at_the_trained_point(tmp_pa
                     "1500", "--no-files", "--save-params", "p.json")
     assert result.exit_code == 0, result.output
     line = next(line for line in result.stderr.splitlines()
-                if line.startswith("its gradients at the data: graphdraw grads "))
+                if line.startswith("draw it with: graphdraw render "))
     args = shlex.split(line.split("graphdraw ", 1)[1])
-    assert args[:2] == ["grads", str(MODEL)] and "--data" in args
-    report = as_json(*args)
+    assert args[:2] == ["render", str(MODEL)] and "--data" in args
+    drawn = invoke(*args, "-f", "dot", "-o", "-")
+    assert drawn.exit_code == 0, drawn.output
+    assert f"samples from {SAMPLES}" in drawn.stdout
+    # The same values through grads: the gradients vanish at the trained parameters.
+    report = as_json("grads", *[a for a in args[1:] if a not in ("--show", "values,grads")])
+    assert report["samples"] == 20
     assert np.allclose(report["grads"]["w"], 0, atol=1e-12)
     assert abs(report["grads"]["b"]) < 1e-12
+
+
+def test_render_takes_the_shapes_and_the_legend_note_from_the_data(tmp_path):
+    path = write(tmp_path / "d.csv", "x[1],x[2],x[3],y\n1,2,3,4\n0,1,0,1\n")
+    drawn = invoke("render", "-e", LINE, "--data", path, "-f", "json", "-o", "-")
+    assert drawn.exit_code == 0, drawn.output
+    shapes = {n["id"]: n["shape"] for n in json.loads(drawn.stdout)["nodes"]}
+    assert shapes["w"] == [3] and shapes["x_n"] == [3] and shapes["y_n"] == []
+    dot = invoke("render", "-e", LINE, "--data", path, "--show", "values", "-f", "dot",
+                 "-o", "-")
+    assert dot.exit_code == 0 and f"samples from {path}" in dot.stdout
+    bad = invoke("render", "-e", LINE, "--data", write(tmp_path / "e.csv", "x1,z\n1,2\n"),
+                 "-f", "json", "-o", "-")
+    assert bad.exit_code == EXIT_INPUT and "column 'z' names no value per sample" in bad.stderr
 
 
 @pytest.mark.torch

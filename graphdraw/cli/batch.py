@@ -125,13 +125,15 @@ def naming(source: ModelText, several: bool) -> Iterator[None]:
         raise
 
 
-def values(settings: tuple[str, ...], values_file: str | None, seed: int
-           ) -> tuple[dict, int, str]:
+def values(settings: tuple[str, ...], values_file: str | None, seed: int,
+           data_path: str | None = None) -> tuple[dict, int, str]:
     """What `make_job` gives the leaves: the values given (--values, --set), the seed for
-    the others, and the legend's note on where they come from."""
+    the others, and the legend's note on where they come from (the samples of --data,
+    which make_job reads for each model)."""
     from graphdraw.formats.graphviz.draw import values_note
+    data = f"samples from {data_path}; " if data_path else ""
     return (given_values(settings, values_file), seed,
-            values_note(seed, bool(settings or values_file)))
+            data + values_note(seed, bool(settings or values_file)))
 
 
 def shapes_only(settings: tuple[str, ...], values_file: str | None) -> tuple[dict, None, None]:
@@ -141,7 +143,8 @@ def shapes_only(settings: tuple[str, ...], values_file: str | None) -> tuple[dic
 
 
 def make_jobs(sources: list[ModelText], fmt: Format, options: dict, shown: frozenset[str],
-              values: tuple[dict, int, str] | None) -> list[Job]:
+              values: tuple[dict, int, str] | None, *, data_path: str | None = None
+              ) -> list[Job]:
     """Every model's Job, all made before any file is written. Each model that fails is
     reported (a batch with three broken models names all three); the last error ends the
     command with its exit code."""
@@ -152,7 +155,8 @@ def make_jobs(sources: list[ModelText], fmt: Format, options: dict, shown: froze
     for source in sources:
         try:
             with naming(source, len(sources) > 1):
-                jobs.append(make_job(source, fmt, options, shown, values))
+                jobs.append(make_job(source, fmt, options, shown, values,
+                                     data_path=data_path))
         except GraphdrawError as exc:
             failed.append(exc)
     for exc in failed[:-1]:
@@ -163,9 +167,10 @@ def make_jobs(sources: list[ModelText], fmt: Format, options: dict, shown: froze
 
 
 def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str],
-             values: tuple[dict, int, str] | None) -> Job:
+             values: tuple[dict, int, str] | None, *, data_path: str | None = None) -> Job:
     """Parse a model and build what its figure needs: the graph, and the leaves' values and
-    the numbers `shown` when `values` (the values given, the seed, the note) is there."""
+    the numbers `shown` when `values` (the values given, the seed, the note) is there; the
+    values per sample of a model over samples from the CSV file `data_path`."""
     from graphdraw.core import graph as graph_mod
     from graphdraw.formats.graphviz import draw
     from graphdraw.formats.base import Job
@@ -173,6 +178,9 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
     from graphdraw.numeric import values as values_mod
     program = parser.parse(source.text, source.name)
     leaf_values = note = None
+    if values is not None and data_path is not None:
+        from graphdraw.numeric import samples
+        values = (samples.with_samples(program, values[0], data_path), *values[1:])
     if values is not None and values[1] is None:       # shapes_only: no numbers drawn
         graph = graph_mod.build(program, title=options["title"], notations=fmt.notations,
                                 values=values_mod.given_leaves(program, values[0]))

@@ -8,7 +8,7 @@ import click
 
 from graphdraw.cli import batch
 from graphdraw.cli.group import cli
-from graphdraw.cli.options import Finite, Text, models_options, value_options
+from graphdraw.cli.options import Finite, Text, data_option, models_options, value_options
 from graphdraw.formats import registry
 from graphdraw.formats.graphviz.themes import PAGE_READY
 from graphdraw.language.source import read_model
@@ -83,6 +83,7 @@ def _fit_option(ctx, param, value):
                    "none. With values or grads, edges also show the value of their local "
                    "derivative.")
 @value_options
+@data_option
 @click.option("--no-edge-labels", is_flag=True, help="Hide the local derivatives on edges.")
 @click.option("--no-shapes", is_flag=True, help="Hide the shapes of values (as leaving "
               "shapes out of --show).")
@@ -98,8 +99,8 @@ def _fit_option(ctx, param, value):
               "a page that steps with no script. --show values or --show grads: that pass only.")
 def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_legend, title,
            caption, theme,
-           draw_style, font, show, settings, values_file, seed, no_edge_labels, no_shapes,
-           layout_timeout, snippet, steps) -> None:
+           draw_style, font, show, settings, values_file, seed, data_path, no_edge_labels,
+           no_shapes, layout_timeout, snippet, steps) -> None:
     """Draw the computation graph of a model, or of several models in one run.
 
     Each node shows its name and its forward computation; each edge carries the local
@@ -130,6 +131,7 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
       graphdraw render figures/*.gd -f pdf -o build/   # build/NAME.pdf for each model
       graphdraw render --steps -f pdf           # xor.pdf: backprop, a page a step
       graphdraw render --steps -f tikz          # xor.tex: Beamer, an overlay a step
+      graphdraw render linear-regression.gd --data samples.csv --show values,grads
       echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
     """
     from graphdraw.core.named import view as named_view
@@ -150,10 +152,12 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
                "style": draw_style, "font": font, "layout_timeout": layout_timeout,
                "snippet": snippet, "steps": phases}
     # The leaves' values, for the numbers drawn or for a format that shows them (html).
-    values = batch.values(settings, values_file, seed) if numeric or fmt.values else None
-    if values is None and (settings or values_file):     # their shapes still fix the figure's
-        values = batch.shapes_only(settings, values_file)
-    jobs = batch.make_jobs(sources, fmt, options, shown if numeric else frozenset(), values)
+    values = (batch.values(settings, values_file, seed, data_path) if numeric or fmt.values
+              else None)
+    if values is None and (settings or values_file or data_path):  # their shapes still fix
+        values = batch.shapes_only(settings, values_file)           # the figure's
+    jobs = batch.make_jobs(sources, fmt, options, shown if numeric else frozenset(), values,
+                           data_path=data_path)
     drawn = batch.draw_all(fmt, jobs, sources)
     batch.make_directory(output)
     for source, path, job, data in zip(sources, paths, jobs, drawn):

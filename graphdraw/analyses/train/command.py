@@ -254,10 +254,8 @@ def _single_run(source, syntax: str | None, opts: Options, settings: dict,
     _print_run(opts, trained, rows, header, run, files)
     for line in written:
         _echo(f"wrote {line}")
-    if "params" in files and setup.data.columns:
+    if "params" in files and (setup.data.columns or setup.data.per_sample):
         _echo(_draw_it_with(source, setup, files["params"], settings["dims"]))
-    elif "params" in files and setup.data.per_sample:
-        _echo(_grads_at_the_data(source, setup, files["params"], settings["dims"]))
 
 
 def _echo(line: str) -> None:
@@ -335,30 +333,21 @@ def _print_run(opts: Options, trained: _Trained, rows: list, header: str, run: d
 
 
 def _draw_it_with(source, setup: Setup, params_path: str, dims: dict) -> str:
-    """The command line that draws the trained model at the first sample, as it can be
-    pasted: the model as given (a path, --example, -e TEXT quoted), its sizes and syntax."""
+    """The command line that draws the trained model at the first sample (a model over
+    samples: at the samples of its --data file), as it can be pasted: the model as given (a
+    path, --example, -e TEXT quoted), its sizes and syntax."""
     import shlex
     from graphdraw.language.sizes import dims_args
     from graphdraw.language.source import requested_syntax
     sets = " ".join(f"--set {leaf}="
                     f"{json.dumps(report.to_json_compact(col[0]), separators=(',', ':'))}"
                     for leaf, col in setup.data.columns.items())
+    if setup.data.per_sample:
+        sets = f"--data {shlex.quote(setup.data.origin)}"
     syntax = requested_syntax()
     return (f"draw it with: graphdraw render{report.model_args(source)}{dims_args(dims)}"
             + (f" --syntax {syntax}" if syntax != "auto" else "")
             + f" --show values,grads --values {shlex.quote(params_path)} {sets}")
-
-
-def _grads_at_the_data(source, setup: Setup, params_path: str, dims: dict) -> str:
-    """The command line that gives the trained model's gradients at the samples of the CSV
-    file (a model over samples: render takes no --data), as it can be pasted."""
-    import shlex
-    from graphdraw.language.sizes import dims_args
-    from graphdraw.language.source import requested_syntax
-    syntax = requested_syntax()
-    return (f"its gradients at the data: graphdraw grads{report.model_args(source)}"
-            f"{dims_args(dims)}" + (f" --syntax {syntax}" if syntax != "auto" else "")
-            + f" --data {shlex.quote(setup.data.origin)} --values {shlex.quote(params_path)}")
 
 
 # -- the sweep -------------------------------------------------------------------------------
