@@ -74,6 +74,9 @@ def test_train_reaches_least_squares():
     assert abs(params["b"] - best[2]) < 1e-10
     residual = X @ best - y
     assert abs(report["loss"]["final"] - np.mean(residual ** 2)) < 1e-12
+    predicted = [row["prediction"] for row in report["predictions"]]
+    assert np.allclose(predicted, X @ best, rtol=0, atol=1e-9)
+    assert [row["target"] for row in report["predictions"]] == list(y)
 
 
 def test_the_parameters_take_their_shape_from_the_columns(tmp_path):
