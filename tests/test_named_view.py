@@ -104,3 +104,14 @@ def test_a_derivative_of_a_usual_loss_is_drawn_as_its_formula_not_its_own_name()
     soft = _named("input x[3]\ntarget y[4]\nparam W[4, 3], b[4]\nz = W x + b\n"
                   "L = cross_entropy(z, y)")
     assert soft.edges["z", "L", 0]["local_grad_pretty"] != "∂L/∂z"
+
+
+def test_a_scalar_broadcast_into_a_scalar_loss_sums_and_a_softmax_is_a_symbol():
+    # λ/2 wᵀ w: λ/2 scales every entry of wᵀ, so ∂L/∂λ sums over them (it printed
+    # 0.5 wᵀ · wᵀ); b_a of a = W_iᵀ x + b_a still shows each entry's own derivative, 1.
+    labels = _labels(_named("L = λ/2 wᵀ w"))
+    assert labels[("lambda", "L")] == "0.5 sum(wᵀ · wᵀ)"
+    assert _labels(_named(examples.text("xor")))[("b_a", "a")] == "1"
+    # through a softmax the derivative is a Jacobian: its symbol, not the factor p
+    softmax = _labels(_named("p = softmax(W x)\nL = -sum(y * log(p))"))
+    assert softmax[("W", "p")] == "∂p/∂W" and softmax[("x", "p")] == "∂p/∂x"

@@ -23,7 +23,7 @@ from graphdraw import ops
 from graphdraw.core import graph as graph_mod
 from graphdraw.core.simplify import fuse, simplify
 from graphdraw.language.printer import Printer
-from graphdraw.language.printing import name as print_name
+from graphdraw.language.printing import apply, name as print_name
 from graphdraw.language.program import Node, Program
 from graphdraw.language.terms import Term, merge, to_piece
 
@@ -64,7 +64,7 @@ def named_graph(program: Program, graph: nx.MultiDiGraph,
     index = {node_id: i for i, node_id in enumerate(program.nodes)}
     for node in program.nodes.values():
         if node.op is not None and kept(node, program):
-            for tail, terms, via in _composed(program, node, printers, index):
+            for tail, terms, via in _composed(program, node, printers, index, shapes):
                 # the operand position through which the head is reached (first one)
                 entry = min(key for _, head, key in via if head == node.id)
                 attrs = {"arg": entry, "combine": _combine(program, via),
@@ -73,7 +73,7 @@ def named_graph(program: Program, graph: nx.MultiDiGraph,
                     _finite(found, node)
                     found = simplify(found, mode)
                     attrs["local_grad" + _SUFFIX[mode]] = to_piece(found, mode)[0]
-                _shorten(attrs, program, tail, node.id)
+                _shorten(attrs, program, tail, node.id, _jacobian(program, via))
                 named.add_edge(tail, node.id, key=0, **attrs)
     return named
 
@@ -104,12 +104,13 @@ def view(graph: nx.MultiDiGraph, style: str | None) -> nx.MultiDiGraph:
     return cached
 
 
-def _shorten(attrs: dict, program: Program, tail: str, head: str) -> None:
-    """A drawn derivative longer than LABEL_LIMIT characters is drawn as its symbol
-    (∂L/∂w); the formula stays in `local_grad` (plain) and `formula_<notation>` (what a
-    table, such as the exercise's key, prints instead)."""
+def _shorten(attrs: dict, program: Program, tail: str, head: str, jacobian: bool) -> None:
+    """A drawn derivative longer than LABEL_LIMIT characters, or one through a softmax (a
+    Jacobian, which a product of factors does not show), is drawn as its symbol (∂L/∂w);
+    the formula stays in `local_grad` (plain) and `formula_<notation>` (what a table, such as
+    the exercise's key, prints instead)."""
     pretty = attrs.get("local_grad_pretty")
-    if pretty is None or len(pretty) <= LABEL_LIMIT:
+    if pretty is None or (len(pretty) <= LABEL_LIMIT and not jacobian):
         return
     for mode in ("pretty", "html", "latex"):
         if "local_grad" + _SUFFIX[mode] in attrs:
@@ -126,8 +127,24 @@ def _symbol(program: Program, top: str, bottom: str, mode: str) -> str:
     return f"∂{upper}/∂{lower}"
 
 
+def _jacobian(program: Program, via: set) -> bool:
+    """Whether a composed edge passes through a softmax or log_softmax: its printed product
+    of factors would read as elementwise (p for ∂p/∂z)."""
+    return any(ops.OPS[program.nodes[head].op].combines()[position]
+               in ("softmax", "log_softmax") for _, head, position in via)
+
+
 def _edge_order(index: dict):
     return lambda edge: (index[edge[1]], edge[2], index[edge[0]])
+
+
+def _broadcast_scalar(node: Node, arg: str, position: int, shapes: dict) -> bool:
+    """Whether a scalar operand is broadcast over the entries of an elementwise op's value
+    (λ/2 of λ/2 · wᵀ): ∂L/∂(λ/2) of a scalar L is then the sum over them, as backprop has
+    it."""
+    combine = ops.OPS[node.op].combines()[position]
+    return (combine == "elementwise" and shapes.get(arg) == ()
+            and shapes.get(node.id, ()) != ())
 
 
 def _combine(program: Program, via: set) -> str:
@@ -138,8 +155,8 @@ def _combine(program: Program, via: set) -> str:
     return ops.OPS[program.nodes[head].op].combines()[position]
 
 
-def _composed(program: Program, head: Node, printers: dict[str, Printer], index: dict
-              ) -> list[tuple[str, dict[str, list[Term]], set]]:
+def _composed(program: Program, head: Node, printers: dict[str, Printer], index: dict,
+              shapes: dict) -> list[tuple[str, dict[str, list[Term]], set]]:
     """(tail, terms per notation, full-graph edges) of each named tail of `head`, in the
     order the tails are first reached (operand order, nearest first).
 
@@ -147,6 +164,7 @@ def _composed(program: Program, head: Node, printers: dict[str, Printer], index:
     numeric/adjoint.py pushes the output's: each step multiplies by the local derivative.
     """
     pending: dict[str, dict[str, list[Term]]] = {head.id: {m: [(1.0, ())] for m in printers}}
+    scalar_head = shapes.get(head.id) == ()     # else each entry's own derivative is drawn
     routes: dict[str, set] = {head.id: set()}
     found: dict[str, tuple[dict[str, list[Term]], set]] = {}
     queue = [(-index[head.id], head.id)]
@@ -168,6 +186,11 @@ def _composed(program: Program, head: Node, printers: dict[str, Printer], index:
                     continue
                 _, (coef, factors) = printer.template_product(row.derivs[position], operands)
                 sent[mode] = [(c * coef, f + factors) for c, f in terms[mode]] if coef else []
+                if sent[mode] and scalar_head and _broadcast_scalar(node, arg, position,
+                                                                     shapes):
+                    # a scalar broadcast over a tensor: its derivative sums over the entries
+                    total = apply(ops.OPS["sum"], [to_piece(sent[mode], mode)], mode)
+                    sent[mode] = [(1.0, (total,))]
             step = route | {(arg, node_id, position)}
             if kept(source, program) or source.op is None:
                 into, path = found.get(arg, ({m: [] for m in printers}, set()))
