@@ -191,3 +191,35 @@ def test_the_cli_reads_python_keywords():
     result = run("render", "-e", "L = sum(sum(x, dim=0, keepdim=True))", "--format", "dot")
     assert result.exit_code == EXIT_INPUT
     assert "has no keepdim" in result.stderr and "Traceback" not in result.output
+
+
+# -- a plain model with h_{1} stays plain ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, plain", [
+    ("h_1 = 2 x\ny = h_{1} + bias", "h_1 = 2 x\ny = h_1 + bias"),
+    ("y = bias_{t-1} + W_{io} x", "y = bias_t_minus_1 + W_io x"),
+])
+def test_a_braced_subscript_the_plain_language_reads_keeps_the_model_plain(text, plain):
+    assert structure(text) == structure(plain, syntax="plain")
+    assert "bias" in leaves(text) or "bias_t_minus_1" in leaves(text)
+    assert not any("product b i a s" in note for note in parse(text).notes)
+
+
+@pytest.mark.parametrize("text", ["y = bias + x^{2}", "y = bias + x_{n,k}", "y = Wx + x^{2}"])
+def test_a_model_read_as_latex_only_for_its_braces_never_splits_a_name_silently(text):
+    error = refused(text)
+    assert "would be the product" in error.message and "only for a ^{…} or _{…}" in error.message
+    assert r"\mathrm{" in error.hint and "--syntax plain" in error.hint
+
+
+def test_a_latex_command_still_splits_letters_with_a_note():
+    program = parse(r"y = \sigma(bias) + x^{2}")
+    assert {"b", "i", "a", "s"} <= {n.id for n in program.nodes.values() if n.is_leaf}
+    assert any("read 'bias' as the product b i a s" in note for note in program.notes)
+    assert "bias" in leaves("y = bias + x^{2}".replace("x^{2}", "x^2"))
+
+
+def test_the_cli_keeps_a_plain_model_with_h_1_in_braces_plain():
+    result = run("grads", "-e", "h_1 = 2 x\ny = h_{1} + bias", "--set", "x=1", "--set", "bias=1")
+    assert result.exit_code == 0, result.output
+    assert "∂y/∂bias = 1" in result.stdout and "b i a s" not in result.stderr

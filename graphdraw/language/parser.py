@@ -31,7 +31,9 @@ class Parser:
     """Reads one model; use `parse(text)`."""
 
     def __init__(self, source: Source, *, allow_ids: bool = False, latex: bool = False,
-                 words: set[str] | None = None, targets: bool = True) -> None:
+                 words: set[str] | None = None, targets: bool = True,
+                 by_braces: bool = False) -> None:
+        self.by_braces = by_braces  # LaTeX only for a ^{ or _{: a run of letters is refused
         self.targets = targets      # read y of −Σ_k y_k log ŷ_k as a target (targets.py)
         self.latex = latex          # read from LaTeX (latex.py): a few sheet habits are allowed
         self.words = words or set()     # LaTeX: \mathrm{lr}, kept as one name
@@ -60,8 +62,8 @@ class Parser:
         if self.latex:
             keep = self.words | self.declarations.declared.keys() | self.program.dims.keys() \
                 | {names.canonical(s[0].text) for s in assignments if s[0].kind == "NAME"}
-            assignments = [s[:2] + split_runs(s[2:], keep, self.reading.note)
-                           for s in assignments]
+            note = self._refuse_letters if self.by_braces else self.reading.note
+            assignments = [s[:2] + split_runs(s[2:], keep, note) for s in assignments]
         known = {names.canonical(n) for n in self.declarations.declared} | self.program.dims.keys()
         assignments = label_superscripts(assignments, known, self.reading.note)
         for stmt in assignments:
@@ -73,6 +75,15 @@ class Parser:
                               "as 'L = 1/2 (y_hat - y)^2'")
         self._finish()
         return self.program
+
+    def _refuse_letters(self, key: str, text: str, tok: Token) -> None:
+        """A run of letters in a text read as LaTeX only for its ^{ or _{: no silent split."""
+        base = tok.text.partition("_")[0]
+        raise self.error(f"'{base}' would be the product {' '.join(base)} in LaTeX, which this "
+                         "model is read as only for a ^{…} or _{…}", tok,
+                         hint=f"for one name write \\mathrm{{{base}}} or declare it, or read the "
+                              "model as plain notation with --syntax plain (x^2, not x^{2}); "
+                              f"for the product write {' '.join(base)}")
 
     def _assignment(self, stmt: list[Token]) -> None:
         head = stmt[0]
@@ -215,6 +226,7 @@ def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
     syntax = syntax or requested_syntax()
     if syntax not in ("auto", "plain", "latex"):
         raise GraphdrawError(f"syntax={syntax!r}: give 'plain', 'latex' or 'auto'")
+    by_braces = syntax == "auto" and latex.by_braces(source.text)
     if syntax == "auto":
         syntax = latex.detect(source.text)
     with gc_paused():
@@ -224,17 +236,18 @@ def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
             program.notes = [f"{text} (line {tok.line})"
                              for text, tok in reader.reading.notes.values()]
         else:
-            program = _parse_latex(source, allow_ids)
+            program = _parse_latex(source, allow_ids, by_braces)
     notes.report(source.name, source.text, program.notes)
     return program
 
 
-def _parse_latex(source: Source, allow_ids: bool) -> Program:
+def _parse_latex(source: Source, allow_ids: bool, by_braces: bool = False) -> Program:
     """Parse LaTeX: translate, parse the translation, move positions back into the LaTeX."""
     translation = latex.translate(source)
     inner = Source(translation.text, source.name)
     try:
-        reader = Parser(inner, allow_ids=allow_ids, latex=True, words=translation.words)
+        reader = Parser(inner, allow_ids=allow_ids, latex=True, words=translation.words,
+                        by_braces=by_braces)
         program = reader.parse()
     except SourceError as exc:
         raise _into_latex(exc, inner, translation) from None

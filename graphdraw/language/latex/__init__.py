@@ -25,21 +25,40 @@ from graphdraw.language.latex.translator import Translator
 
 SYNTAXES = ("auto", "latex", "plain")
 
-_DETECT = re.compile(r"\\[A-Za-z\[\](),;:!| \\]|\$|[_^]\{")
+_COMMAND = re.compile(r"\\[A-Za-z\[\](),;:!| \\]|\$")
+_BRACES = re.compile(r"[_^]\{")
+# h_{1}, h_{t-1}: a subscript in braces that the plain language reads too (lexer._BRACED)
+_PLAIN_SUBSCRIPT = re.compile(r"(?<=[^\W_])_\{\s*[^\W_]\w*\s*(?:[-−+]\s*\d+\s*)?\}")
 
-__all__ = ["SYNTAXES", "Translation", "detect", "translate"]
+__all__ = ["SYNTAXES", "Translation", "detect", "translate", "by_braces"]
 
 
 def detect(text: str) -> str:
-    r"""'latex' when the text has a LaTeX command, a $, or _{ or ^{ (outside # comments).
+    r"""'latex' when the text has a LaTeX command, a $, or a ^{ or a _{ that the plain
+    language does not read (outside # comments); h_{1} and h_{t-1} alone stay plain.
 
-    >>> detect(r"y = \sigma(x)"), detect("y = σ(x)  # not \\sigma")
-    ('latex', 'plain')
+    >>> detect(r"y = \sigma(x)"), detect("y = σ(x)  # not \\sigma"), detect("y = h_{1} + bias")
+    ('latex', 'plain', 'plain')
     """
+    return "latex" if _evidence(text) else "plain"
+
+
+def by_braces(text: str) -> bool:
+    """Whether the text reads as LaTeX only for a ^{ or _{ (no command, no $): then a run of
+    letters, a product in LaTeX, is more likely one name (parser.py refuses to split it)."""
+    return _evidence(text) == "braces"
+
+
+def _evidence(text: str) -> str:
+    """'command' (a LaTeX command or a $), 'braces' (only ^{ or _{), or ''."""
+    found = ""
     for line in text.split("\n"):
-        if _DETECT.search(line.split("#", 1)[0]):
-            return "latex"
-    return "plain"
+        line = line.split("#", 1)[0]
+        if _COMMAND.search(line):
+            return "command"
+        if _BRACES.search(_PLAIN_SUBSCRIPT.sub("_1", line)):
+            found = "braces"
+    return found
 
 
 def translate(source: Source) -> Translation:
