@@ -115,3 +115,11 @@ def test_a_scalar_broadcast_into_a_scalar_loss_sums_and_a_softmax_is_a_symbol():
     # through a softmax the derivative is a Jacobian: its symbol, not the factor p
     softmax = _labels(_named("p = softmax(W x)\nL = -sum(y * log(p))"))
     assert softmax[("W", "p")] == "∂p/∂W" and softmax[("x", "p")] == "∂p/∂x"
+
+
+def test_an_edge_into_a_softmax_keeps_its_jacobian_as_the_formula():
+    g = named.view(graph_mod.build(parser.parse(examples.text("mlp")),
+                                   notations=("plain", "pretty", "html", "latex")), "named")
+    formulas = {(t, h): d.get("formula_pretty") for t, h, d in g.edges(data=True)}
+    assert formulas[("h", "p")] == "(diag(p) − p pᵀ) W₂"
+    assert formulas[("b_2", "p")] == "diag(p) − p pᵀ"

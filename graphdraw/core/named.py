@@ -23,7 +23,7 @@ from graphdraw import ops
 from graphdraw.core import graph as graph_mod
 from graphdraw.core.simplify import fuse, simplify
 from graphdraw.language.printer import Printer
-from graphdraw.language.printing import apply, name as print_name
+from graphdraw.language.printing import apply, name as print_name, number
 from graphdraw.language.program import Node, Program
 from graphdraw.language.terms import Term, merge, to_piece
 
@@ -73,7 +73,11 @@ def named_graph(program: Program, graph: nx.MultiDiGraph,
                     _finite(found, node)
                     found = simplify(found, mode)
                     attrs["local_grad" + _SUFFIX[mode]] = to_piece(found, mode)[0]
-                _shorten(attrs, program, tail, node.id, _jacobian(program, via))
+                jacobian = _jacobian(program, via)
+                _shorten(attrs, program, tail, node.id, jacobian is not None)
+                if jacobian is not None:
+                    _jacobian_formula(attrs, program, jacobian, node.id, tail, printers, index,
+                                      shapes)
                 named.add_edge(tail, node.id, key=0, **attrs)
     return named
 
@@ -127,15 +131,58 @@ def _symbol(program: Program, top: str, bottom: str, mode: str) -> str:
     return f"∂{upper}/∂{lower}"
 
 
-def _jacobian(program: Program, via: set) -> bool:
-    """Whether a composed edge passes through a softmax or log_softmax: its printed product
-    of factors would read as elementwise (p for ∂p/∂z)."""
-    return any(ops.OPS[program.nodes[head].op].combines()[position]
-               in ("softmax", "log_softmax") for _, head, position in via)
+def _jacobian(program: Program, via: set) -> Node | None:
+    """The softmax or log_softmax a composed edge passes through (its printed product of
+    factors would read as elementwise: p for ∂p/∂z), else None."""
+    for _, head, position in sorted(via):
+        node = program.nodes[head]
+        if ops.OPS[node.op].combines()[position] in ("softmax", "log_softmax"):
+            return node
+    return None
+
+
+def _jacobian_formula(attrs: dict, program: Program, softmax: Node, head: str, tail: str,
+                      printers: dict[str, Printer], index: dict, shapes: dict) -> None:
+    """The formula of an edge through a softmax: its Jacobian times the derivative of its
+    argument, (diag(p) − p pᵀ) W₂ for ∂p/∂h of p = softmax(W₂ h + b₂); only when the
+    softmax's value is the edge's head (else the symbol alone)."""
+    for mode in ("pretty", "html", "latex"):
+        attrs.pop("formula" + _SUFFIX[mode], None)
+    if softmax.id != head:
+        return
+    inner = program.nodes[softmax.args[0]]
+    rest = {} if inner.id == tail else next(
+        (terms for t, terms, _ in _composed(program, inner, printers, index, shapes)
+         if t == tail), None)
+    if rest is None:
+        return
+    for mode, printer in printers.items():
+        if mode == "plain":
+            continue
+        piece, after = _jacobian_piece(printer, softmax, mode), simplify(rest.get(mode, []), mode)
+        if after and after != [(1.0, ())]:
+            piece = apply(ops.OPS["matmul"], [piece, to_piece(after, mode)], mode)
+        attrs["formula" + _SUFFIX[mode]] = piece[0]
 
 
 def _edge_order(index: dict):
     return lambda edge: (index[edge[1]], edge[2], index[edge[0]])
+
+
+def _jacobian_piece(printer: Printer, node: Node, mode: str):
+    """A softmax's Jacobian as a matrix: diag(p) − p pᵀ (log_softmax: I − 1 softmax(u)ᵀ),
+    which a product of factors multiplies as a matrix (∂p/∂h = (diag(p) − p pᵀ) W₂)."""
+    if node.op == "softmax":
+        p = printer.ref(node.id)
+        diag = (rf"\operatorname{{diag}}({p[0]})" if mode == "latex" else f"diag({p[0]})",
+                ops.ATOM)
+        right = apply(ops.OPS["matmul"], [p, apply(ops.OPS["transpose"], [p], mode)], mode)
+    else:
+        diag = (r"I" if mode != "html" else "<i>I</i>", ops.ATOM)
+        soft = apply(ops.OPS["softmax"], [printer.ref(node.args[0])], mode)
+        right = apply(ops.OPS["matmul"], [number("1", mode), apply(ops.OPS["transpose"],
+                                                                    [soft], mode)], mode)
+    return apply(ops.OPS["sub"], [diag, right], mode)
 
 
 def _broadcast_scalar(node: Node, arg: str, position: int, shapes: dict) -> bool:

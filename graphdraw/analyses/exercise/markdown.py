@@ -39,8 +39,12 @@ def _solutions(sheet: Sheet, out: str) -> list[str]:
     lines += ["", "| edge | local derivative |", "|---|---|"]
     for tail, head, data in graph.edges(data=True):
         t, h = (graph.nodes[n].get("label_latex") or n for n in (tail, head))
-        lines.append(f"| ${t} \\to {h}$ | $\\partial {h}/\\partial {t} = "
-                     f"{data.get('formula_latex') or data.get('local_grad_latex') or '?'}$ |")
+        formula = data.get("formula_latex") or data.get("local_grad_latex") or "?"
+        if formula.startswith("\\partial "):    # drawn as its symbol, with no formula
+            lines.append(f"| ${t} \\to {h}$ | $\\partial {h}/\\partial {t}$, through a "
+                         "softmax's Jacobian: see (b) |")
+            continue
+        lines.append(f"| ${t} \\to {h}$ | $\\partial {h}/\\partial {t} = {formula}$ |")
     lines += ["", "**c)** The forward pass at the values of (c), the value of every node:", "",
               "| node | value |", "|---|---|"]
     lines += [f"| ${latex}$ | {_number(value)} |" for _, latex, value in sheet.forward()]
