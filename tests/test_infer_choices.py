@@ -75,9 +75,22 @@ def test_layernorm_normalises_a_vector_not_a_scalar():
     assert "x is a vector of 3" in said and "γ is a scalar (it scales" in said
 
 
+def test_a_reduction_of_several_free_leaves_says_which_became_scalars():
+    found = inferred("L = mean((w*x - y)^2)")
+    assert found.shapes["w"] == found.shapes["x"] == found.shapes["y"] == ()
+    assert found.notes() == [
+        "mean(…) on line 1 takes a scalar: nothing in the model makes w, x and y a vector, so "
+        "they are scalars; declare a shape (`param w[3]`) or give a value (--set w=[1, 2, 3]) "
+        "for a mean over entries"]
+    found = inferred("L = mean((w*x - y)^2)", {"x": (4,)})
+    assert found.shapes["y"] == (4,) and found.shapes["w"] == ()
+    assert not any("takes a scalar" in n for n in found.notes())
+
+
 def test_a_reduction_keeps_a_given_scalar():
     assert inferred("L = sum(x)", {"x": ()}).shapes["x"] == ()
     assert inferred("param x\nL = mean(x)").shapes["x"] == ()
+    assert inferred("param x\nL = mean(x)").notes() == []      # declared: nothing to say
 
 
 # -- a bias added to a batch of rows ----------------------------------------------------------

@@ -30,7 +30,7 @@ import sys
 from dataclasses import dataclass, field
 
 from graphdraw import ops
-from graphdraw.core import class_targets, shape_forms
+from graphdraw.core import class_targets, rank_hints, shape_forms
 from graphdraw.core.shape_forms import FORCED, RANKS, RESULTS, SIZES
 from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.errors import SourceError
@@ -144,6 +144,7 @@ def infer(program: Program, given: dict | None = None,
             raise ShapeError(exc.message, source=exc.source, line=exc.line, col=exc.col,
                              hint=exc.hint) from None
         problem.class_notes()
+        problem.reduced_scalars()
         return problem.result()
 
 
@@ -213,6 +214,7 @@ class _Problem:
         self.defaulted_sizes: set[int] = set()
         self.readings: list[str] = []
         self.partnered: set[str] = set()
+        self.made_scalar: set[str] = set()      # leaves step 3b made scalars
         for node in program.nodes.values():
             t = self.term[node.id] = s.shape()
             if node.is_leaf:
@@ -226,7 +228,7 @@ class _Problem:
                     self.unknown_rules.append(row.name)
                 args = tuple(self.term[a] for a in node.args)
                 self.pending.append(_Constraint(node, form, t, args))
-        s.hints = _Hints(self)
+        s.hints = rank_hints.Hints(self)
 
     def _leaf(self, node: Node, t: int, value_shape) -> None:
         """A leaf's shape as declared, or as its given value has it (they must agree)."""
@@ -241,8 +243,8 @@ class _Problem:
 
     # -- solving -----------------------------------------------------------------------------
     def solve(self) -> None:
-        steps = (lambda: self.sweep(RANKS), lambda: self.sweep(RESULTS), self.bias_leaves,
-                 self.scalar_leaves,
+        steps = (lambda: self.sweep(RANKS), self.tensor_leaves, lambda: self.sweep(RESULTS),
+                 self.bias_leaves, self.scalar_leaves,
                  lambda: self.sweep(SIZES), self.default_sizes)
         while True:
             while self.sweep(FORCED):
@@ -336,6 +338,66 @@ class _Problem:
         self.readings.append(f"{shown} has the shape of the value it is {verb}; declare "
                              f"`param {shown}` (a scalar) to broadcast one number")
 
+    def _free_leaf(self, node_id: str) -> Node | None:
+        """The leaf of unknown rank that alone decides the rank of value `node_id` (x of x,
+        x − μ, (x − μ)², exp(x)), down elementwise ops whose other operands are scalars."""
+        s, nodes = self.s, self.program.nodes
+        node = nodes[node_id]
+        while not node.is_leaf:
+            rule = ops.OPS[node.op].shape if node.op is not None else None
+            if rule not in (shapes.broadcast, shapes.same):
+                return None
+            open_ = [a for a in node.args if s.rank(self.term[a]) != 0]
+            if len(open_) != 1:
+                return None
+            node = nodes[open_[0]]
+        return node if s.dims(self.term[node.id]) is None else None
+
+    def tensor_leaves(self) -> bool:
+        """Step 1b: a leaf of unknown rank transposed or reduced over as a whole (wᵀ, sum(x),
+        mean(x − μ), ‖w‖), directly or through elementwise ops with scalars, takes the rank its
+        name suggests: a vector, or a matrix for a capital name; never a scalar."""
+        found = False
+        for node in self.program.nodes.values():
+            if node.op is None or ops.OPS[node.op].shape not in (shapes.reduce,
+                                                                 shapes.transpose):
+                continue
+            leaf = self._free_leaf(node.args[0])
+            if leaf is not None:
+                capital = (leaf.name or leaf.id)[:1].isupper()
+                self.s.unify(self.term[leaf.id], self.s.fresh(2 if capital else 1))
+                found = True
+        return found
+
+    def reduced_scalars(self) -> None:
+        """A note for each reduction over a whole tensor whose operand came out a scalar only
+        because step 3b made its leaves scalars (`mean((w x − y)²)` with nothing given)."""
+        s, nodes = self.s, self.program.nodes
+        for node in nodes.values():
+            if node.op is None or ops.OPS[node.op].shape is not shapes.reduce \
+                    or s.rank(self.term[node.args[0]]) != 0:
+                continue
+            made = [leaf for leaf in self._leaves_under(node.args[0]) if leaf in self.made_scalar]
+            if made:
+                shown = [names.pretty(x) for x in made]
+                name, them = ops.OPS[node.op].name, " and ".join(
+                    [", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+                are = "they are scalars" if len(made) > 1 else "it is a scalar"
+                self.readings.append(
+                    f"{name}(…) on line {node.line} takes a scalar: nothing in the model makes "
+                    f"{them} a vector, so {are}; declare a shape (`param {shown[0]}[3]`) or "
+                    f"give a value (--set {made[0]}=[1, 2, 3]) for a {name} over entries")
+
+    def _leaves_under(self, node_id: str) -> list[str]:
+        """The leaves value `node_id` is computed from, in program order."""
+        nodes, seen, stack = self.program.nodes, set(), [node_id]
+        while stack:
+            node = nodes[stack.pop()]
+            if node.id not in seen:
+                seen.add(node.id)
+                stack.extend(node.args)
+        return [n for n in nodes if n in seen and nodes[n].is_leaf]
+
     def scalar_leaves(self) -> bool:
         """Step 3b: every leaf of unknown rank is a scalar (noted when it scales a tensor)."""
         s = self.s
@@ -351,11 +413,13 @@ class _Problem:
         if scaling:         # these first: `w x + b` then knows W x's shape when b is decided
             for leaf_id in scaling:
                 s.unify(self.term[leaf_id], s.shape(()))
+                self.made_scalar.add(leaf_id)
             return True
         found = False
         for node in self.program.nodes.values():
             if node.is_leaf and s.dims(self.term[node.id]) is None:
                 s.unify(self.term[node.id], s.shape(()))
+                self.made_scalar.add(node.id)
                 found = True
         return found
 
@@ -419,56 +483,8 @@ class _Problem:
 
 
 _CHOOSERS = {RANKS: (shape_forms.matmul, shape_forms.last_axis, shape_forms.along,
-                     shape_forms.transpose, shape_forms.reduce, shape_forms.classes,
-                     shape_forms.one_hot),
+                     shape_forms.classes, shape_forms.one_hot),
              RESULTS: (shape_forms.broadcast,)}
-
-
-class _Hints:
-    """The rank each value would have if every leaf of unknown rank had the rank its name
-    suggests (a capital first letter: a matrix, else a vector), by shape variable; worked
-    out only for the values a default asks about."""
-
-    def __init__(self, problem: _Problem) -> None:
-        self.problem = problem
-        self.node_of = {t: node_id for node_id, t in problem.term.items()}
-        self.known: dict[str, int | None] = {}
-
-    def get(self, t: int) -> int | None:
-        node_id = self.node_of.get(t)
-        if node_id is None:
-            return None
-        nodes, known = self.problem.program.nodes, self.known
-        stack = [node_id]
-        while stack:                    # operands first, without recursion
-            node = nodes[stack[-1]]
-            todo = [a for a in node.args if a not in known]
-            if todo:
-                stack.extend(todo)
-                continue
-            stack.pop()
-            known[node.id] = self._own(node)
-        return known[node_id]
-
-    def _own(self, node: Node) -> int | None:
-        if node.is_const:
-            return 0
-        if node.is_leaf:
-            rank = self.problem.s.rank(self.problem.term[node.id])
-            capital = (node.name or node.id)[:1].isupper()
-            return rank if rank is not None else (2 if capital else 1)
-        return _hint(ops.OPS[node.op], [self.known[a] for a in node.args])
-
-
-def _hint(row: ops.Op, ranks: list) -> int | None:
-    """The rank an op's result would have if each leaf had the rank its name suggests."""
-    if None in ranks:
-        return None
-    try:
-        shape = row.shape(*[(1,) * r for r in ranks])
-    except Exception:  # noqa: BLE001 - a rule that refuses these shapes suggests nothing
-        return None
-    return None if shape is None else len(shape)
 
 
 def shape_error(program: Program, node: Node, texts: list[str], reason: str) -> ShapeError:

@@ -11,10 +11,8 @@ A form is called as `form(solver, out, args, level)` and returns True once the c
 holds for good, False while it waits for more knowledge. `level` says which defaults the form
 may choose when nothing forces a choice (see core/infer.py for the order):
   FORCED   only what the constraint implies
-  RANKS    an operand of unknown rank of a matrix product, of softmax, of a transpose or of a
-           reduction over a whole tensor (sum, mean, norm, ...) takes the rank its names
-           suggest, at least a vector (a capital name reads as a matrix, as in juxtaposition;
-           solver.hints): writing wᵀ or sum(x) says that w and x are not scalars
+  RANKS    an operand of a matrix product (or of softmax) of unknown rank takes the rank its
+           names suggest (a capital name reads as a matrix, as in juxtaposition; solver.hints)
   RESULTS  an elementwise result whose rank is known needs an operand of that rank: the
            operand that looks like it (solver.hints), else the first, takes the result's shape
            (a class loss: its target's rank, see `classes`)
@@ -40,36 +38,22 @@ def same(s: Solver, out: int, args: tuple, level: int) -> bool:
     return True
 
 
-def _tensor_rank(s: Solver, t: int) -> None:
-    """At level RANKS: t, of unknown rank, takes the rank its names suggest, at least 1 (an
-    op that only a tensor makes worth writing: wᵀ, sum(x), ‖x‖)."""
-    s.unify(t, s.fresh(max(s.hints.get(t) or 1, 1)))
-
-
 def reduce(s: Solver, out: int, args: tuple, level: int) -> bool:
-    """A whole tensor to a scalar; an operand of unknown rank is, at level RANKS, a tensor
-    (sum(x) over a scalar x would be x itself: not what anyone writes it for)."""
+    """A whole tensor to a scalar (core/infer.py makes a leaf of unknown rank reduced here a
+    tensor before any leaf is taken for a scalar)."""
     s.unify(out, s.shape(()))
-    if s.rank(args[0]) is not None:
-        return True
-    if level < RANKS:
-        return False
-    _tensor_rank(s, args[0])
     return True
 
 
 def transpose(s: Solver, out: int, args: tuple, level: int) -> bool:
-    """Axes swapped (a vector stays a vector); an operand of unknown rank is, at level RANKS,
-    a vector or a matrix as its name suggests: wᵀ marks w as one, never as a scalar."""
+    """Axes swapped (a vector stays a vector; core/infer.py makes a leaf of unknown rank
+    transposed here a vector or a matrix: wᵀ marks w as one)."""
     for src, dst in ((args[0], out), (out, args[0])):
         dims = s.dims(src)
         if dims is not None:
             swapped = dims[:-2] + (dims[-1], dims[-2]) if len(dims) >= 3 else dims[::-1]
             s.unify(dst, s.shape(tuple(swapped)))
             return True
-    if level >= RANKS:
-        _tensor_rank(s, args[0])
-        return transpose(s, out, args, FORCED)
     return False
 
 

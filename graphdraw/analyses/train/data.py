@@ -220,7 +220,8 @@ def _column_place(column: str, leaves: dict) -> tuple[str, tuple[int, ...]] | No
     if match:
         leaf = canonical(match.group(1))
         node = leaves.get(leaf)
-        if node is not None and match.group(2).strip("0") and (node.shape is None or len(node.shape) == 1):
+        if node is not None and match.group(2).strip("0") \
+                and (node.shape is None or len(node.shape) == 1):
             return leaf, (limits.size(match.group(2), "an index") - 1,)
     return None
 
