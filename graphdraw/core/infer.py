@@ -7,9 +7,10 @@ what must be equal; a contradiction is reported at the op that meets it, with it
 and both shapes. What nothing fixes is chosen in this order, one step at a time, solving again
 after each (each step only when the ones before it have nothing left to do):
 
-  1. an operand of unknown rank of a matrix product, of softmax, of a transpose or of a
-     reduction over a whole tensor is a matrix if its name starts with a capital letter (as
-     juxtaposition reads it: `W x`), else a vector (`wᵀ x`, `mean(x)`): never a scalar;
+  1. an operand of a matrix product (or of softmax) of unknown rank is a matrix if its name
+     starts with a capital letter (as juxtaposition reads it: `W x`), else a vector (`wᵀ x`);
+  1b. so is the one leaf of unknown rank that decides the rank of a transpose's or a whole
+     reduction's operand (`wᵀ`, `mean(x − μ)`: never a scalar; core/tensors.py);
   2. an elementwise result of known rank needs an operand of that rank: the operand that
      looks like one (by step 1's rule), else the first, gets the result's shape;
   3. a leaf whose rank nothing fixes, added to (or subtracted from) a value of known rank, has
@@ -30,7 +31,7 @@ import sys
 from dataclasses import dataclass, field
 
 from graphdraw import ops
-from graphdraw.core import class_targets, rank_hints, shape_forms
+from graphdraw.core import class_targets, rank_hints, shape_forms, tensors
 from graphdraw.core.shape_forms import FORCED, RANKS, RESULTS, SIZES
 from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.errors import SourceError
@@ -144,7 +145,7 @@ def infer(program: Program, given: dict | None = None,
             raise ShapeError(exc.message, source=exc.source, line=exc.line, col=exc.col,
                              hint=exc.hint) from None
         problem.class_notes()
-        problem.reduced_scalars()
+        tensors.reduced_scalars(problem)
         return problem.result()
 
 
@@ -243,7 +244,8 @@ class _Problem:
 
     # -- solving -----------------------------------------------------------------------------
     def solve(self) -> None:
-        steps = (lambda: self.sweep(RANKS), self.tensor_leaves, lambda: self.sweep(RESULTS),
+        steps = (lambda: self.sweep(RANKS), lambda: tensors.mark(self),
+                 lambda: self.sweep(RESULTS),
                  self.bias_leaves, self.scalar_leaves,
                  lambda: self.sweep(SIZES), self.default_sizes)
         while True:
@@ -337,66 +339,6 @@ class _Problem:
             "subtracted from" if node.args[1] == leaf.id else "a difference with"
         self.readings.append(f"{shown} has the shape of the value it is {verb}; declare "
                              f"`param {shown}` (a scalar) to broadcast one number")
-
-    def _free_leaf(self, node_id: str) -> Node | None:
-        """The leaf of unknown rank that alone decides the rank of value `node_id` (x of x,
-        x − μ, (x − μ)², exp(x)), down elementwise ops whose other operands are scalars."""
-        s, nodes = self.s, self.program.nodes
-        node = nodes[node_id]
-        while not node.is_leaf:
-            rule = ops.OPS[node.op].shape if node.op is not None else None
-            if rule not in (shapes.broadcast, shapes.same):
-                return None
-            open_ = [a for a in node.args if s.rank(self.term[a]) != 0]
-            if len(open_) != 1:
-                return None
-            node = nodes[open_[0]]
-        return node if s.dims(self.term[node.id]) is None else None
-
-    def tensor_leaves(self) -> bool:
-        """Step 1b: a leaf of unknown rank transposed or reduced over as a whole (wᵀ, sum(x),
-        mean(x − μ), ‖w‖), directly or through elementwise ops with scalars, takes the rank its
-        name suggests: a vector, or a matrix for a capital name; never a scalar."""
-        found = False
-        for node in self.program.nodes.values():
-            if node.op is None or ops.OPS[node.op].shape not in (shapes.reduce,
-                                                                 shapes.transpose):
-                continue
-            leaf = self._free_leaf(node.args[0])
-            if leaf is not None:
-                capital = (leaf.name or leaf.id)[:1].isupper()
-                self.s.unify(self.term[leaf.id], self.s.fresh(2 if capital else 1))
-                found = True
-        return found
-
-    def reduced_scalars(self) -> None:
-        """A note for each reduction over a whole tensor whose operand came out a scalar only
-        because step 3b made its leaves scalars (`mean((w x − y)²)` with nothing given)."""
-        s, nodes = self.s, self.program.nodes
-        for node in nodes.values():
-            if node.op is None or ops.OPS[node.op].shape is not shapes.reduce \
-                    or s.rank(self.term[node.args[0]]) != 0:
-                continue
-            made = [leaf for leaf in self._leaves_under(node.args[0]) if leaf in self.made_scalar]
-            if made:
-                shown = [names.pretty(x) for x in made]
-                name, them = ops.OPS[node.op].name, " and ".join(
-                    [", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
-                are = "they are scalars" if len(made) > 1 else "it is a scalar"
-                self.readings.append(
-                    f"{name}(…) on line {node.line} takes a scalar: nothing in the model makes "
-                    f"{them} a vector, so {are}; declare a shape (`param {shown[0]}[3]`) or "
-                    f"give a value (--set {made[0]}=[1, 2, 3]) for a {name} over entries")
-
-    def _leaves_under(self, node_id: str) -> list[str]:
-        """The leaves value `node_id` is computed from, in program order."""
-        nodes, seen, stack = self.program.nodes, set(), [node_id]
-        while stack:
-            node = nodes[stack.pop()]
-            if node.id not in seen:
-                seen.add(node.id)
-                stack.extend(node.args)
-        return [n for n in nodes if n in seen and nodes[n].is_leaf]
 
     def scalar_leaves(self) -> bool:
         """Step 3b: every leaf of unknown rank is a scalar (noted when it scales a tensor)."""
