@@ -553,3 +553,16 @@ def test_numeric_errors_name_their_statement(command, model, place, statement):
     result, text = run(*command, "-e", model)
     assert result.exit_code == EXIT_INPUT, text
     assert text.startswith(place) and f"\n  {statement}\n" in text and "^" in text, text
+
+
+@pytest.mark.parametrize("args", [["σ(x)", "--at", "882667", "-n", "3"],
+                                  ["tanh(1e308 x)", "--at", "1", "-n", "6"]])
+def test_taylor_where_an_argument_is_huge_is_refused_at_once(args):
+    """Found by `make fuzz`: sympy took minutes over exact coefficients such as exp(−882667)
+    (simplify, then evalf escalating its precision); they are 0 or past 64-bit floats."""
+    start = time.process_time()
+    result, text = run("taylor", *args)
+    assert result.exit_code == EXIT_INPUT and "past ±100,000" in text, text
+    assert time.process_time() - start < 10
+    result, text = run("taylor", "σ(x)", "--at", "3", "-n", "2")
+    assert result.exit_code == 0 and "0.952574" in text, text

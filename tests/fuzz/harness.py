@@ -106,6 +106,8 @@ def _check(args, result, here: Path, before: dict, output, json_out: bool,
             raise result.exception
         raise Finding(f"exception {type(result.exception).__name__}: {result.exception}"
                       + where)
+    if "internal error: Finding: " in text:     # the time limit, met inside the command
+        raise Finding(text.split("internal error: Finding: ")[1].splitlines()[0] + where)
     if "internal error" in text or "Traceback (most recent call last)" in text:
         raise Finding("internal error" + where)
     if "Warning:" in text:

@@ -15,6 +15,7 @@ from graphdraw.errors import GraphdrawError
 MAX_ORDER = 20          # --order: non-zero terms
 MAX_POWER = 80          # the highest power searched for them
 MAX_DERIVATIVE_OPS = 20_000   # stop when sympy's derivatives grow past this size
+MODERATE = 10 ** 5        # sympy simplifies coefficients whose numbers are within this
 
 
 class NotAnalytic(GraphdrawError):
@@ -62,6 +63,7 @@ def expand(function: Function, order: int = 3, at: float = 0.0) -> Series:
     if not math.isfinite(at):
         raise GraphdrawError("--at must be a finite number")
     x0 = sp.Rational(Fraction(repr(float(at))))
+    _check_scale(sp, function, x0, at)
     d = _smooth_branch(sp, function, x0)
     try:
         terms, complete, k = _terms(sp, function, d, x0, order)
@@ -93,7 +95,8 @@ def _terms(sp, function: Function, d, x0, order: int) -> tuple[list, bool, int]:
         value = d.subs(x, x0)
         _check_finite(sp, value, function, x0, k)
         c = value / factorial
-        c = sp.simplify(c) if not c.is_Rational and sp.count_ops(c) < 60 else c
+        c = sp.simplify(c) if not c.is_Rational and sp.count_ops(c) < 60 \
+            and _moderate(sp, c) else c
         if not _is_zero(sp, c):
             shown = float(sp.N(c, 30))
             if not math.isfinite(shown):            # exact, but past 64-bit floats
@@ -103,6 +106,27 @@ def _terms(sp, function: Function, d, x0, order: int) -> tuple[list, bool, int]:
         factorial *= k
         d = sp.diff(d, x)
     return terms, complete, k
+
+
+def _check_scale(sp, function: Function, x0, at: float) -> None:
+    """Refuse a point where a function's argument is past ±10⁵ (σ at 882667, tanh(1e308 x)
+    at 1): the coefficients are 0 or past 64-bit floats to every printed digit, and sympy
+    takes minutes over them exactly."""
+    expr = function.expr.subs(function.symbol, x0)
+    for applied in sorted(expr.atoms(sp.Function), key=sp.default_sort_key):
+        arg = applied.args[0] if applied.args else None
+        if arg is not None and arg.is_number and abs(sp.N(arg, 6)) > MODERATE:
+            raise GraphdrawError(
+                f"{function.pretty} at {at:g}: the argument {sp.N(arg, 6)} of "
+                f"{type(applied).__name__} is past ±{MODERATE:,}, where its Taylor "
+                "coefficients are 0 or past 64-bit floats to every printed digit",
+                hint="expand about a point nearer 0 (--at)")
+
+
+def _moderate(sp, c) -> bool:
+    """Whether sympy's simplify can work on `c` in bounded time: its numbers are within 10⁵
+    (it evaluates exp(−882667) or (10³⁰⁸)⁶ digit by digit, for minutes)."""
+    return all(abs(a) <= MODERATE for a in c.atoms(sp.Number))
 
 
 def _check_finite(sp, value, function: Function, x0, k: int) -> None:
