@@ -73,6 +73,7 @@ def test_layernorm_normalises_a_vector_not_a_scalar():
     assert found.shapes["beta"] == (3,) and found.shapes["gamma"] == ()
     said = " ".join(found.notes())
     assert "x is a vector of 3" in said and "γ is a scalar (it scales" in said
+    assert "(`param γ[3]`) for one number per entry" in said   # the sizes it ended with
 
 
 def test_a_reduction_of_several_free_leaves_says_which_became_scalars():
@@ -99,7 +100,7 @@ def test_a_bias_added_to_a_batch_of_rows_is_one_row():
     assert found.shapes["W"] == (2, 3) and found.shapes["b"] == (3,)
     assert found.shapes["P"] == found.shapes["Y"] == (4, 3)
     assert any(n.startswith("b is a vector added to each row of the matrix product")
-               for n in found.notes())
+               and "(`param b[4, 3]`) for one number per entry" in n for n in found.notes())
 
 
 def test_a_bias_of_a_vector_and_a_capital_bias_keep_the_whole_shape():

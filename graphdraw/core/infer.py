@@ -27,6 +27,7 @@ after each (each step only when the ones before it have nothing left to do):
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -203,6 +204,14 @@ class _Constraint:
     args: tuple[int, ...]
 
 
+_SIZES = re.compile("\x00([0-9]+)\x00")
+
+
+def _sizes(t: int) -> str:
+    """A place in a note for shape t's sizes, filled in when inference ends (`3, 2`)."""
+    return f"\x00{t}\x00"
+
+
 class _Problem:
     """The shape variables and constraints of one program, and the order of the defaults."""
 
@@ -325,14 +334,15 @@ class _Problem:
         """b added to (or subtracted from) a value: its shape; added to a batch of rows (a
         matrix product `X W` of rank 2 or more), one row's shape, broadcast over the rows."""
         s, shown = self.s, names.pretty(leaf.id)
-        dims = s.dims(self.term[other])
+        other_t = self.term[other]
+        dims = s.dims(other_t)
         if node.op == "add" and len(dims) >= 2 and self.program.nodes[other].op == "matmul" \
                 and not (leaf.name or leaf.id)[:1].isupper():
             s.unify(self.term[leaf.id], s.shape(dims[-1:]))
             self.readings.append(
                 f"{shown} is a vector added to each row of the matrix product (a bias, as in "
-                f"torch's Linear); declare its full shape (`param {shown}[n, m]`) for one "
-                f"number per entry, or `param {shown}` (a scalar) for one in all")
+                f"torch's Linear); declare its full shape (`param {shown}[{_sizes(other_t)}]`) "
+                f"for one number per entry, or `param {shown}` (a scalar) for one in all")
             return
         s.unify(self.term[leaf.id], self.term[other])
         verb = "added to (a bias)" if node.op == "add" else \
@@ -348,7 +358,7 @@ class _Problem:
             shown = names.pretty(leaf.id)
             scaling.append(leaf.id)
             if not any(r.startswith(shown + " ") for r in self.readings):
-                size = s.text(self.term[other]).replace("×", ", ").replace("?", "n")
+                size = _sizes(self.term[other])
                 self.readings.append(f"{shown} is a scalar (it scales a value entry by "
                                      f"entry); declare its shape (`param {shown}[{size}]`) "
                                      "for one number per entry")
@@ -411,7 +421,9 @@ class _Problem:
             s.find_size(d) in self.defaulted_sizes for d in s.dims(self.term[n.id]) or ())]
         roles = {n.id: n.role for n in program.nodes.values() if n.is_leaf}
         per_sample = {n.id for n in program.nodes.values() if n.is_leaf and n.plate}
-        return Inferred(found, defaulted, self.unknown_rules, roles, per_sample, self.readings,
+        readings = [_SIZES.sub(lambda m: s.text(int(m.group(1))).replace("×", ", "), r)
+                    for r in self.readings]       # the sizes a note names, as they ended
+        return Inferred(found, defaulted, self.unknown_rules, roles, per_sample, readings,
                         self.partnered)
 
     # -- errors ------------------------------------------------------------------------------
