@@ -361,9 +361,16 @@ def test_too_many_steps_is_a_limit_before_any_layout(tmp_path):
 def test_the_python_api_writes_the_same_steps_as_the_command(tmp_path):
     import graphdraw
     cli_pdf, api_pdf = tmp_path / "cli.pdf", tmp_path / "api.pdf"
-    assert _render(tmp_path, "--steps", "--style", "named", "-o", str(cli_pdf)).exit_code == 0
-    graphdraw.Graph.example("xor").render(api_pdf, steps=True, style="named")
+    # both with render's defaults (the named view, its direction chosen, a compact legend)
+    result = CliRunner().invoke(cli, ["render", "--steps", "-o", str(cli_pdf)])
+    assert result.exit_code == 0, result.output
+    graphdraw.Graph.example("xor").render(api_pdf, steps=True)
     assert api_pdf.read_bytes() == cli_pdf.read_bytes()
+    textbook = tmp_path / "textbook.pdf"
+    assert _render(tmp_path, "--steps", "-o", str(textbook)).exit_code == 0
+    graphdraw.Graph.example("xor").render(api_pdf, steps=True, style="textbook", rankdir="LR",
+                                          legend="full")
+    assert api_pdf.read_bytes() == textbook.read_bytes()
     with pytest.raises(ValueError, match="steps are drawn as pdf, tikz or html"):
         graphdraw.Graph.example("xor").render(tmp_path / "x.svg", steps=True)
 

@@ -39,12 +39,16 @@ class Pictures:
         values) and seed for the numbers, as `graphdraw render` has them. The drawing
         before the page-ready defaults: style="textbook", rankdir="LR", legend="full".
         """
-        return draw.to_dot(self.nx, **self._render_options(options))
+        made: dict[str, str] = {}
+        opts = self._render_options(options, made=made)
+        return made.get(opts.get("rankdir")) or draw.to_dot(self.nx, **opts)
 
     def svg(self, **options: Any) -> str:
         """The picture as SVG text (needs Graphviz's dot); options as for `dot`."""
-        opts = self._render_options(options, ahead=("svg",))
-        return draw.layout(draw.to_dot(self.nx, **opts), "svg").decode("utf-8")
+        made: dict[str, str] = {}
+        opts = self._render_options(options, ahead=("svg",), made=made)
+        source = made.get(opts.get("rankdir")) or draw.to_dot(self.nx, **opts)
+        return draw.layout(source, "svg").decode("utf-8")
 
     def tikz(self, *, snippet: bool = False, **options: Any) -> str:
         """The picture as a standalone LaTeX document with TikZ (with `snippet`, only the
@@ -103,10 +107,11 @@ class Pictures:
                    leaf_values=leaf_values, note=note)
 
     def _render_options(self, options: dict[str, Any], *, decide: bool = True,
-                        ahead: tuple[str, ...] = ()) -> dict[str, Any]:
+                        ahead: tuple[str, ...] = (), made: dict | None = None
+                        ) -> dict[str, Any]:
         """to_dot's keyword arguments: render's defaults, under the object's options, under
         a call's; rankdir "auto" decided unless not to `decide` (the trial layouts also made
-        in the formats `ahead`)."""
+        in the formats `ahead`, the trial sources left in `made`)."""
         opts = check_options({**PAGE_READY, **self.options, **options})
         show = opts.pop("show", None)
         given = opts.pop("values", None)
@@ -124,7 +129,7 @@ class Pictures:
         elif given:
             raise ValueError("values are drawn only with show='values' or 'grads'")
         if decide:
-            opts = draw.decide_rankdir(self.nx, opts, ahead=ahead)
+            opts = draw.decide_rankdir(self.nx, opts, ahead=ahead, made=made)
         return opts
 
     # --- display --------------------------------------------------------------------------------

@@ -35,13 +35,15 @@ class Job:
         """The Graphviz source of the figure, made once and shared by every format."""
         if self._dot is None:
             from graphdraw.formats.graphviz import draw
-            self._dot = draw.to_dot(self.graph, **self.dot_options())
+            made: dict[str, str] = {}
+            options = self.dot_options(made)
+            self._dot = made.get(options.get("rankdir")) or draw.to_dot(self.graph, **options)
         return self._dot
 
-    def dot_options(self) -> dict[str, Any]:
+    def dot_options(self, made: dict | None = None) -> dict[str, Any]:
         """The options `draw.to_dot` takes (the writer's own left out). A rankdir of "auto"
         is decided here, once: the direction that keeps the larger text on a page (or in
-        --fit's box)."""
+        --fit's box); the trial sources are left in `made` (draw.decide_rankdir)."""
         if self.options.get("rankdir") == "auto":
             from graphdraw.formats.graphviz import draw
             options = {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
@@ -49,7 +51,7 @@ class Job:
             self.options["rankdir"] = draw.decide_rankdir(
                 self.graph, options, options.get("fit") or self.options.get("page_box"),
                 timeout=self.options.get("layout_timeout", 30.0),
-                ahead=(self.layout_format,) if self.layout_format else ())["rankdir"]
+                ahead=(self.layout_format,) if self.layout_format else (), made=made)["rankdir"]
         return {k: v for k, v in self.options.items() if k not in WRITER_OPTIONS}
 
 

@@ -159,16 +159,24 @@ def to_dot(graph: nx.MultiDiGraph, **options) -> str:
 
 
 def decide_rankdir(graph: nx.MultiDiGraph, options: dict, box: tuple[float, float] | None = None,
-                   *, timeout: float = 30.0, ahead: tuple[str, ...] = ()) -> dict:
+                   *, timeout: float = 30.0, ahead: tuple[str, ...] = (),
+                   made: dict | None = None) -> dict:
     """`options` (to_dot's) with a rankdir of "auto" decided, as every writer decides it:
     the direction that keeps the larger text once the figure fits `box` (else `fit`'s box,
-    else a 16 cm × 22 cm page; measure.choose_rankdir). Other options are returned as given."""
+    else a 16 cm × 22 cm page; measure.choose_rankdir). Other options are returned as given.
+    The DOT sources made on the way are left in `made` (rankdir -> source), for the caller
+    to use the winner's rather than make it again."""
     if options.get("rankdir") != "auto":
         return options
     from graphdraw.formats.graphviz import measure
+    made = {} if made is None else made
+
+    def make(rankdir: str) -> str:
+        if rankdir not in made:
+            made[rankdir] = to_dot(graph, **{**options, "rankdir": rankdir})
+        return made[rankdir]
     return {**options, "rankdir": measure.choose_rankdir(
-        lambda rankdir: to_dot(graph, **{**options, "rankdir": rankdir}),
-        named_view(graph, options.get("style")), box or options.get("fit") or measure.PAGE,
+        make, named_view(graph, options.get("style")), box or options.get("fit") or measure.PAGE,
         timeout=timeout, ahead=ahead)}
 
 

@@ -115,7 +115,7 @@ def choose_rankdir(make_dot, drawn, box: tuple[float, float] = PAGE, *,
                    timeout: float = 30.0, ahead: tuple[str, ...] = ()) -> str:
     """'TB' or 'LR', whichever keeps the larger text when the figure fits `box`.
 
-    `make_dot(rankdir)` is laid out top to bottom (in the same dot run also in the formats
+    `make_dot(rankdir)` (called for "LR" only when needed) is laid out top to bottom (in the same dot run also in the formats
     `ahead`, the writer's, so the winner's layout is not run again). From that layout's
     ranks the size of the figure drawn left to right is estimated (`across`): when the
     top-to-bottom text is CLEAR times larger than the estimate allows, that is the answer
@@ -127,18 +127,17 @@ def choose_rankdir(make_dot, drawn, box: tuple[float, float] = PAGE, *,
     from graphdraw.errors import GraphdrawError
     if drawn.number_of_nodes() > AUTO_LIMIT:
         return "LR"
-    sources = {rankdir: make_dot(rankdir) for rankdir in ("TB", "LR")}
     try:
-        laid_out = json.loads(layouts(sources["TB"], ("json",), timeout=timeout,
+        laid_out = json.loads(layouts(make_dot("TB"), ("json",), timeout=timeout,
                                       ahead=ahead)["json"].decode("utf-8"))
         down = fit(laid_out, box)
         if down.text >= CLEAR * across(laid_out, box).text:
             return "TB"
-        right = fit_dot(sources["LR"], box, timeout=timeout, ahead=ahead)
+        right = fit_dot(make_dot("LR"), box, timeout=timeout, ahead=ahead)
     except GraphdrawError:
         return "LR"
     chosen = "TB" if down.text > right.text * 1.02 else "LR"
-    forget(sources["LR" if chosen == "TB" else "TB"], ahead)     # the loser's layout
+    forget(make_dot("LR" if chosen == "TB" else "TB"), ahead)     # the loser's layout
     return chosen
 
 

@@ -114,9 +114,10 @@ def to_html(program: Program, leaf_values: dict, *, title: str = "", note: str |
     from graphdraw.core import graph as graph_mod
     from graphdraw.core.named import view
     graph = graph_mod.build(program, title=title, notations=graph_mod.FOR_RENDER)
+    made: dict[str, str] = {}
     dot_options = draw.decide_rankdir(graph, {**dot_options, "title": title}, timeout=timeout,
-                                      ahead=("svg",))
-    dot = draw.to_dot(graph, **dot_options)
+                                      ahead=("svg",), made=made)
+    dot = made.get(dot_options.get("rankdir")) or draw.to_dot(graph, **dot_options)
     svg = draw.layout(dot, "svg", timeout=timeout)
     return page(program, view(graph, dot_options.get("style")), svg, leaf_values,
                 title=title, caption=caption, note=note)
