@@ -72,9 +72,10 @@ class Builder:
         """The node a name refers to: its newest binding, else a leaf (added on first use)."""
         if self.allow_ids and (tok.text in self.nodes):
             return tok.text
-        name = self.reading.name(tok)
-        if name in self.bound:
-            return self.bound[name]
+        name = self.reading.names.get(tok.text) or self.reading.name(tok)
+        bound = self.bound.get(name)
+        if bound is not None:
+            return bound
         self.reads.add(name)
         if name in self.nodes:      # a leaf seen before
             return name
@@ -133,25 +134,24 @@ class Builder:
     def apply(self, op_name: str, args: list[str], tok: Token) -> str:
         """The node of an op over operands; shapes are checked, constants folded."""
         nodes, info = self.nodes, self.info
-        infos = [info[a] for a in args]
         # An op's shape and Info follow from its operands' Infos alone: large models repeat
         # the same few, so each is worked out once.
-        key = (op_name, *infos)
+        key = (op_name, *map(info.__getitem__, args))
         result = self.results.get(key)
         if result is None:
-            result = self.results[key] = self._result(op_name, infos, tok)
+            result = self.results[key] = self._result(op_name, list(key[1:]), tok)
         shape, result_info, sums = result
-        first = nodes[args[0]]
+        operands = list(map(nodes.__getitem__, args))
+        first = operands[0]
         if first.value is not None:     # over constants: folded into one
-            operands = [nodes[a] for a in args]
             if all(n.value is not None and n.name is None for n in operands):
                 folded = self._fold(ops.OPS[op_name], operands, tok)
                 if folded is not None:
                     return folded
         plate = first.plate             # the first operand's plate, if any has one
         if plate is None:
-            for arg in args[1:]:
-                plate = nodes[arg].plate
+            for operand in operands:
+                plate = operand.plate
                 if plate is not None:
                     break
         if sums is not None:            # Σ_n: the sum over the samples n

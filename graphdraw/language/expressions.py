@@ -21,6 +21,11 @@ JUXT = "juxt"   # implicit product: matmul or mul, decided from shapes (see READ
 EULER = "%e"    # Euler's number as the base of e^x: the power becomes exp(x)
 SUPERSCRIPT_DIGITS = str.maketrans(SUPERSCRIPTS)
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "^": "pow"}
+# A binary operator's entry on the operator stack, before its token: (op_key, precedence,
+# right-associative, arity); _Frames mark open brackets.
+_BINARY = {kind: (key, ops.OPS[key].prec, kind == "^", 2) for kind, key in BINARY.items()}
+# A name before one of these is no plain operand: a call f(…), e^x (exp), a norm's subscript
+_NOT_AN_OPERAND = ("(", "^")
 # What may follow an operand and start another one: a product written by juxtaposition.
 OPERAND_START = ("NAME", "NUMBER", "(", "√", "NORM")
 
@@ -84,31 +89,45 @@ class ExpressionReader:
         self.builder = builder
         self.error = builder.error
         self.out: list[tuple[str, Token]] = []   # operands read: (node id, where it starts)
-        self.stack: list = []      # entries: _Frame, or (op_key, tok, prec, right_assoc, arity)
+        self.stack: list = []      # entries: _Frame, or (op_key, prec, right_assoc, arity, tok)
         self.last_op: Token | None = None
 
     def read(self, toks: list[Token]) -> str:
         """The id of the node of an expression (its tokens end with NL)."""
-        self.out, self.stack, self.last_op = [], [], None
+        out, stack = [], []
+        self.out, self.stack, self.last_op = out, stack, None
         expect = True             # expecting an operand
-        reading = self.builder.reading
+        builder = self.builder
+        reading = builder.reading
         sums = reading.sample_index is not None or bool(reading.entries)   # else no Σ in it
         i = 0
+        # The common tokens of large models (a name used as a value, a binary operator) are
+        # read here; the methods below read the others.
         while i < len(toks):
-            kind = toks[i].kind
+            tok = toks[i]
+            kind = tok.kind
             if not expect:
                 if kind == "NL":
                     break
-                i, expect = self._after_operand(toks, i)
-            elif kind == "NAME" and not (sums and SAMPLE_SUM.fullmatch(toks[i].text)):
-                i, expect = self._name(toks, i)
-            else:
+                binary = _BINARY.get(kind)
+                if binary is None:
+                    i, expect = self._after_operand(toks, i)
+                    continue
+                self._pop_while(binary[1], binary[2])
+                stack.append(binary + (tok,))
+                self.last_op = tok
+                i, expect = i + 1, True
+            elif kind != "NAME" or (sums and SAMPLE_SUM.fullmatch(tok.text)):
                 i, expect = self._operand(toks, i)
+            elif toks[i + 1].kind in _NOT_AN_OPERAND or tok.text in ops.FUNCTIONS:
+                i, expect = self._name(toks, i)
+            else:                   # a name used as a value (see _name)
+                out.append((builder.operand(tok), tok))
+                i, expect = i + 1, False
         self._pop_while(0, False)
-        if self.stack:
-            raise self.error(f"this '{self.stack[-1].tok.text}' is never closed",
-                             self.stack[-1].tok)
-        return self.out[-1][0]
+        if stack:
+            raise self.error(f"this '{stack[-1].tok.text}' is never closed", stack[-1].tok)
+        return out[-1][0]
 
     # -- expecting an operand ----------------------------------------------------------------
     def _operand(self, toks: list[Token], i: int) -> tuple[int, bool]:
@@ -132,7 +151,7 @@ class ExpressionReader:
             self.stack.append(_Frame(toks[i + 1], ops.OPS["sqrt"], len(self.out)))
             return i + 2, True
         elif kind == "-":
-            self.stack.append(("neg", tok, ops.NEG, True, 1))
+            self.stack.append(("neg", ops.NEG, True, 1, tok))
             self.last_op = tok
         elif kind != "+":
             raise self._missing_operand(tok)
@@ -192,14 +211,6 @@ class ExpressionReader:
         tok = toks[i]
         kind = tok.kind
         out = self.out
-        op_key = BINARY.get(kind)
-        if op_key is not None:
-            prec = ops.OPS[op_key].prec
-            right = kind == "^"
-            self._pop_while(prec, right)
-            self.stack.append((op_key, tok, prec, right, 2))
-            self.last_op = tok
-            return i + 1, True
         if kind == "TRANSPOSE":
             if tok.text == "^T" and _names_t(self.builder):
                 self.builder.reading.note("T", "read '^T' as a transpose although T is also a "
@@ -223,7 +234,7 @@ class ExpressionReader:
         elif kind in OPERAND_START:
             self._note_division(toks, i)
             self._pop_while(ops.MUL, False)
-            self.stack.append((JUXT, tok, ops.MUL, False, 2))
+            self.stack.append((JUXT, ops.MUL, False, 2, tok))
             return i, True       # read the same token again as an operand
         else:
             raise self._unexpected(tok)
@@ -293,12 +304,17 @@ class ExpressionReader:
         """Apply the operators on the stack that bind at least as tightly as `prec`."""
         stack, out, builder = self.stack, self.out, self.builder
         while stack and type(stack[-1]) is tuple:       # not a _Frame
-            op_key, tok, top_prec, _, arity = stack[-1]
+            op_key, top_prec, _, arity, tok = stack[-1]
             if top_prec < prec or (top_prec == prec and right):
                 return
             stack.pop()
-            args, at = [r for r, _ in out[-arity:]], out[-arity][1]
-            del out[-arity:]
+            if arity == 2:
+                right_ref, _ = out.pop()
+                left_ref, at = out.pop()
+                args = [left_ref, right_ref]
+            else:
+                ref, at = out.pop()
+                args = [ref]
             if op_key == "pow" and args[0] == EULER:
                 op_key, args = "exp", args[1:]
             elif op_key == JUXT:
@@ -324,7 +340,7 @@ def _entry_sum(reader: ExpressionReader, toks: list[Token], i: int) -> int:
     if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
         raise reader.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
     row = ops.along("sum", -1)
-    reader.stack.append((row.name, tok, ops.SUM, True, 1))
+    reader.stack.append((row.name, ops.SUM, True, 1, tok))
     return i
 
 
@@ -342,7 +358,7 @@ def _uncalled(reader: ExpressionReader, toks: list[Token], i: int,
     if call.arity == 1 and inner is not None and after.kind == "(" \
             and names.canonical(arg.text) not in reader.builder.bound:
         # \log \sigma(z): log of the call, applied as soon as the call is read.
-        reader.stack.append((call.name, tok, ops.OPS["pow"].prec + 1, True, 1))
+        reader.stack.append((call.name, ops.OPS["pow"].prec + 1, True, 1, tok))
         reader.last_op = tok
         return i + 1, True
     if arg.kind in ("^", "SUPER"):              # \tanh^2 z: the argument needs parentheses
@@ -395,5 +411,5 @@ def _sample_sum(reader: ExpressionReader, toks: list[Token], i: int) -> int:
     if toks[i].kind in ("NL", ")", ",", "+", "*", "/", "@", "^", "="):
         raise reader.error(f"{tok.text} sums the term after it: write {tok.text} (...)", tok)
     row = ops.sample_sum(index)
-    reader.stack.append((row.name, tok, row.prec, True, 1))
+    reader.stack.append((row.name, row.prec, True, 1, tok))
     return i

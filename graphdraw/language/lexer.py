@@ -59,8 +59,11 @@ def _is_name_char(ch: str) -> bool:
 # Lines of ASCII names, whole numbers and one-character symbols only, as large generated
 # models are written: read by one regex (see _simple_line).
 _SIMPLE_CHARS = re.compile(r"[A-Za-z0-9_ \t+\-*/@(),=;\[\]]*")
-_SIMPLE_TOKEN = re.compile(r"([ \t]*)(?:([A-Za-z_][A-Za-z0-9_]*)|([0-9]+)(?![.eE0-9])"
-                           r"|([-+*/@(),=;\[\]]))")
+_SIMPLE_TOKEN = re.compile(r"([ \t]*)([A-Za-z_][A-Za-z0-9_]*|[0-9]+(?![.eE0-9])"
+                           r"|[-+*/@(),=;\[\]])")
+# The kind of such a token, by its first character: a name, a number, or the symbol itself.
+_SIMPLE_KIND = {**dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", "NAME"),
+                **dict.fromkeys(DIGITS, "NUMBER"), **{ch: ch for ch in "-+*/@(),=;[]"}}
 
 
 def tokenize(source: Source) -> list[Token]:
@@ -81,16 +84,11 @@ def _simple_line(line: str, line_no: int, out: list[Token]) -> bool:
     _number_end reads further (2.5, 1e-3), or a Python word (an error)."""
     found = []
     end = 0                     # where the last token ends, if the tokens are contiguous
-    for space, name, number, symbol in _SIMPLE_TOKEN.findall(line):
+    for space, text in _SIMPLE_TOKEN.findall(line):
         start = end + len(space)
-        if name:
-            if name in PYTHON_WORDS:
-                return False
-            kind, text = "NAME", name
-        elif number:
-            kind, text = "NUMBER", number
-        else:
-            kind = text = symbol
+        kind = _SIMPLE_KIND[text[0]]
+        if kind == "NAME" and text in PYTHON_WORDS:
+            return False
         found.append(_token((kind, text, line_no, start + 1, bool(space) or not end)))
         end = start + len(text)
     # findall skips what no token matches: then the tokens' lengths fall short of the line

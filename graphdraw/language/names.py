@@ -22,17 +22,22 @@ SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SHIFTS = {"minus": "−", "plus": "+"}      # h_t_minus_1 is shown h with subscript t−1
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def canonical(raw: str) -> str:
     """The id of a name as written: NFKC, Greek letters spelt out, hats as `_hat`.
 
     NFKC, as for Python identifiers, makes look-alikes pasted from PDFs the same name
     (math italic 𝑥 is x, µ is μ, ℓ is l). A Greek letter is spelt out when it stands alone
     between underscores (α_1 is alpha_1); inside a word it stays, so Δw still shows as Δw.
+    An ASCII name (most names of large models) is its own id.
 
     >>> canonical("ŷ"), canonical("α_1"), canonical("W_i"), canonical("𝑥"), canonical("Δw")
     ('y_hat', 'alpha_1', 'W_i', 'x', 'Δw')
     """
+    return raw if raw.isascii() else _canonical(raw)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical(raw: str) -> str:
     text = unicodedata.normalize("NFKD", raw)
     hat = HAT in text[1:]
     name = unicodedata.normalize("NFC", text[:1] + text[1:].replace(HAT, ""))
@@ -44,7 +49,6 @@ def canonical(raw: str) -> str:
     return name
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def script_of(name: str) -> str:
     """The writing system of a name's letters ('Latin', 'Cyrillic', 'mixed', ...).
 
@@ -53,6 +57,11 @@ def script_of(name: str) -> str:
     >>> script_of("W_α"), script_of("х"), script_of("xх")
     ('Latin', 'Cyrillic', 'mixed')
     """
+    return "Latin" if name.isascii() else _script_of(name)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _script_of(name: str) -> str:
     scripts = set()
     for ch in unicodedata.normalize("NFKC", name):
         if ch.isalpha():

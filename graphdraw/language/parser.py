@@ -68,8 +68,8 @@ class Parser:
         assignments = label_superscripts(assignments, known, self.reading.note)
         for stmt in assignments:
             self._assignment(stmt)
-        if not any(n.op is not None or n.name for n in self.program.nodes.values()
-                   if not n.is_leaf):
+        if not any(n.op is not None or (n.name and n.value is not None)     # no leaf
+                   for n in self.program.nodes.values()):
             raise SourceError("the model has no equations",
                               source=self.reading.source, hint="write at least one line such "
                               "as 'L = 1/2 (y_hat - y)^2'")
@@ -115,15 +115,17 @@ class Parser:
                              hint=f"for example: L = 1/2 Σ_{index} (ŷ_{index} − y_{index})²")
         self.reading.check_scripts()
         for node in list(program.nodes.values()):
-            if node.is_leaf and node.plate and node.id not in self.declarations.declared:
+            if node.plate and node.is_leaf and node.id not in self.declarations.declared:
                 not_an_entry(self.builder, node.id, self.builder.leaf_use[node.id], node.plate)
         if self.targets:
             mark_targets(program, set(self.declarations.declared), self._target_note)
         if not self.latex:
+            # (op and value rather than is_leaf: the property costs a call for every node)
             leaves = {n.id: self.builder.leaf_use[n.id] for n in program.nodes.values()
-                      if n.is_leaf and n.role is None and n.id in self.builder.leaf_use}
+                      if n.op is None and n.value is None and n.role is None
+                      and n.id in self.builder.leaf_use}
             known = set(self.builder.bound) | {n.id for n in program.nodes.values()
-                                               if n.is_leaf}
+                                               if n.op is None and n.value is None}
             note_plain_runs(leaves, known, self.reading.note)
         _renumber(program)
 
@@ -156,26 +158,33 @@ class Parser:
 def _split(tokens: list[Token]):
     """Statements: runs of tokens ended by a newline (outside parentheses) or ';'."""
     current: list[Token] = []
+    append = current.append
     depth = 0
     for tok in tokens:
-        kind = tok.kind
-        if kind == "(" or kind == "[":
+        kind = tok[0]                   # tok.kind, without an attribute lookup per token
+        if kind not in _SPLITTING:      # most tokens
+            append(tok)
+        elif kind == "(" or kind == "[":
             depth += 1
+            append(tok)
         elif kind == ")" or kind == "]":
             depth = max(depth - 1, 0)
+            append(tok)
         elif kind == "NL":              # inside parentheses a newline only continues the line
             if depth == 0 and current:
                 current.append(_token(("NL", "", tok.line, tok.col, False)))
                 yield current
                 current = []
-            continue
-        elif kind == ";" or kind == "END":
+                append = current.append
+        else:                           # ';' or the end
             if current:
                 current.append(_token(("NL", "", tok.line, tok.col, False)))
                 yield current
             current, depth = [], 0
-            continue
-        current.append(tok)
+            append = current.append
+
+
+_SPLITTING = frozenset(("(", "[", ")", "]", "NL", ";", "END"))
 
 
 def _drop_arguments(stmt: list[Token]) -> list[Token]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from operator import itemgetter
 
 from graphdraw.language import names
 from graphdraw.language.lexer import Token
@@ -35,18 +36,22 @@ def label_spelling(text: str) -> str | None:
     return f"{match.group(1)}_{match.group(2) or match.group(3)}"
 
 
+_KIND = itemgetter(0)              # a token's kind, read at C speed
+
+
 def label_superscripts(statements: list[list[Token]], known: set[str],
                        note: Callable[[str, str, Token], None]) -> list[list[Token]]:
     """The statements with `W ^ Q` read as the name W_Q where Q labels W (see the module)."""
+    powers = [at for at, stmt in enumerate(statements) if "^" in map(_KIND, stmt)]
+    if not powers:                 # most models: nothing to look at
+        return statements
     last: dict[str, int] = {}      # each assigned name: the last statement assigning it
     for at, stmt in enumerate(statements):
         if stmt and stmt[0].kind == "NAME":
             last[names.canonical(stmt[0].text)] = at
-    out = []
-    for at, stmt in enumerate(statements):
-        if any(tok.kind == "^" for tok in stmt):
-            stmt = _statement(stmt, known, _Later(last, at), note)
-        out.append(stmt)
+    out = list(statements)
+    for at in powers:
+        out[at] = _statement(statements[at], known, _Later(last, at), note)
     return out
 
 

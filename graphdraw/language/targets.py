@@ -34,8 +34,10 @@ def loss_targets(program: Program) -> dict[str, tuple[str | None, str]]:
             continue
         for side, other in ((0, 1), (1, 0)):
             logged = nodes[node.args[other]]
+            if logged.op != "log":
+                continue
             leaf = _target_leaf(nodes, nodes[node.args[side]])
-            if logged.op == "log" and leaf is not None:
+            if leaf is not None:
                 inner = nodes[logged.args[0]]
                 simplex = inner.op == "softmax" and leaf.shape != ()
                 of = names.pretty(inner.id) if inner.id[0] != "%" else "a value"
