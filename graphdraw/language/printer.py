@@ -37,8 +37,11 @@ class Printer:
         # large models refer to every node from its uses and from its edges' derivatives.
         self.refs: dict[str, Piece] = {}
         pieces, refs, limit = self.pieces, self.refs, self.limit
+        expression, inline = self.expression, self._inline
         for node in program.nodes.values():     # definition order is topological
-            piece = pieces[node.id] = self._inline(node)
+            # (as _inline, with one call fewer for the unnamed ops large models are made of)
+            piece = pieces[node.id] = expression(node) if node.name is None \
+                and node.op is not None else inline(node)
             refs[node.id] = piece if len(piece[0]) <= limit else self._by_id(node)
 
     def _inline(self, node: Node) -> Piece:
@@ -69,14 +72,13 @@ class Printer:
 
     def expression(self, node: Node) -> Piece:
         """The node's own computation over its operands, e.g. 'W_iᵀ x + b_a'."""
-        if node.op is None:
+        op, args = node.op, node.args
+        if op is None:
             return self._inline(node)
-        refs = self.refs
-        if node.op == "id":
-            return refs[node.args[0]]
-        row = ops.OPS[node.op]
-        first = self.program.nodes[node.args[0]]
-        return apply(row, [refs[a] for a in node.args], self.mode,
+        if op == "id":
+            return self.refs[args[0]]
+        first = self.program.nodes[args[0]]
+        return apply(ops.OPS[op], list(map(self.refs.__getitem__, args)), self.mode,
                      const_left=first.value is not None and first.name is None)
 
     def forward(self, node: Node) -> str:
@@ -96,9 +98,14 @@ class Printer:
         sized = self.shapes is not None and "size" in text   # shapes fold size(·) only
         if not sized and not self._ones(operands) and not self._named(operands):
             nodes, refs = self.program.nodes, self.refs
-            if all(nodes[i].value is None or nodes[i].name is not None
-                   for i in operands.values()):
-                filled = fill_form(text, {k: refs[i] for k, i in operands.items()}, self.mode)
+            shown = {}
+            for key, node_id in operands.items():
+                node = nodes[node_id]
+                if node.value is not None and node.name is None:
+                    break                     # a constant: folded by print_template
+                shown[key] = refs[node_id]
+            else:
+                filled = fill_form(text, shown, self.mode)
                 if filled is not None:
                     return filled
         pieces, values, shapes = self._operands(operands)

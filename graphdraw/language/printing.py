@@ -127,8 +127,15 @@ def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
 
 
 def _transpose_mark(mode: str) -> str:
-    row = ops.OPS["transpose"]
-    return {"plain": row.plain, "pretty": row.pretty, "html": row.html, "latex": row.latex}[mode]
+    mark = _MARKS.get(mode)
+    if mark is None:
+        row = ops.OPS["transpose"]
+        mark = _MARKS[mode] = {"plain": row.plain, "pretty": row.pretty, "html": row.html,
+                               "latex": row.latex}[mode]
+    return mark
+
+
+_MARKS: dict[str, str] = {}     # the transpose's mark in each notation, read from its row once
 
 
 def _has_transpose(left: Piece, right: Piece, mode: str) -> bool:
@@ -183,7 +190,8 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
         fn = (row.plain or row.name) if mode == "plain" else (row.html or row.pretty or row.name)
         if mode == "pretty":
             fn = row.pretty or row.name
-        return f"{fn}({', '.join(a[0] for a in args)})", ops.ATOM
+        inner = args[0][0] if len(args) == 1 else ", ".join([a[0] for a in args])
+        return f"{fn}({inner})", ops.ATOM
     if row.style == "prefix":
         sym = {"plain": row.plain, "html": row.html or row.pretty}.get(mode, row.pretty)
         return sym + _wrap(args[0], args[0][1] <= row.prec, mode), row.prec

@@ -79,7 +79,8 @@ def fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
         form = _FORMS[tuple(key)] = shown.split("\x00"), prec
     parts, prec = form
     filled = parts.copy()
-    filled[1::2] = [operands[name][0] for name in parts[1::2]]
+    for at in range(1, len(parts), 2):  # every other part names an operand
+        filled[at] = operands[parts[at]][0]
     return "".join(filled), prec
 
 
