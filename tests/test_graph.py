@@ -347,21 +347,36 @@ def test_build_a_long_power_tower():
     assert g.number_of_nodes() == 2000
 
 
-def test_json_by_columns_is_the_encoder_text():
-    """jsonout's column-wise encoding gives each dict the encoder's own bytes, whatever the
-    strings hold (quotes, '", "', backslashes, control characters, non-ASCII)."""
+def test_json_is_the_encoder_text_of_each_object():
+    """jsonout encodes the attribute dicts a chunk at a time and cuts the text apart: each
+    node and edge still gets the encoder's own bytes, whatever its strings hold (quotes,
+    '}, {"', backslashes, control characters, non-ASCII), in the keys' order."""
     import json
+    import networkx as nx
     from hypothesis import given, settings, strategies as st
     value = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-                      st.text(), st.sampled_from(['", "', '\\', '"', ', ', '%s', '\x00']),
+                      st.text(), st.sampled_from(['}, {"', '\\', '"', ', ', '%s', '\x00']),
                       st.lists(st.integers(), max_size=3))
+    node_attrs = st.dictionaries(st.sampled_from(jsonout.NODE_KEYS + ("label_html",)), value)
 
-    @settings(max_examples=300, deadline=None)
-    @given(st.lists(st.tuples(value, value, value), min_size=1, max_size=6))
-    def check(rows):
-        dicts = [{"kind": a, "%label": b, "shape": c} for a, b, c in rows]
-        expected = [json.dumps(d, ensure_ascii=False)[2:-1] for d in dicts]
-        assert jsonout._by_columns(dicts) == expected
+    def line(head: dict, attrs: dict, keys: tuple) -> str:
+        return json.dumps({**head, **{k: attrs[k] for k in keys if k in attrs}},
+                          ensure_ascii=False)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(node_attrs, min_size=1, max_size=6), st.lists(value, max_size=6))
+    def check(nodes, grads):
+        g = nx.MultiDiGraph(output="n0", title='a "title"')
+        for i, attrs in enumerate(nodes):
+            g.add_node(f"n{i}", **attrs)
+        for i, grad in enumerate(grads):
+            g.add_edge(f"n{i % len(nodes)}", "n0", key=i, arg=i, local_grad=grad)
+        node_lines = [line({"id": n}, d, jsonout.NODE_KEYS) for n, d in g.nodes(data=True)]
+        edge_lines = [line({"source": s, "target": t}, d, jsonout.EDGE_KEYS)
+                      for s, t, d in g.edges(data=True)]
+        listed = (lambda lines: "[\n  " + ",\n  ".join(lines) + "\n ]" if lines else "[]")
+        assert jsonout.to_json(g) == (
+            '{"output": "n0", "title": "a \\"title\\"",\n "nodes": ' + listed(node_lines)
+            + ',\n "edges": ' + listed(edge_lines) + "\n}\n")
 
     check()
-    assert jsonout._by_columns([{"a": 1}, {"b": 1}]) is None     # not the same keys

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
-from operator import itemgetter
 from typing import Callable
 
 import networkx as nx
@@ -54,16 +53,15 @@ def _objects(items: list[tuple], keys: tuple[str, ...],
     """The pieces of a JSON list of objects, one a line: each item's head (its ids' fields)
     and then the fields among `keys` of its attribute dict (the item's last element).
 
-    The dicts are encoded in C-speed calls, a chunk at a time, and cut apart at `}, {"`,
-    which cannot occur inside a JSON string (every quote in one is escaped); `lines` puts
-    each item's head before its fields so cut (the text after the first quote).
+    The dicts are encoded in one C-speed call a chunk, and cut apart at `}, {"`, which
+    cannot occur inside a JSON string (every quote in one is escaped); `lines` puts each
+    item's head before its fields so cut (the text after the first quote).
     """
     pieces = []
     for start in range(0, len(items), _CHUNK):
         chunk = items[start:start + _CHUNK]
         bodies = _fields([item[-1] for item in chunk], keys)
-        parts = _by_columns(bodies) or (
-            _ENCODER.encode(bodies)[3:-2].split('}, {"') if all(bodies) else [])
+        parts = _ENCODER.encode(bodies)[3:-2].split('}, {"') if all(bodies) else []
         if len(parts) == len(bodies):       # no body empty or holding a list of objects
             text = lines(chunk, parts)
         else:
@@ -71,44 +69,6 @@ def _objects(items: list[tuple], keys: tuple[str, ...],
                     for head, body in zip(heads(chunk), bodies)]
         pieces += ",\n  " if pieces else "[\n  ", ",\n  ".join(text)
     return pieces + ["\n ]"] if pieces else ["[]"]
-
-
-def _by_columns(dicts: list[dict]) -> list[str] | None:
-    """The dicts' JSON text after the first quote, as _objects cuts it, when they all have
-    the same keys (else None): each key's values encoded in a few C-speed calls (_column)
-    and each dict's text made by one %-format, rather than the encoder walking every dict."""
-    found = set(map(tuple, dicts))
-    if len(found) != 1 or not dicts or not dicts[0]:
-        return None
-    fields = found.pop()
-    columns = [_column(list(map(itemgetter(key), dicts))) for key in fields]
-    if any(len(column) != len(dicts) for column in columns):
-        return None
-    form = ", ".join(f"{encode_basestring(key).replace('%', '%%')}: %s" for key in fields)[1:]
-    return [form % row for row in zip(*columns)]
-
-
-_ATOMS = (type(None), int, float, bool)     # JSON texts without ", " in them
-
-
-def _column(values: list) -> list[str]:
-    """Each value's JSON text: the strings encoded as one list and cut apart at '", "', the
-    numbers, booleans and nulls as another cut at ', ', anything else one by one.
-
-    An encoded string's quotes are escaped, so '", "' occurs in the list only between two
-    strings and at the opening quote of a string ", ": that one overlaps the separator
-    before it, which is found first (the list starts with "", so every string has one)."""
-    strings = [v for v in values if type(v) is str]
-    atoms = [v for v in values if type(v) in _ATOMS]
-    shown_strings = iter(_ENCODER.encode(["", *strings])[1:-1].replace(
-        '", "', '"\x00"').split("\x00")[1:] if strings else ())
-    shown_atoms = iter(_ENCODER.encode(atoms)[1:-1].split(", ") if atoms else ())
-    if len(strings) == len(values):
-        return list(shown_strings)
-    if len(atoms) == len(values):
-        return list(shown_atoms)
-    return [next(shown_strings) if type(v) is str else next(shown_atoms)
-            if type(v) in _ATOMS else _ENCODER.encode(v) for v in values]
 
 
 def _fields(dicts: list[dict], keys: tuple[str, ...]) -> list[dict]:
