@@ -119,8 +119,10 @@ class Printer:
         found = {}
         for key, node_id in operands.items():
             for op, args, named in self.computed.get(node_id, ()):
+                if named in operands.values():      # (tested first: the cheaper test)
+                    continue
                 names = [k for a in args for k, i in operands.items() if i == a][:len(args)]
-                if len(names) == len(args) and named not in operands.values():
+                if len(names) == len(args):
                     found.setdefault((op, tuple(names)), self.ref(named))
         return found
 
