@@ -232,25 +232,13 @@ class ExpressionReader:
             start = closed.tok if toks[i - 1].kind == ")" and closed else out[-1][1]
             value_subscript(self.builder.reading, toks, i, start)      # softmax(z)_k
         elif kind in OPERAND_START:
-            self._note_division(toks, i)
+            _note_division(self, toks, i)
             self._pop_while(ops.MUL, False)
             self.stack.append((JUXT, ops.MUL, False, 2, tok))
             return i, True       # read the same token again as an operand
         else:
             raise self._unexpected(tok)
         return i + 1, False
-
-    def _note_division(self, toks: list[Token], i: int) -> None:
-        """`a/2b`: a product written right after a quotient, with no space, reads (a/2)·b."""
-        top = self.stack[-1] if self.stack else None
-        tok, den = toks[i], toks[i - 1]
-        if tok.spaced or tok.kind not in ("NAME", "NUMBER") or i < 3 or \
-                toks[i - 2].kind != "/" or not isinstance(top, tuple) or top[0] != "div":
-            return
-        num = toks[i - 3].text if toks[i - 3].kind in ("NAME", "NUMBER") else "…"
-        self.builder.reading.note(
-            "division", f"read '{num}/{den.text}{tok.text}' as ({num}/{den.text})·{tok.text}, "
-            f"left to right; write {num}/({den.text} {tok.text}) to divide by the product", tok)
 
     def _close(self, tok: Token) -> bool:
         """A ')' or ',' after an operand; returns whether an operand is expected next."""
@@ -321,6 +309,19 @@ class ExpressionReader:
                 out.append((_juxtaposed(builder, args, tok), at))
                 continue
             out.append((builder.apply(op_key, args, tok), at))
+
+
+def _note_division(reader: ExpressionReader, toks: list[Token], i: int) -> None:
+    """`a/2b`: a product written right after a quotient, with no space, reads (a/2)·b."""
+    top = reader.stack[-1] if reader.stack else None
+    tok, den = toks[i], toks[i - 1]
+    if tok.spaced or tok.kind not in ("NAME", "NUMBER") or i < 3 or \
+            toks[i - 2].kind != "/" or not isinstance(top, tuple) or top[0] != "div":
+        return
+    num = toks[i - 3].text if toks[i - 3].kind in ("NAME", "NUMBER") else "…"
+    reader.builder.reading.note(
+        "division", f"read '{num}/{den.text}{tok.text}' as ({num}/{den.text})·{tok.text}, "
+        f"left to right; write {num}/({den.text} {tok.text}) to divide by the product", tok)
 
 
 def _unmatched(reader: ExpressionReader, tok: Token) -> Exception:
