@@ -24,8 +24,8 @@ BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "^": "p
 # A binary operator's entry on the operator stack, before its token: (op_key, precedence,
 # right-associative, arity); _Frames mark open brackets.
 _BINARY = {kind: (key, ops.OPS[key].prec, kind == "^", 2) for kind, key in BINARY.items()}
-# A name before one of these is no plain operand: a call f(…), e^x (exp), a norm's subscript
-_NOT_AN_OPERAND = ("(", "^")
+# A name before one of these is no plain operand: a call f(…), e^x (exp), dim= in a call
+_NOT_AN_OPERAND = ("(", "^", "=")
 # What may follow an operand and start another one: a product written by juxtaposition.
 OPERAND_START = ("NAME", "NUMBER", "(", "√", "NORM")
 

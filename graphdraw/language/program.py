@@ -10,7 +10,7 @@ from graphdraw.ops.shapes import Shape, fmt
 ROLES = ("param", "input", "target", "const")
 
 
-@dataclass(slots=True)
+@dataclass
 class Node:
     """One value of the model: a leaf, a constant, or the result of one op."""
 
