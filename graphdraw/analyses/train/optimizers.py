@@ -246,15 +246,20 @@ def _newton_step(objective: Objective, theta: dict, grads: dict, lr: float,
                             "installation does not have") from None
     h, index = objective.hessian(theta)
     g = flatten(grads, index)
+    if not (np.all(np.isfinite(h)) and np.all(np.isfinite(g))):
+        raise TrainingError(f"the Hessian or the gradient has NaN or infinite entries at step "
+                            f"{step}: the model is not twice differentiable there (‖w‖ at "
+                            "w = 0, a kink)", hint="start from other values (--seed, --set)")
+    more = ("add --damping, e.g. --damping 1e-3" if damping is None
+            else f"raise --damping (now {damping:g})")
     try:
         direction = hessian_mod.newton_direction(
             h, g, absolute=absolute, damping=DAMPING if damping is None else damping)
     except np.linalg.LinAlgError:
         raise TrainingError(f"the Hessian is singular at step {step}; Newton's step does not "
-                            "exist there", hint="add --damping, e.g. --damping 1e-3") from None
+                            "exist there", hint=more) from None
     direction = np.asarray(direction, dtype=float)
     if not np.all(np.isfinite(direction)):
-        raise TrainingError(f"Newton's step is not finite at step {step}",
-                            hint="add --damping, e.g. --damping 1e-3")
+        raise TrainingError(f"Newton's step is not finite at step {step}", hint=more)
     return unflatten(-lr * direction, index, theta)
 
