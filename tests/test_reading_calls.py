@@ -223,3 +223,11 @@ def test_the_cli_keeps_a_plain_model_with_h_1_in_braces_plain():
     result = run("grads", "-e", "h_1 = 2 x\ny = h_{1} + bias", "--set", "x=1", "--set", "bias=1")
     assert result.exit_code == 0, result.output
     assert "∂y/∂bias = 1" in result.stdout and "b i a s" not in result.stderr
+
+
+def test_torchs_clamp_keywords_are_its_bounds():
+    assert structure("L = sum(clamp(x, min=0, max=1))") == structure("L = sum(clamp(x, 0, 1))")
+    assert structure("L = sum(clamp(x, -1, max=1))") == structure("L = sum(clamp(x, -1, 1))")
+    assert "max= is clamp's third argument" in refused("L = clamp(x, max=1, min=0)").message
+    assert "clamp() takes no keyword 'lo'" in refused("L = clamp(x, lo=1, hi=2)").message
+    assert "max(x, lo) or min(x, hi)" in refused("L = clamp(x, min=0)").hint

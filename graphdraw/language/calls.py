@@ -7,7 +7,8 @@ Each is read one way, with a note, or refused with the fix; never a product with
 - `softmax(z)_k`: inside a model with Σ_k, the entry k of the value, as y_k is the entry k of
   y (the sum over k then runs over the value's entries); elsewhere refused (name the value);
 - `sum(x, dim=0)`, `softmax(x, axis=-1)`: Python's and torch's keywords for the axis, the
-  same as the positional `sum(x, 0)`; `keepdim` and any other keyword are refused.
+  same as the positional `sum(x, 0)`, and `clamp(x, min=0, max=1)`; `keepdim` and any other
+  keyword are refused.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from graphdraw.language.reading import Reading
 from graphdraw.ops.along import NAMES
 
 AXIS_KEYWORDS = ("dim", "axis")
+CLAMP_KEYWORDS = {"min": 2, "max": 3}       # clamp(x, min=lo, max=hi): the argument's place
 _DIGITS = str.maketrans(SUPERSCRIPTS)
 
 
@@ -119,6 +121,8 @@ def keyword(reader, toks: list[Token], i: int) -> int:
     if call is None:
         raise reader.error("only one '=' per statement", toks[i + 1],
                            hint="write 'x = y' and 'y = z' on separate lines")
+    if call.name == "clamp":
+        return _clamp_keyword(reader, frame, tok, i)
     takes_axis = call.name in NAMES or call.shape is ops.shapes.last_axis
     if word in ("keepdim", "keepdims") and takes_axis:
         raise reader.error(f"{call.name}() has no {word}: graphdraw's reductions drop the "
@@ -134,6 +138,17 @@ def keyword(reader, toks: list[Token], i: int) -> int:
                            tok)
     if call.name in ("max", "min"):             # max(z, dim=1) is always the reduction
         frame.call = ops.FUNCTIONS["a" + call.name]
+    frame.keyword = tok
+    return i + 2
+
+
+def _clamp_keyword(reader, frame, tok: Token, i: int) -> int:
+    """torch's clamp(x, min=lo, max=hi): the bounds as keywords, both, in this order."""
+    if CLAMP_KEYWORDS.get(tok.text) != frame.argc:
+        what = f"clamp() takes no keyword '{tok.text}'" if tok.text not in CLAMP_KEYWORDS \
+            else f"{tok.text}= is clamp's {'second' if tok.text == 'min' else 'third'} argument"
+        raise reader.error(what, tok, hint="write clamp(x, min=lo, max=hi) or clamp(x, lo, hi), "
+                           "both bounds; for one bound write max(x, lo) or min(x, hi)")
     frame.keyword = tok
     return i + 2
 

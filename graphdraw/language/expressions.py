@@ -267,7 +267,9 @@ class ExpressionReader:
             node = axes.along(self.builder, frame.call, given, frame.tok)     # sum(z, 1)
             if node is None and frame.argc != call.arity:
                 raise self.error(f"{call.name}() takes {call.arity} argument"
-                                 f"{'s' * (call.arity > 1)}, not {frame.argc}", frame.tok)
+                                 f"{'s' * (call.arity > 1)}, not {frame.argc}", frame.tok,
+                                 hint="for one bound write max(x, lo) or min(x, hi)"
+                                 if call.name == "clamp" else None)
             del out[len(out) - frame.argc:]
             node = node or self.builder.apply(call.name, [r for r, _ in given], frame.tok)
             if frame.power is not None:             # σ^2(z): the power of the call's value
