@@ -204,3 +204,14 @@ def test_the_cli_says_how_to_write_a_matlab_transpose():
     result = CliRunner().invoke(cli, ["grads", "-e", "L = w' x"])
     assert result.exit_code == 3
     assert "hint: an apostrophe is MATLAB's transpose: write wᵀ or w^T or w.T" in result.stderr
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("L = torch.softmax(x, dim=-1)", "write softmax(…) without 'torch.'"),
+    ("L = F.relu(x)", "write relu(…) without 'F.'"),
+    ("L = x.sum()", "write sum(x, …) for x.sum(…)"),
+])
+def test_python_attribute_calls_say_how_to_call_the_function(text, hint):
+    with pytest.raises(SourceError) as info:
+        tokenize(Source(text, "<e>"))
+    assert hint in info.value.hint

@@ -208,7 +208,8 @@ def test_a_braced_subscript_the_plain_language_reads_keeps_the_model_plain(text,
 @pytest.mark.parametrize("text", ["y = bias + x^{2}", "y = bias + x_{n,k}", "y = Wx + x^{2}"])
 def test_a_model_read_as_latex_only_for_its_braces_never_splits_a_name_silently(text):
     error = refused(text)
-    assert "would be the product" in error.message and "only for a ^{…} or _{…}" in error.message
+    assert "would be the product" in error.message
+    assert "only for a ^{…} or _{…}" in error.message
     assert r"\mathrm{" in error.hint and "--syntax plain" in error.hint
 
 
@@ -220,7 +221,8 @@ def test_a_latex_command_still_splits_letters_with_a_note():
 
 
 def test_the_cli_keeps_a_plain_model_with_h_1_in_braces_plain():
-    result = run("grads", "-e", "h_1 = 2 x\ny = h_{1} + bias", "--set", "x=1", "--set", "bias=1")
+    result = run("grads", "-e", "h_1 = 2 x\ny = h_{1} + bias", "--set", "x=1",
+                 "--set", "bias=1")
     assert result.exit_code == 0, result.output
     assert "∂y/∂bias = 1" in result.stdout and "b i a s" not in result.stderr
 
@@ -231,3 +233,8 @@ def test_torchs_clamp_keywords_are_its_bounds():
     assert "max= is clamp's third argument" in refused("L = clamp(x, max=1, min=0)").message
     assert "clamp() takes no keyword 'lo'" in refused("L = clamp(x, lo=1, hi=2)").message
     assert "max(x, lo) or min(x, hi)" in refused("L = clamp(x, min=0)").hint
+
+
+def test_an_entry_in_brackets_says_the_language_takes_no_entries():
+    error = refused("L = softmax(z)[1]")
+    assert "unexpected '['" in error.message and "takes no entries of a value" in error.hint

@@ -82,8 +82,9 @@ def value_subscript(reading: Reading, toks: list[Token], i: int, start: Token) -
     index = tok.text[1:]
     shown = _written(reading, toks, start, tok)
     if index in reading.entries:
-        reading.note(f"entry:{shown}", f"read '{shown}' as the entries k of {shown[:-len(tok.text)]}"
-                     f" in Σ_{index}, as y_{index} is y's", tok)
+        value = shown[:-len(tok.text)]
+        reading.note(f"entry:{shown}", f"read '{shown}' as the entries {index} of {value} in "
+                     f"Σ_{index}, as y_{index} is y's", tok)
         return
     value = shown[:-len(tok.text)]
     if index.isalpha():

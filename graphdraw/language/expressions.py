@@ -288,7 +288,10 @@ class ExpressionReader:
             return self.error("only one '=' per statement", tok,
                               hint="write 'x = y' and 'y = z' on separate lines; '==' is "
                                    "not an equation")
-        return self.error(f"unexpected '{tok.text}' after an operand", tok)
+        hint = ("the language takes no entries of a value (x[1], softmax(z)[k]): write the "
+                "whole vector, or Σ_k y_k log p_k for a sum over entries") if tok.kind == "[" \
+            else None
+        return self.error(f"unexpected '{tok.text}' after an operand", tok, hint=hint)
 
     def _pop_while(self, prec: int, right: bool) -> None:
         """Apply the operators on the stack that bind at least as tightly as `prec`."""

@@ -181,7 +181,8 @@ def _mark(source: Source, line: str, i: int, line_no: int) -> tuple[str, str, in
             return "TRANSPOSE", ".T", j
         attr = line[i + 1:j] or line[i + 1:i + 2]
         raise SourceError(f"'.{attr}' is attribute access; only '.T' (transpose) is allowed",
-                          source=source, line=line_no, col=i + 1)
+                          source=source, line=line_no, col=i + 1,
+                          hint=_attribute_hint(line, i, attr))
     if line.startswith("**", i):
         return "^", "**", i + 2
     if ch == "^":
@@ -247,6 +248,23 @@ def _char_hint(ch: str, before: str = "") -> str | None:
     if ch == "\\":
         return "this looks like LaTeX: read it with --syntax latex (or auto, the default)"
     return None
+
+
+_MODULES = ("torch", "F", "np", "numpy", "nn", "functional", "math", "jnp", "tf", "special")
+
+
+def _attribute_hint(line: str, i: int, attr: str) -> str | None:
+    """How to write torch.softmax(x) or x.sum() (the '.' at line[i]) in the language."""
+    from graphdraw import ops
+    if attr not in ops.FUNCTIONS:
+        return None
+    k = i
+    while k > 0 and _is_name_char(line[k - 1]):
+        k -= 1
+    before = line[k:i]
+    if before in _MODULES:
+        return f"write {attr}(…) without '{before}.': the language's functions have no module"
+    return f"write {attr}({before or 'x'}, …) for {before or 'x'}.{attr}(…)"
 
 
 def _keyword_value(word: str, out: list[Token]) -> bool:
