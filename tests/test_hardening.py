@@ -566,3 +566,16 @@ def test_taylor_where_an_argument_is_huge_is_refused_at_once(args):
     assert time.process_time() - start < 10
     result, text = run("taylor", "σ(x)", "--at", "3", "-n", "2")
     assert result.exit_code == 0 and "0.952574" in text, text
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("model", ["param h[2]\nL = sum(sign(h))",
+                                   "param h[2]\nL = sum(sign(h) * h + h^2)"])
+def test_check_skips_a_jump_of_sign_at_zero(model):
+    """Found by `make fuzz` (exit 6): sign at 0 jumps from −1 to 1, the same on both sides,
+    so no kink showed and finite differences gave 1/step = 1e6 against autograd's 0."""
+    result, text = run("check", "--no-structure", "--set", "h=[1.0, 0.0]", "-e", model)
+    assert result.exit_code == 0, text
+    assert "1 entry at a kink" in text, text
+    result, text = run("check", "--no-structure", "--set", "h=[1.0, 0.5]", "-e", model)
+    assert result.exit_code == 0 and "kink" not in text, text

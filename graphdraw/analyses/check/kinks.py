@@ -20,6 +20,7 @@ from graphdraw.lazy import np
 SLOPE_JUMP = 0.25     # a kink: the one-sided slopes differ by this much of |d| …
 RELATIVE = 0.25       # … and by this much of the one-sided changes' mean size
 ROUNDOFF = 1e3        # … and by more than this many ulps of the op's value
+JUMP_SHARE = 0.9      # a jump: half the step changes the op by this much of the whole step
 
 
 def node_value(program: Program, node_id: str, args: list):
@@ -74,6 +75,12 @@ def _jumps(program: Program, node_id: str, at: list, step: list, value) -> list[
     ulps = ROUNDOFF * np.finfo(float).eps * np.maximum(np.abs(value), 1e-300)
     kink = ((size > 0) & np.isfinite(gap) & (gap > SLOPE_JUMP * size)
             & (gap > RELATIVE * mean) & (gap > ulps))
+    # A jump the same on both sides (sign at 0: −1, 0, 1) leaves no gap; half the step
+    # changes the op as much as the whole step does, where a smooth op changes half as much.
+    half = node_value(program, node_id, [a + d / 2 for a, d in zip(at, step)]) - value
+    jump = ((size > 0) & np.isfinite(forward) & (np.abs(forward) > SLOPE_JUMP * size)
+            & (np.abs(forward) > ulps) & (np.abs(half) > JUMP_SHARE * np.abs(forward)))
+    kink |= jump
     return [tuple(int(i) for i in index) for index in np.argwhere(kink)]
 
 
