@@ -238,3 +238,8 @@ def test_torchs_clamp_keywords_are_its_bounds():
 def test_an_entry_in_brackets_says_the_language_takes_no_entries():
     error = refused("L = softmax(z)[1]")
     assert "unexpected '['" in error.message and "takes no entries of a value" in error.hint
+
+
+@pytest.mark.parametrize("text", ["L = x^2_k", r"L = \sum_k x^2_k", "L = Σ_k x^2_k"])
+def test_a_subscript_after_a_power_says_to_write_it_first(text):
+    assert "write the subscript first, x_k^2" in refused(text).message

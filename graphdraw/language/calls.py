@@ -80,6 +80,11 @@ def value_subscript(reading: Reading, toks: list[Token], i: int, start: Token) -
     does (a note); else an error with the fix."""
     tok = toks[i]
     index = tok.text[1:]
+    if i >= 3 and toks[i - 2].kind == "^" and toks[i - 3].kind == "NAME" \
+            and toks[i - 1].kind in ("NAME", "NUMBER"):          # x^2_k, as LaTeX allows
+        base, power = toks[i - 3].text, toks[i - 1].text
+        raise reading.error(f"a subscript after a power ('{base}^{power}{tok.text}'): write the "
+                            f"subscript first, {base}{tok.text}^{power}", tok)
     shown = _written(reading, toks, start, tok)
     if index in reading.entries:
         value = shown[:-len(tok.text)]
