@@ -289,3 +289,10 @@ def test_a_claim_may_write_the_models_labelled_names_as_the_model_does(claim):
     result = run(ATTENTION, "--claim", claim)
     assert result.exit_code == 0, result.output
     assert "not a name of the model" not in result.output
+
+
+def test_a_braced_subscript_in_a_plain_claim_is_still_read_with_its_entry():
+    """W_{o}[1] in an otherwise plain claim: the braces are translated before the entry."""
+    result = CliRunner().invoke(cli, ["verify", "--claim",
+                                      "∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ) + 0 W_{o}[1]"])
+    assert result.exit_code == 0, result.output

@@ -37,7 +37,8 @@ def expression(model: Program, shapes: dict, piece: Piece, start: int, claimed: 
     """
     expr = piece.text[start:]
     translation = None
-    if latex.detect(expr) == "latex":
+    # W_{o}[1]: a claim's braces are LaTeX's, translated before its entries are found
+    if latex.detect(expr) == "latex" or "_{" in expr or "^{" in expr:
         try:
             # \partial (a derivative, as grads --format latex writes one) as ∂ and spaces:
             # the same length, so the translation's offsets still point into the claim
