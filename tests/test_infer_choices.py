@@ -212,3 +212,10 @@ def test_train_data_columns_of_a_declared_scalar_target_are_an_error(tmp_path, m
     assert result.exit_code == 3
     assert "column 'y[1]' does not fit the scalar y" in result.stderr
     assert "declare its shape (`target y[3]`)" in result.stderr
+
+
+def test_a_target_shaped_by_a_difference_is_told_to_stay_a_target():
+    found = inferred("p = softmax(z)\nL = sum((p - y)^2) - sum(y * log(p))")
+    assert found.shapes["y"] == (3,)
+    assert "y has the shape of the value it is subtracted from; declare `target y` (a scalar)" \
+        " to broadcast one number" in found.notes()

@@ -347,8 +347,9 @@ class _Problem:
         s.unify(self.term[leaf.id], self.term[other])
         verb = "added to (a bias)" if node.op == "add" else \
             "subtracted from" if node.args[1] == leaf.id else "a difference with"
+        role = "target" if leaf.role == "target" else "param"     # a declaration keeps it
         self.readings.append(f"{shown} has the shape of the value it is {verb}; declare "
-                             f"`param {shown}` (a scalar) to broadcast one number")
+                             f"`{role} {shown}` (a scalar) to broadcast one number")
 
     def scalar_leaves(self) -> bool:
         """Step 3b: every leaf of unknown rank is a scalar (noted when it scales a tensor)."""
