@@ -416,3 +416,15 @@ def test_softmax_regression_on_one_hot_columns_trains_and_agrees_with_torch(tmp_
     assert report["loss"]["final"] == pytest.approx(float(expected), rel=1e-10)
     result = invoke("check", str(model), "--data", path, "--no-structure")
     assert result.exit_code == 0, result.output
+
+
+def test_reduce_mean_on_a_model_over_samples_is_refused():
+    # the model's own Σ_n (1/N Σ_n) is its loss: --reduce mean divided it by N once more
+    from click.testing import CliRunner as _Runner
+    from graphdraw.cli import cli as _cli
+    result = _Runner().invoke(_cli, ["train", "graphdraw/examples/linear-regression.gd", "--data",
+                                     "graphdraw/examples/linear-regression.csv", "--reduce",
+                                     "mean", "--no-files"])
+    assert result.exit_code == 3, result.output
+    assert "--reduce mean: this model sums over its samples itself" in result.output
+    assert "Traceback" not in result.output

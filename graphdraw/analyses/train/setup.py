@@ -43,6 +43,11 @@ def prepare(text: str, name: str, *, syntax: str | None = None, dims: dict | Non
     if program is None:
         from graphdraw.language import parser
         program = parser.parse(with_dims(text, dims or {}), name, syntax=syntax)
+    if reduce == "mean" and program.plates:
+        raise TrainingError("--reduce mean: this model sums over its samples itself (Σ_n), so "
+                            "its loss is already the one it says; --reduce would divide it by "
+                            "N once more", hint="drop --reduce, and write 1/N Σ_n … in the "
+                            "model for a mean")
     data = _data_set(program, data_path)
     values, params = _starting_values(program, data, dict(given or {}), seed, init_scale)
     fixed = {k: v for k, v in values.items() if k not in data.columns}
