@@ -17,7 +17,7 @@ from graphdraw.numeric.derivatives import break_lines, latex_array, latex_number
 def grads(*args: str) -> str:
     result = CliRunner().invoke(cli, ["grads", *args])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout          # notes go to stderr, as `grads ... > answer.tex` leaves them
 
 
 def test_json_is_an_alias_of_format_json():

@@ -88,6 +88,11 @@ def test_a_reduction_of_several_free_leaves_says_which_became_scalars():
     assert not any("takes a scalar" in n for n in found.notes())
 
 
+def test_the_note_on_a_reduction_of_many_leaves_names_the_first_few():
+    note = inferred("L = sum(" + " + ".join(f"w_{i} x" for i in range(60)) + ")").notes()[0]
+    assert "makes w₀, x, w₁ and 58 more a vector" in note and len(note) < 250
+
+
 def test_a_reduction_keeps_a_given_scalar():
     assert inferred("L = sum(x)", {"x": ()}).shapes["x"] == ()
     assert inferred("param x\nL = mean(x)").shapes["x"] == ()

@@ -60,6 +60,8 @@ def reduced_scalars(problem) -> None:
                 if leaf in problem.made_scalar]
         if made:
             shown = [names.pretty(x) for x in made]
+            if len(shown) > 4:          # a long sum of leaves: the first few
+                shown = [*shown[:3], f"{len(shown) - 3} more"]
             name, them = ops.OPS[node.op].name, " and ".join(
                 [", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
             are = "they are scalars" if len(made) > 1 else "it is a scalar"
