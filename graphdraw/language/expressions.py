@@ -158,7 +158,10 @@ class ExpressionReader:
         return i + 1, True
 
     def _name(self, toks: list[Token], i: int) -> tuple[int, bool]:
-        """A name: a call `f(` (a function, or a word that looks like one), else an operand."""
+        """A name: a call `f(` (a function, or a word that looks like one), else an operand.
+
+        read() reads a name that is no function and comes before none of _NOT_AN_OPERAND as
+        an operand itself: a new reading of such a name needs its next token listed there."""
         tok, nxt = toks[i], toks[i + 1]
         builder = self.builder
         if tok.text == "e" and nxt.kind == "^" and builder.euler(tok):
