@@ -37,6 +37,12 @@ SYNTAX = {
     "output missing": ("output q\na = x", 1, None),
     "shape mismatch": ("param W[2, 3], v[4]\na = W @ v", 2, None),
     "no statement": ("x", 1, None),
+    "subscript on a call's value": ("p = exp(z)_k", 1, 11),
+    "name starting with an underscore": ("p = x _k", 1, 7),
+    "inverse function": ("p = tanh^(-1)(z)", 1, 5),
+    "keepdim": ("p = sum(x, dim=0, keepdim=True)", 1, 19),
+    "unknown keyword": ("p = sum(x, foo=1)", 1, 12),
+    "apostrophe transpose": ("p = w' x", 1, 6),
 }
 
 
