@@ -65,3 +65,11 @@ def test_label_spelling():
     from graphdraw.language.superscripts import label_spelling
     assert label_spelling("W^V") == "W_V" and label_spelling("W^{ Q }") == "W_Q"
     assert label_spelling("x^2") is None and label_spelling("W") is None
+
+
+def test_a_power_with_a_capital_exponent_prints_so_that_it_reads_back_as_a_power():
+    from graphdraw.language import printer
+    program = parser.parse("r = (W) ^ (W)")
+    text = printer.Printer(program, "plain").forward(program.nodes[program.output])
+    assert text == "r = W^(W)"
+    assert [n.op for n in parser.parse(text).nodes.values() if n.op] == ["pow"]

@@ -235,7 +235,9 @@ def _binary(row: ops.Op, left: Piece, right: Piece, mode: str, const_left: bool)
     # A negative right operand gets parentheses: x − (−y), 2 (−x), never x − −y or 2 −x.
     need_right = need_right or right[1] == ops.NEG
     if row.name == "pow" and mode != "html":
-        need_right = need_right or reads_as_transpose(right[0])
+        need_right = need_right or reads_as_transpose(right[0]) or (
+            # W^(Q): W^Q alone reads back as the label W_Q (superscripts.py)
+            len(right[0]) == 1 and right[0].isupper() and left[0][:1].isupper())
         # A variable named e keeps its parentheses: e^x alone reads as exp(x).
         need_left = need_left or (mode == "plain" and left[0] == "e")
     if row.name == "pow" and mode != "plain":
