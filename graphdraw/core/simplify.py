@@ -48,22 +48,28 @@ def simplify(terms: list[Term], mode: str) -> list[Term]:
 
 def cancel(term: Term, mode: str) -> Term:
     """X · (1 / X) = 1: each factor X whose reciprocal is another factor of the term goes,
-    with the reciprocal."""
+    with the reciprocal (one lookup per distinct factor: long products stay linear)."""
     coef, factors = term
+    if len(factors) < 2:
+        return term
     one = number("1", mode)
-    rest = list(factors)
-    changed = True
-    while changed:
-        changed = False
-        texts = [f[0] for f in rest]
-        for i, factor in enumerate(rest):
-            inverse = apply(ops.OPS["div"], [one, factor], mode)[0]
-            if inverse in texts and texts.index(inverse) != i:
-                j = texts.index(inverse)
-                rest = [f for k, f in enumerate(rest) if k not in (i, j)]
-                changed = True
-                break
-    return coef, tuple(rest)
+    at: dict[str, list[int]] = {}
+    for i, factor in enumerate(factors):
+        at.setdefault(factor[0], []).append(i)
+    gone: set[int] = set()
+    inverses: dict[str, str] = {}
+    for i, factor in enumerate(factors):
+        if i in gone:
+            continue
+        inverse = inverses.get(factor[0])
+        if inverse is None:
+            inverse = inverses[factor[0]] = apply(ops.OPS["div"], [one, factor], mode)[0]
+        partner = next((j for j in at.get(inverse, ()) if j != i and j not in gone), None)
+        if partner is not None:
+            gone.update((i, partner))
+    if not gone:
+        return term
+    return coef, tuple(f for i, f in enumerate(factors) if i not in gone)
 
 
 def collect(terms: list[Term], mode: str) -> list[Term] | None:
