@@ -27,6 +27,8 @@ MODELS.update({
     "vector-matrix": "param u[2], M[2, 3]\nL = sum(exp(u @ M))",
     "mean of squares": "param w[3]\ninput x[3]\ntarget y\nL = mean((w * x - y)^2)",
     "transposed matrix": "param W[2, 3], v[2]\nL = sum(tanh(W^T v))",
+    # a bias added to each row of a batch: its gradient sums over the rows
+    "batch bias": "param W[2, 3], b[3]\ninput X[4, 2]\nZ = X @ W + b\nL = sum(Z^2)",
     # the operand of step(…) is longer than a diagram's inline limit: written out, never %s16
     "relu layer": "param W[3, 3], b[3]\ninput x[3]\nh = relu(W x + b)\nL = sum(h^2)",
     "long operand": "param weight_one, weight_two, bias_term\ninput x_input\n"

@@ -159,6 +159,13 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
         if arg_shape != shape and arg_shape == () and scaled:
             # A scalar broadcast over a tensor collects the sum of the adjoint.
             return [(1.0, (apply(ops.OPS["sum"], [to_piece(scaled, mode)], mode),))], ()
+        if scaled and 0 < len(arg_shape) < len(shape) and \
+                tuple(shape[len(shape) - len(arg_shape):]) == arg_shape:
+            # a bias added to each row of a batch collects the sum over the rows
+            piece = to_piece(scaled, mode)
+            for _ in range(len(shape) - len(arg_shape)):
+                piece = apply(ops.along("sum", 0), [piece], mode)
+            return [(1.0, (piece,))], arg_shape
         return scaled, shape
     if combine.startswith("along:") and out_shape == ():
         # a vector reduced to a scalar: ḡ broadcasts over it as it is, ⊙ D
