@@ -612,3 +612,14 @@ def test_a_model_written_as_one_equation_still_gets_its_predictions():
                                     "--steps", "3000", "--no-files"])
     assert "prediction   right side of 0.5" in text.output
     assert "learned: all 4 predictions" in text.output
+
+
+def test_a_stuck_run_says_so(tmp_path):
+    # every ReLU dead from the start: the gradient is 0 and the loss does not move; exit 0
+    # with no word looked like convergence
+    data = write(tmp_path / "d.csv", "x,y\n1,1\n2,1\n")
+    result = CliRunner().invoke(cli, ["train", "-e", "input x\ntarget y\nL = (relu(w x + b) - y)^2",
+                                      "--data", data, "--set", "w=-5", "--set", "b=-5",
+                                      "--steps", "20", "--no-files"])
+    assert result.exit_code == 0, result.output
+    assert "the gradient is 0 from step 0 on and the loss stays at 2" in result.output

@@ -327,9 +327,26 @@ def _print_run(opts: Options, trained: _Trained, rows: list, header: str, run: d
     else:
         click.echo(report.report_text(setup, history, theta, rows, header, opts.optimizer,
                                       trained.solved), nl=False)
+    stuck = _stuck_from(history)
+    if stuck is not None:
+        _echo(f"graphdraw: note: the gradient is 0 from step {stuck} on and the loss stays at "
+              f"{history.loss[-1]:.4g}: training is stuck (every ReLU dead, or units "
+              "saturated); try another --seed or a smaller --lr")
     if setup.data.ignored:
         _echo(f"graphdraw: note: {setup.data.origin}: ignored columns that name no "
               f"leaf of the model: {', '.join(setup.data.ignored)}")
+
+
+def _stuck_from(history) -> int | None:
+    """The step from which the gradient is exactly 0 to the end while the loss is not 0
+    (a stuck run, which would otherwise end as if it had converged), else None."""
+    norms = history.grad_norm
+    if not norms or norms[-1] != 0 or not history.loss or history.loss[-1] <= 0:
+        return None
+    step = len(norms)
+    while step > 0 and norms[step - 1] == 0:
+        step -= 1
+    return step
 
 
 def _draw_it_with(source, setup: Setup, params_path: str, dims: dict) -> str:

@@ -13,9 +13,11 @@ from graphdraw.lazy import np
 from graphdraw.numeric import evaluate
 
 
-def prediction_node(program: Program, name: str | None = None) -> str | None:
+def prediction_node(program: Program, name: str | None = None,
+                    data_leaves: frozenset = frozenset()) -> str | None:
     """The value the targets are compared with: `name`, else ŷ (y_hat, y_hat_n), else the
-    last named value computed from the inputs without the targets."""
+    last named value computed from the inputs (declared, or the data file's columns) without
+    the targets."""
     from graphdraw.language.names import canonical
     computed = [n for n in program.nodes.values() if n.op is not None and n.name]
     if name is not None:
@@ -30,7 +32,8 @@ def prediction_node(program: Program, name: str | None = None) -> str | None:
     if hats:
         return hats[-1]
     leaves = [n for n in program.nodes.values() if n.is_leaf]
-    inputs = {n.id for n in leaves if n.role == "input"}
+    inputs = {n.id for n in leaves if n.role == "input"
+              or (n.id in data_leaves and n.role != "target")}
     targets = {n.id for n in leaves if n.role == "target"}
     from_inputs = evaluate.needs_grad(program, inputs)
     from_targets = evaluate.needs_grad(program, targets)

@@ -57,7 +57,8 @@ def prepare(text: str, name: str, *, syntax: str | None = None, dims: dict | Non
         evaluate.forward(program, {**values, **data.sample(0)})
     if choose_layout:
         objective.choose_layout(theta)
-    return Setup(program, data, objective, theta, values, prediction_node(program, predict),
+    return Setup(program, data, objective, theta, values,
+                 prediction_node(program, predict, frozenset(data.columns)),
                  target_leaf(program, data))
 
 
