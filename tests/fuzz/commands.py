@@ -219,7 +219,7 @@ def verify(draw) -> Case:
     model, text = draw(_model(files, shaped))
     claims = shaped[0].claims if shaped[0] is not None else []
     args = ["verify", *model, "--points", draw(st.sampled_from(["3", "10", "0"]))]
-    if claims and draw(st.integers(0, 4)) > 0:
+    if claims and draw(st.integers(0, 9)) > 0:
         for claim, right in claims:
             if right or draw(st.booleans()):
                 args += ["--claim", claim]
