@@ -78,7 +78,7 @@ def _jumps(program: Program, node_id: str, at: list, step: list, value) -> list[
     # A jump the same on both sides (sign at 0: −1, 0, 1) leaves no gap; half the step
     # changes the op as much as the whole step does, where a smooth op changes half as much.
     half = node_value(program, node_id, [a + d / 2 for a, d in zip(at, step)]) - value
-    jump = ((size > 0) & np.isfinite(forward) & (np.abs(forward) > SLOPE_JUMP * size)
+    jump = ((size > 0) & np.isfinite(gap) & (np.abs(forward) > SLOPE_JUMP * size)
             & (np.abs(forward) > ulps) & (np.abs(half) > JUMP_SHARE * np.abs(forward)))
     kink |= jump
     return [tuple(int(i) for i in index) for index in np.argwhere(kink)]
