@@ -18,8 +18,10 @@ def crossed_ranks(dot_source: str) -> int:
     longest paths, each source pulled down next to its first consumer (as dot's ranking does),
     and twice the ranks when edges carry labels (dot puts a label on a rank of its own).
 
+    Below, x -> c crosses the ranks of a and b:
+
     >>> crossed_ranks('digraph {\\n\\ta -> b\\n\\tb -> c\\n\\tx -> c\\n\\tx -> a\\n}')
-    1
+    2
     """
     edges = []
     for line in dot_source.splitlines():
