@@ -272,3 +272,13 @@ def test_the_readme_example_is_the_output():
     result = run("grads", "-e", "L = cross_entropy(Z, c)", "--set", "Z=[[2, 1, 0.1], [0.5, 2.5, 0.3]]",
                  "--set", "c=[0, 2]")
     assert result.stdout == shown
+
+
+def test_verify_draws_class_indices_at_its_random_points():
+    # the class was 0 at every random point: a claim that hard-codes the given class held
+    model = "input x[4]\ntarget c\nparam W[3, 4], b[3]\nz = W x + b\nL = cross_entropy(z, c)\n"
+    base = ["verify", "-e", model, "--set", "c=0"]
+    right = CliRunner().invoke(cli, base + ["--claim", "∂L/∂b = softmax(z) − onehot(c, z)"])
+    assert right.exit_code == 0, right.output
+    fixed = CliRunner().invoke(cli, base + ["--claim", "∂L/∂b = softmax(z) − onehot(0, z)"])
+    assert fixed.exit_code == 8 and "wrong at" in fixed.output, fixed.output

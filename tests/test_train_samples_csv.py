@@ -420,9 +420,7 @@ def test_softmax_regression_on_one_hot_columns_trains_and_agrees_with_torch(tmp_
 
 def test_reduce_mean_on_a_model_over_samples_is_refused():
     # the model's own Σ_n (1/N Σ_n) is its loss: --reduce mean divided it by N once more
-    from click.testing import CliRunner as _Runner
-    from graphdraw.cli import cli as _cli
-    result = _Runner().invoke(_cli, ["train", "graphdraw/examples/linear-regression.gd", "--data",
+    result = CliRunner().invoke(cli, ["train", "graphdraw/examples/linear-regression.gd", "--data",
                                      "graphdraw/examples/linear-regression.csv", "--reduce",
                                      "mean", "--no-files"])
     assert result.exit_code == 3, result.output

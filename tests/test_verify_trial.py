@@ -127,7 +127,19 @@ def test_prose_lines_are_skipped_and_a_twice_answered_entry_counts_once(tmp_path
     assert "skipped 2 lines that are not a claim (lines 1, 2)" in result.output
     assert "answered twice, the last line graded: ∂L/∂b2 (line 3, again on line 4)" in \
         result.output
-    assert "score: 2/2: every claim holds" in result.output
+    # the whole-array claim on w2 answers its 4 entries: the score counts entries
+    assert "score: 5/5: every claim holds" in result.output
+
+
+def test_the_score_counts_parameter_entries_and_cannot_be_padded(tmp_path):
+    # right claims about values that are not parameters (∂L/∂ŷ) do not raise the score, and
+    # a wrong whole-array claim costs each of its entries
+    padded = answers(tmp_path, "∂L/∂ŷ = ŷ − y\n∂L/∂b2 = y − ŷ\n")
+    result = run(MLP, "--answers", padded)
+    assert "score: 0/21" in result.output, result.output
+    whole = answers(tmp_path, "∂L/∂w2 = (y − ŷ) h\n")
+    result = run(MLP, "--answers", whole, "--only-answered")
+    assert "score: 0/4" in result.output, result.output
 
 
 def test_an_empty_answers_file_scores_zero(tmp_path):

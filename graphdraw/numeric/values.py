@@ -141,12 +141,12 @@ def leaf_values(program: Program, given: dict, seed: int = 0) -> dict:
             total += _entries(shape, f"'{node_id}' ({kind}, line {node.line})")
             limits.check("total", total, "the model's leaves together")
             values[node_id] = random_value(node_id, shape, kind, seed,
-                                           _classes(program, shapes, node_id))
+                                           classes_of(program, shapes, node_id))
     check_indices(program, values, shapes)
     return values
 
 
-def _classes(program: Program, shapes: dict, leaf_id: str) -> int:
+def classes_of(program: Program, shapes: dict, leaf_id: str) -> int:
     """The number of classes C of a leaf of class indices (the last axis of its scores)."""
     from graphdraw.core.class_targets import index_targets
     scores = index_targets(program).get(leaf_id)
@@ -160,7 +160,7 @@ def check_indices(program: Program, values: dict, shapes: dict) -> None:
     from graphdraw.core.class_targets import index_targets
     from graphdraw.language.names import pretty
     for leaf_id, scores in index_targets(program).items():
-        count = _classes(program, shapes, leaf_id)
+        count = classes_of(program, shapes, leaf_id)
         value = np.asarray(values[leaf_id], dtype=float).ravel()
         bad = [v for v in value if not (v == math.floor(v) and 0 <= v < count)]
         if count and bad:

@@ -39,7 +39,7 @@ def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[P
     where the model has no value, the same point with every leaf made positive); (the points
     where the model has a value, how many were set aside for NaN or infinity)."""
     first = values_mod.leaf_values(program, given, seed)
-    evaluate.check_shapes(program, first)
+    shapes = evaluate.check_shapes(program, first)
     out = [Point(first, evaluate.forward(program, first, shapes_checked=True))]
     skipped = 0
     domains = values_mod.leaf_domains(program)
@@ -54,7 +54,7 @@ def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[P
                 continue
             leaves[node.id] = values_mod.random_value(
                 node.id, np.shape(value), values_mod.leaf_kind(program, node, domains),
-                1_000_003 * (seed + 1) + k)
+                1_000_003 * (seed + 1) + k, values_mod.classes_of(program, shapes, node.id))
         point = _point(program, leaves)
         if point is None:                     # log, sqrt, …: try the same point made positive
             point = _point(program, {k: np.abs(v) for k, v in leaves.items()})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import os
 import re
 from dataclasses import dataclass, field
@@ -76,6 +78,11 @@ class Verification:
     answers: str | None = None      # the answers file, when graded
     missing: list[str] = field(default_factory=list)   # parameter entries not answered
     prose: list[int] = field(default_factory=list)     # answers lines skipped as prose
+    # answers files: the model's output and its parameters' numbers of entries; the score
+    # then counts parameter entries (a whole-array claim counts each of its entries) and
+    # leaves claims about other values (∂L/∂ŷ) out of it, so its denominator is fixed
+    entries: dict[str, int] = field(default_factory=dict)
+    output: str | None = None
 
     @property
     def graded(self) -> list[Verdict]:
@@ -89,7 +96,22 @@ class Verification:
     @property
     def score(self) -> str:
         graded = self.graded
+        if self.entries:
+            weights = [(self._weight(v), v.ok) for v in graded]
+            if any(w for w, _ in weights):
+                right = sum(w for w, ok in weights if ok)
+                return f"{right}/{sum(w for w, _ in weights) + len(self.missing)}"
         return f"{sum(v.ok for v in graded)}/{len(graded) + len(self.missing)}"
+
+    def _weight(self, verdict: Verdict) -> int:
+        """How many parameter entries a graded claim answers (0: a claim about another value,
+        which the score leaves out; 1: a claim that could not be read)."""
+        key = verdict.key
+        if not key:
+            return 1
+        if key[0] != self.output or key[1] not in self.entries:
+            return 0
+        return 1 if key[2] is not None else self.entries[key[1]]
 
     def to_json(self) -> dict:
         data = {"ok": self.ok, "score": self.score, "model": self.source_name,
@@ -133,6 +155,10 @@ def verify(program: Program, given: dict, texts: list[tuple[str, Source, int, in
     _twice(result.verdicts)
     if complete:
         result.missing = _not_answered(program, shapes, result.verdicts)
+    if answers is not None:
+        result.output = program.output
+        result.entries = {n.id: math.prod(shapes.get(n.id, ())) for n in program.nodes.values()
+                          if n.is_param}
     return result
 
 
