@@ -92,3 +92,43 @@ def test_grads_backward_equations_verify(name):
     result = _verify(program, claims, 0)
     wrong = [(v.text, v.error or v.diagnosis) for v in result.verdicts if not v.ok]
     assert not wrong
+
+
+# -- tensor equations that once printed ambiguously: each must read back to its value ----------
+
+@st.composite
+def tensor_models(draw) -> str:
+    """Models whose backward equations hold an inner product, a ridge penalty, a transposed
+    vector used again, elementwise products of vectors, or class indices."""
+    k = draw(st.integers(2, 3))
+    act = draw(st.sampled_from(["σ", "tanh"]))
+    head = f"input x[{k}]\nparam w[{k}], u[{k}]\n"
+    penalty = draw(st.sampled_from(["λ/2 wᵀ w", "λ/2 ‖w‖²", "λ/2 (w @ w)", "λ (w @ u)"]))
+    body = draw(st.sampled_from([
+        f"L = 1/2 (wᵀ x − 1)² + {penalty}",
+        f"h = {act}(w) \nL = sum(h (1 − h) * x) + {penalty}",
+        f"v = 2 wᵀ\nL = v (x + 1) + (u @ x)²",
+        f"v = 2 wᵀ\nL = v (u + x) + {penalty}",
+        "L = (w @ x) (u @ x) + sum(w * u * x)",
+        f"target c\nparam W[3, {k}]\nz = W x + u @ w\nL = cross_entropy(z, c) + {penalty}",
+    ]))
+    return head + body
+
+
+def _tensor_claims(text: str, seed: int, mode: str):
+    program = parser.parse(text)
+    leaf_values = values.leaf_values(program, {}, seed)
+    result = Gradients(program, "<model>", leaf_values, evaluate.gradient_leaves(program))
+    return program, [f"{e.lhs} = {e.rhs}" for e in result.equations(mode)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tensor_models(), st.integers(0, 50), st.sampled_from(["pretty", "latex"]))
+def test_grads_tensor_equations_read_back_to_their_values(text, seed, mode):
+    """Printed (text or LaTeX) and read back by verify, each backward equation is the
+    gradient: no inner product printed as `x y`, no `sum(w · wᵀ)`, no elementwise product
+    of vectors juxtaposed in LaTeX."""
+    program, claims = _tensor_claims(text, seed, mode)
+    result = _verify(program, claims, seed)
+    wrong = [(v.text, v.error or v.diagnosis) for v in result.verdicts if not v.ok]
+    assert not wrong, text

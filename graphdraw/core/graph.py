@@ -83,7 +83,7 @@ def _inferred(program: Program, values: dict | None) -> dict:
 def _build(program: Program, title: str | None, notations: tuple[str, ...],
            inferred: dict) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(output=program.output, title=title or "", source=program.source.name)
-    texts = _Texts({mode: Printer(program, mode) for mode in notations})
+    texts = _Texts({mode: Printer(program, mode, known=inferred) for mode in notations})
     # networkx's add_node and add_edge check and copy their arguments on every call, which
     # costs large models more than printing does. The graph is new and every operand is
     # defined before its use, so its dicts are filled directly, as those calls fill them:

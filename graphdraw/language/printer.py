@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as _html
 
 from graphdraw import ops
-from graphdraw.language.printing import Piece, apply, name, number
+from graphdraw.language.printing import Piece, apply, name, number, transposed
 from graphdraw.language.program import Node, Program
 from graphdraw.language.targets import probability_leaves
 from graphdraw.language.templates import (NUMBERS, Product, fill_form, print_product,
@@ -19,8 +19,11 @@ class Printer:
     """Prints every node of a program inline (unnamed nodes as their expression)."""
 
     def __init__(self, program: Program, mode: str, shapes: dict | None = None, *,
-                 inline_limit: int | None = None) -> None:
+                 inline_limit: int | None = None, known: dict | None = None) -> None:
         self.program, self.mode, self.shapes = program, mode, shapes
+        # shapes that decide how a product reads (x @ y of vectors is xᵀ y), not the folding
+        # of derivative templates (which `shapes` turns on)
+        self.known = shapes if shapes is not None else (known or {})
         # longer than this, an unnamed operand is shown by its id (markup counts as well);
         # a view without the unnamed nodes (core/named.py) inlines them all
         self.limit = (INLINE_LIMIT if inline_limit is None else inline_limit) \
@@ -78,8 +81,34 @@ class Printer:
         if op == "id":
             return self.refs[args[0]]
         first = self.program.nodes[args[0]]
-        return apply(ops.OPS[op], list(map(self.refs.__getitem__, args)), self.mode,
+        pieces = list(map(self.refs.__getitem__, args))
+        if op == "matmul" and self.mode != "plain" and not transposed(pieces[0], self.mode) \
+                and self._rank(args[0]) == 1 == self._rank(args[1]) and not self._row(args[0]):
+            # the inner product of two vectors, written as textbooks do: x y would read as
+            # their elementwise (or, for columns, an outer) product; a row stays as it is
+            pieces[0] = apply(ops.OPS["transpose"], [pieces[0]], self.mode)
+        return apply(ops.OPS[op], pieces, self.mode,
                      const_left=first.value is not None and first.name is None)
+
+    def _row(self, node_id: str) -> bool:
+        """Whether a vector reads as a row where it is written (v of `v = 2 wᵀ`: a transpose,
+        a scalar multiple or a negation of one), so that `v y` is already an inner product."""
+        nodes = self.program.nodes
+        node = nodes[node_id]
+        for _ in range(64):
+            if node.op == "transpose":
+                return True
+            rest = [nodes[a] for a in node.args if not nodes[a].is_const]
+            if node.op not in ("neg", "id", "mul", "div") or len(rest) != 1:
+                return False
+            node = rest[0]
+        return False
+
+    def _rank(self, node_id: str) -> int | None:
+        shape = self.known.get(node_id)
+        if shape is None:
+            shape = self.program.nodes[node_id].shape
+        return None if shape is None else len(shape)
 
     def forward(self, node: Node) -> str:
         """'a = W_iᵀ x + b_a' for named nodes, the expression alone for unnamed ones."""

@@ -117,8 +117,10 @@ def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
     need_right = right[1] < row.prec or (right[1] == row.prec and not row.right_assoc)
     need_right = need_right or right[1] == ops.NEG
     shown_right = _wrap(right, need_right, "latex")
-    if row.name == "mul" and not const_left and _has_transpose(left, right, "latex"):
-        sym = r" \odot "         # \cdot and \, read like juxtaposition: xᵀ y is an inner product
+    if row.name == "mul" and not const_left and not shown_right[:1].isdigit():
+        # the elementwise product of two values: \cdot and \, read like juxtaposition (a
+        # matrix product of two vectors, xᵀ y an inner product); a number scales by \,
+        sym = r" \odot "
     elif row.name == "matmul" or (row.name == "mul" and not shown_right[:1].isdigit()):
         sym = r" \, "
     else:

@@ -16,7 +16,8 @@ from graphdraw import limits, ops
 from graphdraw.core import simplify
 from graphdraw.lazy import scalar_op
 from graphdraw.language.printer import TEXT_LIMIT, Printer
-from graphdraw.language.printing import Piece, apply, name as print_name, number
+from graphdraw.language.printing import (Piece, apply, name as print_name, number, transposed,
+                                         untransposed)
 from graphdraw.language.program import Program
 from graphdraw.language.terms import Term, merge as _merge, to_piece
 
@@ -157,7 +158,11 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
         if combine.startswith("matmul"):
             shape = arg_shape
         if arg_shape != shape and arg_shape == () and scaled:
-            # A scalar broadcast over a tensor collects the sum of the adjoint.
+            # A scalar broadcast over a tensor collects the sum of the adjoint: of two
+            # vectors' product, their inner product (sum(w · wᵀ) would read as an outer one)
+            inner = _inner_product(printer, shapes, scaled, mode)
+            if inner is not None:
+                return inner, ()
             return [(1.0, (apply(ops.OPS["sum"], [to_piece(scaled, mode)], mode),))], ()
         if scaled and 0 < len(arg_shape) < len(shape) and \
                 tuple(shape[len(shape) - len(arg_shape):]) == arg_shape:
@@ -199,6 +204,26 @@ def _contribution(printer, shapes, g_shape, node, row, position, terms, mode):
     if len(out_shape) == 3 and len(arg_shape) == 2:     # shared by a batch: its sum
         piece = apply(ops.along("sum", 0), [piece], mode)
     return [(1.0, (piece,))], arg_shape
+
+
+def _inner_product(printer, shapes, terms, mode) -> list | None:
+    """sum(u ⊙ v) of one term whose factors are two vectors u and v, as the inner product
+    uᵀ v (a transpose on either vector is dropped: a vector's transpose is itself), else
+    None."""
+    if len(terms) != 1 or len(terms[0][1]) != 2:
+        return None
+    coef, factors = terms[0]
+    by_piece = printer.__dict__.get("_node_of_piece")
+    if by_piece is None:
+        by_piece = printer.__dict__["_node_of_piece"] = {}
+        for node_id, piece in printer.refs.items():
+            by_piece.setdefault(piece, node_id)
+    found = [by_piece.get(f) for f in factors]
+    if None in found or any(len(shapes.get(n) or ()) != 1 for n in found):
+        return None
+    u, v = (untransposed(f, mode) if transposed(f, mode) else f for f in factors)
+    tr, mm = ops.OPS["transpose"], ops.OPS["matmul"]
+    return [(coef, (apply(mm, [apply(tr, [u], mode), v], mode),))]
 
 
 def _has(factors: tuple, piece: Piece) -> bool:
