@@ -66,7 +66,7 @@ def test_markdown_solutions_have_the_graph_the_formulas_and_the_numbers():
     text = _run("--solutions").output
     sheet = _sheet()
     assert "## Solutions" in text
-    assert "| $a \\to z$ | $\\partial z/\\partial a = z \\, \\left(1 - z\\right)$ |" in text
+    assert "| $a \\to z$ | $\\partial z/\\partial a = z \\odot \\left(1 - z\\right)$ |" in text
     assert len(re.findall(r"^\$\$\\frac\{\\partial L\}", text, re.M)) == 8
     for entry, number in sheet.gradients.entries.items():
         assert f"| {number:.6g} |" in text, entry

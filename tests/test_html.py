@@ -443,7 +443,7 @@ def test_hovering_an_edge_shows_its_local_derivative_and_value(opened):
     page.mouse.move(x, y + 3)                             # a few pixels off the line
     assert tip.is_visible()
     text = _plain(tip.inner_text())
-    assert "∂z/∂a=z(1−z)" in text
+    assert "∂z/∂a=z⊙(1−z)" in text         # LaTeX: z and 1 − z are vectors
     for v in local:
         assert f"{v:.4g}" in text
     assert "isaddedto∂L/∂a" in text

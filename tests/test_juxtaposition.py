@@ -191,7 +191,7 @@ def test_grads_equations_of_the_xor_network_verify(tmp_path):
     result = run("grads", "--format", "markdown")
     lines = [x for x in result.output.splitlines() if x.startswith("$$")]
     dz = next(x for x in lines if x.startswith(r"$$\frac{\partial L}{\partial z}"))
-    assert dz.endswith(r"\, W_{o}$$") and r"\top" not in dz
+    assert dz.endswith(r"\odot W_{o}$$") and r"\top" not in dz
     plain = run("grads").output.split("Backward equations, from the output down:")[1]
     answers = tmp_path / "answers.txt"           # the plain equations, one claim a line
     answers.write_text(plain.split("\n\n")[0], encoding="utf-8")

@@ -13,6 +13,7 @@ import networkx as nx
 from graphdraw import ops
 from graphdraw.lazy import gc_paused
 from graphdraw.language.printer import Printer
+from graphdraw.language.printing import all_scalars
 from graphdraw.language.printing import name as print_name
 from graphdraw.language.printing import number
 from graphdraw.language.templates import NUMBERS
@@ -44,7 +45,10 @@ def build(program: Program, *, title: str | None = None,
     models. Named nodes also get `label_html` / `label_latex` with the html / latex notations.
     """
     with gc_paused():
-        graph = _build(program, title, notations, _inferred(program, values))
+        inferred = _inferred(program, values)
+        scalars = not any(inferred.values()) and not any(n.shape for n in program.nodes.values())
+        with all_scalars(scalars):       # LaTeX: a product of scalars is juxtaposed
+            graph = _build(program, title, notations, inferred)
     _MADE_FROM[graph] = program
     return graph
 

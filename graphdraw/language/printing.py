@@ -7,6 +7,8 @@ HTML here. printer.py prints whole programs, templates.py derivative templates.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import html as _html
 import re
@@ -18,6 +20,21 @@ from graphdraw.language.program import Node
 
 Piece = tuple[str, int]
 MODES = ("plain", "pretty", "html", "latex")
+
+
+# Set while printing a model whose values are all scalars (grads --scalar, the sheet's scalar
+# networks): there LaTeX juxtaposes a product (`\,`) instead of writing `\odot`.
+_SCALARS: contextvars.ContextVar[bool] = contextvars.ContextVar("scalars", default=False)
+
+
+@contextlib.contextmanager
+def all_scalars(flag: bool = True):
+    r"""Print products as products of scalars (LaTeX `a \, b`) inside the block when `flag`."""
+    token = _SCALARS.set(flag)
+    try:
+        yield
+    finally:
+        _SCALARS.reset(token)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -117,7 +134,9 @@ def _latex(row: ops.Op, args: list[Piece], const_left: bool) -> Piece:
     need_right = right[1] < row.prec or (right[1] == row.prec and not row.right_assoc)
     need_right = need_right or right[1] == ops.NEG
     shown_right = _wrap(right, need_right, "latex")
-    if row.name == "mul" and not const_left and not shown_right[:1].isdigit():
+    number_left = re.fullmatch(r"[\d.]+|\\frac\{[\d.]+\}\{[^{}]*\}", left[0])  # 2, 1/N
+    if row.name == "mul" and not const_left and not number_left \
+            and not shown_right[:1].isdigit() and not _SCALARS.get():
         # the elementwise product of two values: \cdot and \, read like juxtaposition (a
         # matrix product of two vectors, xᵀ y an inner product); a number scales by \,
         sym = r" \odot "

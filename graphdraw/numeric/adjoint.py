@@ -16,8 +16,8 @@ from graphdraw import limits, ops
 from graphdraw.core import simplify
 from graphdraw.lazy import scalar_op
 from graphdraw.language.printer import TEXT_LIMIT, Printer
-from graphdraw.language.printing import (Piece, apply, name as print_name, number, transposed,
-                                         untransposed)
+from graphdraw.language.printing import (Piece, all_scalars, apply, name as print_name, number,
+                                         transposed, untransposed)
 from graphdraw.language.program import Program
 from graphdraw.language.terms import Term, merge as _merge, to_piece
 
@@ -66,6 +66,14 @@ SHARE_WEIGHT = 24      # an unnamed adjoint with more terms and factors gets its
 
 def equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
               inline: bool = False) -> list[Equation]:
+    """The backward equations (see _equations); of a model of scalars only, LaTeX juxtaposes
+    its products (`a \\, b`), else it writes an elementwise product `\\odot`."""
+    with all_scalars(not any(shapes.values())):
+        return _equations(program, shapes, mode, wants=wants, inline=inline)
+
+
+def _equations(program: Program, shapes: dict, mode: str, *, wants: set[str],
+               inline: bool = False) -> list[Equation]:
     """The backward equations from the output down, for named values and gradient leaves.
 
     `shapes` gives every node's shape (evaluate.check_shapes); `wants` the nodes whose
