@@ -50,6 +50,14 @@ def product(left: Info, right: Info, reading: Reading | None = None,
         return "mul"            # a scaling; core/infer.py refuses it if left is a vector
     if left.row and not right.scalar:
         return "matmul"
+    if right.matrix and not right.scalar and left.shape is not None and len(left.shape) == 1:
+        # a (column) vector before a matrix, a Vᵀ: no product of linear algebra
+        message = "a column vector times a matrix has no meaning as a product"
+        hint = ("write aᵀ V for the row vector times the matrix, V a for the matrix times the "
+                "vector, or a * V for the product entry by entry")
+        if reading is None or tok is None:
+            raise ValueError(message)
+        raise reading.error(message, tok, hint=hint)
     if not (left.matrix and not right.scalar):
         return "mul"
     if left.guess and reading is not None and tok is not None:

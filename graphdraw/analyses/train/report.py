@@ -106,6 +106,9 @@ def _loss_table(history: History, optimizer: str) -> list[str]:
     return lines
 
 
+SHOWN_ROWS = 20     # the text report's table of predictions shows this many samples
+
+
 def _prediction_table(setup: Setup, rows: list[Prediction], steps: int) -> list[str]:
     node, target = setup.node, setup.target
     data_names = list(rows[0].data)
@@ -118,7 +121,7 @@ def _prediction_table(setup: Setup, rows: list[Prediction], steps: int) -> list[
     if classify:
         header.append("right side of 0.5")
     table = []
-    for row in rows:
+    for row in rows[:SHOWN_ROWS]:
         cells = [str(row.sample)] + [_number(row.data[d]) for d in data_names]
         if target is not None:
             cells.append(_number(row.target))
@@ -130,6 +133,8 @@ def _prediction_table(setup: Setup, rows: list[Prediction], steps: int) -> list[
     out = [f"Predictions after {steps} steps:"]
     for cells in [header] + table:
         out.append("  " + "   ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+    if len(rows) > SHOWN_ROWS:
+        out.append(f"  … and {len(rows) - SHOWN_ROWS:,} more samples (all of them with --json)")
     verdict = learned(rows)
     if verdict is not None:
         right = sum(1 for r in rows if r.correct)
