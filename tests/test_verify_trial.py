@@ -308,3 +308,11 @@ def test_a_braced_subscript_in_a_plain_claim_is_still_read_with_its_entry():
     result = CliRunner().invoke(cli, ["verify", "--claim",
                                       "∂L/∂b_o = (ŷ − y) ŷ (1 − ŷ) + 0 W_{o}[1]"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_claim_without_the_step_of_a_hinge_fails():
+    # max(0, 1 − y wᵀ x): at points drawn from [−1, 1] the kink is almost never crossed, so
+    # −y x (the step left out) held at all 101 points; every third point is drawn wider
+    result = CliRunner().invoke(cli, ["verify", "-e", "L = max(0, 1 − y wᵀx)", "--claim",
+                                      "∂L/∂w = −y x"])
+    assert result.exit_code == EXIT_CLAIM, result.output

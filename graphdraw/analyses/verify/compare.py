@@ -33,6 +33,9 @@ class Point:
         return self._local
 
 
+WIDENED = ("param", "input")     # kinds of leaves drawn from a wider range at some points
+
+
 def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[Point], int]:
     """The given point and `count` random ones (every leaf drawn again, declared values too,
     within the domain its op's row gives: a cross_entropy target is a probability vector;
@@ -52,9 +55,14 @@ def points(program: Program, given: dict, count: int, seed: int) -> tuple[list[P
             if node.role == "const" or node.counts is not None:
                 leaves[node.id] = value
                 continue
+            kind = values_mod.leaf_kind(program, node, domains)
             leaves[node.id] = values_mod.random_value(
-                node.id, np.shape(value), values_mod.leaf_kind(program, node, domains),
-                1_000_003 * (seed + 1) + k, values_mod.classes_of(program, shapes, node.id))
+                node.id, np.shape(value), kind, 1_000_003 * (seed + 1) + k,
+                values_mod.classes_of(program, shapes, node.id))
+            if kind in WIDENED and k % 3 == 2:
+                # every third point draws from [−4, 4]: a kink (max(0, 1 − y wᵀ x)) that
+                # [−1, 1] never crosses is crossed, so a claim without its step fails
+                leaves[node.id] = leaves[node.id] * 4.0
         point = _point(program, leaves)
         if point is None:                     # log, sqrt, …: try the same point made positive
             point = _point(program, {k: np.abs(v) for k, v in leaves.items()})
