@@ -333,3 +333,12 @@ def test_a_probability_target_still_sums_to_one_on_the_sheet(tmp_path):
     graded = CliRunner().invoke(cli, ["verify", str(model), "--answers", str(claim),
                                       "--only-answered"])
     assert graded.exit_code == 0, graded.output
+
+
+def test_the_sheet_explains_a_norm_without_a_template_placeholder():
+    # it printed "‖{0}‖(a) is the Euclidean norm ‖a‖" (the op's LaTeX template, unfilled)
+    result = CliRunner().invoke(cli, ["exercise", "-e", "L = 1/2 ‖W x − y‖²", "-f", "md",
+                                      "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert r"- $\lVert a \rVert$ is the Euclidean norm of $a$" in result.output
+    assert "{0}" not in result.output

@@ -15,6 +15,7 @@ FUNCTIONS = {
     "tanh": r"$\tanh$ is the hyperbolic tangent",
     "relu": r"$\operatorname{ReLU}(t) = \max(0, t)$",
     "softmax": r"$\mathrm{softmax}$ normalises the exponentials of its argument to sum to 1",
+    "norm": r"$\lVert a \rVert$ is the Euclidean norm of $a$, over all its entries",
 }
 KNOWN = {"exp", "log", "sqrt", "abs", "sin", "cos"}     # need no explaining on a sheet
 ROLES = {"input": "the input", "target": "the target"}
@@ -159,7 +160,9 @@ def _functions(program: Program) -> list[str]:
         elif row is not None and row.style == "call" and op not in KNOWN:
             name = row.latex or rf"\operatorname{{{op}}}"
             operands = ", ".join("abc"[:row.arity]) if 0 < row.arity <= 3 else "…"
-            lines.append(f"${name}({operands})$ is the {row.doc}")
+            # a LaTeX template with its operand in it (‖{0}‖) is filled, not followed by (a)
+            call = name.format(*"abc"[:row.arity]) if "{0}" in name else f"{name}({operands})"
+            lines.append(f"${call}$ is the {row.doc}")
     return lines
 
 
