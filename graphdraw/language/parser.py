@@ -130,10 +130,10 @@ class Parser:
         _renumber(program)
 
     def _target_note(self, leaf_id: str, node: Node, why: str, domain: str | None) -> None:
+        if why.startswith("it is the target of"):
+            return      # the loss op's own target operand: no other reading, no note
         shown = names.pretty(leaf_id)
         drawn = ", values drawn as probabilities" if domain else ""
-        if domain and ("cross_entropy" in why or "nll_loss" in why):
-            drawn += " (as class indices where it has one axis less than the scores)"
         self.reading.note(f"target:{leaf_id}", f"read {shown} as a target ({why}): no "
                           f"gradient{drawn}; declare 'param {shown}' for a parameter",
                           self.builder.leaf_use.get(leaf_id) or self.builder.assigned_at.get(
