@@ -65,11 +65,23 @@ def _search(model: Program, of: str, wrt: str, locals_: list, r: list) -> str | 
             c = constant_of(combined)
             if c is None or not _simple(c):
                 continue
-            ends = (window[0][0], window[-1][1])
-            key = (c != 1, sum(not _constant(locals_, e) for e in window),
-                   sum(model.nodes[n].name is None for n in ends), len(window))
+            key = window_key(model, locals_, window, c)
             if best is None or key < best[0]:
                 best = (key, word, window, c)
+    return best_text(model, of, best)
+
+
+def window_key(model: Program, locals_: list, window, c: float) -> tuple:
+    """How good an explanation a window is (smaller is better): a whole factor before one
+    off by a constant, fewer local derivatives, named ends (∂L/∂ŷ), a shorter window."""
+    ends = (window[0][0], window[-1][1])
+    return (c != 1, sum(not _constant(locals_, e) for e in window),
+            sum(model.nodes[n].name is None for n in ends), len(window))
+
+
+def best_text(model: Program, of: str, best) -> str | None:
+    """'missing the factor …' (with the sign or the constant that is also off) of the best
+    (key, word, window, constant) found, or None."""
     if best is None:
         return None
     _, word, window, c = best

@@ -112,8 +112,9 @@ def entry(program: Program, node_id: str, value, index):
     return value[index]
 
 
-def claimed(program: Program, claim: Claim, point: Point):
-    """The claim's value at a point (NaN where it has none)."""
+def claim_leaves(program: Program, claim: Claim, point: Point) -> dict:
+    """The values of the claim's leaves at a point: the model's values it names, and the
+    derivatives (∂L/∂ŷ) it uses, from backprop."""
     leaves = {}
     for leaf, (ref, index) in claim.leaves.items():
         if isinstance(ref, tuple):                   # ('∂', U, V): a derivative in EXPR
@@ -121,6 +122,12 @@ def claimed(program: Program, claim: Claim, point: Point):
         else:
             value = np.asarray(point.vals[ref], dtype=float)
         leaves[leaf] = entry(program, ref[2] if isinstance(ref, tuple) else ref, value, index)
+    return leaves
+
+
+def claimed(program: Program, claim: Claim, point: Point):
+    """The claim's value at a point (NaN where it has none)."""
+    leaves = claim_leaves(program, claim, point)
     if not claim.per_sample:
         vals = evaluate.forward(claim.program, leaves, checked=False)
         return np.asarray(vals[claim.program.output], dtype=float)

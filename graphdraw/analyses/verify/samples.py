@@ -17,7 +17,7 @@ from graphdraw.language.program import Program
 from graphdraw.numeric import evaluate
 from graphdraw.analyses.verify import chain
 from graphdraw.analyses.verify.claims import Claim
-from graphdraw.analyses.verify.compare import adjoint, close, constant_of, entry, factor_text
+from graphdraw.analyses.verify.compare import claim_leaves, close, constant_of
 
 
 def missing_factor(program: Program, claim: Claim, sides, shapes: dict) -> str | None:
@@ -57,14 +57,7 @@ def _row(op: str):
 def _summand(program: Program, claim: Claim, point):
     """(the number in front of Σ_n, the summand with a value per sample) of the claim at a
     point: −Σ_n (…), 1/N Σ_n (…), 2 Σ_n (…); None when the claim is not such a sum."""
-    leaves = {}
-    for leaf, (ref, index) in claim.leaves.items():
-        if isinstance(ref, tuple):                   # ('∂', U, V): a derivative in EXPR
-            value = adjoint(program, point, ref[1], ref[2])
-        else:
-            value = np.asarray(point.vals[ref], dtype=float)
-        leaves[leaf] = entry(program, ref[2] if isinstance(ref, tuple) else ref, value, index)
-    vals = evaluate.forward(claim.program, leaves, checked=False)
+    vals = evaluate.forward(claim.program, claim_leaves(program, claim, point), checked=False)
     nodes, scale = claim.program.nodes, 1.0
     node = nodes[claim.program.output]
     for _ in range(len(nodes)):
@@ -111,20 +104,10 @@ def _search(model: Program, of: str, wrt: str, locals_: list, summands: list, tr
                 c = _constant(candidate, truths)
                 if c is None or not chain._simple(c):
                     continue
-                ends = (window[0][0], window[-1][1])
-                key = (c != 1, sum(not chain._constant(locals_, e) for e in window),
-                       sum(model.nodes[n].name is None for n in ends), len(window))
+                key = chain.window_key(model, locals_, window, c)
                 if best is None or key < best[0]:
                     best = (key, word, window, c)
-    if best is None:
-        return None
-    _, word, window, c = best
-    text = f"{word} factor {chain._describe(model, of, window)}"
-    if c == -1:
-        text += ", and the sign is wrong"
-    elif c != 1:
-        text += f", and off by the constant factor {factor_text(c)}"
-    return text
+    return chain.best_text(model, of, best)
 
 
 def _part_search(model: Program, of: str, wrt: str, values: list, summands: list,
