@@ -431,3 +431,15 @@ def test_a_hessian_that_is_not_finite_is_an_error_not_nan(model, settings):
     assert result.exit_code == 3, result.output
     assert "the Hessian is not finite at this point" in result.output
     assert "internal error" not in result.output and "= nan" not in result.output
+
+
+def test_undeclared_leaves_in_the_hessian_are_named():
+    # an undeclared x is a parameter: logistic regression's H then looks like a saddle
+    from graphdraw.cli import cli
+    note = "H includes w, x, b, which the model does not declare"
+    found = CliRunner().invoke(cli, ["hessian", "-e", "L = (w x + b)^2"])
+    assert found.exit_code == 0 and note in found.output, found.output
+    declared = CliRunner().invoke(cli, ["hessian", "-e", "input x\nL = (w x + b)^2"])
+    assert "H includes w, b, which" in declared.output, declared.output
+    chosen = CliRunner().invoke(cli, ["hessian", "-e", "L = (w x + b)^2", "--wrt", "w,b"])
+    assert "H includes" not in chosen.output, chosen.output

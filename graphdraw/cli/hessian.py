@@ -46,7 +46,15 @@ def hessian_command(model, inline, example, settings, values_file, seed, data_pa
     from graphdraw.errors import EXIT_CHECK
     source, program, leaf_values = load(model, inline, example, settings, values_file, seed,
                                         data_path)
-    report = curvature.Report(program, leaf_values, wrt_leaves(program, wrt))
+    leaves = wrt_leaves(program, wrt)
+    undeclared = [n for n in leaves if program.nodes[n].role is None]
+    if not wrt and undeclared:
+        from graphdraw.language import names
+        shown = ", ".join(names.pretty(n) for n in undeclared)
+        click.echo(f"graphdraw: note: H includes {shown}, which the model does not declare "
+                   "(so they are parameters); if they are data, declare them (`input x`, "
+                   "`target y`) or choose the parameters with --wrt", err=True)
+    report = curvature.Report(program, leaf_values, leaves)
     if against_torch:
         report.compare_torch()
     if as_json:
