@@ -623,3 +623,12 @@ def test_a_stuck_run_says_so(tmp_path):
                                       "--steps", "20", "--no-files"])
     assert result.exit_code == 0, result.output
     assert "the gradient is 0 from step 0 on and the loss stays at 2" in result.output
+
+
+def test_the_loss_is_never_the_prediction(tmp_path):
+    # with x and y undeclared, the named values computed from the data were only L itself
+    data = write(tmp_path / "d.csv", "x,y\n1,2\n2,3\n")
+    result = CliRunner().invoke(cli, ["train", "-e", "L = (w x + b - y)^2", "--data", data,
+                                      "--steps", "2", "--lr", "0.01", "--no-files"])
+    assert result.exit_code == 0, result.output
+    assert "Predictions" not in result.output

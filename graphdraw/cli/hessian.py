@@ -47,6 +47,7 @@ def hessian_command(model, inline, example, settings, values_file, seed, data_pa
     source, program, leaf_values = load(model, inline, example, settings, values_file, seed,
                                         data_path)
     leaves = wrt_leaves(program, wrt)
+    report = curvature.Report(program, leaf_values, leaves)
     undeclared = [n for n in leaves if program.nodes[n].role is None]
     if not wrt and undeclared:
         from graphdraw.language import names
@@ -54,7 +55,6 @@ def hessian_command(model, inline, example, settings, values_file, seed, data_pa
         click.echo(f"graphdraw: note: H includes {shown}, which the model does not declare "
                    "(so they are parameters); if they are data, declare them (`input x`, "
                    "`target y`) or choose the parameters with --wrt", err=True)
-    report = curvature.Report(program, leaf_values, leaves)
     if against_torch:
         report.compare_torch()
     if as_json:

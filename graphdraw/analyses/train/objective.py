@@ -205,5 +205,13 @@ class Objective:
         if self.data.in_model:
             vals = evaluate.forward(self.program, self.values(theta))
             return list(np.asarray(vals[node]))
+        if self._batch is not None and self.layout in ("leading", "trailing"):
+            # the samples stacked, as training computes them (one forward pass, not N)
+            program, data = self._batch
+            value = np.asarray(evaluate.forward(program, {**self.values(theta), **data})[node])
+            if self.layout == "trailing" and value.ndim:
+                value = np.moveaxis(value, -1, 0)
+            if value.ndim and value.shape[0] == self.data.count:
+                return list(value)
         return [evaluate.forward(self.program, self.values(theta, k))[node]
                 for k in range(self.data.count)]

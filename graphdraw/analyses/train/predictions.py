@@ -37,7 +37,8 @@ def prediction_node(program: Program, name: str | None = None,
     targets = {n.id for n in leaves if n.role == "target"}
     from_inputs = evaluate.needs_grad(program, inputs)
     from_targets = evaluate.needs_grad(program, targets)
-    chosen = [n.id for n in computed if n.id in from_inputs and n.id not in from_targets]
+    chosen = [n.id for n in computed if n.id in from_inputs and n.id not in from_targets
+              and n.id != program.output]        # the loss is no prediction
     return chosen[-1] if chosen else _compared(program, targets, from_inputs, from_targets)
 
 
