@@ -130,8 +130,6 @@ class Parser:
         _renumber(program)
 
     def _target_note(self, leaf_id: str, node: Node, why: str, domain: str | None) -> None:
-        if why.startswith("it is the target of"):
-            return      # the loss op's own target operand: no other reading, no note
         shown = names.pretty(leaf_id)
         drawn = ", values drawn as probabilities" if domain else ""
         self.reading.note(f"target:{leaf_id}", f"read {shown} as a target ({why}): no "

@@ -14,14 +14,15 @@ from graphdraw.language.program import Node, Program
 _PRODUCTS = ("mul", "matmul", "dot")
 
 
-def loss_targets(program: Program) -> dict[str, tuple[str | None, str]]:
+def loss_targets(program: Program) -> dict[str, tuple[str | None, str | None]]:
     """leaf id -> (domain 'simplex', 'unit' or None, why it is read as a target) for every
     leaf that is a loss op's target operand or multiplies the log of a value (declared or
-    not)."""
+    not). `why` is None for a loss op's own target operand: it has no other reading, so it
+    gets no note."""
     from graphdraw import ops
     from graphdraw.language import names
     nodes = program.nodes
-    found: dict[str, tuple[str | None, str]] = {}
+    found: dict[str, tuple[str | None, str | None]] = {}
     for node in nodes.values():
         row = ops.OPS.get(node.op) if node.op is not None else None
         for position in row.extra.get("target", ()) if row is not None else ():
@@ -29,7 +30,7 @@ def loss_targets(program: Program) -> dict[str, tuple[str | None, str]]:
             if leaf.is_leaf:
                 domain = next((d for d in ("simplex", "unit")
                                if position in row.extra.get(d, ())), None)
-                found.setdefault(leaf.id, (domain, f"it is the target of {row.name}"))
+                found.setdefault(leaf.id, (domain, None))
         if node.op not in _PRODUCTS or len(node.args) != 2:
             continue
         for side, other in ((0, 1), (1, 0)):
@@ -58,13 +59,15 @@ def _target_leaf(nodes: dict[str, Node], node: Node) -> Node | None:
 
 
 def mark_targets(program: Program, declared: set[str], note) -> None:
-    """Undeclared leaves of loss_targets become targets, each with a note."""
+    """Undeclared leaves of loss_targets become targets, with a note where the reading was a
+    choice (a leaf that multiplies a log)."""
     for leaf_id, (domain, why) in loss_targets(program).items():
         node = program.nodes[leaf_id]
         if leaf_id in declared or node.role not in (None, "input") or node.default is not None:
             continue
         node.role = "target"
-        note(leaf_id, node, why, domain)
+        if why is not None:
+            note(leaf_id, node, why, domain)
 
 
 def probability_leaves(program: Program) -> frozenset[str]:
