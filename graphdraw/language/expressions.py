@@ -6,8 +6,6 @@ terms never touch Python's recursion limit. Nothing the user writes is evaluated
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from graphdraw import ops
 from graphdraw.language import axes, names
 from graphdraw.language.builder import Builder
@@ -30,17 +28,20 @@ _NOT_AN_OPERAND = ("(", "^", "=")
 OPERAND_START = ("NAME", "NUMBER", "(", "√", "NORM")
 
 
-@dataclass
 class _Frame:
     """An open parenthesis on the operator stack."""
 
-    tok: Token
-    call: ops.Op | None
-    out_len: int
-    argc: int = 1
-    closer: str = ")"          # NORM for ‖x‖ and ||x||
-    power: Token | None = None     # σ^2(z): the whole-number power of the call's value
-    keyword: Token | None = None   # sum(x, dim=0): the keyword of the last argument
+    __slots__ = ("tok", "call", "out_len", "argc", "closer", "power", "keyword")
+
+    def __init__(self, tok: Token, call: ops.Op | None, out_len: int, *, closer: str = ")",
+                 power: Token | None = None) -> None:
+        self.tok = tok
+        self.call = call
+        self.out_len = out_len
+        self.argc = 1
+        self.closer = closer           # NORM for ‖x‖ and ||x||
+        self.power = power             # σ^2(z): the whole-number power of the call's value
+        self.keyword: Token | None = None   # sum(x, dim=0): the keyword of the last argument
 
 
 def _norm_subscript(toks: list[Token], i: int, error) -> int:
@@ -91,6 +92,7 @@ class ExpressionReader:
         self.out: list[tuple[str, Token]] = []   # operands read: (node id, where it starts)
         self.stack: list = []      # entries: _Frame, or (op_key, prec, right_assoc, arity, tok)
         self.last_op: Token | None = None
+        self.last_closed: _Frame | None = None      # the bracket _close closed last
 
     def read(self, toks: list[Token]) -> str:
         """The id of the node of an expression (its tokens end with NL)."""
@@ -110,13 +112,19 @@ class ExpressionReader:
                 if kind == "NL":
                     break
                 binary = _BINARY.get(kind)
-                if binary is None:
+                if binary is not None:
+                    if stack and type(stack[-1]) is tuple:     # else nothing to apply yet
+                        self._pop_while(binary[1], binary[2])
+                    stack.append(binary + (tok,))
+                    self.last_op = tok
+                    i, expect = i + 1, True
+                elif kind == "NAME" and tok.spaced:     # `w h`: juxtaposed, see _after_operand
+                    if stack and type(stack[-1]) is tuple:
+                        self._pop_while(ops.MUL, False)
+                    stack.append((JUXT, ops.MUL, False, 2, tok))
+                    expect = True       # the same token again, as an operand
+                else:
                     i, expect = self._after_operand(toks, i)
-                    continue
-                self._pop_while(binary[1], binary[2])
-                stack.append(binary + (tok,))
-                self.last_op = tok
-                i, expect = i + 1, True
             elif kind != "NAME" or (sums and SAMPLE_SUM.fullmatch(tok.text)):
                 i, expect = self._operand(toks, i)
             elif toks[i + 1].kind in _NOT_AN_OPERAND or tok.text in ops.FUNCTIONS:
@@ -227,11 +235,11 @@ class ExpressionReader:
             out.append((self.builder.apply("pow", [ref, exponent], tok), at))
         elif kind == ")" or kind == "," or (kind == "NORM" and _norm_open(self.stack)):
             expect = self._close(tok)
-            closed = getattr(self, "last_closed", None)
+            closed = self.last_closed
             norm = tok.kind != "," and closed is not None and closed.call is ops.OPS["norm"]
             return (_norm_subscript(toks, i + 1, self.error) if norm else i + 1), expect
         elif kind == "NAME" and tok.text.startswith("_") and not tok.spaced:
-            closed = getattr(self, "last_closed", None)
+            closed = self.last_closed
             start = closed.tok if toks[i - 1].kind == ")" and closed else out[-1][1]
             value_subscript(self.builder.reading, toks, i, start)      # softmax(z)_k
         elif kind in OPERAND_START:
@@ -240,12 +248,13 @@ class ExpressionReader:
             self.stack.append((JUXT, ops.MUL, False, 2, tok))
             return i, True       # read the same token again as an operand
         else:
-            raise self._unexpected(tok)
+            raise _unexpected(self, tok)
         return i + 1, False
 
     def _close(self, tok: Token) -> bool:
         """A ')' or ',' after an operand; returns whether an operand is expected next."""
-        self._pop_while(0, False)
+        if self.stack and type(self.stack[-1]) is tuple:
+            self._pop_while(0, False)
         if not self.stack:
             raise _unmatched(self, tok)
         frame = self.stack[-1]
@@ -267,7 +276,8 @@ class ExpressionReader:
             if frame.argc == 2 and call.shape is shapes.last_axis:     # softmax(z, dim=-1)
                 given = last_axis(self.builder, call, given, frame.keyword)
                 frame.argc, call = 1, ops.call(call, 1)
-            node = axes.along(self.builder, frame.call, given, frame.tok)     # sum(z, 1)
+            node = axes.along(self.builder, frame.call, given, frame.tok) \
+                if frame.argc > 1 else None                                   # sum(z, 1)
             if node is None and frame.argc != call.arity:
                 raise self.error(f"{call.name}() takes {call.arity} argument"
                                  f"{'s' * (call.arity > 1)}, not {frame.argc}", frame.tok,
@@ -280,21 +290,6 @@ class ExpressionReader:
                 node = self.builder.apply("pow", [node, exponent], frame.power)
             out.append((node, frame.tok))
         return False
-
-    def _unexpected(self, tok: Token) -> Exception:
-        """The error for a token that cannot follow an operand."""
-        if tok.kind == "=":
-            frames = [f for f in self.stack if isinstance(f, _Frame)]
-            if frames and frames[-1].tok.line < tok.line:
-                # An open '(' ran on into the next statement: that '(' is the mistake.
-                return self.error("this '(' is never closed", frames[-1].tok)
-            return self.error("only one '=' per statement", tok,
-                              hint="write 'x = y' and 'y = z' on separate lines; '==' is "
-                                   "not an equation")
-        hint = ("the language takes no entries of a value (x[1], softmax(z)[k]): write the "
-                "whole vector, or Σ_k y_k log p_k for a sum over entries") if tok.kind == "[" \
-            else None
-        return self.error(f"unexpected '{tok.text}' after an operand", tok, hint=hint)
 
     def _pop_while(self, prec: int, right: bool) -> None:
         """Apply the operators on the stack that bind at least as tightly as `prec`."""
@@ -317,6 +312,22 @@ class ExpressionReader:
                 out.append((_juxtaposed(builder, args, tok), at))
                 continue
             out.append((builder.apply(op_key, args, tok), at))
+
+
+def _unexpected(reader: ExpressionReader, tok: Token) -> Exception:
+    """The error for a token that cannot follow an operand."""
+    if tok.kind == "=":
+        frames = [f for f in reader.stack if isinstance(f, _Frame)]
+        if frames and frames[-1].tok.line < tok.line:
+            # An open '(' ran on into the next statement: that '(' is the mistake.
+            return reader.error("this '(' is never closed", frames[-1].tok)
+        return reader.error("only one '=' per statement", tok,
+                          hint="write 'x = y' and 'y = z' on separate lines; '==' is "
+                               "not an equation")
+    hint = ("the language takes no entries of a value (x[1], softmax(z)[k]): write the "
+            "whole vector, or Σ_k y_k log p_k for a sum over entries") if tok.kind == "[" \
+        else None
+    return reader.error(f"unexpected '{tok.text}' after an operand", tok, hint=hint)
 
 
 def _note_division(reader: ExpressionReader, toks: list[Token], i: int) -> None:

@@ -233,9 +233,10 @@ def parse(text: str, name: str = "<model>", *, allow_ids: bool = False,
     syntax = syntax or requested_syntax()
     if syntax not in ("auto", "plain", "latex"):
         raise GraphdrawError(f"syntax={syntax!r}: give 'plain', 'latex' or 'auto'")
-    by_braces = syntax == "auto" and latex.by_braces(source.text)
+    by_braces = False
     if syntax == "auto":
         syntax = latex.detect(source.text)
+        by_braces = syntax == "latex" and latex.by_braces(source.text)
     with gc_paused():
         if syntax == "plain":
             reader = Parser(source, allow_ids=allow_ids, targets=targets)

@@ -58,7 +58,7 @@ class Reading:
         if name is not None:        # read before (a model names the same few things often)
             return name
         name = names.canonical(tok.text)
-        if not any(ch.isalpha() for ch in name):
+        if not name[:1].isalpha() and not any(ch.isalpha() for ch in name):
             raise self.error(f"'{tok.text}' is not a name: a name has a letter", tok,
                              hint="for example 'x' or 'x_1'")
         if name.startswith("_"):
