@@ -322,8 +322,8 @@ def _unexpected(reader: ExpressionReader, tok: Token) -> Exception:
             # An open '(' ran on into the next statement: that '(' is the mistake.
             return reader.error("this '(' is never closed", frames[-1].tok)
         return reader.error("only one '=' per statement", tok,
-                          hint="write 'x = y' and 'y = z' on separate lines; '==' is "
-                               "not an equation")
+                            hint="write 'x = y' and 'y = z' on separate lines; '==' is "
+                                 "not an equation")
     hint = ("the language takes no entries of a value (x[1], softmax(z)[k]): write the "
             "whole vector, or Σ_k y_k log p_k for a sum over entries") if tok.kind == "[" \
         else None
