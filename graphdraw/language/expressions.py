@@ -123,6 +123,10 @@ class ExpressionReader:
                         self._pop_while(ops.MUL, False)
                     stack.append((JUXT, ops.MUL, False, 2, tok))
                     expect = True       # the same token again, as an operand
+                elif kind == ")":
+                    expect = self._close(tok)
+                    norm = self.last_closed.call is ops.OPS["norm"]      # ‖x‖_2 as norm(x)_2
+                    i = _norm_subscript(toks, i + 1, self.error) if norm else i + 1
                 else:
                     i, expect = self._after_operand(toks, i)
             elif kind != "NAME" or (sums and SAMPLE_SUM.fullmatch(tok.text)):

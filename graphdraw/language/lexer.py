@@ -82,19 +82,21 @@ def _simple_line(line: str, line_no: int, out: list[Token]) -> bool:
     """Read a line of only names, whole numbers and one-character symbols as _tokenize_line
     does, at regex speed; False (nothing added) when it holds anything else: a number
     _number_end reads further (2.5, 1e-3), or a Python word (an error)."""
-    found = []
+    mark = len(out)
+    append = out.append
     end = 0                     # where the last token ends, if the tokens are contiguous
     for space, text in _SIMPLE_TOKEN.findall(line):
         start = end + len(space)
         kind = _SIMPLE_KIND[text[0]]
         if kind == "NAME" and text in PYTHON_WORDS:
+            del out[mark:]
             return False
-        found.append(_token((kind, text, line_no, start + 1, bool(space) or not end)))
+        append(_token((kind, text, line_no, start + 1, space != "" or end == 0)))
         end = start + len(text)
     # findall skips what no token matches: then the tokens' lengths fall short of the line
     if line[end:].strip(" \t"):
+        del out[mark:]
         return False
-    out += found
     return True
 
 

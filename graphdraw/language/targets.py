@@ -23,9 +23,10 @@ def loss_targets(program: Program) -> dict[str, tuple[str | None, str | None]]:
     from graphdraw.language import names
     nodes = program.nodes
     found: dict[str, tuple[str | None, str | None]] = {}
+    losses = {name for name, row in ops.OPS.items() if row.extra.get("target")}
     for node in nodes.values():
-        row = ops.OPS.get(node.op) if node.op is not None else None
-        for position in row.extra.get("target", ()) if row is not None else ():
+        row = ops.OPS[node.op] if node.op in losses else None
+        for position in row.extra["target"] if row is not None else ():
             leaf = nodes[node.args[position]]
             if leaf.is_leaf:
                 domain = next((d for d in ("simplex", "unit")
