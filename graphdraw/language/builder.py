@@ -149,7 +149,7 @@ class Builder:
                 if folded is not None:
                     return folded
         plate = first.plate             # the first operand's plate, if any has one
-        if plate is None:
+        if plate is None and len(operands) > 1:
             for operand in operands:
                 plate = operand.plate
                 if plate is not None:

@@ -176,10 +176,17 @@ class ExpressionReader:
         an operand itself: a new reading of such a name needs its next token listed there."""
         tok, nxt = toks[i], toks[i + 1]
         builder = self.builder
+        row = ops.FUNCTIONS.get(tok.text)
+        if nxt.kind == "(" and row is not None:         # f(…): the common case
+            if names.canonical(tok.text) in builder.bound:
+                builder.reading.note(f"call:{tok.text}", f"read '{tok.text}(' as the function "
+                                     f"{row.name} although {tok.text} is also a variable; "
+                                     f"write {tok.text} * (…) for a product", tok)
+            self.stack.append(_Frame(nxt, row, len(self.out)))
+            return i + 2, True
         if tok.text == "e" and nxt.kind == "^" and builder.euler(tok):
             self.out.append((EULER, tok))       # e^x: exp(x), made when the power is
             return i + 1, False
-        row = ops.FUNCTIONS.get(tok.text)
         if nxt.kind == "=" and self.stack and isinstance(self.stack[-1], _Frame):
             return keyword(self, toks, i), True           # sum(x, dim=0)
         if row is not None and nxt.kind in ("^", "SUPER") and not builder.knows(tok):
@@ -188,16 +195,8 @@ class ExpressionReader:
                 exponent, at = power
                 self.stack.append(_Frame(toks[at], row, len(self.out), power=exponent))
                 return at + 1, True
-        if nxt.kind == "(" and row is not None and names.canonical(tok.text) in builder.bound:
-            builder.reading.note(f"call:{tok.text}", f"read '{tok.text}(' as the function "
-                                 f"{row.name} although {tok.text} is also a variable; write "
-                                 f"{tok.text} * (…) for a product", tok)
-        if nxt.kind == "(" and (row is not None or (
-                not nxt.spaced and not builder.knows(tok))):
-            if row is None:           # never a silent product: see juxtaposition.py
-                unknown_function(builder.reading, tok)
-            self.stack.append(_Frame(nxt, row, len(self.out)))
-            return i + 2, True
+        if nxt.kind == "(" and not nxt.spaced and not builder.knows(tok):
+            unknown_function(builder.reading, tok)    # never a silent product (juxtaposition.py)
         if row is not None and names.canonical(tok.text) not in builder.bound \
                 and names.canonical(tok.text) not in builder.declarations.declared:
             return _uncalled(self, toks, i, row)      # `param σ` makes σ a variable
