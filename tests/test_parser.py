@@ -662,3 +662,9 @@ def test_ten_thousand_rebindings(monkeypatch):
 def test_an_unclosed_parenthesis_deep_inside_is_reported_at_the_right_place():
     e = err("a = " + "(" * 3000 + "x" + ")" * 2999)
     assert (e.line, e.col) == (1, 5)
+
+
+def test_node_of_op_sets_the_fields_it_names():
+    from graphdraw.language.program import Node
+    made = Node.of_op("%3", "mul", ("a", "b"), (2,), 4, 7, "n")
+    assert made == Node("%3", op="mul", args=("a", "b"), shape=(2,), line=4, col=7, plate="n")

@@ -136,22 +136,23 @@ class Builder:
         nodes, info = self.nodes, self.info
         # An op's shape and Info follow from its operands' Infos alone: large models repeat
         # the same few, so each is worked out once.
-        key = (op_name, *map(info.__getitem__, args))
+        key = (op_name, info[args[0]], info[args[1]]) if len(args) == 2 else \
+            (op_name, *map(info.__getitem__, args))
         result = self.results.get(key)
         if result is None:
             result = self.results[key] = self._result(op_name, list(key[1:]), tok)
         shape, result_info, sums = result
-        operands = list(map(nodes.__getitem__, args))
-        first = operands[0]
+        first = nodes[args[0]]
         if first.value is not None:     # over constants: folded into one
+            operands = [nodes[arg] for arg in args]
             if all(n.value is not None and n.name is None for n in operands):
                 folded = self._fold(ops.OPS[op_name], operands, tok)
                 if folded is not None:
                     return folded
         plate = first.plate             # the first operand's plate, if any has one
-        if plate is None and len(operands) > 1:
-            for operand in operands:
-                plate = operand.plate
+        if plate is None and len(args) > 1:
+            for arg in args:
+                plate = nodes[arg].plate
                 if plate is not None:
                     break
         if sums is not None:            # Σ_n: the sum over the samples n
@@ -163,8 +164,8 @@ class Builder:
             plate = None
         self.counter += 1
         node_id = f"%{self.counter}"
-        nodes[node_id] = Node(node_id, op=op_name, args=tuple(args), shape=shape,
-                              line=tok.line, col=tok.col, plate=plate)
+        nodes[node_id] = Node.of_op(node_id, op_name, tuple(args), shape, tok.line, tok.col,
+                                    plate)
         info[node_id] = result_info
         return node_id
 

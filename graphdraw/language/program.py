@@ -30,6 +30,14 @@ class Node:
     plate: str | None = None         # the index n when the node has one value per sample
     counts: str | None = None        # a const leaf that is the number of samples n (N of 1/N Σ_n)
 
+    @classmethod
+    def of_op(cls, node_id: str, op: str, args: tuple[str, ...], shape: Shape | None,
+              line: int, col: int, plate: str | None) -> Node:
+        """The node of an op's result, its fields given by position (a large model makes a
+        node per value, and keyword arguments cost more)."""
+        return cls(node_id, op, args, None, 0, None, shape, None, None, "", line, col, None,
+                   plate)
+
     @property
     def is_leaf(self) -> bool:
         return self.op is None and self.value is None
