@@ -136,7 +136,8 @@ class ExpressionReader:
             else:                   # a name used as a value (see _name)
                 out.append((builder.operand(tok), tok))
                 i, expect = i + 1, False
-        self._pop_while(0, False)
+        if stack and type(stack[-1]) is tuple:
+            self._pop_while(0, False)
         if stack:
             raise self.error(f"this '{stack[-1].tok.text}' is never closed", stack[-1].tok)
         return out[-1][0]
