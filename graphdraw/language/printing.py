@@ -27,6 +27,11 @@ MODES = ("plain", "pretty", "html", "latex")
 _SCALARS: contextvars.ContextVar[bool] = contextvars.ContextVar("scalars", default=False)
 
 
+def scalars() -> bool:
+    """Whether products print as products of scalars here (inside all_scalars)."""
+    return _SCALARS.get()
+
+
 @contextlib.contextmanager
 def all_scalars(flag: bool = True):
     r"""Print products as products of scalars (LaTeX `a \, b`) inside the block when `flag`."""
@@ -162,8 +167,10 @@ _MARKS: dict[str, str] = {}     # the transpose's mark in each notation, read fr
 def _has_transpose(left: Piece, right: Piece, mode: str) -> bool:
     """Whether either printed factor may read as a row vector: a transpose in it outside
     function calls and powers (σ(xᵀ), (xᵀ x)² are not rows: language/juxtaposition.py)."""
-    mark = _transpose_mark(mode)
-    return _row_text(left[0], mark, mode) or _row_text(right[0], mark, mode)
+    mark = _MARKS.get(mode) or _transpose_mark(mode)
+    # (the test for the mark first: products of large models rarely have one)
+    return (mark in left[0] and _row_text(left[0], mark, mode)) or \
+        (mark in right[0] and _row_text(right[0], mark, mode))
 
 
 _CALL_OR_POWER = {

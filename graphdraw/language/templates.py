@@ -11,7 +11,8 @@ import math
 from graphdraw import ops
 from graphdraw.language.lexer import reads_as_transpose
 from graphdraw.language.parser import parse
-from graphdraw.language.printing import Piece, apply, name, number, transposed, untransposed
+from graphdraw.language.printing import (Piece, apply, name, number, scalars, transposed,
+                                         untransposed)
 from graphdraw.lazy import scalar_op
 
 NUMBERS = ("0", "1", "-1")      # templates that are a constant, printed without parsing
@@ -19,7 +20,7 @@ Product = tuple[float, tuple[Piece, ...]]   # a number times printed factors
 
 _TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
 _FORMS: dict[tuple, tuple[list[str], int]] = {}   # see fill_form
-_USES: dict[str, tuple[str, ...]] = {}              # see _uses
+_READINGS: dict[str, tuple] = {}                    # see _reading
 _MAY_TRANSPOSE = ("T", "⊤", "ᵀ", " ", "\t")          # what reads_as_transpose text starts with
 
 
@@ -65,11 +66,12 @@ def fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
     The form is the template printed once with placeholders for the operands (large models
     print the same template thousands of times), cut apart at them: text, name, text, ...
     """
-    key = [text, mode]
-    for name in _uses(text):            # the operands the template shows
+    key = [text, mode, mode == "latex" and scalars()]     # LaTeX: see all_scalars
+    uses, exponents = _reading(text)[:2]
+    for name in uses:                   # the operands the template shows
         piece = operands.get(name)
         if piece is not None:
-            if not _plain_piece(piece):
+            if not _plain_piece(piece) or (name in exponents and _capital(piece[0])):
                 return None
             key += name, piece[1]
     form = _FORMS.get(tuple(key))
@@ -84,23 +86,42 @@ def fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
     return "".join(filled), prec
 
 
-def _uses(text: str) -> tuple[str, ...]:
-    """The names a template reads (out, a, b, ...), from its steps."""
-    uses = _USES.get(text)
-    if uses is None:
-        uses = _USES[text] = tuple(dict.fromkeys(
-            node_id for node_id, kind, _ in _compiled(text)[0] if kind == "leaf"))
-    return uses
+def ops_on_names(text: str) -> frozenset[str]:
+    """The ops a template applies to its names alone (sum of `sum(b)`, softmax of
+    `softmax(a)`): only such a step can print as a name the model gives (`named`) or fold
+    the sum of a probability vector (`ones`)."""
+    return _reading(text)[2]
+
+
+def _reading(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """What a template reads, from its steps: its names (out, a, b, ...), the ones that are
+    an exponent themselves (a^b) and the ops it applies to its names alone."""
+    reading = _READINGS.get(text)
+    if reading is None:
+        steps = _compiled(text)[0]
+        uses = tuple(dict.fromkeys(node_id for node_id, kind, _ in steps if kind == "leaf"))
+        over = [payload for _, kind, payload in steps if kind == "op"]
+        reading = _READINGS[text] = (
+            uses, frozenset(args[1] for row, args in over if row.name == "pow"),
+            frozenset(row.name for row, args in over if all(a in uses for a in args)))
+    return reading
 
 
 def _plain_piece(piece: Piece) -> bool:
     """Whether printing decisions about this operand depend only on its precedence."""
     text = piece[0]
     first = text[:1]
-    # A transpose (Kᵀ, K^\top) prints differently inside another transpose or power.
-    return not first.isdigit() and "^" not in text \
-        and not text.endswith(("ᵀ", "<sup>T</sup>")) \
+    # A transpose (Kᵀ, K^\top) prints differently inside another transpose or power, and
+    # beside a product; e^x would read as exp(x); \frac{1}{N} x juxtaposes in LaTeX.
+    return not first.isdigit() and "^" not in text and text != "e" \
+        and "ᵀ" not in text and "<sup>T</sup>" not in text \
+        and not text.startswith("\\frac") \
         and not (first in _MAY_TRANSPOSE and reads_as_transpose(text))
+
+
+def _capital(text: str) -> bool:
+    """A single capital as an exponent keeps its parentheses: W^(Q), not W^Q (W_Q)."""
+    return len(text) == 1 and text.isupper()
 
 
 def _compiled(text: str) -> tuple[list[tuple], str]:

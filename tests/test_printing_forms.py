@@ -1,0 +1,51 @@
+"""A template printed from its cached form (templates.fill_form) prints as it does step by step,
+whatever was printed before it: the form is reused only where the operands' texts do not matter."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphdraw import ops
+from graphdraw.core import graph
+from graphdraw.language import parser, templates
+from graphdraw.language.printing import all_scalars
+
+A = ops.ATOM
+
+
+def _fresh(text, operands, mode):
+    """The template printed step by step, never from a form."""
+    return templates._Steps(text, operands, mode, {}).piece()
+
+
+@pytest.mark.parametrize("template, before, after, mode", [
+    # e^x would read as exp(x): a base named e keeps its parentheses in the language
+    ("b * a^(b - 1)", {"a": ("w", A), "b": ("x", A)}, {"a": ("e", A), "b": ("x", A)}, "plain"),
+    # W^Q would read as the label W_Q
+    ("a^b", {"a": ("x", A), "b": ("y", A)}, {"a": ("W", A), "b": ("K", A)}, "plain"),
+    # a number over N scales: juxtaposed in LaTeX, not an elementwise product
+    ("a * b", {"a": ("x", A), "b": ("y", A)}, {"a": (r"\frac{1}{N}", A), "b": ("y", A)}, "latex"),
+    # beside a transpose a product is written out: xᵀ y (y + 1) would read as inner products
+    ("a * b", {"a": ("x", ops.MUL), "b": ("y + 1", ops.ADD)},
+     {"a": ("xᵀ y", ops.MUL), "b": ("y + 1", ops.ADD)}, "pretty"),
+])
+def test_a_form_is_not_reused_where_an_operands_text_decides(template, before, after, mode):
+    templates.print_template(template, before, mode)      # the form of these precedences
+    assert templates.print_template(template, after, mode) == _fresh(template, after, mode)
+
+
+@pytest.mark.parametrize("first_scalars", [True, False])
+def test_latex_forms_of_scalars_and_of_tensors_are_kept_apart(first_scalars):
+    text, operands = "a * (1 - a)", {"a": ("z", A)}
+    with all_scalars(first_scalars):
+        first = templates.print_template(text, operands, "latex")[0]
+    with all_scalars(not first_scalars):
+        second = templates.print_template(text, operands, "latex")[0]
+    scalar, tensor = (first, second) if first_scalars else (second, first)
+    assert (scalar, tensor) == (r"z \, \left(1 - z\right)", r"z \odot \left(1 - z\right)")
+
+
+def test_a_variable_named_e_keeps_its_parentheses_in_a_derivative():
+    graph.build(parser.parse("y = w^x"))                   # the same template over w first
+    built = graph.build(parser.parse("param e\ny = e^x"))
+    assert built.edges["e", "y", 0]["local_grad"] == "x * (e)^(x - 1)"
