@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import html as _html
 
 from graphdraw import ops
 from graphdraw.language.printing import Piece, apply, name, number, transposed
 from graphdraw.language.program import Node, Program
 from graphdraw.language.targets import probability_leaves
-from graphdraw.language.templates import (NUMBERS, Product, fill_form, print_product,
-                                          print_template)
+from graphdraw.language.templates import (NUMBERS, Product, fill_form, ops_on_names,
+                                          print_product, print_template)
 
 INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
 TEXT_LIMIT = 240     # the same in formulas read without a diagram (grads, verify, exercise)
@@ -29,13 +30,7 @@ class Printer:
         self.limit = (INLINE_LIMIT if inline_limit is None else inline_limit) \
             * (4 if mode in ("html", "latex") else 1)
         self.pieces: dict[str, Piece] = {}
-        self.probabilities = probability_leaves(program)   # whose sum(·) is 1
         self._users: dict[str, list[str]] | None = None
-        # operand id -> [(op, operands, id)] of the named values computed from it by one op
-        self.computed: dict[str, list[tuple[str, tuple, str]]] = {}
-        for node in program.nodes.values():
-            if node.name is not None and node.op not in (None, "id") and node.args:
-                self.computed.setdefault(node.args[0], []).append((node.op, node.args, node.id))
         # How each node is referred to inside another's expression (see ref): made once, as
         # large models refer to every node from its uses and from its edges' derivatives.
         self.refs: dict[str, Piece] = {}
@@ -121,11 +116,12 @@ class Printer:
     def template(self, text: str, operands: dict[str, str]) -> Piece:
         """Print a derivative template over a, b, out, given the node ids to put in."""
         if text in operands:                  # the common one-name templates: a, b, out
-            return self.ref(operands[text])
+            return self.refs[operands[text]]
         if text in NUMBERS:                   # and constants: 1, -1, 0
             return number(text, self.mode)
         sized = self.shapes is not None and "size" in text   # shapes fold size(·) only
-        if not sized and not self._ones(operands) and not self._named(operands):
+        ones, named = self._ones(text, operands), self._named(text, operands)
+        if not sized and not ones and not named:
             nodes, refs = self.program.nodes, self.refs
             shown = {}
             for key, node_id in operands.items():
@@ -139,27 +135,44 @@ class Printer:
                     return filled
         pieces, values, shapes = self._operands(operands)
         return print_template(text, pieces, self.mode, values, shapes if sized else None,
-                              self._ones(operands),
-                              self._named(operands))
+                              ones, named)
 
-    def _named(self, operands: dict[str, str]) -> dict:
+    def _named(self, text: str, operands: dict[str, str]) -> dict:
         """(op, template names) -> the name of a value the model computes by that op from
         these operands (softmax(a) with a = z is ŷ where the model says ŷ = softmax(z))."""
         found = {}
+        steps = ops_on_names(text)            # the only steps that may print as a name
+        if not steps:
+            return found
         for key, node_id in operands.items():
             for op, args, named in self.computed.get(node_id, ()):
-                if named in operands.values():      # (tested first: the cheaper test)
+                if op not in steps or named in operands.values():   # (the cheaper tests)
                     continue
                 names = [k for a in args for k, i in operands.items() if i == a][:len(args)]
                 if len(names) == len(args):
                     found.setdefault((op, tuple(names)), self.ref(named))
         return found
 
-    def _ones(self, operands: dict[str, str]) -> frozenset:
-        """The template's operands that are probability vectors (their sum is 1)."""
-        if not self.probabilities:
+    def _ones(self, text: str, operands: dict[str, str]) -> frozenset:
+        """The template's operands that are probability vectors (their sum is 1), when it
+        sums one."""
+        if "sum" not in ops_on_names(text) or not self.probabilities:
             return frozenset()
         return frozenset(k for k, i in operands.items() if i in self.probabilities)
+
+    @functools.cached_property
+    def computed(self) -> dict[str, list[tuple[str, tuple, str]]]:
+        """Operand id -> [(op, operands, id)] of the named values computed from it by one op."""
+        computed: dict[str, list[tuple[str, tuple, str]]] = {}
+        for node in self.program.nodes.values():
+            if node.name is not None and node.op not in (None, "id") and node.args:
+                computed.setdefault(node.args[0], []).append((node.op, node.args, node.id))
+        return computed
+
+    @functools.cached_property
+    def probabilities(self) -> frozenset[str]:
+        """The leaves whose sum(·) is 1."""
+        return probability_leaves(self.program)
 
     def _operands(self, operands: dict[str, str]) -> tuple[dict, dict, dict | None]:
         """Pieces, known constant values and known shapes of a template's operands."""
@@ -204,5 +217,5 @@ class Printer:
                 return piece, (node.value, ())
             return piece, self._scaled(node) or (1.0, (piece,))
         pieces, values, shapes = self._operands(operands)
-        return print_product(text, pieces, self.mode, values, shapes, self._ones(operands),
-                             self._named(operands))
+        return print_product(text, pieces, self.mode, values, shapes,
+                             self._ones(text, operands), self._named(text, operands))
