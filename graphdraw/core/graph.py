@@ -108,12 +108,23 @@ class _Texts:
         self.forward = [("forward" + _SUFFIX[m], p) for m, p in printers.items()]
         self.local_grad = [("local_grad" + _SUFFIX[m], p) for m, p in printers.items()]
         self.local_refs = [(key, p.refs) for key, p in self.local_grad]
-        # a constant template (1, -1, 0) prints the same on every edge: printed once
-        self.numbers = {text: [(key, number(text, p.mode)[0]) for key, p in self.local_grad]
-                        for text in NUMBERS}
         self.pretty = printers.get("pretty")
         self.labels = [("label" + _SUFFIX[m], printers[m], m)
                        for m in ("html", "latex") if m in printers]
+        self._edges: dict[str, tuple] = {}
+
+    def edges(self, op: str) -> tuple:
+        """An op's edges as _edge_rows gives them, with the attributes all its edges at that
+        position have in place of the combine rule: a constant template (1, -1, 0) prints
+        the same on every edge, so once."""
+        edges = self._edges.get(op)
+        if edges is None:
+            edges = self._edges[op] = tuple(
+                (position, {"arg": position, "combine": combine,
+                  **({key: number(template, p.mode)[0] for key, p in self.local_grad}
+                     if template in NUMBERS else {})}, template, at)
+                for position, combine, template, at in _edge_rows(op))
+        return edges
 
     def label(self, node: Node, printer: Printer | None, mode: str) -> str | None:
         """A named node's name in `mode` (None for an unnamed node)."""
@@ -159,15 +170,13 @@ def _add_edges(succ: dict, pred: dict, node: Node, texts: _Texts) -> None:
     args, out = node.args, node.id
     operands = None
     into = pred[out]
-    for (position, combine, template, at), arg in zip(_edge_rows(node.op), args):
-        attrs = {"arg": position, "combine": combine}
+    for (position, common, template, at), arg in zip(texts.edges(node.op), args):
+        attrs = common.copy()
         if at is not None:              # a, b or out: the operand as it is referred to
             shown = out if at < 0 else args[at]
             for key, refs in texts.local_refs:
                 attrs[key] = refs[shown][0]
-        elif template in NUMBERS:
-            attrs.update(texts.numbers[template])
-        else:
+        elif template not in NUMBERS:   # (a number is in common)
             operands = operands or dict(zip("ab", args), out=out)
             for key, printer in texts.local_grad:
                 attrs[key] = printer.template(template, operands)[0]

@@ -121,7 +121,10 @@ def pretty(ident: str, version: int = 0) -> str:
     ('ŷ', 'W_i', 'α₁', 'c″', 'h_{t−1}')
     """
     if "_" not in ident:            # no hat, no subscript: as below, in fewer steps
-        return unicodedata.normalize("NFC", _greek(ident)) + prime(version)
+        text = GREEK_BY_NAME.get(ident, ident)
+        if not text.isascii():      # (ASCII is normalized already)
+            text = unicodedata.normalize("NFC", text)
+        return text + prime(version) if version else text
     base, hat, subs = _parts(ident)
     text = _greek(base) + (HAT if hat else "")
     text = unicodedata.normalize("NFC", text)

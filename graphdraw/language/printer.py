@@ -14,6 +14,8 @@ from graphdraw.language.templates import (NUMBERS, Product, fill_form, ops_on_na
 
 INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
 TEXT_LIMIT = 240     # the same in formulas read without a diagram (grads, verify, exercise)
+_NO_ONES: frozenset[str] = frozenset()
+_OPS = ops.OPS
 
 
 class Printer:
@@ -75,15 +77,17 @@ class Printer:
             return self._inline(node)
         if op == "id":
             return self.refs[args[0]]
+        refs = self.refs
+        if len(args) == 1:                      # (a call, most often: no constant on the left)
+            return apply(_OPS[op], [refs[args[0]]], self.mode)
         first = self.program.nodes[args[0]]
-        pieces = list(map(self.refs.__getitem__, args))
+        pieces = [refs[args[0]], refs[args[1]]] if len(args) == 2 else [refs[a] for a in args]
         if op == "matmul" and self.mode != "plain" and not transposed(pieces[0], self.mode) \
                 and self._rank(args[0]) == 1 == self._rank(args[1]) and not self._row(args[0]):
             # the inner product of two vectors, written as textbooks do: x y would read as
             # their elementwise (or, for columns, an outer) product; a row stays as it is
-            pieces[0] = apply(ops.OPS["transpose"], [pieces[0]], self.mode)
-        return apply(ops.OPS[op], pieces, self.mode,
-                     const_left=first.value is not None and first.name is None)
+            pieces[0] = apply(_OPS["transpose"], [pieces[0]], self.mode)
+        return apply(_OPS[op], pieces, self.mode, first.value is not None and first.name is None)
 
     def _row(self, node_id: str) -> bool:
         """Whether a vector reads as a row where it is written (v of `v = 2 wᵀ`: a transpose,
@@ -120,7 +124,7 @@ class Printer:
         if text in NUMBERS:                   # and constants: 1, -1, 0
             return number(text, self.mode)
         sized = self.shapes is not None and "size" in text   # shapes fold size(·) only
-        ones, named = self._ones(text, operands), self._named(text, operands)
+        ones, named = self._ones_named(text, operands)
         if not sized and not ones and not named:
             nodes, refs = self.program.nodes, self.refs
             shown = {}
@@ -137,13 +141,19 @@ class Printer:
         return print_template(text, pieces, self.mode, values, shapes if sized else None,
                               ones, named)
 
-    def _named(self, text: str, operands: dict[str, str]) -> dict:
-        """(op, template names) -> the name of a value the model computes by that op from
-        these operands (softmax(a) with a = z is ŷ where the model says ŷ = softmax(z))."""
+    def _ones_named(self, text: str, operands: dict[str, str]) -> tuple[frozenset, dict]:
+        """The template's operands that are probability vectors (their sum is 1), and
+        (op, template names) -> the name of a value the model computes by that op from
+        these operands (softmax(a) with a = z is ŷ where the model says ŷ = softmax(z)).
+
+        Only a step that applies an op to the template's names alone can use them."""
+        steps = ops_on_names(text)
+        if not steps:                        # (the common case: tested first)
+            return _NO_ONES, {}
+        ones = _NO_ONES
+        if "sum" in steps and self.probabilities:
+            ones = frozenset(k for k, i in operands.items() if i in self.probabilities)
         found = {}
-        steps = ops_on_names(text)            # the only steps that may print as a name
-        if not steps:
-            return found
         for key, node_id in operands.items():
             for op, args, named in self.computed.get(node_id, ()):
                 if op not in steps or named in operands.values():   # (the cheaper tests)
@@ -151,14 +161,7 @@ class Printer:
                 names = [k for a in args for k, i in operands.items() if i == a][:len(args)]
                 if len(names) == len(args):
                     found.setdefault((op, tuple(names)), self.ref(named))
-        return found
-
-    def _ones(self, text: str, operands: dict[str, str]) -> frozenset:
-        """The template's operands that are probability vectors (their sum is 1), when it
-        sums one."""
-        if "sum" not in ops_on_names(text) or not self.probabilities:
-            return frozenset()
-        return frozenset(k for k, i in operands.items() if i in self.probabilities)
+        return ones, found
 
     @functools.cached_property
     def computed(self) -> dict[str, list[tuple[str, tuple, str]]]:
@@ -218,4 +221,4 @@ class Printer:
             return piece, self._scaled(node) or (1.0, (piece,))
         pieces, values, shapes = self._operands(operands)
         return print_product(text, pieces, self.mode, values, shapes,
-                             self._ones(text, operands), self._named(text, operands))
+                             *self._ones_named(text, operands))

@@ -207,23 +207,24 @@ def untransposed(piece: Piece, mode: str) -> Piece:
     return inner, ops.ATOM
 
 
-def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False) -> Piece:
+def apply(row: ops.Op, args: list[Piece], mode: str, const_left: bool = False) -> Piece:
     """Print `row` applied to already printed operands (and after them the constants the
     row was made with, its `params`: the axis of sum(z, 1))."""
-    if "params" in row.extra:       # rare: test first, apply prints every op of large models
+    if row.extra and "params" in row.extra:    # rare: apply prints every op of large models
         args = [*args, *(number(p, mode) for p in row.extra["params"])]
     if mode == "latex":
         return _latex(row, args, const_left)
-    if row.style == "call":
+    style = row.style
+    if style == "call":
         fn = (row.plain or row.name) if mode == "plain" else (row.html or row.pretty or row.name)
         if mode == "pretty":
             fn = row.pretty or row.name
         inner = args[0][0] if len(args) == 1 else ", ".join([a[0] for a in args])
         return f"{fn}({inner})", ops.ATOM
-    if row.style == "prefix":
+    if style == "prefix":
         sym = {"plain": row.plain, "html": row.html or row.pretty}.get(mode, row.pretty)
         return sym + _wrap(args[0], args[0][1] <= row.prec, mode), row.prec
-    if row.style == "postfix":
+    if style == "postfix":
         sym = {"plain": row.plain, "pretty": row.pretty, "html": row.html}[mode]
         return _wrap(args[0], args[0][1] < ops.POSTFIX, mode) + sym, row.prec
     left, right = args
@@ -236,8 +237,7 @@ def apply(row: ops.Op, args: list[Piece], mode: str, *, const_left: bool = False
     form = _FORMS.get(key)
     if form is None or form[0] is not row:
         form = _FORMS[key] = (row, *_form(row, left[1], right[1], mode, const_left, key[-1]))
-    _, before, middle, after, prec = form
-    return f"{before}{left[0]}{middle}{right[0]}{after}", prec
+    return f"{form[1]}{left[0]}{form[2]}{right[0]}{form[3]}", form[4]
 
 
 # How a binary op other than pow joins its operands, by their precedences and whether the

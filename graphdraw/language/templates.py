@@ -7,6 +7,7 @@ printed operands in their place and folds what known constant values allow.
 from __future__ import annotations
 
 import math
+import re
 
 from graphdraw import ops
 from graphdraw.language.lexer import reads_as_transpose
@@ -19,9 +20,14 @@ NUMBERS = ("0", "1", "-1")      # templates that are a constant, printed without
 Product = tuple[float, tuple[Piece, ...]]   # a number times printed factors
 
 _TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
-_FORMS: dict[tuple, tuple[list[str], int]] = {}   # see fill_form
+_FORMS: dict[tuple, tuple[str, tuple[str, ...], int]] = {}   # see fill_form
 _READINGS: dict[str, tuple] = {}                    # see _reading
-_MAY_TRANSPOSE = ("T", "⊤", "ᵀ", " ", "\t")          # what reads_as_transpose text starts with
+_MAY_TRANSPOSE = frozenset("T⊤ᵀ \t")                # what reads_as_transpose text starts with
+# What makes an operand's text, not only its precedence, decide how a template prints: a
+# leading digit; a transpose (Kᵀ, K^\top) inside another transpose or power, and beside a
+# product; e^x, which reads as exp(x); \frac{1}{N} x, juxtaposed in LaTeX. (And a text that
+# reads as a transpose; a capital alone as an exponent: W^(Q), never W^Q, which is W_Q.)
+_TEXT_DECIDES = re.compile(r"^(?:\d|e$|\\frac)|\^|ᵀ|<sup>T</sup>")
 
 
 def print_template(text: str, operands: dict[str, Piece], mode: str,
@@ -64,26 +70,35 @@ def fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
     operand's text, not only its precedence, decides how it prints.
 
     The form is the template printed once with placeholders for the operands (large models
-    print the same template thousands of times), cut apart at them: text, name, text, ...
+    print the same template thousands of times).
     """
-    key = [text, mode, mode == "latex" and scalars()]     # LaTeX: see all_scalars
-    uses, exponents = _reading(text)[:2]
+    uses, exponents, _ = _READINGS.get(text) or _reading(text)
+    key: tuple = (text, mode, mode == "latex" and scalars())     # LaTeX: see all_scalars
     for name in uses:                   # the operands the template shows
         piece = operands.get(name)
         if piece is not None:
-            if not _plain_piece(piece) or (name in exponents and _capital(piece[0])):
+            shown = piece[0]
+            if _TEXT_DECIDES.search(shown) or (shown[:1] in _MAY_TRANSPOSE and
+                                               reads_as_transpose(shown)) \
+                    or (name in exponents and len(shown) == 1 and shown.isupper()):
                 return None
-            key += name, piece[1]
-    form = _FORMS.get(tuple(key))
+            key += (name, piece[1])
+    form = _FORMS.get(key)
     if form is None:
-        marks = {k: (f"\x00{k}\x00", p[1]) for k, p in operands.items()}
-        shown, prec = _Steps(text, marks, mode, {}).piece()
-        form = _FORMS[tuple(key)] = shown.split("\x00"), prec
-    parts, prec = form
-    filled = parts.copy()
-    for at in range(1, len(parts), 2):  # every other part names an operand
-        filled[at] = operands[parts[at]][0]
-    return "".join(filled), prec
+        form = _FORMS[key] = _form(text, operands, mode)
+    shape, names, prec = form
+    return shape.format(*map(operands.__getitem__, names)), prec
+
+
+def _form(text: str, operands: dict[str, Piece], mode: str) -> tuple[str, tuple[str, ...], int]:
+    """The template printed over placeholders with these operands' precedences, as a format
+    string over the pieces of the names it shows, those names and its precedence."""
+    marks = {k: (f"\x00{k}\x00", p[1]) for k, p in operands.items()}
+    shown, prec = _Steps(text, marks, mode, {}).piece()
+    parts = shown.replace("{", "{{").replace("}", "}}").split("\x00")
+    names = tuple(parts[1::2])          # every other part names an operand
+    parts[1::2] = [f"{{{at}[0]}}" for at in range(len(names))]
+    return "".join(parts), names, prec
 
 
 def ops_on_names(text: str) -> frozenset[str]:
@@ -105,23 +120,6 @@ def _reading(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]
             uses, frozenset(args[1] for row, args in over if row.name == "pow"),
             frozenset(row.name for row, args in over if all(a in uses for a in args)))
     return reading
-
-
-def _plain_piece(piece: Piece) -> bool:
-    """Whether printing decisions about this operand depend only on its precedence."""
-    text = piece[0]
-    first = text[:1]
-    # A transpose (Kᵀ, K^\top) prints differently inside another transpose or power, and
-    # beside a product; e^x would read as exp(x); \frac{1}{N} x juxtaposes in LaTeX.
-    return not first.isdigit() and "^" not in text and text != "e" \
-        and "ᵀ" not in text and "<sup>T</sup>" not in text \
-        and not text.startswith("\\frac") \
-        and not (first in _MAY_TRANSPOSE and reads_as_transpose(text))
-
-
-def _capital(text: str) -> bool:
-    """A single capital as an exponent keeps its parentheses: W^(Q), not W^Q (W_Q)."""
-    return len(text) == 1 and text.isupper()
 
 
 def _compiled(text: str) -> tuple[list[tuple], str]:
