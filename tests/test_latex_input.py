@@ -340,3 +340,11 @@ def test_cli_error_points_at_the_command():
     assert result.exit_code == 3
     assert r"<-e>:1:17: error: the LaTeX command \int is not supported" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_function_of_the_op_table_reads_by_its_name_as_a_command():
+    from graphdraw.language.parser import parse
+    program = parse(r"L = \softplus(w x) + \gelu(x)", syntax="latex")
+    assert {n.op for n in program.nodes.values()} >= {"softplus", "gelu"}
+    with pytest.raises(SourceError, match=r"\\frob is not supported"):
+        parse(r"L = \frob(w x)", syntax="latex")

@@ -471,7 +471,7 @@ def test_every_call_style_row_can_be_called_by_its_name():
 
 
 @pytest.mark.parametrize("text, suggestion", [
-    ("sigma(x)", "sigmoid"), ("sigmod(x)", "sigmoid"), ("tan(x)", "tanh"),
+    ("sigma(x)", "sigmoid"), ("sigmod(x)", "sigmoid"), ("tanhh(x)", "tanh"),
     ("Sigma(x)", "sum"), ("expp(x)", "exp"),
 ])
 def test_unknown_functions_suggest_the_closest_known_one(text, suggestion):

@@ -242,6 +242,21 @@ def test_the_readme_s_new_format_is_one_module_and_one_registry_line(tmp_path, m
     text = out.read_text(encoding="utf-8")
     assert text.startswith(("flowchart LR\n", "flowchart TB\n")) and text.endswith("\n")
     assert '"W_iᵀ"' in text and '["a = W_iᵀ x + b_a"]' in text
+    # it writes the figure's graph (the named view), and `wrote` counts that graph
+    nodes = [line for line in text.splitlines() if '["' in line]
+    edges = [line for line in text.splitlines() if "-->" in line]
+    assert not any('"%' in line or "[\"%" in line for line in nodes)
+    wrote = re.search(r"\((\d+) nodes, (\d+) edges, mermaid\)", result.stderr)
+    assert wrote and (int(wrote.group(1)), int(wrote.group(2))) == (len(nodes), len(edges))
+    # the options a format declares: --no-edge-labels honoured, --fit refused with a note
+    option = next(p for p in cli.commands["render"].params if p.name == "fmt_name")
+    monkeypatch.setattr(option.type, "choices", (*option.type.choices, "mermaid"))
+    bare = CliRunner().invoke(cli, ["render", "-f", "mermaid", "--no-edge-labels",
+                                    "--fit", "16cmx22cm", "-o", str(out)])
+    assert bare.exit_code == 0, bare.output
+    assert "-->|" not in out.read_text(encoding="utf-8")
+    assert "--fit sizes svg, png, pdf, html, tikz, not mermaid" in bare.stderr
+    assert "mermaid .mmd   Mermaid flowchart" in CliRunner().invoke(cli, ["formats"]).output
     sys.modules.pop("readme_mermaid", None)
 
 

@@ -264,3 +264,12 @@ def test_the_gallery_has_the_taylor_picture_the_command_draws(tmp_path):
     path = tmp_path / "sigmoid-taylor.svg"
     assert run("sigmoid", "--order", "4", "--plot", str(path)).exit_code == 0
     assert path.read_bytes() == gallery.analysis_pictures()["sigmoid-taylor.svg"]()
+
+
+def test_an_op_without_a_sympy_form_is_an_error_that_says_how_to_add_one():
+    from graphdraw.analyses.taylor.sympy_ops import sympy_of
+    from graphdraw.errors import GraphdrawError
+    with pytest.raises(GraphdrawError) as caught:
+        sympy_of({}, "tan")
+    assert "'tan' has no sympy form" in caught.value.message
+    assert "sympy=lambda sp, a: sp.tan(a)" in caught.value.hint

@@ -28,5 +28,8 @@ def formats_command(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
+    name_width = max(6, *(len(row["name"]) for row in rows))
+    extension_width = max(6, *(len(row["extension"]) + 1 for row in rows))
     for row in rows:
-        click.echo(f"{row['name']:<6} .{row['extension']:<5} {row['summary']}")
+        click.echo(f"{row['name']:<{name_width}} {'.' + row['extension']:<{extension_width}} "
+                   f"{row['summary']}")

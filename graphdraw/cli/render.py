@@ -134,7 +134,6 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
       graphdraw render linear-regression.gd --data samples.csv --show values,grads
       echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
     """
-    from graphdraw.core.named import view as named_view
     from graphdraw.formats import output as out
     shown = _shown(show, no_shapes)
     fmt = batch.choose_format(fmt_name, output)
@@ -167,7 +166,7 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
                 _report_fit(job, fmt, fit)
             continue
         out.write_atomic(path, data, input_path=source.path)
-        drawn = job.graph if fmt.name == "json" else named_view(job.graph, draw_style)
+        drawn = job.drawn() if fmt.writes == "drawn" else job.graph
         steps = f", steps 0 to {len(job.steps) - 1}" if job.steps else ""
         click.echo(f"wrote {path} ({drawn.number_of_nodes()} nodes, "
                    f"{drawn.number_of_edges()} edges, {fmt.name}{steps})", err=True)
@@ -177,13 +176,15 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
 
 def _report_fit(job, fmt, box: tuple[float, float]) -> None:
     """--fit's line on stderr: the figure's size in the box and its smallest text."""
-    if fmt.name in ("json", "dot"):
-        click.echo(f"graphdraw: note: --fit sizes svg, png, pdf and tikz, not {fmt.name}",
+    if not fmt.fit:
+        from graphdraw.formats import registry
+        sized = [name for name in registry.names() if registry.get(name).fit]
+        click.echo(f"graphdraw: note: --fit sizes {', '.join(sized)}, not {fmt.name}",
                    err=True)
         return
     from graphdraw.formats.graphviz.measure import fit_dot
     fitted = fit_dot(job.dot(), box, timeout=job.options.get("layout_timeout", 30.0))
-    if fmt.name == "tikz":
+    if fmt.fit == "picture":
         click.echo(f"graphdraw: fit: the picture is {fitted.report().split(',')[0]}; its "
                    "text keeps the document's sizes", err=True)
         return
@@ -221,6 +222,9 @@ def _notes(fmt: Format, shown: frozenset[str], given: bool, snippet: bool) -> bo
         click.echo("graphdraw: note: --show values/grads only draw; for the numbers as JSON "
                    "use graphdraw grads --json", err=True)
         numeric = False
-    if snippet and fmt.extension != "tex":      # a snippet is a piece of a LaTeX document
-        click.echo("graphdraw: note: --snippet is used only with --format tikz", err=True)
+    if snippet and not fmt.snippet:
+        from graphdraw.formats import registry
+        takes = [name for name in registry.names() if registry.get(name).snippet]
+        click.echo(f"graphdraw: note: --snippet is used only with --format {' or '.join(takes)}",
+                   err=True)
     return numeric

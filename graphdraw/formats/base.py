@@ -40,6 +40,12 @@ class Job:
             self._dot = made.get(options.get("rankdir")) or draw.to_dot(self.graph, **options)
         return self._dot
 
+    def drawn(self) -> nx.MultiDiGraph:
+        """The graph as the figure draws it: the named view, or every op with --style ops
+        (a figure's format writes this one; `graph` has a node for every value)."""
+        from graphdraw.core.named import view
+        return view(self.graph, self.options.get("style"))
+
     def dot_options(self, made: dict | None = None) -> dict[str, Any]:
         """The options `draw.to_dot` takes (the writer's own left out). A rankdir of "auto"
         is decided here, once: the direction that keeps the larger text on a page (or in
@@ -80,3 +86,8 @@ class Format:
     values: bool = False              # needs the leaves' values even without --show values
     numbers: bool = True              # can show values/grads (--show values,grads)
     steps: Callable[[Job], bytes] | None = None   # render --steps: backprop a step a picture
+    writes: str = "drawn"             # the graph written: "drawn" (Job.drawn) or "full" (every
+    #                                   value, Job.graph), as `render` counts its nodes
+    fit: str = "figure"               # what --fit sizes: "figure" (picture and text),
+    #                                   "picture" (the text keeps the document's sizes), or ""
+    snippet: bool = False             # takes --snippet: a piece to \input, not a document

@@ -28,5 +28,6 @@ FORMATS = {
     "png": Format("png", "png", "the picture as a PNG image", write=_laid_out("png")),
     "pdf": Format("pdf", "pdf", "the picture as a one-page PDF (with --steps: a page a step)",
                   write=_laid_out("pdf"), steps=lazy("graphdraw.formats.steps.pdf")),
-    "dot": Format("dot", "dot", "the Graphviz source; needs no Graphviz", write=_source),
+    "dot": Format("dot", "dot", "the Graphviz source; needs no Graphviz", write=_source,
+                  fit=""),
 }

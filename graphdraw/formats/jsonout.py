@@ -87,4 +87,4 @@ def _write(job: Job) -> bytes:
 
 FORMATS = {"json": Format("json", "json", "the graph as JSON: nodes, edges, formulas and "
                           "local derivatives", write=_write, notations=("plain", "pretty"),
-                          numbers=False)}
+                          numbers=False, writes="full", fit="")}

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from graphdraw import ops
-from graphdraw.analyses.taylor.sympy_ops import load_sympy, program_sympy, sympy_functions
+from graphdraw.analyses.taylor.sympy_ops import load_sympy, program_sympy, sympy_functions, sympy_of
 from graphdraw.errors import GraphdrawError, LimitError
 from graphdraw.lazy import np
 from graphdraw.ops import shapes
@@ -66,8 +66,9 @@ def _op_function(name: str) -> Function:
         with np.errstate(all="ignore"):       # outside the domain: NaN, left out of plots
             return np.asarray(forward(np.asarray(xs, dtype=float)), dtype=float)
 
-    return Function(sympy_functions()[row.name](x), x, "x", f"{symbol}(x)", f"{row.name}(x)",
-                    numeric, row=row, latex=_latex_call(row))
+    expanded = sympy_of(sympy_functions(), row.name)(x)
+    return Function(expanded, x, "x", f"{symbol}(x)", f"{row.name}(x)", numeric, row=row,
+                    latex=_latex_call(row))
 
 
 def _unknown(name: str) -> GraphdrawError:

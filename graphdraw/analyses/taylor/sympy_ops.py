@@ -79,6 +79,18 @@ def exact_constant(sp, node):
     return sp.Float(node.value)
 
 
+def sympy_of(table: dict, op_name: str):
+    """The sympy form of an op from `sympy_functions()`, or the error saying how to add it."""
+    found = table.get(op_name)
+    if found is None:
+        from graphdraw.errors import GraphdrawError
+        raise GraphdrawError(f"the op '{op_name}' has no sympy form, so it cannot be expanded "
+                             "or simplified symbolically",
+                             hint=f"give its row in graphdraw/ops/ a sympy form, e.g. "
+                                  f"sympy=lambda sp, a: sp.{op_name}(a)")
+    return found
+
+
 def program_sympy(program, bindings: dict):
     """A parsed program's output as a sympy expression, its leaves bound by `bindings`."""
     sp = load_sympy()
@@ -90,7 +102,7 @@ def program_sympy(program, bindings: dict):
         elif node.is_const:
             values[node.id] = exact_constant(sp, node)
         else:
-            values[node.id] = table[node.op](*[values[a] for a in node.args])
+            values[node.id] = sympy_of(table, node.op)(*[values[a] for a in node.args])
     return values[program.output]
 
 

@@ -110,9 +110,10 @@ def _check_work(dot_source: str) -> None:
     crossed = crossed_ranks(dot_source)
     if crossed > limits.cap("layout"):
         limits.check("layout", crossed, f"laying out {count_nodes(dot_source):,} nodes",
-                     hint="write --format dot or --format json (no layout needed), draw "
-                     "fewer nodes (--style named), give the reused value a name per step, or "
-                     f"set {limits.LIMITS['layout'].variable}=N and a longer --layout-timeout")
+                     hint="write --format dot or --format json (no layout needed), give the "
+                     "reused value a name per step (with --style ops: draw fewer nodes with "
+                     f"--style named), or set {limits.LIMITS['layout'].variable}=N and a "
+                     "longer --layout-timeout")
 
 
 def missing(engine: str) -> errors.ToolMissing:

@@ -44,7 +44,8 @@ def _write(job: Job) -> bytes:
 FORMATS = {"tikz": Format("tikz", "tex", "a LaTeX document drawn with TikZ: Graphviz's layout, "
                           "every label typeset by LaTeX", write=_write,
                           notations=("pretty", "html", "latex"),
-                          steps=lazy("graphdraw.formats.steps.beamer"))}
+                          steps=lazy("graphdraw.formats.steps.beamer"), fit="picture",
+                          snippet=True)}
 
 __all__ = ["FORMATS", "LIBRARIES", "PREAMBLE", "document", "escape", "example_tex", "from_dot",
            "from_layout", "math", "tikz_name", "to_tikz"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from graphdraw import ops
 from graphdraw.errors import SourceError
 from graphdraw.language.latex.groups import BOLD, Groups
 from graphdraw.language.latex.mathmode import MathMode
@@ -58,6 +59,8 @@ class Commands:
     def command(self, name: str, off: int) -> None:
         """The command \\name at `off`."""
         handler = self.handlers.get(name)
+        if handler is None and name.isascii() and name.isalpha() and name in ops.FUNCTIONS:
+            handler = self.op_function      # \tan, \softplus: a function of the op table
         if handler is None:
             raise self.error(f"the LaTeX command {shown(name)} is not supported", off,
                              hint="supported: " + SUPPORTED)
@@ -134,6 +137,10 @@ class Commands:
         tok = self.tokens.peek()
         if tok is not None and tok[0] == "{":
             self.groups.argument("func", cmd, off)
+
+    def op_function(self, name: str, off: int) -> None:
+        """\\name of a function of the op table with no LaTeX rule of its own: that function."""
+        self.function(name, "\\" + name, off)
 
     def function(self, name: str, cmd: str, off: int) -> None:
         if not self.calls():          # \log \hat{y}_k: the parser takes the one name after it

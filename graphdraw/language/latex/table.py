@@ -31,6 +31,7 @@ MATH_ENVS = {"equation", "equation*", "align", "align*", "aligned", "gather", "g
 STARRED = {"operatorname", "tag"}
 SUPPORTED = (r"\frac{a}{b}, \sqrt{x}, \left( \right), \cdot, \times, ^\top, ^{T}, "
              r"\sigma(...), \exp, \log, \ln, \tanh, \sin, \cos, \max, \min, \operatorname{ReLU}, "
+             r"any function of `graphdraw ops` by its name (\erf, \softplus), "
              r"\mathbf, \boldsymbol, \mathrm, \hat{y}, \bar, \tilde, Greek letters (\alpha "
              r"... \Omega), \sum_{n=1}^{N}, spaces (\, \; \quad), $...$, $$...$$, \[ \], "
              r"align environments with & and \\")
