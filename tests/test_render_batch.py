@@ -321,3 +321,20 @@ def test_formats_lists_the_registry():
     assert all(row["summary"] for row in listed)
     text = CliRunner().invoke(cli, ["formats"]).output
     assert text.splitlines()[0].startswith("svg    .svg")
+
+
+def test_in_a_batch_each_note_names_its_model(tmp_path):
+    from click.testing import CliRunner
+
+    from graphdraw.cli import cli
+    (tmp_path / "a.gd").write_text("y = W x\n")
+    (tmp_path / "b.gd").write_text("z = tanh(V h)\n")
+    both = CliRunner().invoke(cli, ["render", str(tmp_path / "a.gd"), str(tmp_path / "b.gd"),
+                                    "-f", "dot", "-o", f"{tmp_path}/"])
+    assert both.exit_code == 0, both.output
+    notes = [line for line in both.stderr.splitlines() if line.startswith("graphdraw: note:")]
+    assert notes and all(f"note: {tmp_path}/a.gd: " in line or f"note: {tmp_path}/b.gd: " in line
+                         for line in notes)
+    one = CliRunner().invoke(cli, ["render", str(tmp_path / "a.gd"), "-f", "dot",
+                                   "-o", str(tmp_path / "a.dot")])
+    assert "graphdraw: note: read 'W x'" in one.stderr          # one model: no name needed

@@ -11,6 +11,7 @@ from graphdraw.cli.group import cli
 from graphdraw.cli.options import Finite, Text, data_option, models_options, value_options
 from graphdraw.formats import registry
 from graphdraw.formats.graphviz.themes import PAGE_READY
+from graphdraw.language import notes
 from graphdraw.language.source import read_model
 
 if TYPE_CHECKING:
@@ -141,6 +142,8 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
     phases = _phases(fmt, shown) if steps else None
     numeric = numeric or bool(phases)
     sources = [read_model(model, inline, example) for model in models or (None,)]
+    if len(sources) > 1:                # each note then says which model it is about
+        click.get_current_context().find_root().meta[notes.SEVERAL_KEY] = True
     paths = batch.targets(sources, fmt, output)
     batch.check_targets(sources, paths, output)
     options = {"rankdir": rankdir if rankdir.lower() == "auto" else rankdir.upper(),

@@ -37,7 +37,7 @@ from graphdraw.core.shape_forms import FORCED, RANKS, RESULTS, SIZES
 from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.errors import SourceError
 from graphdraw.lazy import gc_paused, np
-from graphdraw.language import names
+from graphdraw.language import names, notes
 from graphdraw.language.program import Node, Program
 from graphdraw.ops import shapes
 
@@ -193,7 +193,7 @@ def say(program: Program, inferred: Inferred) -> None:
     for text in inferred.notes():
         if text not in said:
             said.add(text)
-            sys.stderr.write(f"graphdraw: note: {text}\n")
+            sys.stderr.write(f"graphdraw: note: {notes.prefix(program.source.name)}{text}\n")
 
 
 @dataclass
