@@ -6,11 +6,11 @@ import functools
 import html as _html
 
 from graphdraw import ops
-from graphdraw.language.printing import Piece, apply, name, number, transposed
+from graphdraw.language.printing import Join, Piece, apply, joiner, name, number, transposed
 from graphdraw.language.program import Node, Program
 from graphdraw.language.targets import probability_leaves
-from graphdraw.language.templates import (NUMBERS, Product, fill_form, ops_on_names,
-                                          print_product, print_template)
+from graphdraw.language.templates import (NUMBERS, Product, fill_form, print_product,
+                                          print_template, reading)
 
 INLINE_LIMIT = 48    # an unnamed operand longer than this is shown by its id
 TEXT_LIMIT = 240     # the same in formulas read without a diagram (grads, verify, exercise)
@@ -33,6 +33,7 @@ class Printer:
             * (4 if mode in ("html", "latex") else 1)
         self.pieces: dict[str, Piece] = {}
         self._users: dict[str, list[str]] | None = None
+        self._joins: dict[str, Join] = {}       # op -> how it prints (printing.joiner)
         # How each node is referred to inside another's expression (see ref): made once, as
         # large models refer to every node from its uses and from its edges' derivatives.
         self.refs: dict[str, Piece] = {}
@@ -77,9 +78,11 @@ class Printer:
             return self._inline(node)
         if op == "id":
             return self.refs[args[0]]
-        refs = self.refs
+        refs, join = self.refs, self._joins.get(op)
+        if join is None:
+            join = self._joins[op] = joiner(_OPS[op], self.mode)
         if len(args) == 1:                      # (a call, most often: no constant on the left)
-            return apply(_OPS[op], [refs[args[0]]], self.mode)
+            return join([refs[args[0]]], False)
         first = self.program.nodes[args[0]]
         pieces = [refs[args[0]], refs[args[1]]] if len(args) == 2 else [refs[a] for a in args]
         if op == "matmul" and self.mode != "plain" and not transposed(pieces[0], self.mode) \
@@ -87,7 +90,7 @@ class Printer:
             # the inner product of two vectors, written as textbooks do: x y would read as
             # their elementwise (or, for columns, an outer) product; a row stays as it is
             pieces[0] = apply(_OPS["transpose"], [pieces[0]], self.mode)
-        return apply(_OPS[op], pieces, self.mode, first.value is not None and first.name is None)
+        return join(pieces, first.value is not None and first.name is None)
 
     def _row(self, node_id: str) -> bool:
         """Whether a vector reads as a row where it is written (v of `v = 2 wᵀ`: a transpose,
@@ -124,11 +127,15 @@ class Printer:
         if text in NUMBERS:                   # and constants: 1, -1, 0
             return number(text, self.mode)
         sized = self.shapes is not None and "size" in text   # shapes fold size(·) only
-        ones, named = self._ones_named(text, operands)
+        shows, _, steps = reading(text)
+        ones, named = self._ones_named(steps, operands) if steps else (_NO_ONES, None)
         if not sized and not ones and not named:
             nodes, refs = self.program.nodes, self.refs
             shown = {}
-            for key, node_id in operands.items():
+            for key in shows:
+                node_id = operands.get(key)
+                if node_id is None:
+                    continue
                 node = nodes[node_id]
                 if node.value is not None and node.name is None:
                     break                     # a constant: folded by print_template
@@ -141,15 +148,14 @@ class Printer:
         return print_template(text, pieces, self.mode, values, shapes if sized else None,
                               ones, named)
 
-    def _ones_named(self, text: str, operands: dict[str, str]) -> tuple[frozenset, dict]:
+    def _ones_named(self, steps: frozenset[str], operands: dict[str, str]
+                    ) -> tuple[frozenset, dict]:
         """The template's operands that are probability vectors (their sum is 1), and
         (op, template names) -> the name of a value the model computes by that op from
         these operands (softmax(a) with a = z is ŷ where the model says ŷ = softmax(z)).
 
-        Only a step that applies an op to the template's names alone can use them."""
-        steps = ops_on_names(text)
-        if not steps:                        # (the common case: tested first)
-            return _NO_ONES, {}
+        Only a step that applies an op to the template's names alone (`steps`: the ops of
+        such steps, templates.reading) can use them."""
         ones = _NO_ONES
         if "sum" in steps and self.probabilities:
             ones = frozenset(k for k, i in operands.items() if i in self.probabilities)
@@ -221,4 +227,4 @@ class Printer:
             return piece, self._scaled(node) or (1.0, (piece,))
         pieces, values, shapes = self._operands(operands)
         return print_product(text, pieces, self.mode, values, shapes,
-                             *self._ones_named(text, operands))
+                             *self._ones_named(reading(text)[2], operands))

@@ -12,6 +12,7 @@ import contextvars
 import functools
 import html as _html
 import re
+from typing import Callable
 
 from graphdraw import ops
 from graphdraw.language import names
@@ -207,42 +208,78 @@ def untransposed(piece: Piece, mode: str) -> Piece:
     return inner, ops.ATOM
 
 
+Join = Callable[[list[Piece], bool], Piece]   # printed operands, const_left -> the piece
+
+
 def apply(row: ops.Op, args: list[Piece], mode: str, const_left: bool = False) -> Piece:
     """Print `row` applied to already printed operands (and after them the constants the
-    row was made with, its `params`: the axis of sum(z, 1))."""
-    if row.extra and "params" in row.extra:    # rare: apply prints every op of large models
+    row was made with, its `params`: the axis of sum(z, 1)); `const_left`: the left operand
+    is a number (2 x is juxtaposed)."""
+    join = _JOINS.get((row.name, mode))
+    if join is None or join[0] is not row:
+        join = _JOINS[row.name, mode] = row, joiner(row, mode)
+    return join[1](args, const_left)
+
+
+_JOINS: dict[tuple[str, str], tuple[ops.Op, Join]] = {}     # (op, mode) -> (its row, joiner)
+
+
+def joiner(row: ops.Op, mode: str) -> Join:
+    """`apply` of one row in one notation, with what they alone decide decided once: large
+    models print the same rows thousands of times (printer.py keeps one per op)."""
+    if "params" in row.extra or mode == "latex" or row.style in ("prefix", "postfix") \
+            or row.name == "pow":
+        return functools.partial(_apply, row, mode=mode)
+    if row.style == "call":
+        fn = _call_name(row, mode)
+
+        def call(args: list[Piece], const_left: bool) -> Piece:
+            if len(args) == 1:
+                return f"{fn}({args[0][0]})", ops.ATOM
+            return f"{fn}({', '.join([a[0] for a in args])})", ops.ATOM
+        return call
+    # How the op joins two operands by their precedences and whether the right one starts
+    # with a digit: `row` printed once over placeholders for each (see _form).
+    forms: dict[tuple, tuple[str, str, str, int]] = {}
+    transposes = row.name == "mul" and mode != "plain"
+
+    def infix(args: list[Piece], const_left: bool) -> Piece:
+        left, right = args
+        if transposes and not const_left and _has_transpose(left, right, mode):
+            # a product beside a transpose: the operands' texts, not only their precedences,
+            # decide the form (xᵀ · (y + 1): juxtaposed, it reads as xᵀ y)
+            return _binary(row, left, right, mode, const_left)
+        key = (const_left, left[1], right[1], right[0][:1].isdigit())
+        form = forms.get(key)
+        if form is None:
+            form = forms[key] = _form(row, left[1], right[1], mode, const_left, key[-1])
+        return f"{form[0]}{left[0]}{form[1]}{right[0]}{form[2]}", form[3]
+    return infix
+
+
+def _apply(row: ops.Op, args: list[Piece], const_left: bool, *, mode: str) -> Piece:
+    """`apply` with every choice made anew (LaTeX, params, prefix, postfix and pow)."""
+    if "params" in row.extra:
         args = [*args, *(number(p, mode) for p in row.extra["params"])]
     if mode == "latex":
         return _latex(row, args, const_left)
-    style = row.style
-    if style == "call":
-        fn = (row.plain or row.name) if mode == "plain" else (row.html or row.pretty or row.name)
-        if mode == "pretty":
-            fn = row.pretty or row.name
+    if row.style == "call":
         inner = args[0][0] if len(args) == 1 else ", ".join([a[0] for a in args])
-        return f"{fn}({inner})", ops.ATOM
-    if style == "prefix":
+        return f"{_call_name(row, mode)}({inner})", ops.ATOM
+    if row.style == "prefix":
         sym = {"plain": row.plain, "html": row.html or row.pretty}.get(mode, row.pretty)
         return sym + _wrap(args[0], args[0][1] <= row.prec, mode), row.prec
-    if style == "postfix":
+    if row.style == "postfix":
         sym = {"plain": row.plain, "pretty": row.pretty, "html": row.html}[mode]
         return _wrap(args[0], args[0][1] < ops.POSTFIX, mode) + sym, row.prec
-    left, right = args
-    if row.name == "pow" or (row.name == "mul" and mode != "plain" and not const_left
-                             and _has_transpose(left, right, mode)):
-        # pow, and a product beside a transpose: the operands' texts, not only their
-        # precedences, decide the form (xᵀ · (y + 1): juxtaposed, it reads as xᵀ y)
-        return _binary(row, left, right, mode, const_left)
-    key = (row.name, mode, const_left, left[1], right[1], right[0][:1].isdigit())
-    form = _FORMS.get(key)
-    if form is None or form[0] is not row:
-        form = _FORMS[key] = (row, *_form(row, left[1], right[1], mode, const_left, key[-1]))
-    return f"{form[1]}{left[0]}{form[2]}{right[0]}{form[3]}", form[4]
+    return _binary(row, *args, mode, const_left)
 
 
-# How a binary op other than pow joins its operands, by their precedences and whether the
-# right one starts with a digit (see _form): large models print thousands of the same.
-_FORMS: dict[tuple, tuple] = {}
+def _call_name(row: ops.Op, mode: str) -> str:
+    """The name a call-style op is written with."""
+    if mode == "plain":
+        return row.plain or row.name
+    return (row.pretty or row.name) if mode == "pretty" else (row.html or row.pretty or row.name)
 
 
 def _form(row: ops.Op, left_prec: int, right_prec: int, mode: str, const_left: bool,

@@ -21,7 +21,7 @@ Product = tuple[float, tuple[Piece, ...]]   # a number times printed factors
 
 _TEMPLATES: dict[str, tuple[list[tuple], str]] = {}
 _FORMS: dict[tuple, tuple[str, tuple[str, ...], int]] = {}   # see fill_form
-_READINGS: dict[str, tuple] = {}                    # see _reading
+_READINGS: dict[str, tuple] = {}                    # see reading
 _MAY_TRANSPOSE = frozenset("T⊤ᵀ \t")                # what reads_as_transpose text starts with
 # What makes an operand's text, not only its precedence, decide how a template prints: a
 # leading digit; a transpose (Kᵀ, K^\top) inside another transpose or power, and beside a
@@ -72,7 +72,7 @@ def fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
     The form is the template printed once with placeholders for the operands (large models
     print the same template thousands of times).
     """
-    uses, exponents, _ = _READINGS.get(text) or _reading(text)
+    uses, exponents, _ = _READINGS.get(text) or reading(text)
     key: tuple = (text, mode, mode == "latex" and scalars())     # LaTeX: see all_scalars
     for name in uses:                   # the operands the template shows
         piece = operands.get(name)
@@ -101,25 +101,20 @@ def _form(text: str, operands: dict[str, Piece], mode: str) -> tuple[str, tuple[
     return "".join(parts), names, prec
 
 
-def ops_on_names(text: str) -> frozenset[str]:
-    """The ops a template applies to its names alone (sum of `sum(b)`, softmax of
-    `softmax(a)`): only such a step can print as a name the model gives (`named`) or fold
-    the sum of a probability vector (`ones`)."""
-    return _reading(text)[2]
-
-
-def _reading(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+def reading(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
     """What a template reads, from its steps: its names (out, a, b, ...), the ones that are
-    an exponent themselves (a^b) and the ops it applies to its names alone."""
-    reading = _READINGS.get(text)
-    if reading is None:
+    an exponent themselves (a^b), and the ops it applies to its names alone (sum of
+    `sum(b)`, softmax of `softmax(a)`): only such a step can print as a name the model gives
+    (`named`) or fold the sum of a probability vector (`ones`)."""
+    found = _READINGS.get(text)
+    if found is None:
         steps = _compiled(text)[0]
         uses = tuple(dict.fromkeys(node_id for node_id, kind, _ in steps if kind == "leaf"))
         over = [payload for _, kind, payload in steps if kind == "op"]
-        reading = _READINGS[text] = (
+        found = _READINGS[text] = (
             uses, frozenset(args[1] for row, args in over if row.name == "pow"),
             frozenset(row.name for row, args in over if all(a in uses for a in args)))
-    return reading
+    return found
 
 
 def _compiled(text: str) -> tuple[list[tuple], str]:
