@@ -148,8 +148,12 @@ def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> 
         else print_name(node, "pretty")[0]
     attrs = {"kind": kind, "op": node.op, "name": node.name, "version": node.version,
              "label": label}
-    for key, printer in texts.forward:
-        attrs[key] = printer.forward(node)
+    if node.name is None:               # its expression: the printer's piece (Printer.forward)
+        for key, printer in texts.forward:
+            attrs[key] = printer.pieces[node.id][0]
+    else:
+        for key, printer in texts.forward:
+            attrs[key] = printer.forward(node)
     shape = node.shape if node.shape is not None else inferred.get(node.id)
     attrs["shape"] = None if shape is None else list(shape)
     attrs["line"] = node.line

@@ -241,7 +241,8 @@ def joiner(row: ops.Op, mode: str) -> Join:
     # How the op joins two operands by their precedences and whether the right one starts
     # with a digit: `row` printed once over placeholders for each (see _form).
     forms: dict[tuple, tuple[str, str, str, int]] = {}
-    transposes = row.name == "mul" and mode != "plain"
+    # (only a product outside the language juxtaposes: there a digit on the right matters)
+    transposes = digits = row.name == "mul" and mode != "plain"
 
     def infix(args: list[Piece], const_left: bool) -> Piece:
         left, right = args
@@ -249,7 +250,7 @@ def joiner(row: ops.Op, mode: str) -> Join:
             # a product beside a transpose: the operands' texts, not only their precedences,
             # decide the form (xᵀ · (y + 1): juxtaposed, it reads as xᵀ y)
             return _binary(row, left, right, mode, const_left)
-        key = (const_left, left[1], right[1], right[0][:1].isdigit())
+        key = (const_left, left[1], right[1], digits and right[0][:1].isdigit())
         form = forms.get(key)
         if form is None:
             form = forms[key] = _form(row, left[1], right[1], mode, const_left, key[-1])
