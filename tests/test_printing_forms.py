@@ -1,13 +1,16 @@
 """A template printed from its cached form (templates.fill_form) prints as it does step by step,
-whatever was printed before it: the form is reused only where the operands' texts do not matter."""
+whatever was printed before it: the form is reused only where the operands' texts do not matter.
+The same for an op's cached forms (printing.joiner)."""
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 
 from graphdraw import ops
 from graphdraw.core import graph
-from graphdraw.language import parser, templates
+from graphdraw.language import parser, printing, templates
 from graphdraw.language.printing import all_scalars
 
 A = ops.ATOM
@@ -49,3 +52,20 @@ def test_a_variable_named_e_keeps_its_parentheses_in_a_derivative():
     graph.build(parser.parse("y = w^x"))                   # the same template over w first
     built = graph.build(parser.parse("param e\ny = e^x"))
     assert built.edges["e", "y", 0]["local_grad"] == "x * (e)^(x - 1)"
+
+
+_TEXTS = ["x", "2", "−1", "xᵀ y", "x<sup>T</sup>", "x^T", "½", "e"]
+_PRECS = [ops.ADD, ops.MUL, ops.NEG, A]
+
+
+@pytest.mark.parametrize("op", [op for op, row in ops.OPS.items() if row.style == "infix"]
+                         + ["tanh", "neg", "transpose"])
+@pytest.mark.parametrize("mode", ["plain", "pretty", "html"])
+def test_a_joiner_prints_as_every_choice_made_anew(op, mode):
+    row = ops.OPS[op]
+    for left, right in itertools.product(itertools.product(_TEXTS, _PRECS), repeat=2):
+        args = [left, right][:row.arity]
+        for const_left in (False, True):
+            join = printing.joiner(row, mode)
+            join([("y", prec) for _, prec in args], const_left)   # the form of these precedences
+            assert join(args, const_left) == printing._apply(row, args, const_left, mode=mode)
