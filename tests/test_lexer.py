@@ -215,3 +215,41 @@ def test_python_attribute_calls_say_how_to_call_the_function(text, hint):
     with pytest.raises(SourceError) as info:
         tokenize(Source(text, "<e>"))
     assert hint in info.value.hint
+
+
+# -- the regex pass for simple lines reads as the character-by-character pass ----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from graphdraw.language import lexer  # noqa: E402
+
+_PIECES = ["x", "W_1", "h12", "tanh", "_", "2", "10", "2e", "lambda", "if", "x2if", "2if",
+           " ", "  ", "\t", "+", "-", "*", "**", "/", "@", "(", ")", ",", "=", ";", "[", "]"]
+
+
+def _read(line: str, simple: bool) -> list:
+    """The tokens of one line by the regex pass (None when it declines) or by the other."""
+    out: list = []
+    if simple:
+        return [tuple(t) for t in out] if lexer._simple_line(line, 1, out) else None
+    try:
+        lexer._tokenize_line(Source(line, "<m>"), line, 1, out)
+    except SourceError as exc:
+        return [("error", exc.message)]
+    return [tuple(t) for t in out]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_the_regex_pass_reads_a_line_as_the_character_pass(line):
+    fast = _read(line, simple=True) if lexer._SIMPLE_CHARS.fullmatch(line) else None
+    if fast is not None and "**" not in line:
+        assert fast == _read(line, simple=False)
+
+
+def test_the_regex_pass_leaves_python_words_to_the_other():
+    for line in ("y = lambda x", "y = 2if", "y = x if x"):
+        assert lexer._simple_line(line, 1, []) is False
+    assert _read("y = x2if + if2", simple=True) is None or \
+        _read("y = x2if + if2", simple=True) == _read("y = x2if + if2", simple=False)

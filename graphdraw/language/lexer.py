@@ -84,17 +84,17 @@ def _simple_line(line: str, line_no: int, out: list[Token]) -> bool:
     _number_end reads further (2.5, 1e-3), or a Python word (an error)."""
     mark = len(out)
     append = out.append
-    end = 0                     # where the last token ends, if the tokens are contiguous
+    col = 1                     # where the last token ends (1-based), if they are contiguous
     for space, text in _SIMPLE_TOKEN.findall(line):
-        start = end + len(space)
+        start = col + len(space)
         kind = _SIMPLE_KIND[text[0]]
         if kind == "NAME" and text in PYTHON_WORDS:
             del out[mark:]
             return False
-        append(_token((kind, text, line_no, start + 1, space != "" or end == 0)))
-        end = start + len(text)
+        append(_token((kind, text, line_no, start, space != "" or col == 1)))
+        col = start + len(text)
     # findall skips what no token matches: then the tokens' lengths fall short of the line
-    if line[end:].strip(" \t"):
+    if line[col - 1:].strip(" \t"):
         del out[mark:]
         return False
     return True
