@@ -200,15 +200,11 @@ def _drop_arguments(stmt: list[Token]) -> list[Token]:
 
 def _renumber(program: Program) -> None:
     """Give unnamed nodes the ids %1, %2, ... in definition order (stable golden files)."""
-    new_ids: dict[str, str] = {}
-    count = 0
-    for node_id in program.nodes:
-        if node_id[0] == "%":
-            count += 1
-            if node_id != f"%{count}":
-                new_ids[node_id] = f"%{count}"
-    if not new_ids:                 # numbered so already (the builder reuses freed ids)
+    unnamed = [node_id for node_id in program.nodes if node_id[0] == "%"]
+    numbered = list(map("%{}".format, range(1, len(unnamed) + 1)))
+    if unnamed == numbered:         # numbered so already (the builder reuses freed ids)
         return
+    new_ids = {old: new for old, new in zip(unnamed, numbered) if old != new}
     nodes: dict[str, Node] = {}
     for node in program.nodes.values():
         node.id = new_ids.get(node.id, node.id)

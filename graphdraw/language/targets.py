@@ -25,15 +25,19 @@ def loss_targets(program: Program) -> dict[str, tuple[str | None, str | None]]:
     found: dict[str, tuple[str | None, str | None]] = {}
     losses = {name for name, row in ops.OPS.items() if row.extra.get("target")}
     for node in nodes.values():
-        row = ops.OPS[node.op] if node.op in losses else None
-        for position in row.extra["target"] if row is not None else ():
-            leaf = nodes[node.args[position]]
-            if leaf.is_leaf:
-                domain = next((d for d in ("simplex", "unit")
-                               if position in row.extra.get(d, ())), None)
-                found.setdefault(leaf.id, (domain, None))
-        if node.op not in _PRODUCTS or len(node.args) != 2:
+        op = node.op
+        if op in losses:
+            row = ops.OPS[op]
+            for position in row.extra["target"]:
+                leaf = nodes[node.args[position]]
+                if leaf.is_leaf:
+                    domain = next((d for d in ("simplex", "unit")
+                                   if position in row.extra.get(d, ())), None)
+                    found.setdefault(leaf.id, (domain, None))
             continue
+        if op not in _PRODUCTS or len(node.args) != 2 or (
+                nodes[node.args[0]].op != "log" and nodes[node.args[1]].op != "log"):
+            continue                    # most nodes: no product with a log
         for side, other in ((0, 1), (1, 0)):
             logged = nodes[node.args[other]]
             if logged.op != "log":
