@@ -37,16 +37,17 @@ def to_json(graph: nx.MultiDiGraph) -> str:
     with gc_paused():
         quote, ids = _ids(list(graph))
         nodes = list(graph) if ids is None else list(ids.values())
-        text = [head[:-1], ',\n "nodes": ',
-                _list([('{"id": ' + quote, nodes)], quote,
-                      [data for _, data in graph.nodes(data=True)], NODE_KEYS)]
+        text = [head[:-1], ',\n "nodes": ']
+        text += _list([('{"id": ' + quote, nodes)], quote,
+                      [data for _, data in graph.nodes(data=True)], NODE_KEYS)
         sources, targets, dicts = _edges(graph)
         if ids is not None:
             sources, targets = [ids[s] for s in sources], [ids[t] for t in targets]
-        text += ',\n "edges": ', _list([('{"source": ' + quote, sources),
-                                          (quote + ', "target": ' + quote, targets)],
-                                         quote, dicts, EDGE_KEYS), "\n}\n"
-        return "".join(text)
+        text.append(',\n "edges": ')
+        text += _list([('{"source": ' + quote, sources),
+                       (quote + ', "target": ' + quote, targets)], quote, dicts, EDGE_KEYS)
+        text.append("\n}\n")
+        return "".join(text)            # one join of all lines: the text is copied once
 
 
 def _ids(nodes: list) -> tuple[str, dict | None]:
@@ -88,11 +89,11 @@ def _edges(graph: nx.MultiDiGraph) -> tuple[list, list, list[dict]]:
 
 
 def _list(heads: list[tuple[str, Sequence]], quote: str, dicts: list[dict],
-          keys: tuple[str, ...]) -> str:
-    """A JSON list of objects, one a line: each object's head (the text before each of its
-    ids; `quote` after the last) and then the fields among `keys` of its attribute dict."""
+          keys: tuple[str, ...]) -> list[str]:
+    """The lines of a JSON list of objects, one object a line: each object's head (the text
+    before each of its ids; `quote` after the last), then the fields among `keys` of its dict."""
     if not dicts:
-        return "[]"
+        return ["[]"]
     first = dicts[0]
     wanted = [key for key in keys if key in first]
     rows = None
@@ -106,7 +107,7 @@ def _list(heads: list[tuple[str, Sequence]], quote: str, dicts: list[dict],
         _grouped(heads, quote, dicts, keys)
     lines[0] = "[\n  " + lines[0][4:]
     lines.append("\n ]")
-    return "".join(lines)
+    return lines
 
 
 def _grouped(heads: list[tuple[str, Sequence]], quote: str, dicts: list[dict],
@@ -170,11 +171,23 @@ def _others(values: tuple) -> list[str] | str:
     if types == {type(first)} and type(first) in (int, _NONE) and first == values[-1] and \
             values.count(first) == len(values):
         return _ENCODER.encode(first)
-    if types == {int}:
-        return list(map(repr, values))              # exact ints: what the encoder writes
-    if types == {str, _NONE}:
-        return [encode_basestring(v) if v is not None else "null" for v in values]
-    return list(map(_ENCODER.encode, values))       # floats, lists, bools: rare
+    if types not in ({int}, {str, _NONE}):
+        return list(map(_ENCODER.encode, values))   # floats, lists, bools: rare
+    # Exact ints (repr is what the encoder writes), or str and None: no two values of
+    # different types are equal, so a value's JSON can be looked up by the value.
+    encode = repr if int in types else _str_or_none
+    sample = values[:64]
+    if len(set(sample)) * 4 <= len(sample):         # a few values, repeated: op, arg
+        known = {value: encode(value) for value in set(values)}
+        return list(map(known.__getitem__, values))
+    if int in types:
+        return list(map(repr, values))
+    return [encode_basestring(v) if v is not None else "null" for v in values]
+
+
+def _str_or_none(value: str | None) -> str:
+    """A str or None as JSON."""
+    return "null" if value is None else encode_basestring(value)
 
 
 def _write(job: Job) -> bytes:
