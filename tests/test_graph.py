@@ -348,7 +348,7 @@ def test_build_a_long_power_tower():
 
 
 def test_json_is_the_encoder_text_of_each_object():
-    """jsonout encodes the attribute dicts a chunk at a time and cuts the text apart: each
+    """jsonout writes the attributes a field at a time, plain strings as they are: each
     node and edge still gets the encoder's own bytes, whatever its strings hold (quotes,
     '}, {"', backslashes, control characters, non-ASCII), in the keys' order."""
     import json

@@ -19,7 +19,6 @@ NODE_KEYS = ("kind", "op", "name", "version", "label", "forward", "forward_prett
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 EDGE_KEYS = ("arg", "combine", "local_grad", "local_grad_pretty")
 _NONE = type(None)
-# The types of a field's values that are encoded here, not by the JSON encoder
 # The bytes that JSON escapes in a string (a quote, a backslash, control characters) mapped
 # to others, the rest to themselves
 _ESCAPED = bytes(byte if byte >= 0x20 and byte not in b'"\\' else 0x7F for byte in range(256))
@@ -127,8 +126,9 @@ def _grouped(heads: list[tuple[str, Sequence]], quote: str, dicts: list[dict],
 
 def _pieces(heads: list[tuple[str, Sequence]], quote: str, dicts: list[dict],
             wanted: list[str]) -> Iterator[tuple[str, ...]]:
-    """Each object's pieces of text (of its line after ",\n  "), for dicts that all have the
-    keys `wanted` (in any order; KeyError if one has not): its fields in that order."""
+    """Each object's pieces of text (its line, after the comma and line break before it), for
+    dicts that all have the keys `wanted` (in any order; KeyError if one has not): its fields
+    in that order."""
     getter = itemgetter(*wanted) if wanted else None
     columns = (list(zip(*map(getter, dicts))) if len(wanted) > 1 else
                [tuple(map(getter, dicts))] if wanted else [])
