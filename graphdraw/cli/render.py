@@ -180,8 +180,7 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
 def _report_fit(job, fmt, box: tuple[float, float]) -> None:
     """--fit's line on stderr: the figure's size in the box and its smallest text."""
     if not fmt.fit:
-        from graphdraw.formats import registry
-        sized = [name for name in registry.names() if registry.get(name).fit]
+        sized = registry.where(lambda other: other.fit)
         click.echo(f"graphdraw: note: --fit sizes {', '.join(sized)}, not {fmt.name}",
                    err=True)
         return
@@ -209,8 +208,7 @@ def _phases(fmt: Format, shown: frozenset[str]) -> tuple[str, ...]:
     """--steps: the passes to walk (--show values: forward, grads: backward, else both), or a
     usage error for a format that cannot show steps."""
     if fmt.steps is None:
-        from graphdraw.formats import registry
-        able = [name for name in registry.names() if registry.get(name).steps is not None]
+        able = registry.where(lambda other: other.steps is not None)
         raise click.UsageError(f"--steps draws {', '.join(able)}, not {fmt.name}: give "
                                f"--format {able[0]} (or -o FILE.{registry.get(able[0]).extension})")
     from graphdraw.numeric.steps import PHASES
@@ -226,8 +224,7 @@ def _notes(fmt: Format, shown: frozenset[str], given: bool, snippet: bool) -> bo
                    "use graphdraw grads --json", err=True)
         numeric = False
     if snippet and not fmt.snippet:
-        from graphdraw.formats import registry
-        takes = [name for name in registry.names() if registry.get(name).snippet]
+        takes = registry.where(lambda other: other.snippet)
         click.echo(f"graphdraw: note: --snippet is used only with --format {' or '.join(takes)}",
                    err=True)
     return numeric

@@ -32,6 +32,11 @@ def names() -> tuple[str, ...]:
     return tuple(MODULES)
 
 
+def where(test) -> list[str]:
+    """The names of the formats for which `test(format)` holds (this imports them all)."""
+    return [name for name in MODULES if test(get(name))]
+
+
 def get(name: str) -> Format:
     """The format called `name`; ValueError names the formats."""
     if name not in MODULES:
