@@ -67,7 +67,9 @@ def _plain(text: str) -> bool:
         data = text.encode("latin-1")
     except UnicodeEncodeError:                      # wider: UTF-8 has those bytes only for them
         data = text.encode("utf-8", "surrogatepass")
-    return data.translate(_ESCAPED) is data         # translate returns data when it changes none
+    # CPython's translate returns `data` itself when it changes no byte (elsewhere this is
+    # False, and every string is encoded: slower, the same text)
+    return data.translate(_ESCAPED) is data
 
 
 def _edges(graph: nx.MultiDiGraph) -> tuple[list, list, list[dict]]:
