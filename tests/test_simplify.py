@@ -57,7 +57,7 @@ def test_the_exercise_key_of_hand_written_bce_prints_p_minus_y():
 
 def test_softmax_cross_entropy_prints_softmax_minus_y():
     out = _run("grads", "--example", "softmax-regression")
-    assert "∂L/∂z_n = (1 / N) (softmax(z_n) − y_n)" in out
+    assert "∂L/∂z_n = (softmax(z_n) − y_n) / N" in out
     assert "logsumexp" not in out.split("At these values")[0]
 
 
@@ -183,8 +183,8 @@ def test_the_key_of_bce_over_samples_prints_sigma_minus_y_on_its_edges():
     """The named view: σ then BCE fused, and size(·) of a value per sample folded (1)."""
     out = _run("exercise", "--example", "logistic-bce", "--solutions")
     edges = [line for line in out.splitlines() if line.startswith("| $w \\to L$")]
-    assert edges == [r"| $w \to L$ | $\partial L/\partial w = \frac{1}{N} \, \left(\sigma(w^\top "
-                     r"\, x_{n} + b) - y_{n}\right) \odot x_{n}^\top$ |"], edges
+    assert edges == [r"| $w \to L$ | $\partial L/\partial w = \frac{\left(\sigma(w^\top \, x_{n} "
+                     r"+ b) - y_{n}\right) \odot x_{n}^\top}{N}$ |"], edges
     assert "size" not in out
 
 
