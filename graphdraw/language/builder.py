@@ -12,7 +12,8 @@ from graphdraw import limits, ops
 from graphdraw.errors import SourceLimitError
 from graphdraw.language import names
 from graphdraw.language.declarations import Declarations
-from graphdraw.language.juxtaposition import SCALAR, Info, leaf_info, result_info
+from graphdraw.language.juxtaposition import (SCALAR, Info, leaf_info, product, result_info,
+                                               unsure_scaling)
 from graphdraw.language.lexer import Token
 from graphdraw.language.printing import constant_text
 from graphdraw.language.program import Node
@@ -169,6 +170,16 @@ class Builder:
         info[node_id] = result_info
         return node_id
 
+    def juxtaposed(self, args: list[str], tok: Token) -> str:
+        """The node of `a b` written side by side: the product juxtaposition.py decides on. A
+        scaling of a row vector by a value of unknown shape is kept for core/infer.py to check."""
+        left, right = self.info[args[0]], self.info[args[1]]
+        op_key = product(left, right, self.reading, tok)
+        node = self.apply(op_key, args, tok)
+        if op_key == "mul" and unsure_scaling(left, right):
+            self.reading.program.scalings.append(self.nodes[node])
+        return node
+
     def _result(self, op_name: str, infos: list[Info], tok: Token) -> tuple:
         """An op's shape and Info over operands with these Infos, and the samples it sums
         over (None but for Σ_n); raises the error when the shapes do not fit."""
@@ -203,7 +214,7 @@ class Builder:
     # -- names -------------------------------------------------------------------------------
     def bind(self, target: str, tok: Token, ref: str) -> None:
         """`target = ...`: the name's next version is the node `ref`."""
-        self._check_assignable(target, tok)
+        _check_assignable(self, target, tok)
         # A leaf the statement reads (a = a*3/(a - 1)) is version 0: the result is a′.
         version = self.versions.get(target, 0 if target in self.reads else -1) + 1
         self.most_versions = most = self.most_versions or limits.cap("versions")  # read once
@@ -230,25 +241,6 @@ class Builder:
         self.bound[target] = new_id
         self.assigned_at[target] = tok
 
-    def _check_assignable(self, target: str, tok: Token) -> None:
-        if (self.reading.sample_index is not None or self.reading.entries) \
-                and SAMPLE_SUM.fullmatch(tok.text):
-            raise self.error(f"'{tok.text}' is the sum over samples and cannot be assigned", tok,
-                             hint="choose another name")
-        if target in self.reads or target in self.bound:
-            return                  # x = x + 1: a new version of the leaf, as in Python
-        if target in self.leaf_use:
-            use = self.leaf_use[target]
-            raise self.error(f"'{tok.text}' is assigned on line {tok.line} but already used as "
-                             f"a leaf (a value given from outside) on line {use.line}", tok,
-                             hint="assign a name before its first use, or use another name; "
-                                  f"a statement that reads it ({tok.text} = {tok.text} + 1) "
-                                  "makes a new version")
-        if target in self.declarations.declared:
-            role, _, decl = self.declarations.declared[target]
-            raise self.error(f"'{tok.text}' is declared as {role} on line {decl.line}, so it "
-                             "cannot be assigned", tok)
-
     def _copy(self, new_id: str, tok: Token, ref: str) -> Node:
         """`b = a` or a constant used before: a named copy of node `ref`."""
         src = self.nodes[ref]
@@ -261,6 +253,34 @@ class Builder:
         else:
             node.args, node.shape = (ref,), src.shape
         return node
+
+
+def _check_assignable(builder: Builder, target: str, tok: Token) -> None:
+    """Refuse `x = …` where x is the sum over samples, a leaf used before, or declared."""
+    if (builder.reading.sample_index is not None or builder.reading.entries) \
+            and SAMPLE_SUM.fullmatch(tok.text):
+        raise builder.error(f"'{tok.text}' is the sum over samples and cannot be assigned", tok,
+                            hint="choose another name")
+    if target in builder.reads or target in builder.bound:
+        return                  # x = x + 1: a new version of the leaf, as in Python
+    if target in builder.leaf_use:
+        use = builder.leaf_use[target]
+        raise builder.error(f"'{tok.text}' is assigned on line {tok.line} but already used as "
+                            f"a leaf (a value given from outside) on line {use.line}", tok,
+                            hint="assign a name before its first use, or use another name; "
+                                 f"a statement that reads it ({tok.text} = {tok.text} + 1) "
+                                 "makes a new version")
+    if target in builder.declarations.declared:
+        role, _, decl = builder.declarations.declared[target]
+        raise builder.error(f"'{tok.text}' is declared as {role} on line {decl.line}, so it "
+                            "cannot be assigned", tok)
+
+
+def names_t(builder: Builder) -> bool:
+    """Whether T is a name of the model (a variable, a size, a number of samples)."""
+    return any("T" in known for known in (builder.bound, builder.nodes,
+                                          builder.declarations.declared,
+                                          builder.reading.program.dims, builder.reading.counts))
 
 
 def not_an_entry(builder: Builder, name: str, tok: Token, index: str) -> None:

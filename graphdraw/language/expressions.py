@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from graphdraw import ops
 from graphdraw.language import axes, names
-from graphdraw.language.builder import Builder
+from graphdraw.language.builder import Builder, names_t
 from graphdraw.language.calls import function_power, keyword, last_axis, value_subscript
-from graphdraw.language.juxtaposition import product, unknown_function, unsure_scaling
+from graphdraw.language.juxtaposition import unknown_function
 from graphdraw.language.lexer import SUPERSCRIPTS, Token
 from graphdraw.language.reading import SAMPLE_SUM
+from graphdraw.language.replay import Shapes
 from graphdraw.ops import shapes
 
 JUXT = "juxt"   # implicit product: matmul or mul, decided from shapes (see README)
@@ -58,36 +59,18 @@ def _norm_subscript(toks: list[Token], i: int, error) -> int:
                      "write sum(abs(x)) for the 1-norm, max(abs(x)) for ∞")
 
 
-def _names_t(builder: Builder) -> bool:
-    """Whether T is a name of the model (a variable, a size, a number of samples)."""
-    return any("T" in known for known in (builder.bound, builder.nodes,
-                                          builder.declarations.declared,
-                                          builder.reading.program.dims,
-                                          builder.reading.counts))
-
-
 def _norm_open(stack: list) -> bool:
     """Whether the innermost open bracket is a norm's ‖ (which a ‖ then closes)."""
     frames = [f for f in stack if isinstance(f, _Frame)]
     return bool(frames) and frames[-1].closer == "NORM"
 
 
-def _juxtaposed(builder: Builder, args: list[str], tok: Token) -> str:
-    """The node of `a b` written side by side: the product juxtaposition.py decides on. A
-    scaling of a row vector by a value of unknown shape is kept for core/infer.py to check."""
-    left, right = builder.info[args[0]], builder.info[args[1]]
-    op_key = product(left, right, builder.reading, tok)
-    node = builder.apply(op_key, args, tok)
-    if op_key == "mul" and unsure_scaling(left, right):
-        builder.reading.program.scalings.append(builder.nodes[node])
-    return node
-
-
 class ExpressionReader:
     """Reads right-hand sides into nodes of the builder, one statement at a time."""
 
-    def __init__(self, builder: Builder) -> None:
+    def __init__(self, builder: Builder, *, replay: bool = False) -> None:
         self.builder = builder
+        self.shapes = Shapes() if replay else None     # statements of one shape: replay.py
         self.error = builder.error
         self.out: list[tuple[str, Token]] = []   # operands read: (node id, where it starts)
         self.stack: list = []      # entries: _Frame, or (op_key, prec, right_assoc, arity, tok)
@@ -96,6 +79,13 @@ class ExpressionReader:
 
     def read(self, toks: list[Token]) -> str:
         """The id of the node of an expression (its tokens end with NL)."""
+        reading = self.builder.reading
+        if self.shapes is None or reading.sample_index is not None or reading.entries:
+            return self._read(toks)         # (Σ_n reads a name by what the model has)
+        return self.shapes.read(self, toks)
+
+    def _read(self, toks: list[Token]) -> str:
+        """read() without replay."""
         out, stack = [], []
         self.out, self.stack, self.last_op = out, stack, None
         expect = True             # expecting an operand
@@ -167,7 +157,7 @@ class ExpressionReader:
             self.stack.append(("neg", ops.NEG, True, 1, tok))
             self.last_op = tok
         elif kind != "+":
-            raise self._missing_operand(tok)
+            raise _missing_operand(self, tok)
         return i + 1, True
 
     def _name(self, toks: list[Token], i: int) -> tuple[int, bool]:
@@ -204,22 +194,6 @@ class ExpressionReader:
         self.out.append((builder.operand(tok), tok))
         return i + 1, False
 
-    def _missing_operand(self, tok: Token) -> Exception:
-        """The error for a token where an operand should be."""
-        if tok.kind == "NL":
-            last_op = self.last_op
-            after = f" after '{last_op.text}'" if last_op else ""
-            return self.error(f"the expression ends{after}; an operand is missing",
-                              last_op or tok)
-        stack = self.stack
-        if tok.kind == ")" and stack and isinstance(stack[-1], _Frame) \
-                and stack[-1].out_len == len(self.out):
-            frame = stack[-1]
-            what = f"{frame.call.name}() needs an argument" if frame.call \
-                else "empty parentheses"
-            return self.error(what, tok)
-        return self.error(f"expected a name, a number or '(' before '{tok.text}'", tok)
-
     # -- after an operand --------------------------------------------------------------------
     def _after_operand(self, toks: list[Token], i: int) -> tuple[int, bool]:
         """Read at toks[i] after an operand; returns (next index, expecting an operand)."""
@@ -227,7 +201,7 @@ class ExpressionReader:
         kind = tok.kind
         out = self.out
         if kind == "TRANSPOSE":
-            if tok.text == "^T" and _names_t(self.builder):
+            if tok.text == "^T" and names_t(self.builder):
                 self.builder.reading.note("T", "read '^T' as a transpose although T is also a "
                                           "name in the model; write ^(T) for a power", tok)
             ref, at = out.pop()
@@ -313,9 +287,26 @@ class ExpressionReader:
             if op_key == "pow" and args[0] == EULER:
                 op_key, args = "exp", args[1:]
             elif op_key == JUXT:
-                out.append((_juxtaposed(builder, args, tok), at))
+                out.append((builder.juxtaposed(args, tok), at))
                 continue
             out.append((builder.apply(op_key, args, tok), at))
+
+
+def _missing_operand(reader: ExpressionReader, tok: Token) -> Exception:
+    """The error for a token where an operand should be."""
+    if tok.kind == "NL":
+        last_op = reader.last_op
+        after = f" after '{last_op.text}'" if last_op else ""
+        return reader.error(f"the expression ends{after}; an operand is missing",
+                            last_op or tok)
+    stack = reader.stack
+    if tok.kind == ")" and stack and isinstance(stack[-1], _Frame) \
+            and stack[-1].out_len == len(reader.out):
+        frame = stack[-1]
+        what = f"{frame.call.name}() needs an argument" if frame.call \
+            else "empty parentheses"
+        return reader.error(what, tok)
+    return reader.error(f"expected a name, a number or '(' before '{tok.text}'", tok)
 
 
 def _unexpected(reader: ExpressionReader, tok: Token) -> Exception:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 
 from graphdraw.errors import GraphdrawError, LimitError, Source, SourceError
-from graphdraw.language import latex, names, notes
+from graphdraw.language import latex, names, notes, replay
 from graphdraw.language.builder import Builder, not_an_entry
 from graphdraw.language.declarations import Declarations, is_declaration
 from graphdraw.language.expressions import ExpressionReader
@@ -43,7 +43,7 @@ class Parser:
         self.error = self.reading.error
         self.declarations = Declarations(self.reading)
         self.builder = Builder(self.reading, self.declarations, allow_ids=allow_ids)
-        self.expressions = ExpressionReader(self.builder)
+        self.expressions = ExpressionReader(self.builder, replay=replay.ENABLED)
 
     # -- statements --------------------------------------------------------------------------
     def parse(self) -> Program:

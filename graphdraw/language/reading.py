@@ -30,6 +30,7 @@ class Reading:
         self.names: dict[str, str] = {}    # text of a NAME token -> its canonical name
         self.entries: dict[str, str] = {}  # k of Σ_k (a sum over a vector's entries) -> K
         self.latex = False                 # read from LaTeX: `\log x` calls log on the name x
+        self.noted = 0                     # calls of note(), kept or not
 
     def error(self, msg: str, tok: Token, hint: str | None = None) -> SourceError:
         """An error at a token of the model."""
@@ -51,6 +52,7 @@ class Reading:
     def note(self, key: str, text: str, tok: Token) -> None:
         """Say how the text was read where it could be read another way (once per key)."""
         self.notes.setdefault(key, (text, tok))
+        self.noted += 1         # replay.py replays no statement whose reading made a note
 
     def name(self, tok: Token) -> str:
         """The canonical name of a NAME token, remembering the script it is written in."""
