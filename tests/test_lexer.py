@@ -253,3 +253,52 @@ def test_the_regex_pass_leaves_python_words_to_the_other():
         assert lexer._simple_line(line, 1, []) is False
     assert _read("y = x2if + if2", simple=True) is None or \
         _read("y = x2if + if2", simple=True) == _read("y = x2if + if2", simple=False)
+
+
+# -- lines of one shape (the same but for their digits) are cut at the places of the first ----
+
+def _line_by_line(text: str) -> list:
+    """tokenize() without its shapes: every line read by itself, or the error."""
+    out: list = []
+    try:
+        for line_no, line in enumerate(text.split("\n"), start=1):
+            if not (lexer._SIMPLE_CHARS.fullmatch(line) and "**" not in line
+                    and lexer._simple_line(line, line_no, out)):
+                lexer._tokenize_line(Source(text, "<m>"), line, line_no, out)
+            out.append(("NL", "\n", line_no, len(line) + 1, False))
+    except SourceError as exc:
+        return [("error", exc.message, exc.line, exc.col)]
+    return [tuple(t) for t in out] + [("END", "", len(text.split("\n")), 1, False)]
+
+
+def _tokens(text: str) -> list:
+    try:
+        return [tuple(t) for t in tokenize(Source(text, "<m>"))]
+    except SourceError as exc:
+        return [("error", exc.message, exc.line, exc.col)]
+
+
+# what varies between the lines of a template: digits (the same shape), and look-alikes that
+# are no digits (another shape: 1.5 is not 105, 2e3 not 203, ٣ not 3)
+_DIGITS = ["0", "7", "12", "105", "1.5", "203", "2e3", "3", "٣", "x7", "07", "h_10", "-1", "+1"]
+
+
+@st.composite
+def _lines_of_few_shapes(draw) -> str:
+    """Lines from a few templates whose digits vary (h4 = …, h15 = …) and others."""
+    templates = draw(st.lists(st.lists(st.sampled_from(_PIECES + ["{}"]), max_size=12)
+                              .map("".join), min_size=1, max_size=2))
+    lines = [draw(st.sampled_from(templates)).replace("{}", draw(st.sampled_from(_DIGITS)))
+             for _ in range(draw(st.integers(1, 16)))]
+    return "\n".join(lines)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_lines_of_few_shapes())
+def test_lines_of_one_shape_read_as_each_line_by_itself(text):
+    assert _tokens(text) == _line_by_line(text)
+
+
+def test_a_shape_is_kept_from_its_second_line():
+    text = "\n".join(f"h{i} = tanh(w h{i - 1} + b)" for i in range(1, 14)) + "\nx = ½\ny = ½"
+    assert _tokens(text) == _line_by_line(text)

@@ -40,6 +40,7 @@ class Builder:
         self.info: dict[str, Info] = {}
         self.counter = 0                          # the last unnamed id made: %counter
         self.results: dict[tuple, tuple] = {}     # see apply
+        self.products: dict[tuple, tuple] = {}    # see juxtaposed
         self.euler_at: Token | None = None        # the first e^x read as exp(x)
         self.most_versions: int | None = None     # limits.cap("versions"), read at first use
 
@@ -173,10 +174,13 @@ class Builder:
     def juxtaposed(self, args: list[str], tok: Token) -> str:
         """The node of `a b` written side by side: the product juxtaposition.py decides on. A
         scaling of a row vector by a value of unknown shape is kept for core/infer.py to check."""
-        left, right = self.info[args[0]], self.info[args[1]]
-        op_key = product(left, right, self.reading, tok)
-        node = self.apply(op_key, args, tok)
-        if op_key == "mul" and unsure_scaling(left, right):
+        infos = self.info[args[0]], self.info[args[1]]
+        decided = self.products.get(infos)
+        if decided is None:     # product() is decided by the Infos alone; its note is made once
+            op_key = product(*infos, self.reading, tok)
+            decided = self.products[infos] = op_key, op_key == "mul" and unsure_scaling(*infos)
+        node = self.apply(decided[0], args, tok)
+        if decided[1]:
             self.reading.program.scalings.append(self.nodes[node])
         return node
 

@@ -64,16 +64,36 @@ _SIMPLE_TOKEN = re.compile(r"([ \t]*)([A-Za-z_][A-Za-z0-9_]*|[0-9]+(?![.eE0-9])"
 # The kind of such a token, by its first character: a name, a number, or the symbol itself.
 _SIMPLE_KIND = {**dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", "NAME"),
                 **dict.fromkeys(DIGITS, "NUMBER"), **{ch: ch for ch in "-+*/@(),=;[]"}}
+_ZEROS = bytes.maketrans(b"0123456789", b"0000000000")
+_SEEN, _NOT_SIMPLE = "seen", "not simple"
 
 
 def tokenize(source: Source) -> list[Token]:
     """Split the model text into tokens; raise SourceError at the first character that is not one."""
     tokens: list[Token] = []
+    append = tokens.append
     simple = _SIMPLE_CHARS.fullmatch
+    # Lines that differ only in their digits (h4 = tanh(w h3 + b), h5 = …) split at the same
+    # places: the regex and the kinds treat every ASCII digit alike. A shape seen twice keeps
+    # its places (kind, start, end, spaced), so the lines after are cut without the regex.
+    shapes: dict[bytes, object] = {}
     for line_no, line in enumerate(source.text.split("\n"), start=1):
-        if not (simple(line) and "**" not in line and _simple_line(line, line_no, tokens)):
+        shape = line.encode("utf-8", "surrogatepass").translate(_ZEROS)
+        places = shapes.get(shape)
+        mark = len(tokens)
+        if places.__class__ is tuple:
+            for kind, start, end, spaced in places:
+                append(_token((kind, line[start:end], line_no, start + 1, spaced)))
+        elif places is _NOT_SIMPLE or not (simple(line) and "**" not in line
+                                           and _simple_line(line, line_no, tokens)):
+            shapes[shape] = _NOT_SIMPLE
             _tokenize_line(source, line, line_no, tokens)
-        tokens.append(_token(("NL", "\n", line_no, len(line) + 1, False)))
+        elif places is None:
+            shapes[shape] = _SEEN
+        else:                   # the second line of this shape: its tokens end the list
+            shapes[shape] = tuple((t[0], t[3] - 1, t[3] - 1 + len(t[1]), t[4])
+                                  for t in tokens[mark:])
+        append(_token(("NL", "\n", line_no, len(line) + 1, False)))
     tokens.append(Token("END", "", len(source.text.split("\n")), 1))
     return tokens
 
