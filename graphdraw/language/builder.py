@@ -153,7 +153,7 @@ class Builder:
                     return folded
         plate = first.plate             # the first operand's plate, if any has one
         if plate is None and len(args) > 1:
-            for arg in args:
+            for arg in args[1:]:
                 plate = nodes[arg].plate
                 if plate is not None:
                     break
@@ -166,8 +166,10 @@ class Builder:
             plate = None
         self.counter += 1
         node_id = f"%{self.counter}"
-        nodes[node_id] = Node.of_op(node_id, op_name, tuple(args), shape, tok.line, tok.col,
-                                    plate)
+        # Node's fields by position (as Node.of_op gives them, without its call: a large model
+        # makes a node per value)
+        nodes[node_id] = Node(node_id, op_name, tuple(args), None, 0, None, shape, None, None, "",
+                              tok.line, tok.col, None, plate)
         info[node_id] = result_info
         return node_id
 
@@ -227,7 +229,7 @@ class Builder:
                 limits.too_many("versions", version, f"'{tok.text}'"), source=self.reading.source,
                 line=tok.line, col=tok.col, hint="give the values new names (c1 = c + c, c2 = "
                 f"c1 + c1, …), or set {limits.LIMITS['versions'].variable}=N")
-        new_id = names.version_id(target, version)
+        new_id = target if version == 0 else names.version_id(target, version)
         node = self.nodes.get(ref)
         fresh = node is not None and node.name is None and ref.startswith("%") \
             and ref == next(reversed(self.nodes))

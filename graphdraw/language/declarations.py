@@ -15,8 +15,10 @@ MAX_LIST_DEPTH = 32
 def is_declaration(stmt: list[Token]) -> bool:
     """Whether a statement declares (a role, a size or the output) rather than assigns."""
     head = stmt[0]
-    return (head.kind == "NAME" and head.text in (*ROLES, "dim", "output")
-            and stmt[1].kind != "=")
+    return head.kind == "NAME" and head.text in _WORDS and stmt[1].kind != "="
+
+
+_WORDS = frozenset((*ROLES, "dim", "output"))
 
 
 class Declarations:

@@ -65,7 +65,9 @@ class Parser:
             note = self._refuse_letters if self.by_braces else self.reading.note
             assignments = [s[:2] + split_runs(s[2:], keep, note) for s in assignments]
         known = {names.canonical(n) for n in self.declarations.declared} | self.program.dims.keys()
-        assignments = label_superscripts(assignments, known, self.reading.note)
+        text = self.reading.source.text
+        if self.latex or "^" in text or "**" in text:   # else no token is a '^' (lexer.py)
+            assignments = label_superscripts(assignments, known, self.reading.note)
         for stmt in assignments:
             self._assignment(stmt)
         if not any(n.op is not None or (n.name and n.value is not None)     # no leaf
@@ -114,9 +116,11 @@ class Parser:
                              f"sample {index}; sum it over the samples", tok,
                              hint=f"for example: L = 1/2 Σ_{index} (ŷ_{index} − y_{index})²")
         self.reading.check_scripts()
-        for node in list(program.nodes.values()):
-            if node.plate and node.is_leaf and node.id not in self.declarations.declared:
-                not_an_entry(self.builder, node.id, self.builder.leaf_use[node.id], node.plate)
+        if self.reading.sample_index is not None:      # else no node has a plate (builder.py)
+            for node in list(program.nodes.values()):
+                if node.plate and node.is_leaf and node.id not in self.declarations.declared:
+                    not_an_entry(self.builder, node.id, self.builder.leaf_use[node.id],
+                                 node.plate)
         if self.targets:
             mark_targets(program, set(self.declarations.declared), self._target_note)
         if not self.latex:

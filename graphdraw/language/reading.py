@@ -31,6 +31,7 @@ class Reading:
         self.entries: dict[str, str] = {}  # k of Σ_k (a sum over a vector's entries) -> K
         self.latex = False                 # read from LaTeX: `\log x` calls log on the name x
         self.noted = 0                     # calls of note(), kept or not
+        self.foreign = False               # a name in letters other than Latin (or Greek)
 
     def error(self, msg: str, tok: Token, hint: str | None = None) -> SourceError:
         """An error at a token of the model."""
@@ -72,7 +73,8 @@ class Reading:
         if name.startswith("__"):
             raise self.error(f"'{tok.text}': names may not start with '__'", tok)
         if name not in self.scripts:
-            self.scripts[name] = (names.script_of(tok.text), tok)
+            script = self.scripts[name] = (names.script_of(tok.text), tok)
+            self.foreign = self.foreign or script[0] != "Latin"
         self.names[tok.text] = name
         return name
 
@@ -151,6 +153,8 @@ class Reading:
 
     def check_scripts(self) -> None:
         """Refuse look-alike letters: a Cyrillic х next to Latin names makes a second name."""
+        if not self.foreign:
+            return
         latin = {n: t for n, (s, t) in self.scripts.items() if s == "Latin"}
         for name, (script, tok) in self.scripts.items():
             if script != "Latin" and latin:

@@ -32,12 +32,6 @@ _SEEN, _UNFIT = "seen", "unfit"
 OPERAND, NUMBER, SUPER, APPLY1, APPLY2, JUXT = range(6)
 
 
-def shape(toks: list[Token]) -> tuple:
-    """What the reading of a statement depends on in its tokens (see the module's docstring)."""
-    kinds, texts, _, _, spaced = zip(*toks)
-    return tuple(map(_TEXTS.get, texts, kinds)), spaced
-
-
 class Shapes:
     """The statements of a model read so far, by shape."""
 
@@ -47,16 +41,18 @@ class Shapes:
     def read(self, reader, toks: list[Token]) -> str:
         """Read a statement with reader._read, or replay the reading of one of its shape;
         a shape is recorded the second time it comes (most shapes of a small model come once)."""
-        key = shape(toks)
+        # the shape: what the reading depends on in the tokens (see the module's docstring)
+        kinds, texts, _, _, spaced = zip(*toks)
+        key = tuple(map(_TEXTS.get, texts, kinds)), spaced
         trace = self.seen.get(key)
-        if trace is None:
-            self.seen[key] = _SEEN
-        elif trace is _SEEN:
-            return self._record(reader, key, toks)
-        elif trace is not _UNFIT:
+        if trace.__class__ is Trace:
             ref = trace.replay(reader.builder, toks)
             if ref is not None:
                 return ref
+        elif trace is None:
+            self.seen[key] = _SEEN
+        elif trace is _SEEN:
+            return self._record(reader, key, toks)
         return reader._read(toks)
 
     def _record(self, reader, key: tuple, toks: list[Token]) -> str:
