@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from graphdraw.cli import cli
-from graphdraw.formats import pictures
-from graphdraw.formats.pictures import DIAGRAMS, PLOTS, PictureError, picture_format
+from graphdraw.formats import picture_files
+from graphdraw.formats.picture_files import DIAGRAMS, PLOTS, PictureError, picture_format
 
 
 def invoke(*args: str):
@@ -43,7 +43,7 @@ def test_a_format_this_picture_is_not_drawn_in(path):
 
 def test_a_plot_is_not_a_dot_file():
     with pytest.raises(PictureError, match="--plot draws no dot"):
-        picture_format("loss.dot", pictures.PLOTS, "--plot")
+        picture_format("loss.dot", picture_files.PLOTS, "--plot")
 
 
 @pytest.mark.parametrize("args", [

@@ -179,8 +179,8 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
     program = parser.parse(source.text, source.name)
     leaf_values = note = None
     if values is not None and data_path is not None:
-        from graphdraw.numeric import samples
-        values = (samples.with_samples(program, values[0], data_path), *values[1:])
+        from graphdraw.numeric import datafile
+        values = (datafile.with_samples(program, values[0], data_path), *values[1:])
     if values is not None and values[1] is None:       # shapes_only: no numbers drawn
         graph = graph_mod.build(program, title=options["title"], notations=fmt.notations,
                                 values=values_mod.given_leaves(program, values[0]))

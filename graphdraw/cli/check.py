@@ -52,7 +52,7 @@ def check(model, inline, example, settings, values_file, seed, data_path, rtol, 
     """
     from graphdraw.analyses import check as check_mod
     from graphdraw.errors import EXIT_CHECK
-    from graphdraw.formats.pictures import DIAGRAMS
+    from graphdraw.formats.picture_files import DIAGRAMS
     path = fmt = None
     if diagram:
         from graphdraw.formats import output as out

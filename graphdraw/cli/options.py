@@ -97,7 +97,7 @@ def value_options(func):
 
 
 def data_option(func):
-    """--data FILE.csv: the samples of a model with Σ_n, one row per sample (numeric/samples)."""
+    """--data FILE.csv: the samples of a model with Σ_n, one row per sample (numeric/datafile)."""
     return click.option("--data", "data_path", metavar="FILE.csv",
                         help="The samples of a model that sums over them (Σ_n): a header "
                              "naming the values per sample (x1,x2,y or x[1],x[2],y for x_n "
@@ -115,7 +115,7 @@ def values_note(settings, values_file, seed: int, data_path: str | None = None) 
 def picture(path: str, allowed: tuple[str, ...], option: str) -> str:
     """The format of a picture named by `option` (check --diagram, --plot), from its
     extension as render's -o takes it; the same usage error for one that names none."""
-    from graphdraw.formats.pictures import PictureError, picture_format
+    from graphdraw.formats.picture_files import PictureError, picture_format
     try:
         return picture_format(path, allowed, option)
     except PictureError as exc:
@@ -131,8 +131,8 @@ def load(model, inline, example, settings, values_file, seed, data_path: str | N
     program = parser.parse(source.text, source.name)
     given = given_values(settings, values_file)
     if data_path is not None:
-        from graphdraw.numeric import samples
-        given = samples.with_samples(program, given, data_path)
+        from graphdraw.numeric import datafile
+        given = datafile.with_samples(program, given, data_path)
     return source, program, values_mod.leaf_values(program, given, seed)
 
 

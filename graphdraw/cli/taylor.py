@@ -9,7 +9,7 @@ from graphdraw.numeric import numbers
 
 from graphdraw.cli.group import cli
 from graphdraw.cli.options import Finite, picture
-from graphdraw.formats.pictures import PLOTS
+from graphdraw.formats.picture_files import PLOTS
 
 
 @cli.command("taylor")

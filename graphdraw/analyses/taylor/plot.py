@@ -72,7 +72,7 @@ def _plot_truncations(ax, series: Series, xs) -> None:
 
 def plot_format(path: str, option: str = "--plot") -> str:
     """svg, png or pdf from a file name's extension (svg without one), as render's -o."""
-    from graphdraw.formats.pictures import PLOTS, PictureError, picture_format
+    from graphdraw.formats.picture_files import PLOTS, PictureError, picture_format
     try:
         return picture_format(path, PLOTS, option)
     except PictureError as exc:

@@ -170,7 +170,7 @@ def _picture_format(what: str, path: str) -> str:
     same as render's, for an extension that names none)."""
     import click
 
-    from graphdraw.formats.pictures import DIAGRAMS, PLOTS, PictureError, picture_format
+    from graphdraw.formats.picture_files import DIAGRAMS, PLOTS, PictureError, picture_format
     try:
         return picture_format(path, DIAGRAMS if what == "diagram" else PLOTS, OPTION_OF[what])
     except PictureError as exc:

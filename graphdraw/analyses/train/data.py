@@ -15,8 +15,8 @@ from graphdraw.errors import LimitError
 from graphdraw.lazy import np
 from graphdraw.language.names import canonical
 from graphdraw.language.program import Program
-from graphdraw.numeric import samples
-from graphdraw.numeric.samples import INDEXED as _INDEXED, NUMBERED as _NUMBERED, DataError
+from graphdraw.numeric import datafile
+from graphdraw.numeric.datafile import INDEXED as _INDEXED, NUMBERED as _NUMBERED, DataError
 
 __all__ = ["DataError", "DataSet", "declared_data", "in_model", "read_csv", "xor"]
 
@@ -72,8 +72,8 @@ def in_model(program: Program) -> DataSet | None:
 
 def plate_csv(path: str, program: Program) -> DataSet:
     """The samples of a model with Σ_n from a CSV file, one row per sample n (N is the number
-    of rows; numeric/samples.py matches the columns to x_n, y_n): at least two."""
-    values, count = samples.plate_values(path, program)
+    of rows; numeric/datafile.py matches the columns to x_n, y_n): at least two."""
+    values, count = datafile.plate_values(path, program)
     if count < 2:
         raise DataError(f"{path} has one sample; training a model over samples (Σ_n) needs "
                         "at least two rows", hint="add rows; the gradients at one sample: "
@@ -117,18 +117,18 @@ def _shape_text(shape) -> str:
 def read_csv(path: str, program: Program) -> DataSet:
     """Samples from a CSV file: a header naming leaves (see the module's docstring), then
     one row of numbers per sample."""
-    header, body = samples.read_table(path)
+    header, body = datafile.read_table(path)
     places, data_leaves, ignored = _match_columns(path, header, program)
     count = len(body)
     values = {leaf: np.zeros((count, *shape)) for leaf, shape in data_leaves.items()}
     for k, (line, row) in enumerate(body):
-        samples.check_row(path, line, row, header)
+        datafile.check_row(path, line, row, header)
         for position, cell in enumerate(row):
             place = places.get(position)
             if place is None:
                 continue
             leaf, index = place
-            values[leaf][(k, *index)] = samples.number(path, line, header[position], cell)
+            values[leaf][(k, *index)] = datafile.number(path, line, header[position], cell)
     return DataSet(values, count, path, ignored=ignored)
 
 

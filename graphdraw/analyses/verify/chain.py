@@ -49,7 +49,7 @@ def _search(model: Program, of: str, wrt: str, locals_: list, r: list) -> str | 
     for window in _windows(model, of, wrt, locals_):
         try:
             factor = [_product(locals_[k], window) for k in range(len(r))]
-        except ValueError:      # values per sample beside a vector's entries: samples.py
+        except ValueError:      # values per sample beside a vector's entries: sample_sums.py
             continue
         if not all(_fits(f.shape, x.shape) for f, x in zip(factor, r)):
             continue

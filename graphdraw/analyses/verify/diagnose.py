@@ -12,7 +12,7 @@ from graphdraw.lazy import np
 from graphdraw.language.program import Program
 from graphdraw.numeric.numbers import show
 from graphdraw.ops.shapes import fmt
-from graphdraw.analyses.verify import chain, paths, samples
+from graphdraw.analyses.verify import chain, paths, sample_sums
 from graphdraw.analyses.verify.claims import Claim, pretty_id, describe, entry_text
 from graphdraw.analyses.verify.compare import Sides, close, constant_of, factor_text, ratios
 
@@ -31,7 +31,7 @@ def diagnose(program: Program, claim: Claim, sides: Sides, mismatch, shapes: dic
             return found + "\n" + first
     for finder in (_given_only, lambda c, s: _a_constant(program, c, s),
                    lambda c, s: chain.missing_factor(program, c, s, shapes),
-                   lambda c, s: samples.missing_factor(program, c, s, shapes),
+                   lambda c, s: sample_sums.missing_factor(program, c, s, shapes),
                    lambda c, s: paths.missing_paths(program, c, s, shapes),
                    lambda c, s: _swapped(program, c, s), _entries):
         found = finder(claim, sides)
