@@ -142,12 +142,15 @@ def skip_edges(graph: nx.MultiDiGraph) -> frozenset:
     rank above them and weight 0 lets the edge bend round the labels. A leaf fed to many
     later values (micrograd's a and b) is left where dot puts it."""
     found = []
+    pred = graph.pred
     for tail, data in graph.nodes(data=True):
         if data.get("op") is not None:
             continue
         heads = set(graph.successors(tail))
+        # a head the leaf skips to is fed by another of its heads: asked of the head's few
+        # operands, not of every other head (a weight shared by 2,000 steps)
         skipping = [head for head in heads
-                    if any(head in graph.succ[other] for other in heads - {head})]
+                    if any(other in heads for other in pred[head] if other != head)]
         if len(skipping) == 1:
             found.append((tail, skipping[0]))
     return frozenset(found)
