@@ -302,3 +302,11 @@ def test_lines_of_one_shape_read_as_each_line_by_itself(text):
 def test_a_shape_is_kept_from_its_second_line():
     text = "\n".join(f"h{i} = tanh(w h{i - 1} + b)" for i in range(1, 14)) + "\nx = ½\ny = ½"
     assert _tokens(text) == _line_by_line(text)
+
+
+def test_a_text_of_few_repeated_lines_stops_looking_at_shapes_and_reads_the_same():
+    unique = [f"v{i} = a" + "".join(f" {'+-*/'[i >> 2 * j & 3]} b" for j in range(5))
+              for i in range(260)]      # each of another shape
+    chain = [f"h{i} = tanh(w h{i - 1} + b)" for i in range(1, 60)]
+    for text in ("\n".join(unique + chain), "\n".join(chain * 5 + unique)):
+        assert _tokens(text) == _line_by_line(text)

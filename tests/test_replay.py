@@ -113,3 +113,16 @@ def test_statements_of_one_shape_read_the_same_with_replay(monkeypatch, text):
 ])
 def test_what_the_builder_knows_is_checked_before_a_replay(text, monkeypatch):
     assert_same(text, monkeypatch, syntax="plain")
+
+
+def test_past_its_trial_replay_goes_on_only_where_statements_repeat(monkeypatch):
+    unique = [f"v{i} = a" + "".join(f" {'+-*/'[i >> 2 * j & 3]} b" for j in range(5))
+              for i in range(260)]      # each of another shape
+    chain = ["h0 = x"] + [f"h{i} = tanh(w h{i - 1} + b)" for i in range(1, 300)]
+    for lines, replaying in ((unique + chain, False), (chain + unique, True)):
+        text = "\n".join(lines) + "\n"
+        assert_same(text, monkeypatch)
+        reader = parser.Parser(parser.Source(text, "m"))
+        reader.expressions.shapes = replay.Shapes()
+        reader.parse()
+        assert (reader.expressions.shapes is not None) == replaying

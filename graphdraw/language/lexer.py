@@ -66,6 +66,7 @@ _SIMPLE_KIND = {**dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
                 **dict.fromkeys(DIGITS, "NUMBER"), **{ch: ch for ch in "-+*/@(),=;[]"}}
 _ZEROS = bytes.maketrans(b"0123456789", b"0000000000")
 _SEEN, _NOT_SIMPLE = "seen", "not simple"
+_TRIAL = 200
 
 
 def tokenize(source: Source) -> list[Token]:
@@ -75,24 +76,31 @@ def tokenize(source: Source) -> list[Token]:
     simple = _SIMPLE_CHARS.fullmatch
     # Lines that differ only in their digits (h4 = tanh(w h3 + b), h5 = …) split at the same
     # places: the regex and the kinds treat every ASCII digit alike. A shape seen twice keeps
-    # its places (kind, start, end, spaced), so the lines after are cut without the regex.
-    shapes: dict[bytes, object] = {}
+    # its places (kind, start, end, spaced), so the lines after are cut without the regex. A
+    # text that has cut fewer than half of its first _TRIAL lines so stops looking at shapes.
+    shapes: dict[bytes, object] | None = {}
+    trial, cut = _TRIAL, 0
     for line_no, line in enumerate(source.text.split("\n"), start=1):
-        shape = line.encode("utf-8", "surrogatepass").translate(_ZEROS)
-        places = shapes.get(shape)
+        places = shape = None
+        if shapes is not None:
+            shape = line.encode("utf-8", "surrogatepass").translate(_ZEROS)
+            places = shapes.get(shape)
+            trial -= 1
+            if not trial and cut * 2 < _TRIAL:
+                shapes = None
         mark = len(tokens)
         if places.__class__ is tuple:
+            cut += 1
             for kind, start, end, spaced in places:
                 append(_token((kind, line[start:end], line_no, start + 1, spaced)))
         elif places is _NOT_SIMPLE or not (simple(line) and "**" not in line
                                            and _simple_line(line, line_no, tokens)):
-            shapes[shape] = _NOT_SIMPLE
+            if shapes is not None:
+                shapes[shape] = _NOT_SIMPLE
             _tokenize_line(source, line, line_no, tokens)
-        elif places is None:
-            shapes[shape] = _SEEN
-        else:                   # the second line of this shape: its tokens end the list
-            shapes[shape] = tuple((t[0], t[3] - 1, t[3] - 1 + len(t[1]), t[4])
-                                  for t in tokens[mark:])
+        elif shapes is not None:
+            shapes[shape] = _SEEN if places is None else tuple(   # (the second line of a shape)
+                (t[0], t[3] - 1, t[3] - 1 + len(t[1]), t[4]) for t in tokens[mark:])
         append(_token(("NL", "\n", line_no, len(line) + 1, False)))
     tokens.append(Token("END", "", len(source.text.split("\n")), 1))
     return tokens

@@ -19,6 +19,7 @@ from graphdraw.language.builder import names_t
 from graphdraw.language.lexer import SUPERSCRIPTS, Token
 
 ENABLED = True      # tests turn it off to compare
+TRIAL = 200         # replay goes on past this many statements if it read half of them
 # The names and texts whose reading differs from that of a plain name or mark: in the shape
 # by their text; any other token by its kind.
 _TEXTS = {**{name: name for name in ops.FUNCTIONS}, "e": "e", "^T": "^T"}
@@ -37,6 +38,8 @@ class Shapes:
 
     def __init__(self) -> None:
         self.seen: dict[tuple, object] = {}     # shape -> _SEEN, _UNFIT or its Trace
+        self.left = TRIAL                       # statements until the replays are counted
+        self.replays = 0
 
     def read(self, reader, toks: list[Token]) -> str:
         """Read a statement with reader._read, or replay the reading of one of its shape;
@@ -45,9 +48,13 @@ class Shapes:
         kinds, texts, _, _, spaced = zip(*toks)
         key = tuple(map(_TEXTS.get, texts, kinds)), spaced
         trace = self.seen.get(key)
+        self.left -= 1
+        if not self.left and self.replays * 2 < TRIAL:
+            reader.shapes = None        # a model whose statements seldom repeat: no more shapes
         if trace.__class__ is Trace:
             ref = trace.replay(reader.builder, toks)
             if ref is not None:
+                self.replays += 1
                 return ref
         elif trace is None:
             self.seen[key] = _SEEN
