@@ -377,3 +377,25 @@ def test_deep_chain_beyond_torchviz_recursion():
     report = run(text, fd_max=1)
     assert report.ok and report.structure.error is None
     assert report.structure.counts()["op_nodes"] == [3001, 3001]
+
+
+def test_an_operand_torch_feeds_to_two_nodes_of_one_op_follows_its_one_edge(monkeypatch):
+    """abs built as a · sign(a) (as softsign is a / (1 + |a|)): z feeds the Mul and the Sign
+    torch makes for one graphdraw op, both along the one edge z → L's abs."""
+    monkeypatch.setitem(ops.OPS, "abs", dataclasses.replace(
+        ops.OPS["abs"], torch=("MulBackward0", "SignBackward0"),
+        torch_forward=lambda a: a * torch.sign(a)))
+    report = run("param z[3]\nL = sum(abs(z))", {"z": [0.5, -1.0, 2.0]})
+    assert_full_match(report)
+    follows = [e for e in report.structure.flow_edges if e.graphdraw == ("z", "%1")]
+    assert len(follows) == 2
+
+
+def test_a_second_edge_into_the_same_torch_node_needs_a_second_use(monkeypatch):
+    """x · x is two edges into one Mul; x · 2 drawn with x twice is one edge too many."""
+    assert_full_match(run("param x[2]\nL = sum(x * x)", {"x": [1.0, 2.0]}))
+    monkeypatch.setitem(ops.OPS, "mul", dataclasses.replace(
+        ops.OPS["mul"], torch_forward=lambda a, b: a * a if b.requires_grad is False else a * b))
+    report = run("param x[2]\nL = sum(x * 2)", {"x": [1.0, 2.0]})
+    assert not report.structure.ok
+    assert [e.status for e in report.structure.flow_edges].count("unmatched") == 1

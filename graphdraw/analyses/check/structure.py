@@ -342,12 +342,13 @@ class _Matcher:
         expected = self._expected_edges()
         report.graphdraw_edges = sum(expected.values())
         remaining = expected.copy()
+        entered: dict = collections.defaultdict(set)   # (operand, op) -> torch nodes entered
         for source, target, attrs in drawn:
             kind = ("saved" if attrs.get("dir") == "none" else
                     "view" if "style" in attrs else "flow")
             edge = TorchEdge(keys.get(source, source), keys.get(target, target), kind, kind)
             if kind == "flow":
-                _follow(edge, nodes.get(source), nodes.get(target), remaining)
+                _follow(edge, nodes.get(source), nodes.get(target), remaining, entered)
             report.edges.append(edge)
         report.missing_edges = sorted(remaining.elements(), key=_order(self.program))
 
@@ -365,17 +366,27 @@ class _Matcher:
 
 
 def _follow(edge: TorchEdge, a: TorchNode | None, b: TorchNode | None,
-            remaining: collections.Counter) -> None:
-    """A flow edge's status: within one op's nodes, along a graphdraw edge, or unmatched."""
+            remaining: collections.Counter, entered: dict) -> None:
+    """A flow edge's status: within one op's nodes, along a graphdraw edge, or unmatched.
+
+    An operand torch feeds to two nodes of one op (softsign's x / (1 + |x|): the Div and the
+    Abs) follows its one graphdraw edge twice; a second edge into the same torch node does
+    so only where the operand is used twice (x * x)."""
     if a is None or b is None or a.owner is None or b.owner is None:
         edge.status = "unmatched"
-    elif a.owner == b.owner:
+        return
+    pair = (a.owner, b.owner)
+    if a.owner == b.owner:
         edge.status = "internal"
-    elif remaining[(a.owner, b.owner)] > 0:
-        remaining[(a.owner, b.owner)] -= 1
-        edge.status, edge.graphdraw = "follows", (a.owner, b.owner)
+    elif remaining[pair] > 0:
+        remaining[pair] -= 1
+        edge.status, edge.graphdraw = "follows", pair
+    elif entered[pair] and b.key not in entered[pair]:
+        edge.status, edge.graphdraw = "follows", pair
     else:
         edge.status = "unmatched"
+    if edge.status == "follows":
+        entered[pair].add(b.key)
 
 
 def _order(program: Program):
