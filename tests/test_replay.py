@@ -126,3 +126,20 @@ def test_past_its_trial_replay_goes_on_only_where_statements_repeat(monkeypatch)
         reader.expressions.shapes = replay.Shapes()
         reader.parse()
         assert (reader.expressions.shapes is not None) == replaying
+
+
+LATEX = [
+    "\\begin{align*}\n  h_1 &= \\tanh(W h_0 + U x_1 + b) \\\\\n  h_2 &= \\tanh(W h_1 + U x_2 + b) \\\\\n"
+    "  L   &= \\frac{1}{2} \\lVert h_2 - y \\rVert^2\n\\end{align*}\n",
+    "\\mathbf{h} = \\operatorname{ReLU}(W_1 \\mathbf{x} + b_1) \\\\\n"
+    "\\mathbf{p} = \\operatorname{softmax}(W_2 \\mathbf{h} + b_2) \\\\\n"
+    "L = -\\operatorname{sum}(\\mathbf{y} \\odot \\log(\\mathbf{p}))\n",
+    "".join(f"h_{{{i}}} = \\sigma(W h_{{{i - 1}}} + \\log x_{{{i}}}) \\\\\n" for i in range(1, 12))
+    + "L = \\operatorname{sum}(h_{11})\n",
+    "".join(f"a{i} = \\log \\sigma(W a{i - 1}) + \\alpha^{{2}} \\\\\n" for i in range(1, 9)),
+]
+
+
+@pytest.mark.parametrize("text", LATEX, ids=range(len(LATEX)))
+def test_latex_reads_the_same_with_replay(text, monkeypatch):
+    assert_same(text, monkeypatch, syntax="latex")

@@ -91,7 +91,7 @@ class _Recorder:
         self.toks = toks
         self.at = {id(tok): i for i, tok in enumerate(toks)}
         self.steps: list[tuple] = []
-        self.checks: list[int] = []       # names that must not start with "_" (see trace)
+        self.checks: list[int] = []       # names that must not start with "_" (see Trace)
         self.fit = True
         self.noted = self.reading.noted   # notes the reader made (the builder's are replayed)
 
