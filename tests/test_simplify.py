@@ -15,6 +15,7 @@ from graphdraw.cli import cli
 from graphdraw.core.simplify import cancel, collect, simplify
 from graphdraw.errors import Source
 from graphdraw.language import parser
+from graphdraw.language.printing import apply
 from graphdraw.numeric import evaluate, values
 from graphdraw.numeric.derivatives import Gradients
 from graphdraw.ops.fused import ROWS as FUSED_ROWS
@@ -135,6 +136,31 @@ def test_cancel_takes_a_factor_and_its_reciprocal():
     assert cancel((1.0, (_piece("p"),)), "pretty") == (1.0, (_piece("p"),))
 
 
+def test_cancel_takes_a_quotient_s_denominator_that_is_another_factor():
+    """‖v‖ · (v / ‖v‖) = v, the norm's derivative under a squared norm, in each notation."""
+    def norm_term(mode):
+        v = apply(ops.OPS["sub"], [_named("h", mode), _named("y", mode)], mode)
+        size = apply(ops.OPS["norm"], [v], mode)
+        return v, (1.0, (size, apply(ops.OPS["div"], [v, size], mode)))
+    for mode in ("plain", "pretty", "html", "latex"):
+        v, term = norm_term(mode)
+        assert cancel(term, mode) == (1.0, (v,)), mode
+    a, b, c = _piece("a"), _piece("b"), _piece("c")
+    left = apply(ops.OPS["div"], [apply(ops.OPS["div"], [a, b], "pretty"), c], "pretty")
+    assert cancel((2.0, (c, left)), "pretty") == (2.0, (("a / b", ops.OPS["div"].prec),))
+    assert cancel((1.0, (b, left)), "pretty") == (1.0, (b, left))     # b divides inside only
+
+
+def test_the_key_of_a_squared_norm_is_the_difference():
+    """½‖ŷ − y‖²: the named view's edge ŷ → L reads ŷ − y, not ‖ŷ − y‖ ((ŷ − y) / ‖ŷ − y‖)."""
+    from graphdraw.core import graph as graph_mod
+    from graphdraw.core.named import view
+    program = parser.parse("input x[3]\ntarget y[2]\nparam W[2, 3]\nŷ = W x\n"
+                           "L = 1/2 ‖ŷ − y‖²")
+    graph = view(graph_mod.build(program, notations=("pretty",)), "named")
+    assert graph.edges["y_hat", "L", 0]["local_grad_pretty"] == "ŷ − y"
+
+
 def test_collect_keeps_chains_that_would_grow():
     """(ŷ − y) ŷ (1 − ŷ) z multiplied out has more pieces: kept as it is."""
     chain = [(1.0, (("ŷ − y", ops.ADD), _piece("ŷ"), ("1 − ŷ", ops.ADD), _piece("z")))]
@@ -196,3 +222,7 @@ def test_the_named_view_folds_the_size_of_a_mean():
     program = parser.parse(examples.text("tanh2"))
     graph = view(graph_mod.build(program, notations=("pretty",)), "named")
     assert graph.edges["y_hat", "L", 0]["local_grad_pretty"] == "ŷ − y"
+
+
+def _named(text: str, mode: str):
+    return (f"<i>{text}</i>" if mode == "html" else text), ops.ATOM

@@ -67,9 +67,70 @@ def cancel(term: Term, mode: str) -> Term:
         partner = next((j for j in at.get(inverse, ()) if j != i and j not in gone), None)
         if partner is not None:
             gone.update((i, partner))
-    if not gone:
-        return term
-    return coef, tuple(f for i, f in enumerate(factors) if i not in gone)
+    factors = tuple(f for i, f in enumerate(factors) if i not in gone)
+    return _cancel_quotients(coef, factors, mode) if len(factors) > 1 else (coef, factors)
+
+
+def _cancel_quotients(coef: float, factors: tuple, mode: str) -> Term:
+    """B · (A / B) = A: a quotient whose denominator is another factor of the term gives its
+    numerator (the norm's derivative: ‖v‖ · (v / ‖v‖) = v)."""
+    texts = [f[0] for f in factors]
+    out = list(factors)
+    for i, factor in enumerate(factors):
+        parts = _quotient(factor, mode)
+        if parts is None or out[i] is None:
+            continue
+        numerator, denominator = parts
+        partner = next((j for j, t in enumerate(texts)
+                        if j != i and t == denominator and out[j] is not None), None)
+        if partner is not None:
+            out[i], out[partner] = numerator, None
+    return coef, tuple(f for f in out if f is not None)
+
+
+def _quotient(piece: Piece, mode: str) -> tuple[Piece, str] | None:
+    """(the numerator, the denominator's text) of a piece printed as A / B, else None."""
+    text = piece[0]
+    if mode == "latex":
+        if piece[1] != ops.ATOM or not text.startswith(r"\frac{"):
+            return None
+        middle = _closing(text, len(r"\frac"))
+        if middle is None or text[middle + 1:middle + 2] != "{" \
+                or _closing(text, middle + 1) != len(text) - 1:
+            return None
+        top, bottom = text[len(r"\frac{"):middle], text[middle + 2:-1]
+    else:
+        if piece[1] != ops.OPS["div"].prec:
+            return None
+        at = _last_top_level(text, " / ")
+        if at is None:
+            return None
+        top, bottom = text[:at], text[at + 3:]
+        if top.startswith("(") and _closing(top, 0) == len(top) - 1:
+            top = top[1:-1]                 # the parentheses printing put round a sum
+    prec = ops.ADD if len(_split((top, ops.ADD), mode)) > 1 else \
+        ops.ATOM if _top_level_plain(top) else ops.MUL
+    return (top, prec), bottom
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index of the bracket closing the one at `start`."""
+    depth = 0
+    for i in range(start, len(text)):
+        depth += (text[i] in _OPEN) - (text[i] in _CLOSE)
+        if depth == 0:
+            return i
+    return None
+
+
+def _last_top_level(text: str, separator: str) -> int | None:
+    """Where `separator` last occurs outside brackets (a / b / c divides a / b by c)."""
+    depth, found = 0, None
+    for i, ch in enumerate(text):
+        depth += (ch in _OPEN) - (ch in _CLOSE)
+        if depth == 0 and text.startswith(separator, i):
+            found = i
+    return found
 
 
 def collect(terms: list[Term], mode: str) -> list[Term] | None:
