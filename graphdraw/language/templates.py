@@ -87,17 +87,20 @@ def fill_form(text: str, operands: dict[str, Piece], mode: str) -> Piece | None:
     if form is None:
         form = _FORMS[key] = _form(text, operands, mode)
     shape, names, prec = form
-    return shape.format(*map(operands.__getitem__, names)), prec
+    if len(names) == 1:                 # (most show one operand: no tuple of texts to make)
+        return shape % operands[names[0]][0], prec
+    return shape % tuple([operands[name][0] for name in names]), prec
 
 
 def _form(text: str, operands: dict[str, Piece], mode: str) -> tuple[str, tuple[str, ...], int]:
-    """The template printed over placeholders with these operands' precedences, as a format
-    string over the pieces of the names it shows, those names and its precedence."""
+    """The template printed over placeholders with these operands' precedences, as a
+    %-format string over the texts of the names it shows, those names and its precedence
+    (%-formatting: str.format's parsing cost more than the rest of fill_form)."""
     marks = {k: (f"\x00{k}\x00", p[1]) for k, p in operands.items()}
     shown, prec = _Steps(text, marks, mode, {}).piece()
-    parts = shown.replace("{", "{{").replace("}", "}}").split("\x00")
+    parts = shown.replace("%", "%%").split("\x00")
     names = tuple(parts[1::2])          # every other part names an operand
-    parts[1::2] = [f"{{{at}[0]}}" for at in range(len(names))]
+    parts[1::2] = ["%s"] * len(names)
     return "".join(parts), names, prec
 
 
