@@ -106,6 +106,7 @@ class _Texts:
 
     def __init__(self, printers: dict[str, Printer]) -> None:
         self.forward = [("forward" + _SUFFIX[m], p) for m, p in printers.items()]
+        self.pieces = [(key, p.pieces) for key, p in self.forward]
         self.local_grad = [("local_grad" + _SUFFIX[m], p) for m, p in printers.items()]
         self.local_refs = [(key, p.refs) for key, p in self.local_grad]
         self.pretty = printers.get("pretty")
@@ -136,7 +137,8 @@ class _Texts:
 
 def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> dict:
     """A node's attributes, the ones JSON writes first and in its order (jsonout.NODE_KEYS)."""
-    if node.id == program.output:
+    node_id, name = node.id, node.name
+    if node_id == program.output:
         kind = "output"
     elif node.value is not None:        # value and op rather than is_const and is_leaf: the
         kind = "constant"               # properties cost a call for every node
@@ -144,21 +146,25 @@ def _node_attrs(node: Node, program: Program, texts: _Texts, inferred: dict) -> 
         kind = _ROLE_KIND[node.role]    # a leaf
     else:
         kind = "intermediate"
-    label = None if node.name is None else texts.pretty.pieces[node.id][0] if texts.pretty \
-        else print_name(node, "pretty")[0]
-    attrs = {"kind": kind, "op": node.op, "name": node.name, "version": node.version,
-             "label": label}
-    if node.name is None:               # its expression: the printer's piece (Printer.forward)
-        for key, printer in texts.forward:
-            attrs[key] = printer.pieces[node.id][0]
+    if name is None:                    # its expression: the printer's piece (Printer.forward)
+        attrs = {"kind": kind, "op": node.op, "name": None, "version": node.version,
+                 "label": None}
+        for key, pieces in texts.pieces:
+            attrs[key] = pieces[node_id][0]
     else:
+        attrs = {"kind": kind, "op": node.op, "name": name, "version": node.version,
+                 "label": texts.pretty.pieces[node_id][0] if texts.pretty
+                 else print_name(node, "pretty")[0]}
         for key, printer in texts.forward:
             attrs[key] = printer.forward(node)
-    shape = node.shape if node.shape is not None else inferred.get(node.id)
+    shape = node.shape
+    if shape is None and inferred:
+        shape = inferred.get(node_id)
     attrs["shape"] = None if shape is None else list(shape)
     attrs["line"] = node.line
-    for key, printer, mode in texts.labels:
-        attrs[key] = texts.label(node, printer, mode)
+    if texts.labels:
+        for key, printer, mode in texts.labels:
+            attrs[key] = texts.label(node, printer, mode)
     if node.value is not None:
         attrs["value"] = node.value
     if node.default is not None:
@@ -174,20 +180,30 @@ def _add_edges(succ: dict, pred: dict, node: Node, texts: _Texts) -> None:
     args, out = node.args, node.id
     operands = None
     into = pred[out]
-    for (position, common, template, at), arg in zip(texts.edges(node.op), args):
+    # (rows by index, not zip(rows, args): making a zip costs more than the loop; an op's
+    # row has a derivative for each of its `arity` operands, and a node has that many)
+    for position, common, template, at in texts.edges(node.op):
+        arg = args[position]
         attrs = common.copy()
         if at is not None:              # a, b or out: the operand as it is referred to
             shown = out if at < 0 else args[at]
             for key, refs in texts.local_refs:
                 attrs[key] = refs[shown][0]
         elif template not in NUMBERS:   # (a number is in common)
-            operands = operands or dict(zip("ab", args), out=out)
+            operands = operands or _operands(args, out)
             for key, printer in texts.local_grad:
                 attrs[key] = printer.template(template, operands)[0]
         keyed = into.get(arg)
         if keyed is None:               # x * x: two edges (keys 0 and 1) share this dict
             keyed = succ[arg][out] = into[arg] = {}
         keyed[position] = attrs
+
+
+def _operands(args: tuple[str, ...], out: str) -> dict[str, str]:
+    """A derivative template's names a, b and out -> the node ids they stand for."""
+    if len(args) == 1:                  # (a literal: dict(zip(...)) costs more)
+        return {"a": args[0], "out": out}
+    return {"a": args[0], "b": args[1], "out": out}
 
 
 _EDGE_ROWS: dict[str, tuple] = {}

@@ -40,9 +40,15 @@ class Printer:
         pieces, refs, limit = self.pieces, self.refs, self.limit
         expression, inline = self.expression, self._inline
         for node in program.nodes.values():     # definition order is topological
-            # (as _inline, with one call fewer for the unnamed ops large models are made of)
-            piece = pieces[node.id] = expression(node) if node.name is None \
-                and node.op is not None else inline(node)
+            # (as _inline, with one call fewer for the names and unnamed ops large models
+            # are made of)
+            if node.name is not None:
+                piece = name(node, mode)
+            elif node.op is not None:
+                piece = expression(node)
+            else:
+                piece = inline(node)
+            pieces[node.id] = piece
             refs[node.id] = piece if len(piece[0]) <= limit else self._by_id(node)
 
     def _inline(self, node: Node) -> Piece:
