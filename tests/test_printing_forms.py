@@ -69,3 +69,15 @@ def test_a_joiner_prints_as_every_choice_made_anew(op, mode):
             join = printing.joiner(row, mode)
             join([("y", prec) for _, prec in args], const_left)   # the form of these precedences
             assert join(args, const_left) == printing._apply(row, args, const_left, mode=mode)
+
+
+@pytest.mark.parametrize("mode", ["plain", "pretty", "html", "latex"])
+@pytest.mark.parametrize("template", ["out * (1 - out)", "1 - out^2", "b^T", "a / b", "a^b"])
+def test_a_form_fills_in_texts_with_percent_signs_and_braces(template, mode):
+    # forms are %-format strings: an operand shown by its id (%3) or in braces is put in as
+    # it is, the second time (from the form) as the first (step by step)
+    for operands in ({"a": ("%3", A), "b": ("%12", A), "out": ("%4", A)},
+                     {"a": ("{x}", A), "b": ("100%", A), "out": ("%s", A)}):
+        first = templates.print_template(template, operands, mode)
+        assert first == templates.print_template(template, operands, mode) \
+            == _fresh(template, operands, mode)

@@ -112,15 +112,15 @@ class _Texts:
         self.pretty = printers.get("pretty")
         self.labels = [("label" + _SUFFIX[m], printers[m], m)
                        for m in ("html", "latex") if m in printers]
-        self._edges: dict[str, tuple] = {}
+        self.by_op: dict[str, tuple] = {}       # op -> edges (see edges)
 
     def edges(self, op: str) -> tuple:
         """An op's edges as _edge_rows gives them, with the attributes all its edges at that
         position have in place of the combine rule: a constant template (1, -1, 0) prints
         the same on every edge, so once."""
-        edges = self._edges.get(op)
+        edges = self.by_op.get(op)
         if edges is None:
-            edges = self._edges[op] = tuple(
+            edges = self.by_op[op] = tuple(
                 (position, {"arg": position, "combine": combine,
                   **({key: number(template, p.mode)[0] for key, p in self.local_grad}
                      if template in NUMBERS else {})}, template, at)
@@ -182,7 +182,7 @@ def _add_edges(succ: dict, pred: dict, node: Node, texts: _Texts) -> None:
     into = pred[out]
     # (rows by index, not zip(rows, args): making a zip costs more than the loop; an op's
     # row has a derivative for each of its `arity` operands, and a node has that many)
-    for position, common, template, at in texts.edges(node.op):
+    for position, common, template, at in texts.by_op.get(node.op) or texts.edges(node.op):
         arg = args[position]
         attrs = common.copy()
         if at is not None:              # a, b or out: the operand as it is referred to

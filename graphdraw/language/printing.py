@@ -243,10 +243,14 @@ def joiner(row: ops.Op, mode: str) -> Join:
     forms: dict[tuple, tuple[str, str, str, int]] = {}
     # (only a product outside the language juxtaposes: there a digit on the right matters)
     transposes = digits = row.name == "mul" and mode != "plain"
+    mark = _transpose_mark(mode)
 
     def infix(args: list[Piece], const_left: bool) -> Piece:
         left, right = args
-        if transposes and not const_left and _has_transpose(left, right, mode):
+        # (the test for the mark first, as in _has_transpose, without its call: products of
+        # large models rarely have one)
+        if transposes and not const_left and (mark in left[0] or mark in right[0]) \
+                and _has_transpose(left, right, mode):
             # a product beside a transpose: the operands' texts, not only their precedences,
             # decide the form (xᵀ · (y + 1): juxtaposed, it reads as xᵀ y)
             return _binary(row, left, right, mode, const_left)
