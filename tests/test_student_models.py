@@ -70,7 +70,7 @@ def test_one_over_m_before_a_sum_over_i_counts_the_samples():
     program = parser.parse(read("logreg_l2", "gd"))
     assert program.nodes["m"].counts == "i" and program.plates == {"i": "m"}
     result = CliRunner().invoke(cli, ["grads", os.path.join(HERE, "logreg_l2.gd")])
-    assert "∂L/∂m" not in result.stdout and "(1 / m) (1 − y_i)" in result.stdout
+    assert "∂L/∂m" not in result.stdout and "(1 − y_i) / (m · (1 − p_i))" in result.stdout
 
 
 def test_a_per_sample_leaf_beside_a_parameter_of_the_same_name_is_refused():
