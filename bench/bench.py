@@ -182,18 +182,18 @@ def bench_backprop(repeat: int) -> dict:
     import numpy as np
     import torch
     from graphdraw import ops
-    from graphdraw.numeric import evaluate
+    from graphdraw.numeric import backprop, evaluate
     from graphdraw.language import parser
     from graphdraw.numeric import values
 
     def compare(text: str, given: dict) -> tuple[float, float]:
         program = parser.parse(text)
         leaf_values = values.leaf_values(program, given, seed=0)
-        leaves = evaluate.gradient_leaves(program)
+        leaves = backprop.gradient_leaves(program)
 
         def ours() -> float:
             start = time.perf_counter()
-            evaluate.backward(program, evaluate.forward(program, leaf_values))
+            backprop.backward(program, evaluate.forward(program, leaf_values))
             return time.perf_counter() - start
 
         def theirs() -> float:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 from graphdraw.language import parser
-from graphdraw.numeric import adjoint, evaluate
+from graphdraw.numeric import adjoint, backprop, evaluate
 
 
 def printed_equations_give_the_gradients(program, values: dict) -> dict[str, str]:
     """Assert it for every equation; the right-hand sides by node, for further checks."""
     vals = evaluate.forward(program, values)
-    grads = evaluate.backward(program, vals)
+    grads = backprop.backward(program, vals)
     shapes = evaluate.check_shapes(program, values)
-    eqs = adjoint.equations(program, shapes, "plain", wants=evaluate.needs_grad(program))
+    eqs = adjoint.equations(program, shapes, "plain", wants=backprop.needs_grad(program))
     bindings = {k: v for k, v in vals.items() if not k.startswith("%")}
     bindings.update({f"d{program.output}_d{k}": g for k, g in grads.items()
                      if not k.startswith("%")})
@@ -37,7 +37,7 @@ def matches_torch(program, values: dict, leaves: list[str], torch_loss) -> dict:
     torch = pytest.importorskip("torch")
     from graphdraw.numeric import hessian
     vals = evaluate.forward(program, values)
-    grads = evaluate.backward(program, vals)
+    grads = backprop.backward(program, vals)
     t = {k: torch.tensor(np.asarray(v, dtype=float), dtype=torch.float64,
                          requires_grad=k in leaves) for k, v in values.items()}
     out = torch_loss(torch, t)

@@ -14,7 +14,7 @@ import pytest
 
 from graphdraw import errors, ops
 from graphdraw.analyses import check
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.language import examples
 from graphdraw.language import parser
 from graphdraw.numeric import values
@@ -92,7 +92,7 @@ def test_cs231n_add_multiply():
     assert_full_match(report)
     program = report.program
     vals = evaluate.forward(program, {"x": -2.0, "y": 5.0, "z": -4.0})
-    grads = evaluate.backward(program, vals)
+    grads = backprop.backward(program, vals)
     assert float(vals["f"]) == -12.0
     assert (float(grads["x"]), float(grads["y"]), float(grads["z"])) == (-4.0, -4.0, 3.0)
 
@@ -103,7 +103,7 @@ def test_cs231n_sigmoid_neuron():
     report = run("f = 1 / (1 + exp(-(w0 x0 + w1 x1 + w2)))", given)
     assert_full_match(report)
     vals = evaluate.forward(report.program, given)
-    grads = evaluate.backward(report.program, vals)
+    grads = backprop.backward(report.program, vals)
     assert round(float(vals["f"]), 2) == 0.73
     got = [round(float(grads[k]), 2) for k in ("w0", "w1", "w2", "x0", "x1")]
     assert got == [-0.2, -0.39, 0.2, 0.39, -0.59]
@@ -133,7 +133,7 @@ loss = mean(softplus(z) - y * z)
                                                                 dtype=torch.float64))
     loss.backward()
     vals = evaluate.forward(report.program, given)
-    grads = evaluate.backward(report.program, vals)
+    grads = backprop.backward(report.program, vals)
     assert np.isclose(float(vals["loss"]), loss.item(), rtol=1e-13)
     assert np.allclose(grads["w"], w.grad.numpy(), rtol=1e-12, atol=1e-15)
     assert np.allclose(grads["b"], b.grad.numpy(), rtol=1e-12, atol=1e-15)
@@ -146,7 +146,7 @@ def test_pytorch_tutorial_q():
     assert_full_match(report)
     assert "not a scalar" in report.format()
     vals = evaluate.forward(report.program, given)
-    grads = evaluate.backward(report.program, vals)
+    grads = backprop.backward(report.program, vals)
     assert grads["a"].tolist() == [36.0, 81.0]
     assert grads["b"].tolist() == [-12.0, -8.0]
 
@@ -156,7 +156,7 @@ def test_micrograd_readme_numbers():
     assert_full_match(report)
     program = report.program
     vals = evaluate.forward(program, values.leaf_values(program, {}))
-    grads = evaluate.backward(program, vals)
+    grads = backprop.backward(program, vals)
     assert f"{float(vals[program.output]):.4f}" == "24.7041"
     assert f"{float(grads['a']):.4f}" == "138.8338"
     assert f"{float(grads['b']):.4f}" == "645.5773"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from graphdraw.cli import cli
 from graphdraw.core import class_targets
 from graphdraw.language import parser
-from graphdraw.numeric import evaluate, hessian, values
+from graphdraw.numeric import backprop, evaluate, hessian, values
 
 RTOL = 1e-9
 
@@ -27,8 +27,8 @@ def numbers(text: str, given: dict) -> tuple[dict, dict, object]:
     program = parser.parse(text)
     leaf = values.leaf_values(program, {k: np.asarray(v, dtype=float) for k, v in given.items()})
     vals = evaluate.forward(program, leaf)
-    grads = evaluate.backward(program, vals)
-    return leaf, {n: grads.get(n) for n in evaluate.gradient_leaves(program)}, program
+    grads = backprop.backward(program, vals)
+    return leaf, {n: grads.get(n) for n in backprop.gradient_leaves(program)}, program
 
 
 CASES = [   # model, values, torch's loss of the same tensors
@@ -50,7 +50,7 @@ CASES = [   # model, values, torch's loss of the same tensors
 
 
 def _tensors(torch, program, leaf):
-    gradient = set(evaluate.gradient_leaves(program))
+    gradient = set(backprop.gradient_leaves(program))
     out = {}
     for name, value in leaf.items():
         if name in gradient:
@@ -83,7 +83,7 @@ def test_the_hessian_agrees_with_torch(text, given, loss):
     pytest.importorskip("torch")
     from graphdraw.analyses.check.torchmodel import torch_hessian
     leaf, grads, program = numbers(text, given)
-    wrt = evaluate.gradient_leaves(program)
+    wrt = backprop.gradient_leaves(program)
     mine = hessian.hessian(program, leaf, wrt)
     theirs = torch_hessian(program, leaf, wrt)
     mine = np.asarray(mine[0] if isinstance(mine, tuple) else mine)

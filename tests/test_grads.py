@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphdraw.numeric import adjoint
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.language import examples
 from graphdraw.language import parser
 from graphdraw.numeric import values
@@ -57,7 +57,7 @@ def _setup(text: str, seed: int):
     leaf_values = values.leaf_values(program, {}, seed)
     shapes = evaluate.check_shapes(program, leaf_values)
     vals = evaluate.forward(program, leaf_values)
-    grads = evaluate.backward(program, vals)
+    grads = backprop.backward(program, vals)
     return program, shapes, vals, grads
 
 
@@ -65,7 +65,7 @@ def _setup(text: str, seed: int):
 @pytest.mark.parametrize("model", sorted(MODELS))
 def test_backward_equations_evaluate_to_the_gradients(model, seed):
     program, shapes, vals, grads = _setup(MODELS[model], seed)
-    wants = evaluate.needs_grad(program)
+    wants = backprop.needs_grad(program)
     bindings = {_safe(k): v for k, v in vals.items()}
     out = program.output
     bindings.update({_safe(f"d{out}_d{k}"): g for k, g in grads.items()})
@@ -94,7 +94,7 @@ def test_backward_equations_evaluate_to_the_gradients(model, seed):
                                    "mean of squares"])
 def test_scalar_formulas_evaluate_to_each_entry(model, seed):
     program, shapes, vals, grads = _setup(MODELS[model], seed)
-    leaves = evaluate.gradient_leaves(program)
+    leaves = backprop.gradient_leaves(program)
     bindings = {}
     for node_id, value in vals.items():
         array = np.asarray(value)
@@ -192,7 +192,7 @@ def test_nothing_to_differentiate_is_a_clear_error(text):
 
 def test_a_transposed_matrix_is_not_transposed_twice():
     program, shapes, vals, grads = _setup(MODELS["transposed matrix"], 0)
-    eqs = adjoint.equations(program, shapes, "pretty", wants=evaluate.needs_grad(program))
+    eqs = adjoint.equations(program, shapes, "pretty", wants=backprop.needs_grad(program))
     text = " ".join(e.rhs for e in eqs)
     assert "ᵀᵀ" not in text
     assert "∂L/∂v = W (1 − tanh(Wᵀ v)²)" in [f"{e.lhs} = {e.rhs}" for e in eqs]

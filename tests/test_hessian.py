@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphdraw import ops
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.numeric import hessian
 from graphdraw.analyses.check import torch_hessian
 from graphdraw.language import source as model
@@ -88,7 +88,7 @@ def test_combine_rules_give_the_rows_vjp_and_their_transpose(name, shape):
     expected = row.vjp(g, out, *args)
     bindings = dict(zip("ab", args), out=out)
     for position, (template, kind) in enumerate(zip(row.derivs, row.combines())):
-        d = evaluate.local_derivative(template, bindings)
+        d = backprop.local_derivative(template, bindings)
         got = hessian.vjp_combine(kind, g, d, args[position].shape)
         assert got.shape == args[position].shape
         np.testing.assert_allclose(got, expected[position], rtol=1e-12, atol=1e-14)
@@ -100,7 +100,7 @@ def test_combine_rules_give_the_rows_vjp_and_their_transpose(name, shape):
 
 def test_jvp_through_a_program_matches_finite_differences():
     program, vals = example("tanh2")
-    leaves = evaluate.gradient_leaves(program)
+    leaves = backprop.gradient_leaves(program)
     forward = evaluate.forward(program, vals)
     local = hessian._local_values(program, forward)
     rng = np.random.default_rng(1)
@@ -117,7 +117,7 @@ def test_jvp_through_a_program_matches_finite_differences():
 # -- the Hessian against torch ------------------------------------------------------------
 
 def assert_matches_torch(program, vals, leaves=None, rtol=1e-8):
-    leaves = leaves or evaluate.gradient_leaves(program)
+    leaves = leaves or backprop.gradient_leaves(program)
     H, index = hessian.hessian(program, vals, leaves)
     reference = torch_hessian(program, vals, leaves)
     assert H.shape == reference.shape == (len(index), len(index))
@@ -208,9 +208,9 @@ def test_a_value_used_twice_and_a_non_scalar_output_summed():
 
 def test_gradient_agrees_with_backprop():
     program, vals = example("xor")
-    leaves = evaluate.gradient_leaves(program)
+    leaves = backprop.gradient_leaves(program)
     value, g, index = hessian.gradient(program, vals, leaves)
-    grads = evaluate.backward(program, evaluate.forward(program, vals))
+    grads = backprop.backward(program, evaluate.forward(program, vals))
     np.testing.assert_array_equal(g, hessian.flatten(grads, leaves))
     assert [hessian.entry_name(*e) for e in index][:2] == ["W_i[1,1]", "W_i[1,2]"]
 
@@ -347,7 +347,7 @@ def test_hessian_command_prints_matrix_eigenvalues_and_index():
     assert "Hessian of L — <example xor>, values from seed 0" in out
     assert "W_i[1,1]" in out and "b_o" in out
     assert "eigenvalues, ascending:" in out
-    H, _ = hessian.hessian(*example("xor"), evaluate.gradient_leaves(example("xor")[0]))
+    H, _ = hessian.hessian(*example("xor"), backprop.gradient_leaves(example("xor")[0]))
     expected = hessian.index(H)
     assert f"index {expected:.4g}:" in out
 

@@ -17,7 +17,7 @@ from graphdraw.core import graph, infer, shape_forms
 from graphdraw.core.unify import Contradiction, Solver
 from graphdraw.errors import GraphdrawError, SourceError
 from graphdraw.language.parser import parse
-from graphdraw.numeric import evaluate, values
+from graphdraw.numeric import backprop, evaluate, values
 from graphdraw.ops import shapes
 
 MLP = "h = tanh(W @ x + b)\nL = sum(h^2)"
@@ -294,7 +294,7 @@ def test_gradients_with_inferred_shapes_match_torch(model):
     import torch
     program = parse(model)
     leaf = values.leaf_values(program, {}, 3)
-    grads = evaluate.backward(program, evaluate.forward(program, leaf))
+    grads = backprop.backward(program, evaluate.forward(program, leaf))
     t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in leaf.items()}
     if model == MLP:
         loss = (torch.tanh(t["W"] @ t["x"] + t["b"]) ** 2).sum()

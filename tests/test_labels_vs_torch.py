@@ -14,7 +14,7 @@ import pytest
 
 from graphdraw import ops
 from graphdraw.analyses import check
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.language import parser
 from graphdraw.ops import shapes
 
@@ -259,7 +259,7 @@ def _chain_vjp(program, vals, tail, head, via, g):
         row = ops.OPS[node.op]
         args = [np.asarray(vals[a], dtype=float) for a in node.args]
         operands = dict(zip("ab", args), out=np.asarray(vals[v], dtype=float))
-        d = evaluate.local_derivative(row.derivs[position], operands)
+        d = backprop.local_derivative(row.derivs[position], operands)
         sent = combine(row, position, d, adjoint[v], args)
         adjoint[u] = adjoint.get(u, 0) + sent
     return adjoint[tail]

@@ -19,7 +19,7 @@ from graphdraw.cli import cli
 from graphdraw.errors import GraphdrawError
 from graphdraw.language import parser
 from graphdraw.language.printer import Printer
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 
 ELEMENTWISE = ("leaky_relu", "elu", "erf", "gelu", "silu", "sin", "cos", "log1p", "expm1")
 REDUCTIONS = ("amax", "amin", "logsumexp", "norm")
@@ -45,7 +45,7 @@ def expression(program, node_id: str, mode: str) -> str:
 def grads_of(text: str, values: dict) -> tuple[dict, dict]:
     program = parser.parse(text)
     vals = evaluate.forward(program, values)
-    return vals[program.output], evaluate.backward(program, vals)
+    return vals[program.output], backprop.backward(program, vals)
 
 
 def test_every_new_row_is_in_the_table_and_listed_by_graphdraw_ops():
@@ -115,7 +115,7 @@ def test_kinks_and_ties_follow_torch(name, point):
     (vjp,) = row.vjp(g, out, a)
     np.testing.assert_allclose(vjp, expected.numpy(), rtol=1e-12, atol=0)
     if name != "norm":        # the label a/out is the derivative where it exists (not at 0)
-        d = evaluate.local_derivative(row.derivs[0], {"a": a, "out": out})
+        d = backprop.local_derivative(row.derivs[0], {"a": a, "out": out})
         np.testing.assert_allclose(g * d, expected.numpy(), rtol=1e-12, atol=0)
 
 
@@ -180,11 +180,11 @@ def test_model_with_every_new_row_matches_torch_autograd_and_hessian():
     program = parser.parse(MODEL)
     assert {n.op for n in program.nodes.values()} >= set(NEW)
     vals = evaluate.forward(program, VALUES)
-    grads = evaluate.backward(program, vals)
+    grads = backprop.backward(program, vals)
     tensors = check.build_torch(program, VALUES)
     out = tensors[program.output]
     np.testing.assert_allclose(vals[program.output], out.detach().numpy(), rtol=1e-12)
-    leaves = evaluate.gradient_leaves(program)
+    leaves = backprop.gradient_leaves(program)
     theirs = torch.autograd.grad(out, [tensors[n] for n in leaves])
     for leaf, t in zip(leaves, theirs):
         np.testing.assert_allclose(grads[leaf], t.numpy(), rtol=1e-9, atol=1e-14)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphdraw.numeric import adjoint
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
@@ -102,7 +102,7 @@ def per_sample(params: dict) -> tuple[float, dict]:
         vals = evaluate.forward(program, {**params, "x": np.array(x, float),
                                           "y": np.array(float(y))})
         total += float(vals["L"])
-        g = evaluate.backward(program, vals)
+        g = backprop.backward(program, vals)
         grads = {name: grads[name] + g[name] for name in PARAMS}
     return total, grads
 
@@ -116,7 +116,7 @@ def test_batch_equals_the_samples_added_up(text, seed):
                                         "y_n": np.array(XOR_Y, float)}, seed)
     params = {name: leaf[name] for name in PARAMS}
     vals = evaluate.forward(program, leaf)
-    grads = evaluate.backward(program, vals)
+    grads = backprop.backward(program, vals)
     loss, expected = per_sample(params)
     assert float(vals["L"]) == pytest.approx(loss, rel=1e-12)
     for name in PARAMS:
@@ -128,7 +128,7 @@ def test_values_per_sample_stack_the_samples():
     vals = evaluate.forward(program, values.leaf_values(program, {}, 0))
     assert vals["a_n"].shape == (4, 2) and vals["y_hat_n"].shape == (4,)
     assert vals["L"].shape == ()
-    local = evaluate.local_values(program, vals)
+    local = backprop.local_values(program, vals)
     assert local[("z_n", "%4", 1)].shape == (4, 2)
 
 
@@ -141,7 +141,7 @@ def test_unrolled_program_computes_the_same():
     a = evaluate.forward(program, leaf)
     b = evaluate.forward(flat, flat_values)
     assert float(a["L"]) == pytest.approx(float(b["L"]), rel=1e-14)
-    ga, gb = evaluate.backward(program, a), evaluate.backward(flat, b)
+    ga, gb = backprop.backward(program, a), backprop.backward(flat, b)
     for name in PARAMS:
         np.testing.assert_allclose(ga[name], gb[name], rtol=1e-13)
 
@@ -195,7 +195,7 @@ def test_scalar_formulas_sum_over_the_samples(seed):
     leaf = values.leaf_values(program, {}, seed)
     shapes = evaluate.check_shapes(program, leaf)
     vals = evaluate.forward(program, leaf)
-    grads = evaluate.backward(program, vals)
+    grads = backprop.backward(program, vals)
     bindings = {}
     for node_id, value in vals.items():
         array = np.asarray(value)

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphdraw import gallery
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.language import parser
@@ -57,7 +57,7 @@ def xor_numbers(seed: int = 0):
     program = parser.parse(examples.text("xor"), "xor")
     leaf_values = values.leaf_values(program, {}, seed)
     vals = evaluate.forward(program, leaf_values)
-    return program, vals, evaluate.backward(program, vals)
+    return program, vals, backprop.backward(program, vals)
 
 
 # --- the command line -----------------------------------------------------------------------

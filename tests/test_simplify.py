@@ -16,7 +16,7 @@ from graphdraw.core.simplify import cancel, collect, simplify
 from graphdraw.errors import Source
 from graphdraw.language import parser
 from graphdraw.language.printing import apply
-from graphdraw.numeric import evaluate, values
+from graphdraw.numeric import backprop, evaluate, values
 from graphdraw.numeric.derivatives import Gradients
 from graphdraw.ops.fused import ROWS as FUSED_ROWS
 
@@ -30,7 +30,7 @@ def _run(*args: str) -> str:
 def _equations(text: str, scalar: bool, seed: int = 0, mode: str = "pretty"):
     program = parser.parse(text)
     leaf_values = values.leaf_values(program, {}, seed)
-    result = Gradients(program, "<model>", leaf_values, evaluate.gradient_leaves(program),
+    result = Gradients(program, "<model>", leaf_values, backprop.gradient_leaves(program),
                        scalar=scalar)
     return program, result.equations(mode)
 

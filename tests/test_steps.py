@@ -14,7 +14,7 @@ from graphdraw.core import graph as graph_mod
 from graphdraw.formats.graphviz import draw
 from graphdraw.formats.steps import pdfpages
 from graphdraw.language import examples, parser
-from graphdraw.numeric import evaluate, steps as steps_mod, values
+from graphdraw.numeric import backprop, evaluate, steps as steps_mod, values
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz's dot")
@@ -56,7 +56,7 @@ def test_walk_goes_forward_in_order_then_backward_from_the_output(name):
     backward = [s for s in steps if s.phase == "backward"]
     assert backward[0].node == program.output and backward[0].edges == ()
     # the gradients a step shows are the ones backprop computes, and every one appears
-    grads = evaluate.backward(program, evaluate.forward(program, values.leaf_values(
+    grads = backprop.backward(program, evaluate.forward(program, values.leaf_values(
         program, {}, 0)))
     assert steps[-1].grads == {n for n in grads if n in graph}
     for step in backward[1:]:

@@ -281,7 +281,7 @@ def test_many_samples_are_stacked_and_give_the_model_s_own_numbers(tmp_path):
     """Past 64 rows (the samples the stacked layout is checked on), the stacked loss and
     gradient are still the model's own, summed sample by sample."""
     from graphdraw.analyses.train.setup import prepare
-    from graphdraw.numeric import evaluate
+    from graphdraw.numeric import backprop, evaluate
     rng = np.random.default_rng(2)
     X, y = rng.uniform(-1, 1, (150, 2)), rng.uniform(-1, 1, 150)
     path = write(tmp_path / "d.csv", "x1,x2,y\n" + "".join(
@@ -291,7 +291,7 @@ def test_many_samples_are_stacked_and_give_the_model_s_own_numbers(tmp_path):
     theta = {"w": np.array([0.4, -1.1]), "b": np.array(0.3)}
     loss, grads = setup.objective(theta)
     vals = evaluate.forward(setup.program, setup.objective.values(theta))
-    own = evaluate.backward(setup.program, vals)
+    own = backprop.backward(setup.program, vals)
     assert setup.objective.values(theta)["x_n"].shape == (150, 2)
     assert loss == pytest.approx(float(vals["L"]), rel=1e-12)
     for p in theta:

@@ -82,10 +82,10 @@ def test_a_number_that_matches_only_at_the_given_values():
     assert value["ok"]
     import numpy as np
     from graphdraw.language import examples, parser
-    from graphdraw.numeric import evaluate, values
+    from graphdraw.numeric import backprop, evaluate, values
     program = parser.parse(examples.text("xor"), syntax="plain")
     vals = values.leaf_values(program, {}, 0)
-    number = float(evaluate.backward(program, evaluate.forward(program, vals))["b_o"])
+    number = float(backprop.backward(program, evaluate.forward(program, vals))["b_o"])
     result = run("--claim", f"∂L/∂b_o = {number!r}")
     assert result.exit_code == EXIT_CLAIM
     assert "right at the given values but wrong at 100 of 100 random points" in result.output

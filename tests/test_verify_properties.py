@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from graphdraw.analyses.verify.report import verify
 from graphdraw.errors import Source
 from graphdraw.language import examples, parser
-from graphdraw.numeric import evaluate, values
+from graphdraw.numeric import backprop, values
 from graphdraw.numeric.derivatives import Gradients
 
 # The built-in models that grads --scalar expands and that have no sum over samples.
@@ -36,7 +36,7 @@ def models(draw) -> str:
 def _claims(text: str, seed: int):
     program = parser.parse(text)
     leaf_values = values.leaf_values(program, {}, seed)
-    result = Gradients(program, "<model>", leaf_values, evaluate.gradient_leaves(program),
+    result = Gradients(program, "<model>", leaf_values, backprop.gradient_leaves(program),
                        scalar=True)
     return program, result, [(f"{e.lhs} = {e.rhs}", e) for e in result.equations("pretty")]
 
@@ -78,7 +78,7 @@ def test_a_scaled_formula_is_diagnosed(text, seed, factor, data):
 def _backward_claims(name: str, seed: int):
     program = parser.parse(examples.text(name))
     leaf_values = values.leaf_values(program, {}, seed)
-    result = Gradients(program, name, leaf_values, evaluate.gradient_leaves(program))
+    result = Gradients(program, name, leaf_values, backprop.gradient_leaves(program))
     return program, [f"{e.lhs} = {e.rhs}" for e in result.equations("pretty")]
 
 
@@ -118,7 +118,7 @@ def tensor_models(draw) -> str:
 def _tensor_claims(text: str, seed: int, mode: str):
     program = parser.parse(text)
     leaf_values = values.leaf_values(program, {}, seed)
-    result = Gradients(program, "<model>", leaf_values, evaluate.gradient_leaves(program))
+    result = Gradients(program, "<model>", leaf_values, backprop.gradient_leaves(program))
     return program, [f"{e.lhs} = {e.rhs}" for e in result.equations(mode)]
 
 

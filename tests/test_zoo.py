@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from graphdraw.api import Graph
 from graphdraw.cli import cli
 from graphdraw.language import examples, parser
-from graphdraw.numeric import evaluate, values
+from graphdraw.numeric import backprop, evaluate, values
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -138,8 +138,8 @@ def graphdraw_numbers(text: str, leaf_values: dict | None = None, seed: int = 0)
     if leaf_values is None:
         leaf_values = values.leaf_values(program, {}, seed)
     computed = evaluate.forward(program, leaf_values)
-    leaves = evaluate.gradient_leaves(program)
-    grads = evaluate.backward(program, computed, wrt=set(leaves))
+    leaves = backprop.gradient_leaves(program)
+    grads = backprop.backward(program, computed, wrt=set(leaves))
     return (program, leaf_values, np.asarray(computed[program.output], dtype=float),
             {leaf: np.asarray(grads.get(leaf, 0.0 * computed[leaf]), dtype=float)
              for leaf in leaves})
@@ -285,7 +285,7 @@ def test_a_size_used_in_an_equation_is_its_value():
     text = "dim d = 4\nparam K[3, d]\ninput q = [1, 2, 3, 4]\nL = sum(K q) / √(d)\n"
     program = parser.parse(text)
     assert program.nodes["d"].role == "const"
-    assert "d" not in evaluate.gradient_leaves(program)
+    assert "d" not in backprop.gradient_leaves(program)
     graph = Graph.from_text(text)
     assert float(graph.value(K=np.ones((3, 4)))) == pytest.approx(30 / 2)
     nine = "q=[" + ", ".join(["1"] * 9) + "]"

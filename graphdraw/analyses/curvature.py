@@ -9,7 +9,7 @@ from __future__ import annotations
 from graphdraw import limits
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop
 from graphdraw.numeric.hessian import (Point, pretty_entry, eigenvalues, entry_name, flatten,
                                        tolerance)
 
@@ -21,7 +21,7 @@ class Report:
     """The Hessian at a point with what the command prints: eigenvalues, index, gradient."""
 
     def __init__(self, program: Program, leaf_values: dict, leaves: list[str]) -> None:
-        evaluate.require_leaves(program, leaves)
+        backprop.require_leaves(program, leaves)
         size = sum(int(np.size(leaf_values[leaf])) for leaf in leaves)
         for name, count in (("hessian", size), ("hessian_work", size * len(program.nodes))):
             limits.check(name, count, "the Hessian", hint="choose fewer leaves with --wrt, or "

@@ -105,11 +105,11 @@ class Graph(Pictures):
         then a value declared in the model, then random ones from `seed`, as for
         `graphdraw grads`. A non-scalar output is differentiated as the sum of its entries.
         """
-        from graphdraw.numeric import evaluate
+        from graphdraw.numeric import backprop, evaluate
         leaf_values = self._leaf_values({**(values or {}), **named}, seed)
         vals = evaluate.forward(self.program, leaf_values)
-        leaves = evaluate.gradient_leaves(self.program)
-        grads = evaluate.backward(self.program, vals, wrt=set(leaves))
+        leaves = backprop.gradient_leaves(self.program)
+        grads = backprop.backward(self.program, vals, wrt=set(leaves))
         return {leaf: grads.get(leaf, 0.0 * vals[leaf]) for leaf in leaves}
 
     def value(self, values: dict[str, Any] | None = None, *, seed: int = 0,

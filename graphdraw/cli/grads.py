@@ -42,7 +42,7 @@ def grads(model, inline, example, settings, values_file, seed, data_path, wrt, s
       graphdraw grads --example micrograd --json
       graphdraw grads linear-regression.gd --data samples.csv   # Σ_n over the CSV's rows
     """
-    from graphdraw.numeric import evaluate
+    from graphdraw.numeric import backprop
     from graphdraw.numeric.derivatives import Gradients, write
     if as_json and fmt not in (None, "json"):
         raise click.BadParameter(f"--json asks for JSON, --format for {fmt}: give one",
@@ -52,6 +52,6 @@ def grads(model, inline, example, settings, values_file, seed, data_path, wrt, s
                                         data_path)
     note = values_note(settings, values_file, seed, data_path)
     leaves = wrt_leaves(program, wrt)
-    evaluate.require_leaves(program, leaves)
+    backprop.require_leaves(program, leaves)
     result = Gradients(program, source.name, leaf_values, leaves, scalar=scalar, note=note)
     click.echo(write(result, fmt), nl=False)

@@ -146,9 +146,9 @@ def given_values(settings, values_file: str | None) -> dict:
 
 def wrt(program, names_text: str | None) -> list[str]:
     """The leaves asked for with --wrt (default: every gradient leaf)."""
-    from graphdraw.numeric import evaluate
+    from graphdraw.numeric import backprop
     from graphdraw.language import names
-    leaves = evaluate.gradient_leaves(program)
+    leaves = backprop.gradient_leaves(program)
     if not names_text:
         return leaves
     chosen = [names.canonical(n.strip()) for n in names_text.split(",") if n.strip()]

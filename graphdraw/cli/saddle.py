@@ -86,8 +86,8 @@ def _parameters(program, leaf_values: dict) -> list[str]:
     """The leaves the optimisers move; at most 200 entries, as each step takes the Hessian."""
     from graphdraw.errors import LimitError
     from graphdraw.lazy import np
-    from graphdraw.numeric import evaluate
-    leaves = evaluate.gradient_leaves(program)
+    from graphdraw.numeric import backprop
+    leaves = backprop.gradient_leaves(program)
     size = sum(int(np.size(leaf_values[leaf])) for leaf in leaves)
     if size > 200:
         raise LimitError(f"the model has {size} parameter entries; the demonstration computes "

@@ -315,7 +315,7 @@ def _transposed(printer, node_id: str, local: Piece, mode: str) -> Piece:
 def scalar_equations(program: Program, shapes: dict, mode: str,
                      leaves: list[str]) -> list[Equation]:
     """∂output/∂ each entry of the given leaves, each one explicit formula (see scalarize)."""
-    from graphdraw.numeric.evaluate import needs_grad
+    from graphdraw.numeric.backprop import needs_grad
     from graphdraw.core.scalarize import scalarize
     scalar = scalarize(program, shapes)
     wanted = {n.id for n in scalar.nodes.values()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from graphdraw import limits
 from graphdraw.numeric import numbers
 from graphdraw.numeric import adjoint
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.core import plates
 from graphdraw.lazy import np
 from graphdraw.numeric.numbers import show, to_json as number_json
@@ -45,7 +45,7 @@ class Gradients:
         program = self.program
         self.shapes = evaluate.check_shapes(program, self.values)
         self.vals = evaluate.forward(program, self.values, shapes_checked=True)
-        grads = evaluate.backward(program, self.vals, wrt=set(self.leaves))
+        grads = backprop.backward(program, self.vals, wrt=set(self.leaves))
         self.gradient = {leaf: grads.get(leaf, 0.0 * self.vals[leaf]) for leaf in self.leaves}
         self.samples = plates.sample_count(program, self.values)
         if self.scalar:
@@ -65,7 +65,7 @@ class Gradients:
             if self.scalar:
                 eqs = adjoint.scalar_equations(self.program, self.shapes, mode, self.leaves)
             else:
-                wants = evaluate.needs_grad(self.program, set(self.leaves))
+                wants = backprop.needs_grad(self.program, set(self.leaves))
                 eqs = adjoint.equations(self.program, self.shapes, mode, wants=wants)
             limits.check("formula", sum(len(e.lhs) + len(e.rhs) for e in eqs),
                          "the backward equations", hint="choose fewer leaves with --wrt, or "

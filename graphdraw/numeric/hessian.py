@@ -1,7 +1,7 @@
 """The Hessian of a model's output: forward-mode differentiation of graphdraw's own backprop.
 
 A Hessian-vector product H v is the derivative of the gradient along v. The gradient is the
-generic backprop walk of evaluate.py: every node sends each operand combine(ḡ, D), the
+generic backprop walk of backprop.py: every node sends each operand combine(ḡ, D), the
 adjoint ḡ of its result meeting the row's local derivative D (README, "Edges"). Along v,
 every quantity of that walk gets a tangent (written with a dot), and by the product rule
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from graphdraw import ops
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.core import plates
 from graphdraw.errors import GraphdrawError
 from graphdraw.lazy import np
@@ -199,7 +199,7 @@ def _local_values(program: Program, vals: dict, keep=None) -> dict:
         operands = dict(zip("ab", (vals[a] for a in node.args)), out=vals[node.id])
         for position, arg in enumerate(node.args):
             if keep is None or arg in keep:
-                local[(arg, node.id, position)] = evaluate.local_derivative(
+                local[(arg, node.id, position)] = backprop.local_derivative(
                     row.derivs[position], operands)
     return local
 
@@ -262,8 +262,8 @@ class Point:
         program, leaf_values = plates.unroll(program, leaf_values)
         self.program = program
         self.vals = evaluate.forward(program, leaf_values)
-        self.wants = evaluate.needs_grad(program, set(self.leaves))
-        self.adjoints = evaluate.backward(program, self.vals, wrt=set(self.leaves))
+        self.wants = backprop.needs_grad(program, set(self.leaves))
+        self.adjoints = backprop.backward(program, self.vals, wrt=set(self.leaves))
         self.local = _local_values(program, self.vals, keep=self.wants)
         self._templates: dict = {}
         self.shapes = {leaf: np.shape(self.vals[leaf]) for leaf in self.leaves}

@@ -9,7 +9,7 @@ from graphdraw.analyses.check import kinks
 from graphdraw.analyses.check.torchmodel import _torch, build_torch
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 
 # Default tolerances. graphdraw and torch both compute in float64 with the same formulas, so
 # they agree to a few ulps; central differences are accurate to about step² and eps/step.
@@ -97,8 +97,8 @@ def compare_gradients(program: Program, values: dict, *, rtol: float = RTOL,
     """
     torch = _torch()
     vals = evaluate.forward(program, values)
-    grads = evaluate.backward(program, vals)
-    for leaf in evaluate.gradient_leaves(program):
+    grads = backprop.backward(program, vals)
+    for leaf in backprop.gradient_leaves(program):
         if leaf in grads and not np.all(np.isfinite(grads[leaf])):
             bad = "NaN" if np.any(np.isnan(grads[leaf])) else "infinite"
             raise evaluate.at_node(
@@ -106,7 +106,7 @@ def compare_gradients(program: Program, values: dict, *, rtol: float = RTOL,
                 f"point (declared on line {program.nodes[leaf].line}): check compares "
                 "finite gradients", hint="take another point with --set or --seed")
     tensors = build_torch(program, values) if tensors is None else tensors
-    leaves = evaluate.gradient_leaves(program)
+    leaves = backprop.gradient_leaves(program)
     output = tensors[program.output]
     if output.requires_grad and leaves:
         total = output.sum() if output.dim() else output
@@ -143,7 +143,7 @@ def _finite_differences(program: Program, vals: dict, leaf: str, mine, report: L
     Such entries are listed in `report.fd_skipped`; torch autograd still compares them.
     """
     base = np.asarray(vals[leaf], dtype=float)
-    downstream = evaluate.needs_grad(program, {leaf}) - {leaf}
+    downstream = backprop.needs_grad(program, {leaf}) - {leaf}
     order = [n for n in program.nodes if n in downstream]
     size = base.size
     picks = sorted(set(np.linspace(0, size - 1, min(size, limit)).round().astype(int).tolist())) \

@@ -9,7 +9,7 @@ from graphdraw import ops
 from graphdraw.analyses.check import makedot
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop
 
 
 @dataclass
@@ -165,7 +165,7 @@ def _unchanged(row: ops.Op, node, tensors: dict) -> bool:
 
 def _scope(program: Program, tensors: dict) -> set[str]:
     """The nodes a gradient of the output flows through, as torch sees it."""
-    wants = evaluate.needs_grad(program)
+    wants = backprop.needs_grad(program)
     scope = {program.output} if program.output in wants else set()
     for node_id in reversed(list(program.nodes)):
         node = program.nodes[node_id]
@@ -188,7 +188,7 @@ def compare_structure(program: Program, tensors: dict, *,
     with it (make_dot keys nodes by id): reported in `merged`, not a failure.
     """
     report = StructureReport()
-    params = {n: tensors[n] for n in evaluate.gradient_leaves(program)
+    params = {n: tensors[n] for n in backprop.gradient_leaves(program)
               if tensors[n].requires_grad}
     try:
         drawing = makedot.draw(tensors[program.output], params, show_saved)

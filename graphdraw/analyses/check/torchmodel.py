@@ -14,7 +14,7 @@ from graphdraw.core import plates
 from graphdraw.errors import GraphdrawError, ToolMissing
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop
 from graphdraw.numeric.hessian import flatten
 
 INSTALL_HINT = ("install them with 'pip install torch==2.13.0 torchviz' (and setuptools on "
@@ -60,7 +60,7 @@ def build_torch(program: Program, values: dict) -> dict:
     holds a 0-d tensor for each.
     """
     torch = _torch()
-    gradient = set(evaluate.gradient_leaves(program))
+    gradient = set(backprop.gradient_leaves(program))
     leaves = {}
     for node in program.nodes.values():
         if node.is_leaf:

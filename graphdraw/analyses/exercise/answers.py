@@ -35,10 +35,10 @@ def write(sheet: Sheet, model_hint: str) -> str:
         lines += [f"{e.lhs} = {e.rhs}" for e in grads.equations("pretty")
                   if e.node in grads.entries]
     else:
-        from graphdraw.numeric import adjoint, evaluate
+        from graphdraw.numeric import adjoint, backprop
         program = sheet.program
         wanted = {leaf.id for leaf in sheet.params}
         equations = adjoint.equations(program, grads.shapes, "pretty", inline=True,
-                                      wants=evaluate.needs_grad(program, wanted))
+                                      wants=backprop.needs_grad(program, wanted))
         lines += [f"{e.lhs} = {e.rhs}" for e in equations if e.node in wanted]
     return "\n".join(lines) + "\n"

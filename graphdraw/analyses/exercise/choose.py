@@ -42,13 +42,13 @@ def faults(program: Program, values: dict) -> int:
     that are all dead, and 1 more when every derivative is 0."""
     from graphdraw.errors import GraphdrawError
     from graphdraw.lazy import np
-    from graphdraw.numeric import evaluate
+    from graphdraw.numeric import backprop, evaluate
     try:
         with np.errstate(all="ignore"):
             vals = evaluate.forward(program, values)
             params = [n.id for n in program.nodes.values()
                       if n.is_leaf and n.role not in ("input", "target", "const")]
-            grads = evaluate.backward(program, vals, wrt=set(params))
+            grads = backprop.backward(program, vals, wrt=set(params))
     except (GraphdrawError, ValueError, ArithmeticError):
         return 1 << 20                   # a draw that cannot be computed: the worst
     count = 0

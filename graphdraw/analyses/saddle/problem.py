@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphdraw.errors import GraphdrawError
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.numeric import hessian
 
 # The built-in model: the smallest network with a saddle. Two linear layers of one unit
@@ -33,7 +33,7 @@ class Problem:
         self.values = dict(leaf_values)
         # Parameters in alphabetical order (w_1 before w_2: the axes of the picture).
         self.leaves = sorted(leaves if leaves is not None else
-                             evaluate.gradient_leaves(program))
+                             backprop.gradient_leaves(program))
         if not self.leaves:
             raise GraphdrawError("the model has no parameters to optimise")
         self.shapes = {leaf: np.shape(self.values[leaf]) for leaf in self.leaves}

@@ -13,7 +13,7 @@ from graphdraw.analyses.train.data import DataSet
 from graphdraw.errors import GraphdrawError
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 
 
 LAYOUT_SAMPLES = 64    # samples the stacked layout is checked on against the loop
@@ -53,7 +53,7 @@ class Objective:
     def sample(self, theta: dict, k: int | None = None) -> tuple[dict, dict]:
         """Forward values and gradients of one sample (not scaled)."""
         vals = evaluate.forward(self.program, self.values(theta, k))
-        grads = evaluate.backward(self.program, vals, wrt=self.wrt)
+        grads = backprop.backward(self.program, vals, wrt=self.wrt)
         return vals, self._grads(grads, vals)
 
     def _loop(self, theta: dict) -> tuple[float, dict, list[float]]:
@@ -103,7 +103,7 @@ class Objective:
             with np.errstate(all="ignore"):
                 vals = evaluate.forward(self.program, {**self.values(theta), **head})
                 loss = vals[self.program.output]
-                grads = self._grads(evaluate.backward(self.program, vals, wrt=self.wrt), vals)
+                grads = self._grads(backprop.backward(self.program, vals, wrt=self.wrt), vals)
         except (GraphdrawError, ValueError, IndexError):
             return self.layout
         for layout in ("leading", "trailing"):
@@ -133,7 +133,7 @@ class Objective:
             with np.errstate(all="ignore"):
                 vals = evaluate.forward(batch[0], {**self.values(theta), **batch[1]})
                 out = vals[self.program.output]
-                got = self._grads(evaluate.backward(batch[0], vals, wrt=self.wrt), vals)
+                got = self._grads(backprop.backward(batch[0], vals, wrt=self.wrt), vals)
         except (GraphdrawError, ValueError, IndexError):
             return False
         return np.shape(out) == np.shape(loss) and bool(
@@ -150,7 +150,7 @@ class Objective:
                 out = vals[self.program.output]
                 if np.shape(out) != (self.data.count,):
                     return False
-                got = self._grads(evaluate.backward(batch[0], vals, wrt=self.wrt), vals)
+                got = self._grads(backprop.backward(batch[0], vals, wrt=self.wrt), vals)
         except (GraphdrawError, ValueError, IndexError):
             return False
         return bool(np.allclose(out, outputs, rtol=1e-10, atol=1e-12)) and all(
@@ -172,7 +172,7 @@ class Objective:
             program, data = self._batch
             vals = evaluate.forward(program, {**self.values(theta), **data})
             loss = float(np.sum(vals[program.output]))
-            grads = self._grads(evaluate.backward(program, vals, wrt=self.wrt), vals)
+            grads = self._grads(backprop.backward(program, vals, wrt=self.wrt), vals)
             if self.track is not None:
                 self.tracked = self._per_sample(vals[self.track])
         else:

@@ -10,7 +10,7 @@ from graphdraw.analyses.train.objective import Objective, TrainingError
 from graphdraw.analyses.train.optimizers import History
 from graphdraw.language.program import Program
 from graphdraw.lazy import np
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop
 
 
 def prediction_node(program: Program, name: str | None = None,
@@ -35,8 +35,8 @@ def prediction_node(program: Program, name: str | None = None,
     inputs = {n.id for n in leaves if n.role == "input"
               or (n.id in data_leaves and n.role != "target")}
     targets = {n.id for n in leaves if n.role == "target"}
-    from_inputs = evaluate.needs_grad(program, inputs)
-    from_targets = evaluate.needs_grad(program, targets)
+    from_inputs = backprop.needs_grad(program, inputs)
+    from_targets = backprop.needs_grad(program, targets)
     chosen = [n.id for n in computed if n.id in from_inputs and n.id not in from_targets
               and n.id != program.output]        # the loss is no prediction
     return chosen[-1] if chosen else _compared(program, targets, from_inputs, from_targets)

@@ -12,7 +12,7 @@ from graphdraw.analyses.train.predictions import prediction_node, target_leaf
 from graphdraw.language.program import Program
 from graphdraw.language.sizes import declared_dims, parse_dims, with_dims  # noqa: F401
 from graphdraw.lazy import np
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 
 HIDDEN = "H"          # the size --hidden sets: `dim H = 2` in the built-in networks
 # The options of prepare() that a command or a sweep passes on as they are.
@@ -92,7 +92,7 @@ def _starting_values(program: Program, data: DataSet, given: dict, seed: int,
     # One sample of the data fixes the data leaves' shapes for shape inference (core/infer.py).
     values = values_mod.leaf_values(program, {**data.sample(0), **given} if data.columns
                                     else given, seed)
-    params = [leaf for leaf in evaluate.gradient_leaves(program) if leaf not in data.columns]
+    params = [leaf for leaf in backprop.gradient_leaves(program) if leaf not in data.columns]
     if not params:
         raise TrainingError("no leaf of this model is a parameter to train",
                             hint="declare the parameters: param W[2, 2], b")

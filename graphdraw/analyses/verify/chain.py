@@ -11,7 +11,7 @@ from __future__ import annotations
 from graphdraw.errors import GraphdrawError
 from graphdraw.lazy import np
 from graphdraw.language.program import Program
-from graphdraw.numeric import evaluate
+from graphdraw.numeric import backprop, evaluate
 from graphdraw.analyses.verify.claims import Claim, entry_text, pretty_id
 from graphdraw.analyses.verify.compare import constant_of, factor_text, ratios
 
@@ -130,7 +130,7 @@ def _model(program: Program, claim: Claim, sides, shapes: dict, expanded: bool):
                     value = value[(slice(None),) * (node.plate is not None) + node.index]
                 leaves[node.id] = value
         vals = evaluate.forward(scalar, leaves, checked=False)
-        locals_.append(evaluate.local_values(scalar, vals))
+        locals_.append(backprop.local_values(scalar, vals))
         values.append(vals)
     return scalar, scalar.output, wrt, locals_, values
 
@@ -309,7 +309,7 @@ def _folded(model: Program, of: str, node_id: str) -> str | None:
         shapes = evaluate.check_shapes(program, {
             n.id: np.zeros((count,) * (n.plate is not None) + (n.shape or ()))
             for n in program.nodes.values() if n.is_leaf})
-        wants = evaluate.needs_grad(program, {n.id for n in program.nodes.values()
+        wants = backprop.needs_grad(program, {n.id for n in program.nodes.values()
                                               if n.is_leaf})
         equations = adjoint.equations(program, shapes, "pretty", wants=wants)
     except GraphdrawError:

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from graphdraw.lazy import np
 from graphdraw.language.program import Program
-from graphdraw.numeric import evaluate, values as values_mod
+from graphdraw.numeric import backprop, evaluate, values as values_mod
 from graphdraw.analyses.verify.claims import Claim
 from graphdraw.analyses.verify.expression import per_sample
 
@@ -29,7 +29,7 @@ class Point:
 
     def local(self, program: Program) -> dict:
         if self._local is None:
-            self._local = evaluate.local_values(program, self.vals)
+            self._local = backprop.local_values(program, self.vals)
         return self._local
 
 
@@ -79,7 +79,7 @@ def adjoint(program: Program, point: Point, of: str, wrt: str):
     if grads is None:
         every_leaf = {n.id for n in program.nodes.values() if n.is_leaf}
         try:
-            grads = evaluate.backward(program, point.vals, output=of, wrt=every_leaf)
+            grads = backprop.backward(program, point.vals, output=of, wrt=every_leaf)
         except evaluate.NumericError:
             grads = {}
         point.grads[of] = grads

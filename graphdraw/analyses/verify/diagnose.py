@@ -202,7 +202,7 @@ def _given_only(claim: Claim, sides: Sides) -> str | None:
 
 def answer(program: Program, claim: Claim, shapes: dict) -> str:
     """The right formula, as grads prints it (an entry: grads --scalar's formula)."""
-    from graphdraw.numeric import adjoint, evaluate
+    from graphdraw.numeric import adjoint, backprop
     from graphdraw.errors import GraphdrawError
     import copy
     model = copy.copy(program)
@@ -217,7 +217,7 @@ def answer(program: Program, claim: Claim, shapes: dict) -> str:
             for e in eqs:
                 if e.node == key:
                     return f"{e.lhs} = {e.rhs}"
-        wants = evaluate.needs_grad(model, {n.id for n in model.nodes.values() if n.is_leaf})
+        wants = backprop.needs_grad(model, {n.id for n in model.nodes.values() if n.is_leaf})
         eqs = adjoint.equations(model, shapes, "pretty", wants=wants)
     except GraphdrawError as exc:
         return f"(graphdraw cannot write it as one formula: {exc.message})"

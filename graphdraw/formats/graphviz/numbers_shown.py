@@ -42,15 +42,15 @@ def numbers_for(program: Program, leaf_values: dict, *, values: bool = True,
     {"values": {node: array}, "grads": {node: ∂output/∂node}, "local": {(tail, head, position):
     the local derivative's value}}, each part only when asked for.
     """
-    from graphdraw.numeric import evaluate
+    from graphdraw.numeric import backprop, evaluate
     vals = evaluate.forward(program, leaf_values)
     numbers: dict = {}
     if values:
         numbers["values"] = vals
     if grads:
-        numbers["grads"] = evaluate.backward(program, vals)
+        numbers["grads"] = backprop.backward(program, vals)
     if local:
-        numbers["local"] = evaluate.local_values(program, vals)
+        numbers["local"] = backprop.local_values(program, vals)
     return numbers
 
 

@@ -36,8 +36,8 @@ def forward_section(program: Program, numbers: dict, tex: Tex) -> str:
 def backward_section(program: Program, numbers: dict, tex: Tex, shapes: dict) -> str:
     """Backward pass: the gradient equations in the model's names, and their values."""
     from graphdraw.numeric import adjoint
-    from graphdraw.numeric import evaluate
-    wants = evaluate.needs_grad(program, set(evaluate.gradient_leaves(program)))
+    from graphdraw.numeric import backprop
+    wants = backprop.needs_grad(program, set(backprop.gradient_leaves(program)))
     equations = adjoint.equations(program, shapes, "latex", wants=wants)
     grads = numbers.get("grads") or {}
     rows = [_equation_row(e.lhs, e.rhs, grads.get(e.node)) for e in equations]
