@@ -106,3 +106,23 @@ def test_a_long_chain_is_json_dumps_of_each_object():
     text = "\n".join(["h0 = x"] + [f"h{i} = tanh(w h{i - 1} + b)" for i in range(1, 300)])
     g = graph.build(parser.parse(text + "\nc = h299 * h299 + 2"), notations=graph.FOR_JSON)
     assert jsonout.to_json(g) == reference(g)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_bytes_are_the_utf8_of_the_text(g):
+    """to_bytes (what render writes) converts pieces to UTF-8 one by one: the same bytes as
+    encoding to_json's text, and the same error for a lone surrogate."""
+    try:
+        expected = jsonout.to_json(g).encode("utf-8")
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            jsonout.to_bytes(g)
+    else:
+        assert jsonout.to_bytes(g) == expected
+
+
+@pytest.mark.parametrize("name", examples.names())
+def test_examples_bytes_are_the_utf8_of_the_text(name):
+    g = graph.build(parser.parse(examples.text(name)), notations=graph.FOR_JSON)
+    assert jsonout.to_bytes(g) == jsonout.to_json(g).encode("utf-8")
