@@ -135,7 +135,6 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
       graphdraw render linear-regression.gd --data samples.csv --show values,grads
       echo 'y = tanh(w x + b)' | graphdraw render - -o tanh.svg --rankdir TB
     """
-    from graphdraw.formats import output as out
     shown = _shown(show, no_shapes)
     fmt = batch.choose_format(fmt_name, output)
     numeric = _notes(fmt, shown, bool(settings or values_file), snippet)
@@ -163,18 +162,22 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
     drawn = batch.draw_all(fmt, jobs, sources)
     batch.make_directory(output)
     for source, path, job, data in zip(sources, paths, jobs, drawn):
-        if path is None:
-            out.write_stdout(data)
-            if fit is not None:
-                _report_fit(job, fmt, fit)
-            continue
-        out.write_atomic(path, data, input_path=source.path)
-        drawn = job.drawn() if fmt.writes == "drawn" else job.graph
-        steps = f", steps 0 to {len(job.steps) - 1}" if job.steps else ""
-        click.echo(f"wrote {path} ({drawn.number_of_nodes()} nodes, "
-                   f"{drawn.number_of_edges()} edges, {fmt.name}{steps})", err=True)
+        _write(fmt, source, path, job, data)
         if fit is not None:
             _report_fit(job, fmt, fit)
+
+
+def _write(fmt, source, path: str | None, job, data: bytes) -> None:
+    """One model's bytes to its file (atomically, with the `wrote …` line) or to stdout."""
+    from graphdraw.formats import output as out
+    if path is None:
+        out.write_stdout(data)
+        return
+    out.write_atomic(path, data, input_path=source.path)
+    drawn = job.drawn() if fmt.writes == "drawn" else job.graph
+    steps = f", steps 0 to {len(job.steps) - 1}" if job.steps else ""
+    click.echo(f"wrote {path} ({drawn.number_of_nodes()} nodes, "
+               f"{drawn.number_of_edges()} edges, {fmt.name}{steps})", err=True)
 
 
 def _report_fit(job, fmt, box: tuple[float, float]) -> None:
