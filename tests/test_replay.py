@@ -110,9 +110,21 @@ def test_statements_of_one_shape_read_the_same_with_replay(monkeypatch, text):
     "a = x y\nb = x y\nc = x y\nd = e y\ne = x\nf = e y\n",       # e a leaf, then assigned
     "a = σ x\nb = σ y\nc = σ a\nσ = c\nd = σ x\n",                # σ x, then σ a variable
     "a = log σ(x)\nb = log σ(a)\nc = log σ(b)\nσ = c\nd = log σ(c)\n",
+    # what follows a norm's ) is read on its text: _F dropped, _k refused, y multiplied
+    "a = norm(u)_F\nb = norm(v)_F\nc = norm(w)x\n",
+    "a = norm(x)_F\nb = norm(y)_F\nc = norm(z)_k\n",
+    "a = l2_norm(x)_2\nb = l2_norm(y)_2\nc = l2_norm(z)_1\n",
+    "a = u^T v\nb = u^T v\nc = T^T v\n",                          # T made in the statement
 ])
 def test_what_the_builder_knows_is_checked_before_a_replay(text, monkeypatch):
     assert_same(text, monkeypatch, syntax="plain")
+
+
+def test_a_latex_norm_with_a_subscript_reads_the_same_with_replay(monkeypatch):
+    """\\lVert z \\rVert_1 is refused after two ‖·‖_2 read as norm(·)_2."""
+    text = "a = \\lVert x \\rVert_2 \\\\\nb = \\lVert y \\rVert_2 \\\\\nc = \\lVert z \\rVert_1\n"
+    assert outcome(text, True, monkeypatch)[0] == "error"
+    assert_same(text, monkeypatch)
 
 
 def test_past_its_trial_replay_goes_on_only_where_statements_repeat(monkeypatch):

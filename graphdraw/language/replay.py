@@ -29,6 +29,7 @@ _ENDS_OPERAND = frozenset((")", "NUMBER", "SUPER", "TRANSPOSE", "NAME"))
 # the builder's nodes outside its calls.
 _NOT_REPLAYED = frozenset((",", "=", "NORM", "[", "]"))
 _DIGITS = str.maketrans(SUPERSCRIPTS)
+_NORM = ops.OPS["norm"]
 _SEEN, _UNFIT = "seen", "unfit"
 OPERAND, NUMBER, SUPER, APPLY1, APPLY2, JUXT = range(6)
 
@@ -151,6 +152,10 @@ class _Recorder:
         """The trace to replay, or None when the reading was not made of replayable steps."""
         if not self.fit or type(ref) is not _Ref or self.reading.noted != self.noted:
             return None
+        rows = [ops.FUNCTIONS[tok.text] for tok in toks
+                if tok.kind == "NAME" and tok.text in ops.FUNCTIONS]
+        if _NORM in rows:       # norm(x)_F, norm(x)_1, norm(x)y: read on the next name's text
+            return None
         calls = frozenset(names.canonical(tok.text) for tok in toks
                           if tok.kind == "NAME" and tok.text in ops.FUNCTIONS)
         transposes = any(tok.kind == "TRANSPOSE" and tok.text == "^T" for tok in toks)
@@ -177,8 +182,9 @@ class Trace:
         for name in self.calls:       # (not isdisjoint, which would run over all of bound)
             if name in bound:
                 return None
-        if self.transposes and names_t(builder):
-            return None
+        if self.transposes and (names_t(builder) or any(
+                tok.text == "T" and tok.kind == "NAME" for tok in toks)):
+            return None         # ^T noted as a transpose: T a name, or one this statement makes
         refs: list[str] = []
         push = refs.append
         for what, i, op, x, y in self.steps:
