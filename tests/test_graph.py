@@ -15,7 +15,7 @@ from graphdraw.language import examples
 from graphdraw.core import graph
 from graphdraw.formats import jsonout
 from graphdraw.language import parser
-from graphdraw.language import printer, printing
+from graphdraw.language import notation, printer
 from graphdraw.language.program import Program
 
 MATH = "a = W_iᵀ x + b_a; z = σ(a); ŷ = σ(W_oᵀ z + b_o); L = 1/2 (ŷ − y)²"
@@ -158,7 +158,7 @@ def _one_op_model(row: ops.Op) -> str:
     if "classes" in row.extra:      # class indices (a scalar) and a vector of scores
         index, scores = row.extra["classes"]
         head = f"target {'xy'[index]}\nparam {'xy'[scores]}[3]\n"
-    return head + "r = " + printing.apply(row, pieces, "plain")[0]
+    return head + "r = " + notation.apply(row, pieces, "plain")[0]
 
 
 ROWS = [row for row in ops.ROWS if row.style != "copy"]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from graphdraw import ops
 from graphdraw.language import parser
-from graphdraw.language import printer, printing, templates
+from graphdraw.language import notation, printer, templates
 from graphdraw.errors import SourceError
 from graphdraw.language.program import Program
 
@@ -109,7 +109,7 @@ def test_plain_printing_round_trips(tree):
 @given(EXPRESSIONS)
 def test_every_notation_prints_without_error(tree):
     program = _parse_generated("r = " + source(tree))
-    for mode in printing.MODES:
+    for mode in notation.MODES:
         text = printer.Printer(program, mode).forward(program.nodes[program.output])
         assert text.startswith("r = " if mode == "plain" else "")
 
@@ -204,7 +204,7 @@ def test_html(text, shown):
     ("2 - 3", "plain", "2 - 3", ops.ADD), ("2^(-1)", "plain", "2^(-1)", ops.POW),
 ])
 def test_number_pieces(text, mode, shown, prec):
-    assert printing.number(text, mode) == (shown, prec)
+    assert notation.number(text, mode) == (shown, prec)
 
 
 def test_folded_constant_text_is_plain_and_parses_to_the_same_value():
@@ -235,13 +235,13 @@ def test_folded_constant_text_is_plain_and_parses_to_the_same_value():
     ("relu", [("x", A)], "pretty", "relu(x)"),
 ])
 def test_apply(op, args, mode, shown):
-    assert printing.apply(ops.OPS[op], args, mode)[0] == shown
+    assert notation.apply(ops.OPS[op], args, mode)[0] == shown
 
 
 def test_constant_left_factor_is_juxtaposed_in_pretty():
     row = ops.OPS["mul"]
-    assert printing.apply(row, [("2", A), ("x", A)], "pretty", const_left=True)[0] == "2 x"
-    assert printing.apply(row, [("2", A), ("x", A)], "plain", const_left=True)[0] == "2 * x"
+    assert notation.apply(row, [("2", A), ("x", A)], "pretty", const_left=True)[0] == "2 x"
+    assert notation.apply(row, [("2", A), ("x", A)], "plain", const_left=True)[0] == "2 * x"
 
 
 # -- templates ---------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def test_long_unnamed_operands_are_shown_by_id():
 
 def test_printing_fifty_thousand_terms_stays_short_and_does_not_recurse():
     program = parser.parse("a = " + " + ".join(["x"] * 50_000))
-    for mode in printing.MODES:
+    for mode in notation.MODES:
         forward = printer.Printer(program, mode).forward(program.nodes["a"])
         assert len(forward) < 300
 

@@ -1,6 +1,6 @@
 """A template printed from its cached form (templates.fill_form) prints as it does step by step,
 whatever was printed before it: the form is reused only where the operands' texts do not matter.
-The same for an op's cached forms (printing.joiner)."""
+The same for an op's cached forms (notation.joiner)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from graphdraw import ops
 from graphdraw.core import graph
-from graphdraw.language import parser, printing, templates
-from graphdraw.language.printing import all_scalars
+from graphdraw.language import notation, parser, templates
+from graphdraw.language.notation import all_scalars
 
 A = ops.ATOM
 
@@ -66,9 +66,9 @@ def test_a_joiner_prints_as_every_choice_made_anew(op, mode):
     for left, right in itertools.product(itertools.product(_TEXTS, _PRECS), repeat=2):
         args = [left, right][:row.arity]
         for const_left in (False, True):
-            join = printing.joiner(row, mode)
+            join = notation.joiner(row, mode)
             join([("y", prec) for _, prec in args], const_left)   # the form of these precedences
-            assert join(args, const_left) == printing._apply(row, args, const_left, mode=mode)
+            assert join(args, const_left) == notation._apply(row, args, const_left, mode=mode)
 
 
 @pytest.mark.parametrize("mode", ["plain", "pretty", "html", "latex"])

@@ -15,7 +15,7 @@ from graphdraw.cli import cli
 from graphdraw.core.simplify import cancel, collect, simplify
 from graphdraw.errors import Source
 from graphdraw.language import parser
-from graphdraw.language.printing import apply
+from graphdraw.language.notation import apply
 from graphdraw.numeric import backprop, evaluate, values
 from graphdraw.numeric.derivatives import Gradients
 from graphdraw.ops.fused import ROWS as FUSED_ROWS

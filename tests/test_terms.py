@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphdraw import ops
-from graphdraw.language.printing import apply, number
+from graphdraw.language.notation import apply, number
 from graphdraw.language.terms import to_piece
 
 MODES = ("plain", "pretty", "html", "latex")

@@ -53,7 +53,7 @@ def ops_command(as_json: bool) -> None:
 
 def _usage(row: ops.Op) -> str:
     """How an op is written, e.g. 'a + b', 'σ(a)', 'aᵀ'."""
-    from graphdraw.language.printing import apply
+    from graphdraw.language.notation import apply
     args = [("a", ops.ATOM), ("b", ops.ATOM)][:row.arity]
     return apply(row, args, "pretty")[0]
 

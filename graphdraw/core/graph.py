@@ -13,9 +13,9 @@ import networkx as nx
 from graphdraw import ops
 from graphdraw.lazy import gc_paused
 from graphdraw.language.printer import Printer
-from graphdraw.language.printing import all_scalars
-from graphdraw.language.printing import name as print_name
-from graphdraw.language.printing import number
+from graphdraw.language.notation import all_scalars
+from graphdraw.language.notation import name as print_name
+from graphdraw.language.notation import number
 from graphdraw.language.templates import NUMBERS
 from graphdraw.language.program import Node, Program
 

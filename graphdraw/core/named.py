@@ -23,7 +23,7 @@ from graphdraw import ops
 from graphdraw.core import graph as graph_mod
 from graphdraw.core.simplify import fuse, simplify
 from graphdraw.language.printer import Printer
-from graphdraw.language.printing import apply, name as print_name, number
+from graphdraw.language.notation import apply, name as print_name, number
 from graphdraw.language.program import Node, Program
 from graphdraw.language.terms import Term, merge, to_piece
 

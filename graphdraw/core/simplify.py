@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 
 from graphdraw import ops
-from graphdraw.language.printing import Piece, apply, number
+from graphdraw.language.notation import Piece, apply, number
 from graphdraw.language.terms import Term, to_piece
 
 MOST_MONOMIALS = 64        # multiplying out past this many monomials is not tried

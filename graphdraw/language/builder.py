@@ -15,7 +15,7 @@ from graphdraw.language.declarations import Declarations
 from graphdraw.language.juxtaposition import (SCALAR, Info, leaf_info, product, result_info,
                                                unsure_scaling)
 from graphdraw.language.lexer import Token
-from graphdraw.language.printing import constant_text
+from graphdraw.language.notation import constant_text
 from graphdraw.language.program import Node
 from graphdraw.language.reading import SAMPLE_SUM, Reading
 from graphdraw.lazy import scalar_op

@@ -136,7 +136,7 @@ def result_info(op_name: str, row: ops.Op, shape: shapes.Shape | None,
 
 
 # The operators that keep a row a row (functions and powers do not: printing must be able
-# to tell a row from its text, language/printing.py)
+# to tell a row from its text, language/notation.py)
 _KEEP_ROWS = frozenset(("neg", "mul", "div", "add", "sub", "id"))
 
 

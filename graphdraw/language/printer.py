@@ -6,7 +6,7 @@ import functools
 import html as _html
 
 from graphdraw import ops
-from graphdraw.language.printing import Join, Piece, apply, joiner, name, number, transposed
+from graphdraw.language.notation import Join, Piece, apply, joiner, name, number, transposed
 from graphdraw.language.program import Node, Program
 from graphdraw.language.targets import probability_leaves
 from graphdraw.language.templates import (NUMBERS, Product, fill_form, print_product,
@@ -33,7 +33,7 @@ class Printer:
             * (4 if mode in ("html", "latex") else 1)
         self.pieces: dict[str, Piece] = {}
         self._users: dict[str, list[str]] | None = None
-        self._joins: dict[str, Join] = {}       # op -> how it prints (printing.joiner)
+        self._joins: dict[str, Join] = {}       # op -> how it prints (notation.joiner)
         # How each node is referred to inside another's expression (see ref): made once, as
         # large models refer to every node from its uses and from its edges' derivatives.
         self.refs: dict[str, Piece] = {}

@@ -12,7 +12,7 @@ import re
 from graphdraw import ops
 from graphdraw.language.lexer import reads_as_transpose
 from graphdraw.language.parser import parse
-from graphdraw.language.printing import (Piece, apply, name, number, scalars, transposed,
+from graphdraw.language.notation import (Piece, apply, name, number, scalars, transposed,
                                          untransposed)
 from graphdraw.lazy import scalar_op
 

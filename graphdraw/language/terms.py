@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from graphdraw import ops
-from graphdraw.language.printing import Piece, apply, number
+from graphdraw.language.notation import Piece, apply, number
 
 Term = tuple[float, tuple[Piece, ...]]
 
@@ -69,7 +69,7 @@ def _term_piece(coef: float, factors: tuple[Piece, ...], mode: str, *,
 
 
 def _denominator(piece: Piece, mode: str) -> Piece | None:
-    """X when `piece` is 1 / X as printing.apply writes it, else None."""
+    """X when `piece` is 1 / X as notation.apply writes it, else None."""
     text = piece[0]
     if mode == "latex":
         head = r"\frac{1}{"

@@ -16,7 +16,7 @@ from graphdraw import limits, ops
 from graphdraw.core import simplify
 from graphdraw.lazy import scalar_op
 from graphdraw.language.printer import TEXT_LIMIT, Printer
-from graphdraw.language.printing import (Piece, all_scalars, apply, name as print_name, number,
+from graphdraw.language.notation import (Piece, all_scalars, apply, name as print_name, number,
                                          transposed, untransposed)
 from graphdraw.language.program import Program
 from graphdraw.language.terms import Term, merge as _merge, to_piece

@@ -18,7 +18,7 @@ from graphdraw.numeric import backprop, evaluate
 from graphdraw.core import plates
 from graphdraw.lazy import np
 from graphdraw.numeric.numbers import show, to_json as number_json
-from graphdraw.language.printing import name as print_name
+from graphdraw.language.notation import name as print_name
 from graphdraw.language.program import Program
 
 FORMATS = ("text", "json", "latex", "markdown")

@@ -96,7 +96,7 @@ def make_sheet(program: Program, source_name: str, values: dict, *, decimals: in
     """The sheet of a model at the leaves' `values`, rounded to `decimals` places (the
     numbers the students compute with, and that the solution uses)."""
     from graphdraw.core import graph as graph_mod
-    from graphdraw.language.printing import name as print_name
+    from graphdraw.language.notation import name as print_name
     from graphdraw.lazy import np
     from graphdraw.numeric import evaluate
     from graphdraw.analyses.exercise.choose import rounded as round_values

@@ -70,7 +70,7 @@ def page(program: Program, graph: nx.MultiDiGraph, svg: bytes | str, leaf_values
 
 def _head(program: Program, title: str | None) -> list[str]:
     """From the DOCTYPE to </head>: the policy that forbids scripts, the title, the CSS."""
-    from graphdraw.language.printing import name as print_name
+    from graphdraw.language.notation import name as print_name
     out_pretty = print_name(program.nodes[program.output], "pretty")[0]
     doc_title = title if title else f"Computation graph of {out_pretty}"
     return [

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def forward_section(program: Program, numbers: dict, tex: Tex) -> str:
     """Forward pass: each named value's equation in the order computed, and its value."""
-    from graphdraw.language.printing import number
+    from graphdraw.language.notation import number
     rows = []
     for node in program.nodes.values():
         if node.name is None or node.is_leaf:

@@ -22,7 +22,7 @@ class Tex:
     def name(self, node_id: str, wrap: bool = True) -> str:
         """A node's name, or its expression (in parentheses, to follow a ∂) if it has none."""
         from graphdraw import ops
-        from graphdraw.language.printing import name as print_name
+        from graphdraw.language.notation import name as print_name
         node = self.program.nodes[node_id]
         if node.name is not None or node.is_leaf:
             return print_name(node, "latex")[0]
