@@ -341,3 +341,25 @@ def test_in_a_batch_each_note_names_its_model(tmp_path):
     one = CliRunner().invoke(cli, ["render", str(tmp_path / "a.gd"), "-f", "dot",
                                    "-o", str(tmp_path / "a.dot")])
     assert "graphdraw: note: read 'W x'" in one.stderr          # one model: no name needed
+
+
+def test_keep_going_writes_every_model_that_can_be_drawn(models, tmp_path, monkeypatch):
+    """-k: a model that fails to read (bad.gd) and one that fails to draw (the layout limit)
+    are reported, in the models' order, the others written; the exit code is the last one's."""
+    bad = tmp_path / "models" / "bad.gd"
+    bad.write_text("a = x +\n", encoding="utf-8")
+    wide = tmp_path / "models" / "wide.gd"
+    wide.write_text("\n".join(["h0 = x"] + [f"h{i} = tanh(w h{i - 1} + b)"
+                                            for i in range(1, 60)]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("GRAPHDRAW_MAX_LAYOUT", "1000")     # wide.gd crosses 41,538
+    out = tmp_path / "out"
+    result = invoke("render", str(bad), models[0], str(wide), models[1], "-f", "svg",
+                    "--style", "ops", "-o", f"{out}/", "-k")
+    assert result.exit_code == 7, result.output                     # the layout limit's
+    assert sorted(os.listdir(out)) == sorted(
+        os.path.splitext(os.path.basename(m))[0] + ".svg" for m in models[:2])
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 2 and f"{bad}:1:" in errors[0] and "wide.gd" in errors[1]
+    assert "Traceback" not in result.stderr
+    without = invoke("render", str(bad), models[0], "-f", "dot", "-o", f"{tmp_path}/none/")
+    assert without.exit_code == EXIT_INPUT and not (tmp_path / "none").exists()

@@ -143,14 +143,12 @@ def shapes_only(settings: tuple[str, ...], values_file: str | None) -> tuple[dic
 
 
 def make_jobs(sources: list[ModelText], fmt: Format, options: dict, shown: frozenset[str],
-              values: tuple[dict, int, str] | None, *, data_path: str | None = None
-              ) -> list[Job]:
+              values: tuple[dict, int, str] | None, *, data_path: str | None = None,
+              failures: list | None = None) -> list[Job | None]:
     """Every model's Job, all made before any file is written. Each model that fails is
     reported (a batch with three broken models names all three); the last error ends the
-    command with its exit code."""
-    import click
-
-    from graphdraw.errors import user_message
+    command with its exit code. With `failures` (--keep-going) a failed model's job is None
+    and its error goes there, for `fail` once the others are written."""
     jobs, failed = [], []
     for source in sources:
         try:
@@ -159,11 +157,23 @@ def make_jobs(sources: list[ModelText], fmt: Format, options: dict, shown: froze
                                      data_path=data_path))
         except GraphdrawError as exc:
             failed.append(exc)
+            jobs.append(None)
+    if failures is None:
+        fail(failed)
+    else:
+        failures += failed
+    return jobs
+
+
+def fail(failed: list) -> None:
+    """Report each error but the last, and end the command with the last one (if any)."""
+    import click
+
+    from graphdraw.errors import user_message
     for exc in failed[:-1]:
         click.echo(user_message(exc), err=True)
     if failed:
         raise failed[-1]
-    return jobs
 
 
 def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str],
@@ -205,8 +215,10 @@ def make_job(source: ModelText, fmt: Format, options: dict, shown: frozenset[str
                leaf_values=leaf_values, note=note or "", steps=steps)
 
 
-def draw_all(fmt: Format, jobs: list[Job], sources: list[ModelText]) -> list[bytes]:
-    """Each job's bytes, in order; the first failure (in the models' order) is raised.
+def draw_all(fmt: Format, jobs: list[Job | None], sources: list[ModelText],
+             failures: list | None = None) -> list[bytes | None]:
+    """Each job's bytes, in order; the first failure (in the models' order) is raised, or
+    with `failures` (--keep-going) added there, the model's bytes None (as a job's None).
 
     Several figures are written a few at a time by threads: most of a figure's time is
     Graphviz's own process, which runs while another thread draws the next figure. (One
@@ -216,14 +228,26 @@ def draw_all(fmt: Format, jobs: list[Job], sources: list[ModelText]) -> list[byt
     """
     several = len(jobs) > 1
 
-    def write(pair: tuple[Job, ModelText]) -> bytes:
+    def write(pair: tuple[Job | None, ModelText]) -> bytes | GraphdrawError | None:
         job, source = pair
-        with naming(source, several):
-            return fmt.steps(job) if job.steps and fmt.steps else fmt.write(job)
+        if job is None:
+            return None
+        try:
+            with naming(source, several):
+                return fmt.steps(job) if job.steps and fmt.steps else fmt.write(job)
+        except GraphdrawError as exc:
+            if failures is None:
+                raise
+            return exc
 
     workers = min(len(jobs), 2 * (os.cpu_count() or 1))
     if workers <= 1:
-        return [write(pair) for pair in zip(jobs, sources)]
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(write, zip(jobs, sources)))
+        drawn = [write(pair) for pair in zip(jobs, sources)]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            drawn = list(pool.map(write, zip(jobs, sources)))
+    if failures is not None:        # in the models' order, whichever thread finished first
+        failures += [data for data in drawn if isinstance(data, GraphdrawError)]
+        drawn = [None if isinstance(data, GraphdrawError) else data for data in drawn]
+    return drawn

@@ -94,6 +94,9 @@ def _fit_option(ctx, param, value):
 @click.option("--snippet", is_flag=True, help="With --format tikz: only the tikzpicture, to "
               "\\input in a document (its preamble needs amsmath, tikz and "
               "\\usetikzlibrary{arrows.meta,shapes.geometric}).")
+@click.option("-k", "--keep-going", is_flag=True, help="With several models: write every "
+              "figure that can be drawn; each broken model is reported, and the command "
+              "still ends with the last one's exit code.")
 @click.option("--steps", is_flag=True, help="Backprop step by step: the graph bare, then "
               "the forward pass a node at a time, then the backward pass from the output. "
               "-f pdf: a page a step; -f tikz: a Beamer document, an overlay a step; -f html: "
@@ -101,7 +104,7 @@ def _fit_option(ctx, param, value):
 def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_legend, title,
            caption, theme,
            draw_style, font, show, settings, values_file, seed, data_path, no_edge_labels,
-           no_shapes, layout_timeout, snippet, steps) -> None:
+           no_shapes, layout_timeout, snippet, keep_going, steps) -> None:
     """Draw the computation graph of a model, or of several models in one run.
 
     Each node shows its name and its forward computation; each edge carries the local
@@ -116,7 +119,8 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
 
     Several models (A.gd B.gd ... -o DIR/) are drawn in one run, each to DIR/A.svg, ...
     (the current directory without -o). Every model is read and drawn before any file is
-    written: when one fails, its error is reported and no file is written.
+    written: when one fails, its error is reported and no file is written (with
+    --keep-going, the others are written and the command still fails).
 
     \b
     Examples:
@@ -130,6 +134,7 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
       graphdraw render -f tikz --snippet -o fig.tex   # for \\input{fig.tex} in a report
       graphdraw render model.gd -f json -o -    # JSON on standard output
       graphdraw render figures/*.gd -f pdf -o build/   # build/NAME.pdf for each model
+      graphdraw render figures/*.gd -o build/ -k  # the others even if one is broken
       graphdraw render --steps -f pdf           # xor.pdf: backprop, a page a step
       graphdraw render --steps -f tikz          # xor.tex: Beamer, an overlay a step
       graphdraw render linear-regression.gd --data samples.csv --show values,grads
@@ -157,14 +162,17 @@ def render(models, inline, example, fmt_name, output, rankdir, fit, legend, no_l
               else None)
     if values is None and (settings or values_file or data_path):  # their shapes still fix
         values = batch.shapes_only(settings, values_file)           # the figure's
+    failures = [] if keep_going else None
     jobs = batch.make_jobs(sources, fmt, options, shown if numeric else frozenset(), values,
-                           data_path=data_path)
-    drawn = batch.draw_all(fmt, jobs, sources)
+                           data_path=data_path, failures=failures)
+    drawn = batch.draw_all(fmt, jobs, sources, failures)
     batch.make_directory(output)
     for source, path, job, data in zip(sources, paths, jobs, drawn):
-        _write(fmt, source, path, job, data)
-        if fit is not None:
-            _report_fit(job, fmt, fit)
+        if data is not None:            # (None: a model --keep-going passed over)
+            _write(fmt, source, path, job, data)
+            if fit is not None:
+                _report_fit(job, fmt, fit)
+    batch.fail(failures or [])
 
 
 def _write(fmt, source, path: str | None, job, data: bytes) -> None:
